@@ -1,0 +1,59 @@
+// The normalised task: one shape for all nine EC2 task APIs. The diff, the events and the
+// DynamoDB snapshot all work on this shape, never on the raw API objects.
+import type { Phase } from './phase';
+
+/** The product's name of each EC2 task type; appears in every event and message attribute. */
+export type TaskTypeName =
+  | 'bundle'
+  | 'conversion'
+  | 'import-image'
+  | 'import-snapshot'
+  | 'store-image'
+  | 'export-instance'
+  | 'export-image'
+  | 'replace-root-volume'
+  | 'mac-modification';
+
+/** Ids of the AWS resources a task works on or produces. Only the ones the API reports are set. */
+export interface RelatedResources {
+  instanceId?: string;
+  imageId?: string;
+  snapshotId?: string;
+  volumeId?: string;
+  /** S3 bucket the task reads from or writes to. */
+  bucket?: string;
+  /** S3 object key or key prefix inside {@link bucket}. */
+  key?: string;
+}
+
+/** The state of a task at one point, as the diff and the events see it. */
+export interface TaskStatus {
+  /** The API's raw state, for example `bundling` or `InProgress`. */
+  state: string;
+  phase: Phase;
+  /** Percent complete, 0–100, or null when the API gives none. */
+  progress: number | null;
+  /** Status message, failure reason or `code: message`, whichever the API gives; null when none. */
+  statusMessage: string | null;
+}
+
+/** One EC2 task normalised to the product's shape. */
+export interface Task extends TaskStatus {
+  taskType: TaskTypeName;
+  /** The API's task id; for store-image, `<AMI id>@<task start time>`. */
+  taskId: string;
+  region: string;
+  account: string;
+  resources: RelatedResources;
+  /** ISO-8601 start time, when the API reports one. */
+  startTime: string | null;
+  /** ISO-8601 time of the last update or completion, when the API reports one. */
+  updateTime: string | null;
+  /** The API object as returned (dates as ISO strings), trimmed to bounded size. */
+  raw: Record<string, unknown>;
+}
+
+/** The status part of a task, as carried in events as `previous` and `current`. */
+export function statusOf(task: TaskStatus): TaskStatus {
+  return { state: task.state, phase: task.phase, progress: task.progress, statusMessage: task.statusMessage };
+}

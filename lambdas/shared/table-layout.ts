@@ -1,0 +1,61 @@
+// The single-table layout, shared by the poller, the publisher, the CLI and the CDK table
+// definition so that the key names exist in one place only.
+//
+//   pk = <region>#<taskType>   sk = TASK#<taskId>               current snapshot of a task
+//   pk = <region>#<taskType>   sk = EVENT#<taskId>#<version>    one recorded change (the outbox)
+//   pk = <region>#<taskType>   sk = BASELINE                    first complete listing done
+//
+// One partition per (Region, task type) lets a poll read all stored snapshots of a listing
+// with one Query, and a task's history sorts by version under its own prefix.
+import type { TaskTypeName } from '../domain/task';
+
+/** Attribute names of the keys and the TTL. */
+export const TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+const SNAPSHOT_PREFIX = 'TASK#';
+const EVENT_PREFIX = 'EVENT#';
+const BASELINE_KEY = 'BASELINE';
+/** Versions are zero-padded so that the history sorts numerically as strings. */
+const VERSION_DIGITS = 10;
+
+/** Partition key of one (Region, task type) listing. */
+export function partitionKey(region: string, taskType: TaskTypeName): string {
+  return `${region}#${taskType}`;
+}
+
+/** Sort key of a task's current snapshot. */
+export function snapshotSortKey(taskId: string): string {
+  return `${SNAPSHOT_PREFIX}${taskId}`;
+}
+
+/** Sort key prefix shared by all snapshots of a partition. */
+export const SNAPSHOT_SORT_PREFIX = SNAPSHOT_PREFIX;
+
+/** Sort key of one recorded change of a task. */
+export function eventSortKey(taskId: string, version: number): string {
+  return `${EVENT_PREFIX}${taskId}#${String(version).padStart(VERSION_DIGITS, '0')}`;
+}
+
+/** Sort key prefix of one task's history. */
+export function eventSortPrefix(taskId: string): string {
+  return `${EVENT_PREFIX}${taskId}#`;
+}
+
+/** Sort key prefix of every recorded change; the publisher's stream filter matches on it. */
+export const EVENT_SORT_PREFIX = EVENT_PREFIX;
+
+/** Sort key of the marker written when a listing's baseline is done. */
+export const BASELINE_SORT_KEY = BASELINE_KEY;
+
+/**
+ * Lambda event-source filter for the publisher: only new change records. Snapshot updates,
+ * baseline markers and TTL deletions never reach the function.
+ */
+export const PUBLISHER_STREAM_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { Keys: { [TABLE_LAYOUT.sortKey]: { S: [{ prefix: EVENT_PREFIX }] } } },
+} as const;

@@ -1,0 +1,56 @@
+// bundle: DescribeBundleTasks, instance store-backed Windows instances bundled into S3.
+// No pagination: one call returns every bundle task.
+import { type BundleTask, DescribeBundleTasksCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { Phase } from '../domain/phase';
+import { boundedRaw } from '../domain/raw';
+import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
+import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+
+const PHASES: Readonly<Record<string, Phase>> = {
+  pending: 'pending',
+  'waiting-for-shutdown': 'running',
+  bundling: 'running',
+  storing: 'running',
+  // cancelling is on its way to an end the API does not name (the task then leaves the
+  // listing), so it is already the cancelled phase.
+  cancelling: 'cancelled',
+  complete: 'succeeded',
+  failed: 'failed',
+};
+
+export const bundle: TaskTypeDescriptor<BundleTask> = {
+  name: 'bundle',
+  apiName: 'DescribeBundleTasks',
+  title: 'Instance bundle task',
+  documentedStates: Object.keys(PHASES),
+  pageSize: undefined,
+  async *listPages(client: EC2Client) {
+    const output = await client.send(new DescribeBundleTasksCommand({}));
+    yield output.BundleTasks ?? [];
+  },
+  normalise(raw, { region, account }) {
+    const taskId = optionalId(raw.BundleId);
+    if (!taskId) throw new InvalidTaskError('bundle', 'BundleId is missing');
+    const state = stateString(raw.State);
+    const error = raw.BundleTaskError;
+    const errorText = error ? [error.Code, error.Message].filter(Boolean).join(': ') : null;
+    return {
+      taskType: 'bundle',
+      taskId,
+      region,
+      account,
+      state,
+      phase: phaseFromTable(PHASES, state),
+      progress: parseProgress(raw.Progress),
+      statusMessage: cleanText(errorText),
+      resources: {
+        instanceId: optionalId(raw.InstanceId),
+        bucket: optionalId(raw.Storage?.S3?.Bucket),
+        key: optionalId(raw.Storage?.S3?.Prefix),
+      },
+      startTime: parseTimestamp(raw.StartTime),
+      updateTime: parseTimestamp(raw.UpdateTime),
+      raw: boundedRaw(raw),
+    };
+  },
+};

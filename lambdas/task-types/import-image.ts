@@ -1,0 +1,51 @@
+// import-image: DescribeImportImageTasks, VM Import/Export of a disk image into an AMI.
+// Status is a free string (active, completed, deleting, deleted); the sub-step of an active
+// task (validating, converting, updating, ...) is in StatusMessage.
+import {
+  type EC2Client,
+  type ImportImageTask,
+  paginateDescribeImportImageTasks,
+} from '@aws-sdk/client-ec2';
+import { boundedRaw } from '../domain/raw';
+import { cleanText, optionalId, parseProgress } from '../domain/values';
+import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+
+export const importImage: TaskTypeDescriptor<ImportImageTask> = {
+  name: 'import-image',
+  apiName: 'DescribeImportImageTasks',
+  title: 'VM import image task',
+  documentedStates: ['active', 'completed', 'deleting', 'deleted'],
+  // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
+  pageSize: undefined,
+  async *listPages(client: EC2Client) {
+    for await (const page of paginateDescribeImportImageTasks({ client }, {})) {
+      yield page.ImportImageTasks ?? [];
+    }
+  },
+  normalise(raw, { region, account }) {
+    const taskId = optionalId(raw.ImportTaskId);
+    if (!taskId) throw new InvalidTaskError('import-image', 'ImportTaskId is missing');
+    const state = stateString(raw.Status);
+    const statusMessage = cleanText(raw.StatusMessage);
+    const firstSnapshot = raw.SnapshotDetails?.[0];
+    return {
+      taskType: 'import-image',
+      taskId,
+      region,
+      account,
+      state,
+      phase: importExportPhase(state, statusMessage),
+      progress: parseProgress(raw.Progress),
+      statusMessage,
+      resources: {
+        imageId: optionalId(raw.ImageId),
+        snapshotId: optionalId(firstSnapshot?.SnapshotId),
+        bucket: optionalId(firstSnapshot?.UserBucket?.S3Bucket),
+        key: optionalId(firstSnapshot?.UserBucket?.S3Key),
+      },
+      startTime: null,
+      updateTime: null,
+      raw: boundedRaw(raw),
+    };
+  },
+};
