@@ -14,6 +14,24 @@ export type TaskTypeName =
   | 'replace-root-volume'
   | 'mac-modification';
 
+/** Every task type, in the order the docs and the poller list them. */
+export const TASK_TYPE_NAMES: readonly TaskTypeName[] = [
+  'bundle',
+  'conversion',
+  'import-image',
+  'import-snapshot',
+  'store-image',
+  'export-instance',
+  'export-image',
+  'replace-root-volume',
+  'mac-modification',
+];
+
+/** Narrows a string to a task type name. */
+export function isTaskTypeName(value: string): value is TaskTypeName {
+  return (TASK_TYPE_NAMES as readonly string[]).includes(value);
+}
+
 /** Ids of the AWS resources a task works on or produces. Only the ones the API reports are set. */
 export interface RelatedResources {
   instanceId?: string;

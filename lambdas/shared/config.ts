@@ -1,0 +1,110 @@
+// Configuration of the functions, read once per container from the environment that the CDK
+// construct sets (and that the local mode and the CLI set the same way). A missing or bad value
+// fails fast with a ConfigurationError naming the variable, never a silent default.
+import { isTaskTypeName, TASK_TYPE_NAMES, type TaskTypeName } from '../domain/task';
+
+/** Names of the environment variables the functions read. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  topicArn: 'TOPIC_ARN',
+  regions: 'REGIONS',
+  taskTypes: 'TASK_TYPES',
+  accountId: 'ACCOUNT_ID',
+  progressStep: 'PROGRESS_STEP',
+  retentionDays: 'RETENTION_DAYS',
+} as const;
+
+/** A configuration value is missing or invalid. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Settings of the poller function. */
+export interface PollerConfig {
+  tableName: string;
+  regions: string[];
+  taskTypes: TaskTypeName[];
+  account: string;
+  /** Progress granularity in percent: a TaskProgressed is emitted when progress crosses a multiple of it. */
+  progressStep: number;
+  retentionDays: number;
+}
+
+/** Settings of the publisher function. */
+export interface PublisherConfig {
+  tableName: string;
+  topicArn: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Limits shared with the stack's settings validation. */
+export const LIMITS = {
+  progressStep: { min: 1, max: 100 },
+  retentionDays: { min: 1, max: 3650 },
+} as const;
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigurationError(`${name} is not set`);
+  return value;
+}
+
+function list(env: Env, name: string): string[] {
+  const items = required(env, name)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new ConfigurationError(`${name} lists nothing`);
+  return [...new Set(items)];
+}
+
+function integer(env: Env, name: string, limits: { min: number; max: number }): number {
+  const text = required(env, name);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < limits.min || value > limits.max) {
+    throw new ConfigurationError(`${name} must be an integer from ${limits.min} to ${limits.max}, got "${text}"`);
+  }
+  return value;
+}
+
+/** Parses a comma list of task type names, naming the bad entry and the allowed values. */
+export function parseTaskTypes(items: readonly string[], name: string): TaskTypeName[] {
+  for (const item of items) {
+    if (!isTaskTypeName(item)) {
+      throw new ConfigurationError(`${name}: unknown task type "${item}"; allowed: ${TASK_TYPE_NAMES.join(', ')}`);
+    }
+  }
+  return items as TaskTypeName[];
+}
+
+/** Reads the poller's configuration. Throws {@link ConfigurationError} naming the bad variable. */
+export function readPollerConfig(env: Env = process.env): PollerConfig {
+  const regions = list(env, ENV.regions);
+  const badRegion = regions.find((region) => !REGION_PATTERN.test(region));
+  if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
+  const account = required(env, ENV.accountId);
+  if (!/^\d{12}$/.test(account)) throw new ConfigurationError(`${ENV.accountId} must be 12 digits, got "${account}"`);
+  return {
+    tableName: required(env, ENV.tableName),
+    regions,
+    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
+    account,
+    progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
+    retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
+  };
+}
+
+/** Reads the publisher's configuration. Throws {@link ConfigurationError} naming the bad variable. */
+export function readPublisherConfig(env: Env = process.env): PublisherConfig {
+  const topicArn = required(env, ENV.topicArn);
+  if (!/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/.test(topicArn)) {
+    throw new ConfigurationError(`${ENV.topicArn} is not an SNS topic ARN: "${topicArn}"`);
+  }
+  return { tableName: required(env, ENV.tableName), topicArn };
+}
