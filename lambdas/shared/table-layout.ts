@@ -2,11 +2,16 @@
 // definition so that the key names exist in one place only.
 //
 //   pk = <region>#<taskType>   sk = TASK#<taskId>               current snapshot of a task
-//   pk = <region>#<taskType>   sk = EVENT#<taskId>#<version>    one recorded change (the outbox)
+//   pk = <region>#<taskType>   sk = EVENT#<taskId>#<version>    one recorded change (history)
 //   pk = <region>#<taskType>   sk = BASELINE                    first complete listing done
 //
 // One partition per (Region, task type) lets a poll read all stored snapshots of a listing
 // with one Query, and a task's history sorts by version under its own prefix.
+//
+// The snapshot item is the outbox: a write that records a change puts the event in its
+// `pendingEvent` attribute (and the history item in the same transaction); a silent write
+// removes it. The stream of that one item is ordered, so the publisher sees a task's changes
+// in the order they happened.
 import type { TaskTypeName } from '../domain/task';
 
 /** Attribute names of the keys and the TTL. */
@@ -45,17 +50,23 @@ export function eventSortPrefix(taskId: string): string {
   return `${EVENT_PREFIX}${taskId}#`;
 }
 
-/** Sort key prefix of every recorded change; the publisher's stream filter matches on it. */
+/** Sort key prefix of every recorded change (history items). */
 export const EVENT_SORT_PREFIX = EVENT_PREFIX;
 
 /** Sort key of the marker written when a listing's baseline is done. */
 export const BASELINE_SORT_KEY = BASELINE_KEY;
 
+/** Attribute of a snapshot item holding the change the write recorded (JSON of the event). */
+export const PENDING_EVENT_ATTRIBUTE = 'pendingEvent';
+
 /**
- * Lambda event-source filter for the publisher: only new change records. Snapshot updates,
- * baseline markers and TTL deletions never reach the function.
+ * Lambda event-source filter for the publisher: only snapshot writes that recorded a change.
+ * Silent snapshot updates, history items, baseline markers and TTL deletions never reach it.
  */
 export const PUBLISHER_STREAM_FILTER = {
-  eventName: ['INSERT'],
-  dynamodb: { Keys: { [TABLE_LAYOUT.sortKey]: { S: [{ prefix: EVENT_PREFIX }] } } },
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: {
+    Keys: { [TABLE_LAYOUT.sortKey]: { S: [{ prefix: SNAPSHOT_PREFIX }] } },
+    NewImage: { [PENDING_EVENT_ATTRIBUTE]: { S: [{ exists: true }] } },
+  },
 } as const;

@@ -1,0 +1,98 @@
+// The published event: the contract consumers depend on (documented in the README and in
+// schema/task-change-event.schema.json). Built from a detected change, deterministic for the
+// change so that a consumer can drop a redelivery by eventId.
+import { createHash } from 'node:crypto';
+import type { ChangeType } from './changes';
+import type { Phase } from './phase';
+import type { Task, TaskStatus, TaskTypeName } from './task';
+
+/** Version of the event schema; bumped only on a breaking change. */
+export const SCHEMA_VERSION = '1';
+
+/** One change of one EC2 task, as published on the topic. */
+export interface TaskChangeEvent {
+  schemaVersion: typeof SCHEMA_VERSION;
+  /** Same for every delivery of the same change: a UUID derived from the task and its snapshot version. */
+  eventId: string;
+  changeType: ChangeType;
+  /** ISO-8601 time of the poll that saw the change. */
+  detectedAt: string;
+  account: string;
+  region: string;
+  taskType: TaskTypeName;
+  taskId: string;
+  previous: TaskStatus | null;
+  current: TaskStatus;
+  /** The normalised snapshot, raw API object included. */
+  task: Task;
+}
+
+/** What {@link buildEvent} needs. */
+export interface EventInput {
+  changeType: ChangeType;
+  previous: TaskStatus | null;
+  current: TaskStatus;
+  task: Task;
+  /** The snapshot version this change creates; makes the event id unique per change. */
+  version: number;
+  detectedAt: Date;
+}
+
+/** A UUID (version 5 layout) derived from the change's identity. */
+export function eventIdFor(task: Pick<Task, 'account' | 'region' | 'taskType' | 'taskId'>, version: number): string {
+  const hash = createHash('sha256')
+    .update([task.account, task.region, task.taskType, task.taskId, String(version)].join('\u0000'))
+    .digest('hex');
+  const variant = ((parseInt(hash.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(18, 20)}-${hash.slice(20, 32)}`;
+}
+
+/** Builds the event for a change. */
+export function buildEvent(input: EventInput): TaskChangeEvent {
+  const { task } = input;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: eventIdFor(task, input.version),
+    changeType: input.changeType,
+    detectedAt: input.detectedAt.toISOString(),
+    account: task.account,
+    region: task.region,
+    taskType: task.taskType,
+    taskId: task.taskId,
+    previous: input.previous,
+    current: input.current,
+    task,
+  };
+}
+
+/** Names of the SNS message attributes set on every event, for subscription filter policies. */
+export type EventAttributeName = 'changeType' | 'taskType' | 'phase' | 'previousPhase' | 'state' | 'region' | 'account';
+
+/** Every message attribute name. */
+export const EVENT_ATTRIBUTE_NAMES: readonly EventAttributeName[] = [
+  'changeType',
+  'taskType',
+  'phase',
+  'previousPhase',
+  'state',
+  'region',
+  'account',
+];
+
+/**
+ * The message attributes of an event. SNS rejects empty attribute values, so an attribute with
+ * nothing to say (no previous phase, an empty state) is left out.
+ */
+export function eventAttributes(event: TaskChangeEvent): Partial<Record<EventAttributeName, string>> {
+  const attributes: Partial<Record<EventAttributeName, string>> = {
+    changeType: event.changeType,
+    taskType: event.taskType,
+    phase: event.current.phase,
+    region: event.region,
+    account: event.account,
+  };
+  const previousPhase: Phase | undefined = event.previous?.phase;
+  if (previousPhase) attributes.previousPhase = previousPhase;
+  if (event.current.state) attributes.state = event.current.state;
+  return attributes;
+}
