@@ -1,0 +1,22 @@
+// One EC2 client per Region, created once per container. The endpoint comes from the SDK's
+// standard AWS_ENDPOINT_URL_EC2 variable when set (the local mode), never from our code.
+import { EC2Client } from '@aws-sdk/client-ec2';
+
+/** Attempts per EC2 call: the SDK retries throttling (RequestLimitExceeded) and 5xx with backoff. */
+export const EC2_MAX_ATTEMPTS = 4;
+
+/** Returns the (cached) EC2 client of a Region. */
+export type Ec2ClientProvider = (region: string) => EC2Client;
+
+/** Creates a provider that builds each Region's client on first use. */
+export function ec2ClientProvider(options: { maxAttempts?: number } = {}): Ec2ClientProvider {
+  const clients = new Map<string, EC2Client>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new EC2Client({ region, maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS, retryMode: 'standard' });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}

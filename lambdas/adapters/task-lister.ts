@@ -1,0 +1,60 @@
+// Reads one complete listing of a task type in a Region through its descriptor, normalising
+// each object. A listing either succeeds on every page or fails as a whole (ListingError), so
+// the diff never infers a disappearance from a partial read.
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { Task } from '../domain/task';
+import { InvalidTaskError, type ListingScope, type TaskTypeDescriptor } from '../task-types/task-type';
+
+/** A raw object that could not be normalised. */
+export interface SkippedTask {
+  reason: string;
+}
+
+/** A complete listing. */
+export interface Listing {
+  tasks: Task[];
+  skipped: SkippedTask[];
+  pages: number;
+}
+
+/** A listing could not be read completely. */
+export class ListingError extends Error {
+  constructor(
+    readonly taskType: string,
+    readonly region: string,
+    /** EC2's error code (RequestLimitExceeded, UnauthorizedOperation, ...) or the error's name. */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${taskType} in ${region}: ${code}: ${message}`, options);
+    this.name = 'ListingError';
+  }
+}
+
+/** Reads every page of a task type's listing and normalises it. Throws {@link ListingError}. */
+export async function listTasks(
+  descriptor: TaskTypeDescriptor,
+  client: EC2Client,
+  scope: ListingScope,
+): Promise<Listing> {
+  const listing: Listing = { tasks: [], skipped: [], pages: 0 };
+  try {
+    for await (const page of descriptor.listPages(client)) {
+      listing.pages += 1;
+      for (const raw of page) {
+        try {
+          listing.tasks.push(descriptor.normalise(raw, scope));
+        } catch (error) {
+          if (!(error instanceof InvalidTaskError)) throw error;
+          listing.skipped.push({ reason: error.message });
+        }
+      }
+    }
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const code = (failure as { Code?: string }).Code ?? failure.name ?? 'Error';
+    throw new ListingError(descriptor.name, scope.region, code, failure.message, { cause: error });
+  }
+  return listing;
+}

@@ -1,0 +1,36 @@
+// Primary adapter of the poller: wires configuration, clients and Powertools around the poll
+// cycle. Invoked by the schedule (and by `ec2-task-monitor poll --once` locally).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import { ec2ClientProvider } from '../adapters/ec2-clients';
+import { SnapshotStore } from '../adapters/snapshot-store';
+import { readPollerConfig } from '../shared/config';
+import { logger, metrics } from '../shared/observability';
+import { type PollReport, runPollCycle } from './poll-cycle';
+
+// Read once per container: a bad variable fails the cold start with a message naming it.
+const config = readPollerConfig();
+const dependencies = {
+  ec2For: ec2ClientProvider(),
+  store: new SnapshotStore(new DynamoDBClient({}), config.tableName),
+  logger,
+  metrics,
+  now: () => new Date(),
+  unknownStatesLogged: new Set<string>(),
+};
+
+async function pollHandler(): Promise<PollReport> {
+  const report = await runPollCycle(config, dependencies);
+  logger.info('Poll cycle finished', {
+    durationMs: report.durationMs,
+    changes: report.changes,
+    failures: report.failures,
+    listings: report.listings.length,
+  });
+  return report;
+}
+
+/** Lambda entry point of the poller. */
+export const handler = middy(pollHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

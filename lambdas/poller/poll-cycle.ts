@@ -1,0 +1,194 @@
+// The poller's use case: for every configured (Region, task type), read the complete listing,
+// diff it against the stored snapshots and record each decision with a conditional write. A
+// failure in one listing is reported and changes nothing for it; the others carry on.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { diffListing, type ListingDecision } from '../domain/changes';
+import { buildEvent } from '../domain/event';
+import { isTerminal } from '../domain/phase';
+import type { TaskTypeName } from '../domain/task';
+import { ListingError, listTasks } from '../adapters/task-lister';
+import type { SnapshotStore, WriteOutcome } from '../adapters/snapshot-store';
+import type { PollerConfig } from '../shared/config';
+import { mapWithConcurrency } from '../shared/concurrency';
+import { taskTypeDescriptor } from '../task-types';
+
+/** Listings read at the same time. */
+const LISTING_CONCURRENCY = 6;
+/** Snapshot writes in flight per listing. */
+const WRITE_CONCURRENCY = 8;
+const DAY_SECONDS = 86_400;
+
+/** What the poll cycle needs from the outside world. */
+export interface PollDependencies {
+  ec2For(region: string): EC2Client;
+  store: Pick<SnapshotStore, 'loadListing' | 'recordChange' | 'recordSilently' | 'markBaselineDone'>;
+  logger: Logger;
+  metrics: Metrics;
+  now(): Date;
+  /** Undocumented states already logged in this container, as `taskType:state`. */
+  unknownStatesLogged: Set<string>;
+}
+
+/** Outcome of one (Region, task type). */
+export interface ListingReport {
+  region: string;
+  taskType: TaskTypeName;
+  ok: boolean;
+  baseline: boolean;
+  tasks: number;
+  pages: number;
+  skipped: number;
+  changes: number;
+  silentWrites: number;
+  /** Writes another poll won; that poll records the change. */
+  conflicts: number;
+  error?: { code: string; message: string };
+}
+
+/** Outcome of a poll cycle. */
+export interface PollReport {
+  startedAt: string;
+  durationMs: number;
+  listings: ListingReport[];
+  changes: number;
+  failures: number;
+}
+
+/** Runs one poll cycle over every configured Region and task type. */
+export async function runPollCycle(config: PollerConfig, deps: PollDependencies): Promise<PollReport> {
+  const started = deps.now();
+  const scopes = config.regions.flatMap((region) => config.taskTypes.map((taskType) => ({ region, taskType })));
+  const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ region, taskType }) =>
+    pollListing(region, taskType, config, deps, started),
+  );
+  const durationMs = deps.now().getTime() - started.getTime();
+  deps.metrics.addMetric('PollDuration', MetricUnit.Milliseconds, durationMs);
+  const report: PollReport = {
+    startedAt: started.toISOString(),
+    durationMs,
+    listings,
+    changes: listings.reduce((sum, listing) => sum + listing.changes, 0),
+    failures: listings.filter((listing) => !listing.ok).length,
+  };
+  deps.metrics.addMetric('ChangesRecorded', MetricUnit.Count, report.changes);
+  deps.metrics.addMetric('ListingFailures', MetricUnit.Count, report.failures);
+  return report;
+}
+
+async function pollListing(
+  region: string,
+  taskType: TaskTypeName,
+  config: PollerConfig,
+  deps: PollDependencies,
+  detectedAt: Date,
+): Promise<ListingReport> {
+  const report: ListingReport = {
+    region,
+    taskType,
+    ok: false,
+    baseline: false,
+    tasks: 0,
+    pages: 0,
+    skipped: 0,
+    changes: 0,
+    silentWrites: 0,
+    conflicts: 0,
+  };
+  const descriptor = taskTypeDescriptor(taskType);
+  try {
+    const listing = await listTasks(descriptor, deps.ec2For(region), { region, account: config.account });
+    Object.assign(report, { tasks: listing.tasks.length, pages: listing.pages, skipped: listing.skipped.length });
+    for (const skipped of listing.skipped) {
+      deps.logger.warn('Skipped a task the API returned without what identifies it', { taskType, region, reason: skipped.reason });
+    }
+    observeListing(listing.tasks, taskType, deps);
+
+    const { stored, baselineDone } = await deps.store.loadListing(region, taskType);
+    report.baseline = !baselineDone;
+    const decisions = diffListing({
+      listed: listing.tasks,
+      stored,
+      baseline: report.baseline,
+      progressStep: config.progressStep,
+    });
+    const failures: unknown[] = [];
+    await mapWithConcurrency(decisions, WRITE_CONCURRENCY, async (decision) => {
+      try {
+        const outcome = await write(decision, config, deps, detectedAt);
+        if (outcome === 'conflict') report.conflicts += 1;
+        else if (decision.kind === 'change') report.changes += 1;
+        else report.silentWrites += 1;
+      } catch (error) {
+        failures.push(error);
+      }
+    });
+    if (failures.length > 0) throw failures[0];
+    // The baseline is over only when every one of its writes landed; otherwise the next poll
+    // repeats it for the tasks still missing, so nothing is lost and nothing floods.
+    if (report.baseline) await deps.store.markBaselineDone(region, taskType, detectedAt);
+    report.ok = true;
+  } catch (error) {
+    report.error = describeError(error);
+    deps.logger.error('Listing failed; nothing inferred from it this cycle', { taskType, region, ...report.error });
+    const metric = deps.metrics.singleMetric();
+    metric.addDimensions({ taskType, region });
+    metric.addMetric('ListingFailed', MetricUnit.Count, 1);
+  }
+  return report;
+}
+
+async function write(
+  decision: ListingDecision,
+  config: PollerConfig,
+  deps: PollDependencies,
+  detectedAt: Date,
+): Promise<WriteOutcome> {
+  const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
+  const retention = config.retentionDays * DAY_SECONDS;
+  const expiresAt = decision.gone || isTerminal(decision.task.phase) ? nowSeconds + retention : undefined;
+  const snapshot = { task: decision.task, gone: decision.gone, expectedVersion: decision.expectedVersion, expiresAt };
+  if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
+  const event = buildEvent({ ...decision, version: decision.expectedVersion + 1, detectedAt });
+  const outcome = await deps.store.recordChange(snapshot, event, nowSeconds + retention);
+  if (outcome === 'written') {
+    deps.logger.info('Change recorded', {
+      changeType: event.changeType,
+      taskType: event.taskType,
+      taskId: event.taskId,
+      region: event.region,
+      from: event.previous?.phase ?? null,
+      to: event.current.phase,
+      state: event.current.state,
+      eventId: event.eventId,
+    });
+    const metric = deps.metrics.singleMetric();
+    metric.addDimensions({ taskType: event.taskType, changeType: event.changeType });
+    metric.addMetric('Changes', MetricUnit.Count, 1);
+  }
+  return outcome;
+}
+
+function observeListing(tasks: readonly { phase: string; state: string }[], taskType: TaskTypeName, deps: PollDependencies) {
+  const byPhase = new Map<string, number>();
+  for (const task of tasks) {
+    byPhase.set(task.phase, (byPhase.get(task.phase) ?? 0) + 1);
+    const key = `${taskType}:${task.state}`;
+    if (task.phase === 'unknown' && !deps.unknownStatesLogged.has(key)) {
+      deps.unknownStatesLogged.add(key);
+      deps.logger.warn('Undocumented task state mapped to phase unknown', { taskType, state: task.state });
+    }
+  }
+  for (const [phase, count] of byPhase) {
+    const metric = deps.metrics.singleMetric();
+    metric.addDimensions({ taskType, phase });
+    metric.addMetric('TasksSeen', MetricUnit.Count, count);
+  }
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof ListingError) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: error.name, message: error.message };
+  return { code: 'Error', message: String(error) };
+}

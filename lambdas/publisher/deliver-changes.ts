@@ -1,0 +1,158 @@
+// The publisher's use case: turns the stream records of snapshot writes that recorded a change
+// into SNS messages, exactly once in normal operation and in order per task.
+//
+// Records arrive in stream order. They are published in PublishBatch calls that never hold two
+// changes of the same task, and the first failure stops the batch: Lambda then retries from the
+// first record not delivered (ReportBatchItemFailures), and the marks on the history items make
+// the retry skip whatever this attempt already published.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { TaskChangeEvent } from '../domain/event';
+import { SNS_MAX_BYTES, type SnsMessage, toSnsMessage } from '../domain/sns-message';
+import type { EventPublisher } from '../adapters/event-publisher';
+import type { HistoryKey, Outbox } from '../adapters/outbox';
+import { eventSortKey, PENDING_EVENT_ATTRIBUTE, SNAPSHOT_SORT_PREFIX, TABLE_LAYOUT } from '../shared/table-layout';
+
+/** PublishBatch takes at most ten entries. */
+const MAX_BATCH_ENTRIES = 10;
+
+/** What the use case needs from the outside world. */
+export interface DeliveryDependencies {
+  publisher: Pick<EventPublisher, 'publishBatch'>;
+  outbox: Pick<Outbox, 'publishedAmong' | 'markPublished'>;
+  logger: Logger;
+  metrics: Metrics;
+  now(): Date;
+}
+
+/** A change read from a stream record. */
+export interface PendingChange {
+  sequenceNumber: string;
+  event: TaskChangeEvent;
+  historyKey: HistoryKey;
+  message: SnsMessage;
+}
+
+/** A record that can never be published; it is logged and dropped rather than retried forever. */
+export class MalformedRecordError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MalformedRecordError';
+  }
+}
+
+/**
+ * Reads the change a stream record carries, or returns undefined for a record that carries none
+ * (a silent snapshot write, another item, a deletion). Throws {@link MalformedRecordError}.
+ */
+export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefined {
+  const stream = record.dynamodb;
+  if (!stream?.SequenceNumber) throw new MalformedRecordError('the record has no dynamodb.SequenceNumber');
+  if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
+  const sortKey = stream.Keys?.[TABLE_LAYOUT.sortKey]?.S;
+  if (!sortKey?.startsWith(SNAPSHOT_SORT_PREFIX)) return undefined;
+  if (!stream.NewImage) throw new MalformedRecordError('the record has no NewImage (is the stream NEW_AND_OLD_IMAGES?)');
+  const image = unmarshall(stream.NewImage as Record<string, AttributeValue>);
+  const pending = image[PENDING_EVENT_ATTRIBUTE];
+  if (typeof pending !== 'string') return undefined;
+  const previous = stream.OldImage?.[PENDING_EVENT_ATTRIBUTE]?.S;
+  if (previous === pending) return undefined;
+  let event: TaskChangeEvent;
+  try {
+    event = JSON.parse(pending) as TaskChangeEvent;
+  } catch {
+    throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not JSON`);
+  }
+  if (event?.schemaVersion !== '1' || typeof event.eventId !== 'string' || typeof event.taskId !== 'string') {
+    throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not a schema-1 event`);
+  }
+  const version = Number(image.version);
+  if (!Number.isInteger(version) || version < 1) throw new MalformedRecordError('the snapshot has no valid version');
+  return {
+    sequenceNumber: stream.SequenceNumber,
+    event,
+    historyKey: { pk: String(image[TABLE_LAYOUT.partitionKey]), sk: eventSortKey(event.taskId, version) },
+    message: toSnsMessage(event),
+  };
+}
+
+/** Groups changes into PublishBatch calls: order kept, one change per task per call, within SNS's size limit. */
+export function planBatches(changes: readonly PendingChange[]): PendingChange[][] {
+  const batches: PendingChange[][] = [];
+  let current: PendingChange[] = [];
+  let bytes = 0;
+  const tasks = new Set<string>();
+  for (const change of changes) {
+    const task = `${change.event.region}|${change.event.taskType}|${change.event.taskId}`;
+    const full = current.length === MAX_BATCH_ENTRIES || bytes + change.message.bytes > SNS_MAX_BYTES;
+    if (current.length > 0 && (full || tasks.has(task))) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+      tasks.clear();
+    }
+    current.push(change);
+    bytes += change.message.bytes;
+    tasks.add(task);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Publishes the changes a batch of stream records carries. */
+export async function deliverChanges(records: readonly DynamoDBRecord[], deps: DeliveryDependencies): Promise<DynamoDBBatchResponse> {
+  const changes: PendingChange[] = [];
+  for (const record of records) {
+    try {
+      const change = changeFromRecord(record);
+      if (change) changes.push(change);
+    } catch (error) {
+      if (!(error instanceof MalformedRecordError)) throw error;
+      deps.logger.error('Dropped a stream record that carries no publishable change', {
+        reason: error.message,
+        eventID: record.eventID,
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+      });
+      deps.metrics.addMetric('MalformedRecords', MetricUnit.Count, 1);
+    }
+  }
+  if (changes.length === 0) return { batchItemFailures: [] };
+
+  const isPublished = await deps.outbox.publishedAmong(changes.map((change) => change.historyKey));
+  const pending = changes.filter((change) => {
+    if (!isPublished(change.historyKey)) return true;
+    deps.logger.info('Skipped a change already published', { eventId: change.event.eventId });
+    return false;
+  });
+
+  for (const batch of planBatches(pending)) {
+    const outcomes = await deps.publisher.publishBatch(batch.map((change) => change.message));
+    const marks: Promise<void>[] = [];
+    let firstFailure: PendingChange | undefined;
+    batch.forEach((change, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok) {
+        marks.push(deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now()));
+        deps.logger.info('Change published', { eventId: change.event.eventId, changeType: change.event.changeType, taskId: change.event.taskId });
+      } else {
+        firstFailure ??= change;
+        deps.logger.error('Publish failed; the change will be retried', {
+          eventId: change.event.eventId,
+          code: outcome?.code,
+          message: outcome?.message,
+        });
+      }
+    });
+    // A mark that fails leaves the change to be published again on retry: at-least-once, same eventId.
+    await Promise.all(marks);
+    deps.metrics.addMetric('EventsPublished', MetricUnit.Count, marks.length);
+    if (firstFailure) {
+      deps.metrics.addMetric('PublishFailures', MetricUnit.Count, batch.length - marks.length);
+      return { batchItemFailures: [{ itemIdentifier: firstFailure.sequenceNumber }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}

@@ -1,0 +1,34 @@
+// Primary adapter of the publisher: fed by the table's stream (filtered to snapshot writes that
+// recorded a change), it publishes each change to the topic and reports partial failures.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { EventPublisher } from '../adapters/event-publisher';
+import { Outbox } from '../adapters/outbox';
+import { readPublisherConfig } from '../shared/config';
+import { logger, metrics } from '../shared/observability';
+import { deliverChanges } from './deliver-changes';
+
+const config = readPublisherConfig();
+const dependencies = {
+  publisher: new EventPublisher(new SNSClient({}), config.topicArn),
+  outbox: new Outbox(new DynamoDBClient({}), config.tableName),
+  logger,
+  metrics,
+  now: () => new Date(),
+};
+
+async function publishHandler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  if (!Array.isArray(event?.Records)) {
+    // Not a stream batch: retrying cannot help, so say so and return.
+    logger.error('Ignored an invocation that is not a DynamoDB stream batch', { keys: Object.keys(event ?? {}) });
+    return { batchItemFailures: [] };
+  }
+  return deliverChanges(event.Records, dependencies);
+}
+
+/** Lambda entry point of the publisher. */
+export const handler = middy(publishHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
