@@ -1,6 +1,7 @@
 // Three projects so a developer can run the fast ones alone (`npm run test:unit`).
 // middy is ESM-only: transform it with ts-jest and map its entry point (see toolchain notes).
 const common = {
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

@@ -1,0 +1,212 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  DescribeBundleTasksCommand,
+  DescribeImportImageTasksCommand,
+  EC2Client,
+  type ImportImageTask,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { runPollCycle, type PollDependencies } from '../../../lambdas/poller/poll-cycle';
+import type { PollerConfig } from '../../../lambdas/shared/config';
+import { MemoryStore } from '../../support/memory-store';
+
+const ec2 = mockClient(EC2Client);
+const NOW = new Date('2026-11-23T08:00:00.000Z');
+
+const config: PollerConfig = {
+  tableName: 'table',
+  regions: ['us-east-1'],
+  taskTypes: ['import-image', 'bundle'],
+  account: '123456789012',
+  progressStep: 25,
+  retentionDays: 30,
+};
+
+function importTask(id: string, patch: Partial<ImportImageTask> = {}): ImportImageTask {
+  return { ImportTaskId: id, Status: 'active', StatusMessage: 'converting', Progress: '30', ...patch };
+}
+
+function listImports(...tasks: ImportImageTask[]) {
+  ec2.on(DescribeImportImageTasksCommand).resolves({ ImportImageTasks: tasks });
+}
+
+function setup(store = new MemoryStore()) {
+  const logger = new Logger({ logLevel: 'SILENT' });
+  const deps: PollDependencies = {
+    ec2For: () => new EC2Client({ region: 'us-east-1' }),
+    store,
+    logger,
+    metrics: new Metrics({ namespace: 'Test' }),
+    now: () => NOW,
+    unknownStatesLogged: new Set(),
+  };
+  return { store, deps, logger };
+}
+
+beforeEach(() => {
+  ec2.reset();
+  ec2.on(DescribeBundleTasksCommand).resolves({ BundleTasks: [] });
+});
+
+describe('runPollCycle', () => {
+  it('records a baseline: running tasks discovered, finished ones silently, and marks it done', async () => {
+    // Prepare
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'), importTask('import-ami-2', { Status: 'completed', Progress: undefined }));
+
+    // Act
+    const report = await runPollCycle(config, deps);
+
+    // Assess
+    expect(store.events.map((e) => [e.taskId, e.changeType])).toEqual([['import-ami-1', 'TaskDiscovered']]);
+    expect(store.snapshots.size).toBe(2);
+    expect(store.baselines).toEqual(new Set(['us-east-1#import-image', 'us-east-1#bundle']));
+    expect(report).toMatchObject({ changes: 1, failures: 0 });
+    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({ ok: true, baseline: true, tasks: 2, silentWrites: 1 });
+  });
+
+  it('after the baseline, publishes a task first seen already failed', async () => {
+    const { store, deps } = setup();
+    listImports();
+    await runPollCycle(config, deps);
+    listImports(importTask('import-ami-9', { Status: 'deleted', StatusMessage: 'ClientError: Unknown OS / missing OS files.' }));
+
+    await runPollCycle(config, deps);
+
+    expect(store.events).toHaveLength(1);
+    expect(store.events[0]).toMatchObject({ changeType: 'TaskStateChanged', previous: null, current: { phase: 'failed' } });
+  });
+
+  it('writes nothing when the same state is polled again', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(config, deps);
+    const writes = store.writes;
+
+    const report = await runPollCycle(config, deps);
+
+    expect(store.writes).toBe(writes);
+    expect(report.changes).toBe(0);
+  });
+
+  it('records each transition once, with the previous state, and sets the expiry on finished tasks', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(config, deps);
+    listImports(importTask('import-ami-1', { Status: 'completed', StatusMessage: undefined, Progress: undefined, ImageId: 'ami-0def' }));
+
+    await runPollCycle(config, deps);
+
+    expect(store.events.map((e) => `${e.changeType}:${e.previous?.phase ?? '-'}->${e.current.phase}`)).toEqual([
+      'TaskDiscovered:-->running',
+      'TaskStateChanged:running->succeeded',
+    ]);
+    const snapshot = store.snapshots.get('us-east-1#import-image#import-ami-1');
+    expect(snapshot?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 30 * 86_400);
+    expect(snapshot?.task.resources.imageId).toBe('ami-0def');
+  });
+
+  it('infers no disappearance from a failed listing, and still completes the other types', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(config, deps);
+    ec2.on(DescribeImportImageTasksCommand).rejects(Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded' }));
+    ec2.on(DescribeBundleTasksCommand).resolves({ BundleTasks: [{ BundleId: 'bun-1', State: 'bundling', InstanceId: 'i-1' }] });
+
+    const report = await runPollCycle(config, deps);
+
+    expect(report.failures).toBe(1);
+    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({
+      ok: false,
+      error: { code: 'RequestLimitExceeded' },
+    });
+    expect(store.events.map((e) => [e.taskId, e.changeType])).toEqual([
+      ['import-ami-1', 'TaskDiscovered'],
+      ['bun-1', 'TaskDiscovered'],
+    ]);
+  });
+
+  it('reports a disappearance when a running task leaves a complete listing, and ages out finished ones silently', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-run'), importTask('import-ami-done', { Status: 'completed' }));
+    await runPollCycle(config, deps);
+    listImports();
+
+    await runPollCycle(config, deps);
+
+    expect(store.events.map((e) => [e.taskId, e.changeType])).toEqual([
+      ['import-ami-run', 'TaskDiscovered'],
+      ['import-ami-run', 'TaskDisappeared'],
+    ]);
+    expect(store.snapshots.get('us-east-1#import-image#import-ami-done')).toMatchObject({ gone: true, version: 2 });
+  });
+
+  it('skips a task without an id and logs why, keeping the rest', async () => {
+    const { store, deps, logger } = setup();
+    const warn = jest.spyOn(logger, 'warn');
+    listImports(importTask('import-ami-1'), { Status: 'active' });
+
+    const report = await runPollCycle(config, deps);
+
+    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({ ok: true, tasks: 1, skipped: 1 });
+    expect(store.events).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Skipped'), expect.objectContaining({ reason: 'import-image: ImportTaskId is missing' }));
+  });
+
+  it('maps an undocumented state to unknown and logs it once per container', async () => {
+    const { store, deps, logger } = setup();
+    const warn = jest.spyOn(logger, 'warn');
+    listImports(importTask('import-ami-1', { Status: 'paused' }), importTask('import-ami-2', { Status: 'paused' }));
+
+    await runPollCycle(config, deps);
+    await runPollCycle(config, deps);
+
+    expect(store.events.map((e) => e.current.phase)).toEqual(['unknown', 'unknown']);
+    const unknownLogs = warn.mock.calls.filter(([message]) => String(message).startsWith('Undocumented'));
+    expect(unknownLogs).toEqual([[expect.any(String), { taskType: 'import-image', state: 'paused' }]]);
+  });
+
+  it('does not finish the baseline when a write fails, so the next poll redoes it', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'));
+    store.failWrites = Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+
+    const failed = await runPollCycle(config, deps);
+    store.failWrites = undefined;
+    const retried = await runPollCycle(config, deps);
+
+    expect(failed.listings.find((l) => l.taskType === 'import-image')).toMatchObject({
+      ok: false,
+      error: { code: 'ProvisionedThroughputExceededException' },
+    });
+    expect(retried.listings.find((l) => l.taskType === 'import-image')).toMatchObject({ ok: true, baseline: true, changes: 1 });
+    expect(store.events.map((e) => e.taskId)).toEqual(['import-ami-1']);
+  });
+
+  it('lets exactly one of two overlapping polls record a transition', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(config, deps);
+    listImports(importTask('import-ami-1', { Status: 'completed' }));
+
+    const [first, second] = await Promise.all([runPollCycle(config, deps), runPollCycle(config, deps)]);
+
+    expect(first.changes + second.changes).toBe(1);
+    expect(store.events.filter((e) => e.changeType === 'TaskStateChanged')).toHaveLength(1);
+  });
+
+  it('polls every configured Region and task type', async () => {
+    const { deps } = setup();
+    listImports();
+
+    const report = await runPollCycle({ ...config, regions: ['us-east-1', 'eu-west-1'] }, deps);
+
+    expect(report.listings.map((l) => `${l.region}/${l.taskType}`).sort()).toEqual([
+      'eu-west-1/bundle',
+      'eu-west-1/import-image',
+      'us-east-1/bundle',
+      'us-east-1/import-image',
+    ]);
+  });
+});

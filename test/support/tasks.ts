@@ -1,0 +1,32 @@
+// Builders of normalised tasks for the domain tests: realistic defaults, overridable per test.
+import type { StoredTask } from '../../lambdas/domain/changes';
+import type { Task } from '../../lambdas/domain/task';
+
+/** A running import-image task in us-east-1, as the normaliser would produce it. */
+export function aTask(overrides: Partial<Task> = {}): Task {
+  return {
+    taskType: 'import-image',
+    taskId: 'import-ami-0123456789abcdef0',
+    region: 'us-east-1',
+    account: '123456789012',
+    state: 'active',
+    phase: 'running',
+    progress: 28,
+    statusMessage: 'converting',
+    resources: { bucket: 'vm-images', key: 'disks/web.vmdk' },
+    startTime: null,
+    updateTime: null,
+    raw: { ImportTaskId: 'import-ami-0123456789abcdef0', Status: 'active', StatusMessage: 'converting', Progress: '28' },
+    ...overrides,
+  };
+}
+
+/** A stored snapshot of a task. */
+export function stored(task: Task, version = 1, gone = false): StoredTask {
+  return { task, version, gone };
+}
+
+/** A map of stored snapshots keyed by task id. */
+export function storedMap(...snapshots: StoredTask[]): Map<string, StoredTask> {
+  return new Map(snapshots.map((snapshot) => [snapshot.task.taskId, snapshot]));
+}
