@@ -1,0 +1,262 @@
+// The stack's settings: defaults, the shapes context values arrive in (cdk.json arrays and
+// objects, command-line strings), and an error naming the setting and the allowed values for
+// every bad value.
+import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
+import {
+  DEFAULT_EMAIL_FILTER_POLICY,
+  readSettings,
+  SettingsError,
+  type MonitorSettings,
+} from '../../lib/settings';
+
+const STACK_REGION = 'eu-west-1';
+
+/** Reads settings from a plain context object, as `-c` or cdk.json would give them. */
+function settingsFrom(context: Record<string, unknown>): MonitorSettings {
+  return readSettings((key) => context[key], STACK_REGION);
+}
+
+/** The SettingsError thrown for one context, or fails the test when none is thrown. */
+function errorFor(context: Record<string, unknown>): SettingsError {
+  try {
+    settingsFrom(context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return error as SettingsError;
+  }
+  throw new Error(`no error for ${JSON.stringify(context)}`);
+}
+
+describe('readSettings defaults', () => {
+  it('applies every default when the context is empty', () => {
+    // Act
+    const settings = settingsFrom({});
+
+    // Assess
+    expect(settings).toEqual({
+      schedule: 'rate(1 minute)',
+      regions: [STACK_REGION],
+      taskTypes: [...TASK_TYPE_NAMES],
+      emails: [],
+      emailFilterPolicy: DEFAULT_EMAIL_FILTER_POLICY,
+      progressStep: 25,
+      retentionDays: 30,
+    });
+  });
+
+  it('defaults the email filter to terminal state changes and disappearances', () => {
+    expect(DEFAULT_EMAIL_FILTER_POLICY).toEqual({
+      $or: [
+        { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
+        { changeType: ['TaskDisappeared'] },
+      ],
+    });
+  });
+
+  it('reads a construct node through tryGetContext', () => {
+    const node = { tryGetContext: (key: string) => ({ regions: 'us-west-2' })[key] };
+
+    expect(readSettings(node, STACK_REGION).regions).toEqual(['us-west-2']);
+  });
+});
+
+describe('schedule', () => {
+  it.each([
+    'rate(1 minute)',
+    'rate(5 minutes)',
+    'rate(1 hour)',
+    'rate(12 hours)',
+    'rate(1 day)',
+    'rate(7 days)',
+    'cron(0/5 * * * ? *)',
+    'cron(0 8 ? * MON-FRI *)',
+  ])('accepts %s', (schedule) => {
+    expect(settingsFrom({ schedule }).schedule).toBe(schedule);
+  });
+
+  it.each([
+    'rate(0 minutes)',
+    'rate(1 minutes)',
+    'rate(5 minute)',
+    'rate(-1 minute)',
+    'rate(1 week)',
+    'rate(1.5 hours)',
+    'every minute',
+    'cron(0/5 * * * *)',
+    'cron(0 8 1 * MON *)',
+    'cron(0 8 * * * *)',
+    '',
+  ])('rejects %j naming the setting, the value and the allowed forms', (schedule) => {
+    const { message } = errorFor({ schedule });
+
+    expect(message).toMatch(/^schedule: /);
+    expect(message).toContain(`"${schedule}"`);
+    expect(message).toContain('rate(N minute|minutes|hour|hours|day|days)');
+    expect(message).toContain('cron(<6 fields>)');
+  });
+
+  it('rejects a value that is not text', () => {
+    expect(errorFor({ schedule: 5 }).message).toMatch(
+      /^schedule: 5 is not a valid schedule expression; allowed: /,
+    );
+  });
+});
+
+describe('regions', () => {
+  it('parses a comma string, trimming blanks and duplicates', () => {
+    expect(settingsFrom({ regions: ' us-east-1, eu-central-1 ,us-east-1,' }).regions).toEqual([
+      'us-east-1',
+      'eu-central-1',
+    ]);
+  });
+
+  it('accepts an array from cdk.json', () => {
+    expect(settingsFrom({ regions: ['ap-southeast-2', 'sa-east-1'] }).regions).toEqual([
+      'ap-southeast-2',
+      'sa-east-1',
+    ]);
+  });
+
+  it('rejects an unknown Region with a short list of the allowed ones', () => {
+    const { message } = errorFor({ regions: 'us-east-1,mars-1' });
+
+    expect(message).toMatch(/^regions: unknown Region "mars-1"; allowed: af-south-1, .*, … \(\d+ Regions\)$/);
+    expect(message.length).toBeLessThan(200);
+  });
+
+  it('rejects an empty list and a value that is not a list', () => {
+    expect(errorFor({ regions: ' , ' }).message).toBe(
+      'regions: no Region given; allowed: at least one Region',
+    );
+    expect(errorFor({ regions: 42 }).message).toMatch(/^regions: 42 is not a list; allowed: /);
+  });
+});
+
+describe('taskTypes', () => {
+  it('parses a comma string and an array', () => {
+    expect(settingsFrom({ taskTypes: 'bundle, store-image' }).taskTypes).toEqual(['bundle', 'store-image']);
+    expect(settingsFrom({ taskTypes: ['import-image'] }).taskTypes).toEqual(['import-image']);
+  });
+
+  it('rejects an unknown task type listing the allowed ones', () => {
+    const { message } = errorFor({ taskTypes: 'bundle,import-volume' });
+
+    expect(message).toBe(
+      `taskTypes: unknown task type "import-volume"; allowed: ${TASK_TYPE_NAMES.join(', ')}`,
+    );
+  });
+
+  it('rejects an empty list', () => {
+    expect(errorFor({ taskTypes: '' }).message).toMatch(/^taskTypes: no task type given; allowed: bundle, /);
+  });
+});
+
+describe('emails', () => {
+  it('parses a comma string and an array', () => {
+    expect(settingsFrom({ emails: 'ops@example.com,oncall+ec2@corp.example.org' }).emails).toEqual([
+      'ops@example.com',
+      'oncall+ec2@corp.example.org',
+    ]);
+    expect(settingsFrom({ emails: ['ops@example.com'] }).emails).toEqual(['ops@example.com']);
+  });
+
+  it.each(['ops', 'ops@', '@example.com', 'ops@example', 'ops @example.com', 'ops@exa_mple.com'])(
+    'rejects %j naming the bad address',
+    (email) => {
+      const { message } = errorFor({ emails: `ok@example.com,${email}` });
+
+      expect(message).toBe(
+        `emails: "${email}" is not an email address; allowed: addresses like ops@example.com`,
+      );
+    },
+  );
+});
+
+describe('emailFilterPolicy', () => {
+  const custom = { changeType: ['TaskStateChanged'], phase: ['failed'], taskType: ['import-image'] };
+
+  it('accepts an object from cdk.json and a JSON string from the command line', () => {
+    expect(settingsFrom({ emailFilterPolicy: custom }).emailFilterPolicy).toEqual(custom);
+    expect(settingsFrom({ emailFilterPolicy: JSON.stringify(custom) }).emailFilterPolicy).toEqual(custom);
+  });
+
+  it('accepts SNS operators on any attribute', () => {
+    const policy = {
+      region: [{ prefix: 'eu-' }],
+      state: [{ 'anything-but': ['active'] }],
+      previousPhase: ['running'],
+    };
+
+    expect(settingsFrom({ emailFilterPolicy: policy }).emailFilterPolicy).toEqual(policy);
+  });
+
+  it('rejects an unknown key listing the attribute names', () => {
+    const { message } = errorFor({ emailFilterPolicy: { severity: ['high'] } });
+
+    expect(message).toBe(
+      'emailFilterPolicy: unknown key "severity" in the policy; allowed: $or, changeType, taskType, phase, previousPhase, state, region, account',
+    );
+  });
+
+  it('rejects an unknown change type, also inside $or', () => {
+    const { message } = errorFor({ emailFilterPolicy: '{"$or":[{"changeType":["TaskFinished"]}]}' });
+
+    expect(message).toBe(
+      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared',
+    );
+  });
+
+  it('rejects an unknown phase', () => {
+    expect(errorFor({ emailFilterPolicy: { phase: ['done'] } }).message).toBe(
+      'emailFilterPolicy: "done" is not a value of "phase" in the policy; allowed: pending, running, succeeded, failed, cancelled, unknown',
+    );
+  });
+
+  it.each([
+    ['malformed JSON', '{changeType:', /is not JSON/],
+    ['an array', '[]', /is not a non-empty JSON object/],
+    ['an empty object', {}, /is not a non-empty JSON object/],
+    [
+      'an empty value list',
+      { changeType: [] },
+      /"changeType" in the policy is \[\]; allowed: a non-empty array/,
+    ],
+    [
+      'a value that is not a list',
+      { changeType: 'TaskDisappeared' },
+      /"changeType" in the policy is "TaskDisappeared"/,
+    ],
+    ['an empty $or', { $or: [] }, /"\$or" in the policy is \[\]/],
+  ])('rejects %s', (_name, emailFilterPolicy, expected) => {
+    const { message } = errorFor({ emailFilterPolicy });
+
+    expect(message).toMatch(/^emailFilterPolicy: /);
+    expect(message).toMatch(expected);
+    expect(message).toContain('; allowed: ');
+  });
+});
+
+describe('progressStep and retentionDays', () => {
+  it('parse numbers from cdk.json and digits from the command line', () => {
+    expect(settingsFrom({ progressStep: 10, retentionDays: '90' })).toMatchObject({
+      progressStep: 10,
+      retentionDays: 90,
+    });
+    expect(settingsFrom({ progressStep: '1', retentionDays: 3650 })).toMatchObject({
+      progressStep: 1,
+      retentionDays: 3650,
+    });
+  });
+
+  it.each([0, 101, '0', '101', 2.5, '2.5', 'ten', '1e1', ''])('rejects progressStep %j', (progressStep) => {
+    expect(errorFor({ progressStep }).message).toBe(
+      `progressStep: ${JSON.stringify(progressStep)} is not valid; allowed: an integer from 1 to 100`,
+    );
+  });
+
+  it.each([0, -1, '-7', 3651, 1.5, '30 days'])('rejects retentionDays %j', (retentionDays) => {
+    expect(errorFor({ retentionDays }).message).toBe(
+      `retentionDays: ${JSON.stringify(retentionDays)} is not valid; allowed: an integer from 1 to 3650`,
+    );
+  });
+});
