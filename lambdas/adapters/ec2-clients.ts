@@ -14,7 +14,11 @@ export function ec2ClientProvider(options: { maxAttempts?: number } = {}): Ec2Cl
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new EC2Client({ region, maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS, retryMode: 'standard' });
+      client = new EC2Client({
+        region,
+        maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS,
+        retryMode: 'standard',
+      });
       clients.set(region, client);
     }
     return client;

@@ -21,18 +21,27 @@ export class EventPublisher {
       MessageStructure: 'json',
       Subject: message.subject,
       MessageAttributes: Object.fromEntries(
-        Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+        Object.entries(message.attributes).map(([name, value]) => [
+          name,
+          { DataType: 'String', StringValue: value },
+        ]),
       ),
     }));
     try {
-      const output = await this.client.send(new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: entries }));
+      const output = await this.client.send(
+        new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: entries }),
+      );
       const succeeded = new Map((output.Successful ?? []).map((entry) => [entry.Id, entry.MessageId ?? '']));
       const failed = new Map((output.Failed ?? []).map((entry) => [entry.Id, entry]));
       return entries.map((entry): PublishOutcome => {
         const messageId = succeeded.get(entry.Id);
         if (messageId !== undefined) return { ok: true, messageId };
         const failure = failed.get(entry.Id);
-        return { ok: false, code: failure?.Code ?? 'Unknown', message: failure?.Message ?? 'SNS reported no result for the entry' };
+        return {
+          ok: false,
+          code: failure?.Code ?? 'Unknown',
+          message: failure?.Message ?? 'SNS reported no result for the entry',
+        };
       });
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

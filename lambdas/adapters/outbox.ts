@@ -42,7 +42,8 @@ export class Outbox {
         .slice(start, start + BATCH_GET_LIMIT)
         .map((key) => marshall({ [PK]: key.pk, [SK]: key.sk }));
       for (let round = 0; pending && pending.length > 0; round++) {
-        if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB left keys unprocessed after several rounds');
+        if (round === MAX_UNPROCESSED_ROUNDS)
+          throw new Error('DynamoDB left keys unprocessed after several rounds');
         const output: BatchGetItemCommandOutput = await this.client.send(
           new BatchGetItemCommand({
             RequestItems: {
@@ -57,7 +58,8 @@ export class Outbox {
         );
         for (const item of output.Responses?.[this.tableName] ?? []) {
           const record = unmarshall(item);
-          if (record.publishedAt) published.add(keyString({ pk: String(record[PK]), sk: String(record[SK]) }));
+          if (record.publishedAt)
+            published.add(keyString({ pk: String(record[PK]), sk: String(record[SK]) }));
         }
         pending = output.UnprocessedKeys?.[this.tableName]?.Keys;
       }

@@ -108,7 +108,11 @@ export class SnapshotStore {
    * Records a change: the snapshot (carrying the event, for the publisher) and the history item,
    * in one transaction conditioned on the snapshot version.
    */
-  async recordChange(write: SnapshotWrite, event: TaskChangeEvent, historyExpiresAt: number): Promise<WriteOutcome> {
+  async recordChange(
+    write: SnapshotWrite,
+    event: TaskChangeEvent,
+    historyExpiresAt: number,
+  ): Promise<WriteOutcome> {
     const version = write.expectedVersion + 1;
     const { task } = write;
     const pk = partitionKey(task.region, task.taskType);
@@ -130,7 +134,9 @@ export class SnapshotStore {
       await this.client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: snapshot, ...versionCondition(write.expectedVersion) } },
+            {
+              Put: { TableName: this.tableName, Item: snapshot, ...versionCondition(write.expectedVersion) },
+            },
             {
               Put: {
                 TableName: this.tableName,
@@ -172,7 +178,11 @@ export class SnapshotStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ [PK]: partitionKey(region, taskType), [SK]: BASELINE_SORT_KEY, completedAt: at.toISOString() }),
+          Item: marshall({
+            [PK]: partitionKey(region, taskType),
+            [SK]: BASELINE_SORT_KEY,
+            completedAt: at.toISOString(),
+          }),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
         }),
@@ -191,7 +201,10 @@ export class SnapshotStore {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: marshall({ ':pk': partitionKey(region, taskType), ':prefix': eventSortPrefix(taskId) }),
+        ExpressionAttributeValues: marshall({
+          ':pk': partitionKey(region, taskType),
+          ':prefix': eventSortPrefix(taskId),
+        }),
         ConsistentRead: true,
       },
     );
@@ -208,7 +221,11 @@ export class SnapshotStore {
     return entries;
   }
 
-  private snapshotItem(write: SnapshotWrite, version: number, event: TaskChangeEvent | undefined): Record<string, AttributeValue> {
+  private snapshotItem(
+    write: SnapshotWrite,
+    version: number,
+    event: TaskChangeEvent | undefined,
+  ): Record<string, AttributeValue> {
     const { task } = write;
     return marshall(
       {

@@ -92,7 +92,8 @@ function judgeListedTask(
     if (!isTerminal(task.phase)) return change('TaskDiscovered', null, task, 0);
     // Deploying the stack must not replay last week's history; after that, a task that is born
     // and finishes between two polls (an import failing in seconds) must still alert.
-    if (baseline) return { kind: 'silent', reason: 'baseline-terminal', task, gone: false, expectedVersion: 0 };
+    if (baseline)
+      return { kind: 'silent', reason: 'baseline-terminal', task, gone: false, expectedVersion: 0 };
     return change('TaskStateChanged', null, task, 0);
   }
   const before = snapshot.task;
@@ -104,7 +105,8 @@ function judgeListedTask(
   ) {
     return change('TaskProgressed', before, task, snapshot.version);
   }
-  if (snapshot.gone) return { kind: 'silent', reason: 'relisted', task, gone: false, expectedVersion: snapshot.version };
+  if (snapshot.gone)
+    return { kind: 'silent', reason: 'relisted', task, gone: false, expectedVersion: snapshot.version };
   return undefined;
 }
 
@@ -130,7 +132,12 @@ function judgeMissingTask(snapshot: StoredTask): ListingDecision {
   };
 }
 
-function change(changeType: ChangeType, before: Task | null, task: Task, expectedVersion: number): DetectedChange {
+function change(
+  changeType: ChangeType,
+  before: Task | null,
+  task: Task,
+  expectedVersion: number,
+): DetectedChange {
   return {
     kind: 'change',
     changeType,

@@ -20,14 +20,28 @@ export function consoleLinks(task: Pick<Task, 'region' | 'resources'>): ConsoleL
   const ec2 = `${consoleHost(task.region)}/ec2/home?region=${task.region}`;
   const { instanceId, imageId, snapshotId, volumeId, bucket, key } = task.resources;
   const links: ConsoleLink[] = [];
-  if (imageId) links.push({ label: `AMI ${imageId}`, url: `${ec2}#ImageDetails:imageId=${encodeURIComponent(imageId)}` });
+  if (imageId)
+    links.push({
+      label: `AMI ${imageId}`,
+      url: `${ec2}#ImageDetails:imageId=${encodeURIComponent(imageId)}`,
+    });
   if (instanceId) {
-    links.push({ label: `Instance ${instanceId}`, url: `${ec2}#InstanceDetails:instanceId=${encodeURIComponent(instanceId)}` });
+    links.push({
+      label: `Instance ${instanceId}`,
+      url: `${ec2}#InstanceDetails:instanceId=${encodeURIComponent(instanceId)}`,
+    });
   }
   if (snapshotId) {
-    links.push({ label: `Snapshot ${snapshotId}`, url: `${ec2}#SnapshotDetails:snapshotId=${encodeURIComponent(snapshotId)}` });
+    links.push({
+      label: `Snapshot ${snapshotId}`,
+      url: `${ec2}#SnapshotDetails:snapshotId=${encodeURIComponent(snapshotId)}`,
+    });
   }
-  if (volumeId) links.push({ label: `Volume ${volumeId}`, url: `${ec2}#VolumeDetails:volumeId=${encodeURIComponent(volumeId)}` });
+  if (volumeId)
+    links.push({
+      label: `Volume ${volumeId}`,
+      url: `${ec2}#VolumeDetails:volumeId=${encodeURIComponent(volumeId)}`,
+    });
   if (bucket) {
     const prefix = key ? `&prefix=${encodeURIComponent(key)}` : '';
     links.push({

@@ -39,7 +39,10 @@ export interface EventInput {
 }
 
 /** A UUID (version 5 layout) derived from the change's identity. */
-export function eventIdFor(task: Pick<Task, 'account' | 'region' | 'taskType' | 'taskId'>, version: number): string {
+export function eventIdFor(
+  task: Pick<Task, 'account' | 'region' | 'taskType' | 'taskId'>,
+  version: number,
+): string {
   const hash = createHash('sha256')
     .update([task.account, task.region, task.taskType, task.taskId, String(version)].join('\u0000'))
     .digest('hex');
@@ -66,7 +69,8 @@ export function buildEvent(input: EventInput): TaskChangeEvent {
 }
 
 /** Names of the SNS message attributes set on every event, for subscription filter policies. */
-export type EventAttributeName = 'changeType' | 'taskType' | 'phase' | 'previousPhase' | 'state' | 'region' | 'account';
+export type EventAttributeName =
+  'changeType' | 'taskType' | 'phase' | 'previousPhase' | 'state' | 'region' | 'account';
 
 /** Every message attribute name. */
 export const EVENT_ATTRIBUTE_NAMES: readonly EventAttributeName[] = [

@@ -54,7 +54,12 @@ function sentence(event: TaskChangeEvent): string {
 }
 
 function formatTime(iso: string | null): string | undefined {
-  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC') : undefined;
+  return iso
+    ? iso
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+        .replace(/Z$/, ' UTC')
+    : undefined;
 }
 
 /** Plain-text body for email subscribers. */

@@ -27,7 +27,12 @@ function render(event: TaskChangeEvent): SnsMessage {
     (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value ?? '') + 'String'.length,
     0,
   );
-  return { subject, message, attributes, bytes: Buffer.byteLength(message) + Buffer.byteLength(subject) + attributeBytes };
+  return {
+    subject,
+    message,
+    attributes,
+    bytes: Buffer.byteLength(message) + Buffer.byteLength(subject) + attributeBytes,
+  };
 }
 
 /**
@@ -37,5 +42,8 @@ function render(event: TaskChangeEvent): SnsMessage {
 export function toSnsMessage(event: TaskChangeEvent): SnsMessage {
   const full = render(event);
   if (full.bytes <= MESSAGE_BUDGET) return full;
-  return render({ ...event, task: { ...event.task, raw: { _truncated: true, reason: 'too large for SNS' } } });
+  return render({
+    ...event,
+    task: { ...event.task, raw: { _truncated: true, reason: 'too large for SNS' } },
+  });
 }

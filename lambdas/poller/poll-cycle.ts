@@ -59,7 +59,9 @@ export interface PollReport {
 /** Runs one poll cycle over every configured Region and task type. */
 export async function runPollCycle(config: PollerConfig, deps: PollDependencies): Promise<PollReport> {
   const started = deps.now();
-  const scopes = config.regions.flatMap((region) => config.taskTypes.map((taskType) => ({ region, taskType })));
+  const scopes = config.regions.flatMap((region) =>
+    config.taskTypes.map((taskType) => ({ region, taskType })),
+  );
   const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ region, taskType }) =>
     pollListing(region, taskType, config, deps, started),
   );
@@ -99,9 +101,17 @@ async function pollListing(
   const descriptor = taskTypeDescriptor(taskType);
   try {
     const listing = await listTasks(descriptor, deps.ec2For(region), { region, account: config.account });
-    Object.assign(report, { tasks: listing.tasks.length, pages: listing.pages, skipped: listing.skipped.length });
+    Object.assign(report, {
+      tasks: listing.tasks.length,
+      pages: listing.pages,
+      skipped: listing.skipped.length,
+    });
     for (const skipped of listing.skipped) {
-      deps.logger.warn('Skipped a task the API returned without what identifies it', { taskType, region, reason: skipped.reason });
+      deps.logger.warn('Skipped a task the API returned without what identifies it', {
+        taskType,
+        region,
+        reason: skipped.reason,
+      });
     }
     observeListing(listing.tasks, taskType, deps);
 
@@ -131,7 +141,11 @@ async function pollListing(
     report.ok = true;
   } catch (error) {
     report.error = describeError(error);
-    deps.logger.error('Listing failed; nothing inferred from it this cycle', { taskType, region, ...report.error });
+    deps.logger.error('Listing failed; nothing inferred from it this cycle', {
+      taskType,
+      region,
+      ...report.error,
+    });
     const metric = deps.metrics.singleMetric();
     metric.addDimensions({ taskType, region });
     metric.addMetric('ListingFailed', MetricUnit.Count, 1);
@@ -148,7 +162,12 @@ async function write(
   const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
   const retention = config.retentionDays * DAY_SECONDS;
   const expiresAt = decision.gone || isTerminal(decision.task.phase) ? nowSeconds + retention : undefined;
-  const snapshot = { task: decision.task, gone: decision.gone, expectedVersion: decision.expectedVersion, expiresAt };
+  const snapshot = {
+    task: decision.task,
+    gone: decision.gone,
+    expectedVersion: decision.expectedVersion,
+    expiresAt,
+  };
   if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
   const event = buildEvent({ ...decision, version: decision.expectedVersion + 1, detectedAt });
   const outcome = await deps.store.recordChange(snapshot, event, nowSeconds + retention);
@@ -170,7 +189,11 @@ async function write(
   return outcome;
 }
 
-function observeListing(tasks: readonly { phase: string; state: string }[], taskType: TaskTypeName, deps: PollDependencies) {
+function observeListing(
+  tasks: readonly { phase: string; state: string }[],
+  taskType: TaskTypeName,
+  deps: PollDependencies,
+) {
   const byPhase = new Map<string, number>();
   for (const task of tasks) {
     byPhase.set(task.phase, (byPhase.get(task.phase) ?? 0) + 1);

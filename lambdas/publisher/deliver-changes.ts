@@ -14,7 +14,12 @@ import type { TaskChangeEvent } from '../domain/event';
 import { SNS_MAX_BYTES, type SnsMessage, toSnsMessage } from '../domain/sns-message';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { HistoryKey, Outbox } from '../adapters/outbox';
-import { eventSortKey, PENDING_EVENT_ATTRIBUTE, SNAPSHOT_SORT_PREFIX, TABLE_LAYOUT } from '../shared/table-layout';
+import {
+  eventSortKey,
+  PENDING_EVENT_ATTRIBUTE,
+  SNAPSHOT_SORT_PREFIX,
+  TABLE_LAYOUT,
+} from '../shared/table-layout';
 
 /** PublishBatch takes at most ten entries. */
 const MAX_BATCH_ENTRIES = 10;
@@ -54,7 +59,8 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
   if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
   const sortKey = stream.Keys?.[TABLE_LAYOUT.sortKey]?.S;
   if (!sortKey?.startsWith(SNAPSHOT_SORT_PREFIX)) return undefined;
-  if (!stream.NewImage) throw new MalformedRecordError('the record has no NewImage (is the stream NEW_AND_OLD_IMAGES?)');
+  if (!stream.NewImage)
+    throw new MalformedRecordError('the record has no NewImage (is the stream NEW_AND_OLD_IMAGES?)');
   const image = unmarshall(stream.NewImage as Record<string, AttributeValue>);
   const pending = image[PENDING_EVENT_ATTRIBUTE];
   if (typeof pending !== 'string') return undefined;
@@ -70,7 +76,8 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
     throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not a schema-1 event`);
   }
   const version = Number(image.version);
-  if (!Number.isInteger(version) || version < 1) throw new MalformedRecordError('the snapshot has no valid version');
+  if (!Number.isInteger(version) || version < 1)
+    throw new MalformedRecordError('the snapshot has no valid version');
   return {
     sequenceNumber: stream.SequenceNumber,
     event,
@@ -103,7 +110,10 @@ export function planBatches(changes: readonly PendingChange[]): PendingChange[][
 }
 
 /** Publishes the changes a batch of stream records carries. */
-export async function deliverChanges(records: readonly DynamoDBRecord[], deps: DeliveryDependencies): Promise<DynamoDBBatchResponse> {
+export async function deliverChanges(
+  records: readonly DynamoDBRecord[],
+  deps: DeliveryDependencies,
+): Promise<DynamoDBBatchResponse> {
   const changes: PendingChange[] = [];
   for (const record of records) {
     try {
@@ -136,7 +146,11 @@ export async function deliverChanges(records: readonly DynamoDBRecord[], deps: D
       const outcome = outcomes[index];
       if (outcome?.ok) {
         marks.push(deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now()));
-        deps.logger.info('Change published', { eventId: change.event.eventId, changeType: change.event.changeType, taskId: change.event.taskId });
+        deps.logger.info('Change published', {
+          eventId: change.event.eventId,
+          changeType: change.event.changeType,
+          taskId: change.event.taskId,
+        });
       } else {
         firstFailure ??= change;
         deps.logger.error('Publish failed; the change will be retried', {

@@ -24,7 +24,9 @@ const dependencies = {
 async function publishHandler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   if (!Array.isArray(event?.Records)) {
     // Not a stream batch: retrying cannot help, so say so and return.
-    logger.error('Ignored an invocation that is not a DynamoDB stream batch', { keys: Object.keys(event ?? {}) });
+    logger.error('Ignored an invocation that is not a DynamoDB stream batch', {
+      keys: Object.keys(event ?? {}),
+    });
     return { batchItemFailures: [] };
   }
   return deliverChanges(event.Records, dependencies);

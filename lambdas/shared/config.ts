@@ -68,7 +68,9 @@ function integer(env: Env, name: string, limits: { min: number; max: number }): 
   const text = required(env, name);
   const value = Number(text);
   if (!Number.isInteger(value) || value < limits.min || value > limits.max) {
-    throw new ConfigurationError(`${name} must be an integer from ${limits.min} to ${limits.max}, got "${text}"`);
+    throw new ConfigurationError(
+      `${name} must be an integer from ${limits.min} to ${limits.max}, got "${text}"`,
+    );
   }
   return value;
 }
@@ -77,7 +79,9 @@ function integer(env: Env, name: string, limits: { min: number; max: number }): 
 export function parseTaskTypes(items: readonly string[], name: string): TaskTypeName[] {
   for (const item of items) {
     if (!isTaskTypeName(item)) {
-      throw new ConfigurationError(`${name}: unknown task type "${item}"; allowed: ${TASK_TYPE_NAMES.join(', ')}`);
+      throw new ConfigurationError(
+        `${name}: unknown task type "${item}"; allowed: ${TASK_TYPE_NAMES.join(', ')}`,
+      );
     }
   }
   return items as TaskTypeName[];
@@ -89,7 +93,8 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
   const badRegion = regions.find((region) => !REGION_PATTERN.test(region));
   if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
   const account = required(env, ENV.accountId);
-  if (!/^\d{12}$/.test(account)) throw new ConfigurationError(`${ENV.accountId} must be 12 digits, got "${account}"`);
+  if (!/^\d{12}$/.test(account))
+    throw new ConfigurationError(`${ENV.accountId} must be 12 digits, got "${account}"`);
   return {
     tableName: required(env, ENV.tableName),
     regions,

@@ -59,7 +59,11 @@ export function phaseFromTable(table: Readonly<Record<string, Phase>>, state: st
 /** A status message that reports an error: VM Import/Export writes `ClientError: ...` or `ServerError: ...`. */
 export function carriesError(message: string | null): boolean {
   if (!message) return false;
-  return /^(ClientError|ServerError)\b/i.test(message) || /\berror\b/i.test(message) || /\bfail(ed|ure)?\b/i.test(message);
+  return (
+    /^(ClientError|ServerError)\b/i.test(message) ||
+    /\berror\b/i.test(message) ||
+    /\bfail(ed|ure)?\b/i.test(message)
+  );
 }
 
 /**

@@ -2,7 +2,12 @@
 // poll-cycle unit tests. The real store is tested against DynamoDB Local in test/integration.
 import type { StoredTask } from '../../lambdas/domain/changes';
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
-import type { SnapshotStore, SnapshotWrite, StoredListing, WriteOutcome } from '../../lambdas/adapters/snapshot-store';
+import type {
+  SnapshotStore,
+  SnapshotWrite,
+  StoredListing,
+  WriteOutcome,
+} from '../../lambdas/adapters/snapshot-store';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 
 type StorePort = Pick<SnapshotStore, 'loadListing' | 'recordChange' | 'recordSilently' | 'markBaselineDone'>;
@@ -19,7 +24,8 @@ export class MemoryStore implements StorePort {
   async loadListing(region: string, taskType: TaskTypeName): Promise<StoredListing> {
     const stored = new Map<string, StoredTask>();
     for (const snapshot of this.snapshots.values()) {
-      if (snapshot.task.region === region && snapshot.task.taskType === taskType) stored.set(snapshot.task.taskId, snapshot);
+      if (snapshot.task.region === region && snapshot.task.taskType === taskType)
+        stored.set(snapshot.task.taskId, snapshot);
     }
     return { stored, baselineDone: this.baselines.has(`${region}#${taskType}`) };
   }
@@ -44,7 +50,12 @@ export class MemoryStore implements StorePort {
     const current = this.snapshots.get(key)?.version ?? 0;
     if (current !== write.expectedVersion) return 'conflict';
     this.writes += 1;
-    this.snapshots.set(key, { task: write.task, version: current + 1, gone: write.gone, expiresAt: write.expiresAt });
+    this.snapshots.set(key, {
+      task: write.task,
+      version: current + 1,
+      gone: write.gone,
+      expiresAt: write.expiresAt,
+    });
     return 'written';
   }
 }

@@ -16,7 +16,12 @@ export function aTask(overrides: Partial<Task> = {}): Task {
     resources: { bucket: 'vm-images', key: 'disks/web.vmdk' },
     startTime: null,
     updateTime: null,
-    raw: { ImportTaskId: 'import-ami-0123456789abcdef0', Status: 'active', StatusMessage: 'converting', Progress: '28' },
+    raw: {
+      ImportTaskId: 'import-ami-0123456789abcdef0',
+      Status: 'active',
+      StatusMessage: 'converting',
+      Progress: '28',
+    },
     ...overrides,
   };
 }

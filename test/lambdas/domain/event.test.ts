@@ -16,7 +16,12 @@ function failedImport() {
   return buildEvent({
     changeType: 'TaskStateChanged',
     previous: { state: 'active', phase: 'running', progress: 42, statusMessage: 'converting' },
-    current: { state: task.state, phase: task.phase, progress: task.progress, statusMessage: task.statusMessage },
+    current: {
+      state: task.state,
+      phase: task.phase,
+      progress: task.progress,
+      statusMessage: task.statusMessage,
+    },
     task,
     version: 5,
     detectedAt,
@@ -65,7 +70,14 @@ describe('eventAttributes', () => {
 
   it('leaves out previousPhase and an empty state rather than sending empty values', () => {
     const task = aTask({ state: '', phase: 'unknown' });
-    const event = buildEvent({ changeType: 'TaskDiscovered', previous: null, current: task, task, version: 1, detectedAt });
+    const event = buildEvent({
+      changeType: 'TaskDiscovered',
+      previous: null,
+      current: task,
+      task,
+      version: 1,
+      detectedAt,
+    });
 
     expect(eventAttributes(event)).not.toHaveProperty('previousPhase');
     expect(eventAttributes(event)).not.toHaveProperty('state');
@@ -74,12 +86,26 @@ describe('eventAttributes', () => {
 
 describe('notification text', () => {
   it('has the subject a person scans for', () => {
-    expect(notificationSubject(failedImport())).toBe('[EC2 tasks] import-image import-ami-0abc failed (us-east-1)');
+    expect(notificationSubject(failedImport())).toBe(
+      '[EC2 tasks] import-image import-ami-0abc failed (us-east-1)',
+    );
   });
 
   it('keeps subjects within 100 printable ASCII characters', () => {
-    const task = aTask({ taskType: 'store-image', taskId: `ami-0abc@2026-11-23T08:00:00.000Z${'é'.repeat(80)}` });
-    const subject = notificationSubject(buildEvent({ changeType: 'TaskDiscovered', previous: null, current: task, task, version: 1, detectedAt }));
+    const task = aTask({
+      taskType: 'store-image',
+      taskId: `ami-0abc@2026-11-23T08:00:00.000Z${'é'.repeat(80)}`,
+    });
+    const subject = notificationSubject(
+      buildEvent({
+        changeType: 'TaskDiscovered',
+        previous: null,
+        current: task,
+        task,
+        version: 1,
+        detectedAt,
+      }),
+    );
 
     expect(subject.length).toBeLessThanOrEqual(100);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
@@ -88,10 +114,14 @@ describe('notification text', () => {
   it('says what happened, from which state to which, the message and where to look', () => {
     const text = notificationText(failedImport());
 
-    expect(text).toContain('The EC2 import-image task import-ami-0abc in us-east-1 went from running to failed.');
+    expect(text).toContain(
+      'The EC2 import-image task import-ami-0abc in us-east-1 went from running to failed.',
+    );
     expect(text).toContain('Change:    running (active) -> failed (deleted)');
     expect(text).toContain('Message:   ClientError: Unknown OS / missing OS files.');
-    expect(text).toContain('https://s3.console.aws.amazon.com/s3/buckets/vm-images?region=us-east-1&prefix=disks%2Fweb.vmdk');
+    expect(text).toContain(
+      'https://s3.console.aws.amazon.com/s3/buckets/vm-images?region=us-east-1&prefix=disks%2Fweb.vmdk',
+    );
     expect(text).toContain(failedImport().eventId);
   });
 });
@@ -115,6 +145,9 @@ describe('toSnsMessage', () => {
     const message = toSnsMessage(huge);
 
     expect(message.bytes).toBeLessThan(SNS_MAX_BYTES);
-    expect(JSON.parse(JSON.parse(message.message).default).task.raw).toEqual({ _truncated: true, reason: 'too large for SNS' });
+    expect(JSON.parse(JSON.parse(message.message).default).task.raw).toEqual({
+      _truncated: true,
+      reason: 'too large for SNS',
+    });
   });
 });

@@ -58,14 +58,20 @@ describe('cleanText', () => {
 
 describe('boundedRaw', () => {
   it('turns dates into ISO strings and drops undefined members', () => {
-    expect(boundedRaw({ StartTime: new Date('2024-05-01T10:00:00Z'), Missing: undefined, Progress: '10%' })).toEqual({
+    expect(
+      boundedRaw({ StartTime: new Date('2024-05-01T10:00:00Z'), Missing: undefined, Progress: '10%' }),
+    ).toEqual({
       StartTime: '2024-05-01T10:00:00.000Z',
       Progress: '10%',
     });
   });
 
   it('keeps a 1 MB raw object under the bound, marked as truncated', () => {
-    const raw = { ImportTaskId: 'import-ami-1', StatusMessage: 'x'.repeat(1024 * 1024), SnapshotDetails: Array.from({ length: 500 }, (_, i) => ({ Description: `d${i}`.repeat(100) })) };
+    const raw = {
+      ImportTaskId: 'import-ami-1',
+      StatusMessage: 'x'.repeat(1024 * 1024),
+      SnapshotDetails: Array.from({ length: 500 }, (_, i) => ({ Description: `d${i}`.repeat(100) })),
+    };
 
     const bounded = boundedRaw(raw);
 

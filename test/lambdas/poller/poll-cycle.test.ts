@@ -53,7 +53,10 @@ describe('runPollCycle', () => {
   it('records a baseline: running tasks discovered, finished ones silently, and marks it done', async () => {
     // Prepare
     const { store, deps } = setup();
-    listImports(importTask('import-ami-1'), importTask('import-ami-2', { Status: 'completed', Progress: undefined }));
+    listImports(
+      importTask('import-ami-1'),
+      importTask('import-ami-2', { Status: 'completed', Progress: undefined }),
+    );
 
     // Act
     const report = await runPollCycle(config, deps);
@@ -63,19 +66,33 @@ describe('runPollCycle', () => {
     expect(store.snapshots.size).toBe(2);
     expect(store.baselines).toEqual(new Set(['us-east-1#import-image', 'us-east-1#bundle']));
     expect(report).toMatchObject({ changes: 1, failures: 0 });
-    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({ ok: true, baseline: true, tasks: 2, silentWrites: 1 });
+    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({
+      ok: true,
+      baseline: true,
+      tasks: 2,
+      silentWrites: 1,
+    });
   });
 
   it('after the baseline, publishes a task first seen already failed', async () => {
     const { store, deps } = setup();
     listImports();
     await runPollCycle(config, deps);
-    listImports(importTask('import-ami-9', { Status: 'deleted', StatusMessage: 'ClientError: Unknown OS / missing OS files.' }));
+    listImports(
+      importTask('import-ami-9', {
+        Status: 'deleted',
+        StatusMessage: 'ClientError: Unknown OS / missing OS files.',
+      }),
+    );
 
     await runPollCycle(config, deps);
 
     expect(store.events).toHaveLength(1);
-    expect(store.events[0]).toMatchObject({ changeType: 'TaskStateChanged', previous: null, current: { phase: 'failed' } });
+    expect(store.events[0]).toMatchObject({
+      changeType: 'TaskStateChanged',
+      previous: null,
+      current: { phase: 'failed' },
+    });
   });
 
   it('writes nothing when the same state is polled again', async () => {
@@ -94,14 +111,20 @@ describe('runPollCycle', () => {
     const { store, deps } = setup();
     listImports(importTask('import-ami-1'));
     await runPollCycle(config, deps);
-    listImports(importTask('import-ami-1', { Status: 'completed', StatusMessage: undefined, Progress: undefined, ImageId: 'ami-0def' }));
+    listImports(
+      importTask('import-ami-1', {
+        Status: 'completed',
+        StatusMessage: undefined,
+        Progress: undefined,
+        ImageId: 'ami-0def',
+      }),
+    );
 
     await runPollCycle(config, deps);
 
-    expect(store.events.map((e) => `${e.changeType}:${e.previous?.phase ?? '-'}->${e.current.phase}`)).toEqual([
-      'TaskDiscovered:-->running',
-      'TaskStateChanged:running->succeeded',
-    ]);
+    expect(
+      store.events.map((e) => `${e.changeType}:${e.previous?.phase ?? '-'}->${e.current.phase}`),
+    ).toEqual(['TaskDiscovered:-->running', 'TaskStateChanged:running->succeeded']);
     const snapshot = store.snapshots.get('us-east-1#import-image#import-ami-1');
     expect(snapshot?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 30 * 86_400);
     expect(snapshot?.task.resources.imageId).toBe('ami-0def');
@@ -111,8 +134,12 @@ describe('runPollCycle', () => {
     const { store, deps } = setup();
     listImports(importTask('import-ami-1'));
     await runPollCycle(config, deps);
-    ec2.on(DescribeImportImageTasksCommand).rejects(Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded' }));
-    ec2.on(DescribeBundleTasksCommand).resolves({ BundleTasks: [{ BundleId: 'bun-1', State: 'bundling', InstanceId: 'i-1' }] });
+    ec2
+      .on(DescribeImportImageTasksCommand)
+      .rejects(Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded' }));
+    ec2
+      .on(DescribeBundleTasksCommand)
+      .resolves({ BundleTasks: [{ BundleId: 'bun-1', State: 'bundling', InstanceId: 'i-1' }] });
 
     const report = await runPollCycle(config, deps);
 
@@ -139,7 +166,10 @@ describe('runPollCycle', () => {
       ['import-ami-run', 'TaskDiscovered'],
       ['import-ami-run', 'TaskDisappeared'],
     ]);
-    expect(store.snapshots.get('us-east-1#import-image#import-ami-done')).toMatchObject({ gone: true, version: 2 });
+    expect(store.snapshots.get('us-east-1#import-image#import-ami-done')).toMatchObject({
+      gone: true,
+      version: 2,
+    });
   });
 
   it('skips a task without an id and logs why, keeping the rest', async () => {
@@ -149,15 +179,25 @@ describe('runPollCycle', () => {
 
     const report = await runPollCycle(config, deps);
 
-    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({ ok: true, tasks: 1, skipped: 1 });
+    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({
+      ok: true,
+      tasks: 1,
+      skipped: 1,
+    });
     expect(store.events).toHaveLength(1);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Skipped'), expect.objectContaining({ reason: 'import-image: ImportTaskId is missing' }));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('Skipped'),
+      expect.objectContaining({ reason: 'import-image: ImportTaskId is missing' }),
+    );
   });
 
   it('maps an undocumented state to unknown and logs it once per container', async () => {
     const { store, deps, logger } = setup();
     const warn = jest.spyOn(logger, 'warn');
-    listImports(importTask('import-ami-1', { Status: 'paused' }), importTask('import-ami-2', { Status: 'paused' }));
+    listImports(
+      importTask('import-ami-1', { Status: 'paused' }),
+      importTask('import-ami-2', { Status: 'paused' }),
+    );
 
     await runPollCycle(config, deps);
     await runPollCycle(config, deps);
@@ -170,7 +210,9 @@ describe('runPollCycle', () => {
   it('does not finish the baseline when a write fails, so the next poll redoes it', async () => {
     const { store, deps } = setup();
     listImports(importTask('import-ami-1'));
-    store.failWrites = Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+    store.failWrites = Object.assign(new Error('Throughput exceeds the current capacity'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
 
     const failed = await runPollCycle(config, deps);
     store.failWrites = undefined;
@@ -180,7 +222,11 @@ describe('runPollCycle', () => {
       ok: false,
       error: { code: 'ProvisionedThroughputExceededException' },
     });
-    expect(retried.listings.find((l) => l.taskType === 'import-image')).toMatchObject({ ok: true, baseline: true, changes: 1 });
+    expect(retried.listings.find((l) => l.taskType === 'import-image')).toMatchObject({
+      ok: true,
+      baseline: true,
+      changes: 1,
+    });
     expect(store.events.map((e) => e.taskId)).toEqual(['import-ami-1']);
   });
 

@@ -1,0 +1,192 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { PublishOutcome } from '../../../lambdas/adapters/event-publisher';
+import type { HistoryKey } from '../../../lambdas/adapters/outbox';
+import type { SnsMessage } from '../../../lambdas/domain/sns-message';
+import {
+  changeFromRecord,
+  deliverChanges,
+  planBatches,
+  type DeliveryDependencies,
+} from '../../../lambdas/publisher/deliver-changes';
+import { anEvent, changeRecord } from '../../support/stream-records';
+import { aTask } from '../../support/tasks';
+
+/** A topic that records what it receives and fails the entries a test chooses. */
+class FakeTopic {
+  readonly received: string[] = [];
+  readonly calls: number[] = [];
+  failIf: (eventId: string) => boolean = () => false;
+
+  async publishBatch(messages: readonly SnsMessage[]): Promise<PublishOutcome[]> {
+    this.calls.push(messages.length);
+    return messages.map((message) => {
+      const eventId = JSON.parse(JSON.parse(message.message).default).eventId as string;
+      if (this.failIf(eventId)) return { ok: false, code: 'InternalError', message: 'boom' };
+      this.received.push(eventId);
+      return { ok: true, messageId: `msg-${this.received.length}` };
+    });
+  }
+}
+
+class FakeOutbox {
+  readonly marked = new Set<string>();
+  async publishedAmong(_keys: readonly HistoryKey[]) {
+    return (key: HistoryKey) => this.marked.has(`${key.pk}|${key.sk}`);
+  }
+  async markPublished(key: HistoryKey) {
+    this.marked.add(`${key.pk}|${key.sk}`);
+  }
+}
+
+function setup() {
+  const topic = new FakeTopic();
+  const outbox = new FakeOutbox();
+  const logger = new Logger({ logLevel: 'SILENT' });
+  const deps: DeliveryDependencies = {
+    publisher: topic,
+    outbox,
+    logger,
+    metrics: new Metrics({ namespace: 'Test' }),
+    now: () => new Date(),
+  };
+  return { topic, outbox, deps, logger };
+}
+
+function recordsFor(taskIds: string[], versions = 1): { records: DynamoDBRecord[]; ids: string[] } {
+  const records: DynamoDBRecord[] = [];
+  const ids: string[] = [];
+  for (let version = 1; version <= versions; version++) {
+    for (const taskId of taskIds) {
+      const event = anEvent(version, aTask({ taskId }));
+      records.push(changeRecord(event, version));
+      ids.push(event.eventId);
+    }
+  }
+  return { records, ids };
+}
+
+describe('deliverChanges', () => {
+  it('publishes every change once, in order, in batches of at most ten', async () => {
+    const { topic, deps } = setup();
+    const { records, ids } = recordsFor(Array.from({ length: 23 }, (_, i) => `import-ami-${i}`));
+
+    const response = await deliverChanges(records, deps);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(topic.received).toEqual(ids);
+    expect(topic.calls).toEqual([10, 10, 3]);
+  });
+
+  it('never puts two changes of one task in the same call, so a task keeps its order', async () => {
+    const { topic, deps } = setup();
+    const { records } = recordsFor(['import-ami-a', 'import-ami-b'], 3);
+
+    await deliverChanges(records, deps);
+
+    expect(topic.calls).toEqual([2, 2, 2]);
+  });
+
+  it('stops at the first failed entry, reports it, and does not publish the successes again on retry', async () => {
+    const { topic, deps } = setup();
+    const { records, ids } = recordsFor(['a', 'b', 'c', 'd']);
+    topic.failIf = (eventId) => eventId === ids[1];
+
+    const first = await deliverChanges(records, deps);
+    topic.failIf = () => false;
+    // Lambda retries from the reported record onwards.
+    const retryFrom = records.findIndex(
+      (r) => r.dynamodb?.SequenceNumber === first.batchItemFailures[0]?.itemIdentifier,
+    );
+    const second = await deliverChanges(records.slice(retryFrom), deps);
+
+    expect(retryFrom).toBe(1);
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(topic.received.sort()).toEqual([...ids].sort());
+    expect(new Set(topic.received).size).toBe(4);
+  });
+
+  it('does not send later batches after a failed one', async () => {
+    const { topic, deps } = setup();
+    const { records, ids } = recordsFor(Array.from({ length: 15 }, (_, i) => `t${i}`));
+    topic.failIf = (eventId) => eventId === ids[0];
+
+    const response = await deliverChanges(records, deps);
+
+    expect(topic.calls).toEqual([10]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber }]);
+  });
+
+  it('skips changes already marked published', async () => {
+    const { topic, deps } = setup();
+    const { records } = recordsFor(['a', 'b']);
+    await deliverChanges(records, deps);
+
+    await deliverChanges(records, deps);
+
+    expect(topic.received).toHaveLength(2);
+  });
+
+  it('drops a malformed record with a clear log line instead of retrying it forever', async () => {
+    const { topic, deps, logger } = setup();
+    const error = jest.spyOn(logger, 'error');
+    const { records } = recordsFor(['a']);
+    const broken: DynamoDBRecord = {
+      ...records[0],
+      dynamodb: { ...records[0]?.dynamodb, NewImage: undefined },
+    };
+
+    const response = await deliverChanges([broken, ...recordsFor(['b']).records], deps);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(topic.received).toHaveLength(1);
+    expect(error).toHaveBeenCalledWith(
+      expect.stringContaining('Dropped'),
+      expect.objectContaining({ reason: expect.stringContaining('NewImage') }),
+    );
+  });
+});
+
+describe('changeFromRecord', () => {
+  it('ignores a silent snapshot write, a history item and a deletion', () => {
+    const [record] = recordsFor(['a']).records;
+    const silent: DynamoDBRecord = {
+      ...record,
+      dynamodb: {
+        ...record?.dynamodb,
+        NewImage: { pk: { S: 'us-east-1#import-image' }, sk: { S: 'TASK#a' }, version: { N: '2' } },
+      },
+    };
+    const history: DynamoDBRecord = {
+      ...record,
+      dynamodb: { ...record?.dynamodb, Keys: { pk: { S: 'x' }, sk: { S: 'EVENT#a#0000000001' } } },
+    };
+    const removal: DynamoDBRecord = { ...record, eventName: 'REMOVE' };
+
+    expect(changeFromRecord(silent)).toBeUndefined();
+    expect(changeFromRecord(history)).toBeUndefined();
+    expect(changeFromRecord(removal)).toBeUndefined();
+  });
+
+  it('points at the history item of the version the write created', () => {
+    const event = anEvent(3, aTask({ taskId: 'import-ami-7' }));
+
+    const change = changeFromRecord(changeRecord(event, 3));
+
+    expect(change?.historyKey).toEqual({ pk: 'us-east-1#import-image', sk: 'EVENT#import-ami-7#0000000003' });
+    expect(change?.event).toEqual(event);
+  });
+});
+
+describe('planBatches', () => {
+  it('keeps a batch within SNS size limits', () => {
+    const changes = recordsFor(['a', 'b', 'c']).records.map((r) => {
+      const change = changeFromRecord(r);
+      if (!change) throw new Error('no change');
+      return { ...change, message: { ...change.message, bytes: 100_000 } };
+    });
+
+    expect(planBatches(changes).map((batch) => batch.length)).toEqual([2, 1]);
+  });
+});

@@ -1,0 +1,56 @@
+import { ConfigurationError, readPollerConfig, readPublisherConfig } from '../../../lambdas/shared/config';
+
+const pollerEnv = {
+  TABLE_NAME: 'monitor',
+  REGIONS: 'us-east-1, eu-west-1',
+  TASK_TYPES: 'bundle,import-image',
+  ACCOUNT_ID: '123456789012',
+  PROGRESS_STEP: '25',
+  RETENTION_DAYS: '30',
+};
+
+describe('readPollerConfig', () => {
+  it('reads every variable into a typed configuration', () => {
+    expect(readPollerConfig(pollerEnv)).toEqual({
+      tableName: 'monitor',
+      regions: ['us-east-1', 'eu-west-1'],
+      taskTypes: ['bundle', 'import-image'],
+      account: '123456789012',
+      progressStep: 25,
+      retentionDays: 30,
+    });
+  });
+
+  it.each([
+    [{ TABLE_NAME: '' }, 'TABLE_NAME is not set'],
+    [{ REGIONS: 'us-east-1,Moon' }, 'REGIONS: "Moon" is not a Region name'],
+    [
+      { TASK_TYPES: 'bundle,snapshot' },
+      'TASK_TYPES: unknown task type "snapshot"; allowed: bundle, conversion, import-image',
+    ],
+    [{ ACCOUNT_ID: '1234' }, 'ACCOUNT_ID must be 12 digits, got "1234"'],
+    [{ PROGRESS_STEP: '0' }, 'PROGRESS_STEP must be an integer from 1 to 100, got "0"'],
+    [{ RETENTION_DAYS: '-1' }, 'RETENTION_DAYS must be an integer from 1 to 3650, got "-1"'],
+    [{ RETENTION_DAYS: '1.5' }, 'RETENTION_DAYS must be an integer'],
+  ])('rejects %p naming the variable', (override, message) => {
+    expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
+    expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
+  });
+});
+
+describe('readPublisherConfig', () => {
+  it('reads the table and topic', () => {
+    expect(
+      readPublisherConfig({ TABLE_NAME: 't', TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:events' }),
+    ).toEqual({
+      tableName: 't',
+      topicArn: 'arn:aws:sns:us-east-1:123456789012:events',
+    });
+  });
+
+  it('rejects a topic that is not an SNS ARN', () => {
+    expect(() => readPublisherConfig({ TABLE_NAME: 't', TOPIC_ARN: 'events' })).toThrow(
+      'TOPIC_ARN is not an SNS topic ARN: "events"',
+    );
+  });
+});
