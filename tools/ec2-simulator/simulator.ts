@@ -1,0 +1,238 @@
+// Why: one object ties the store, the faults, the scenario player and the HTTP server together,
+// so a test, the CLI and the control API all drive the same simulated EC2.
+import { handleControl } from './control-api';
+import { describeTasks } from './describe';
+import { Ec2Error } from './errors';
+import { FaultInjector, type ActiveFault, type FaultSpec } from './faults';
+import { PageTokens } from './pagination';
+import type { QueryParams } from './query';
+import { parseScenario, ScenarioRunner } from './scenario';
+import { startServer, type Ec2Answer, type RunningServer } from './server';
+import { TaskStore, type StoredTask } from './store';
+import {
+  isApiName,
+  specOfApi,
+  specOfType,
+  type ApiName,
+  type SdkTask,
+  type TaskTypeName,
+} from './task-types';
+
+/** Options of {@link startEc2Simulator}. */
+export interface Ec2SimulatorOptions {
+  /** Port to listen on. @default 0 (a free port) */
+  readonly port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /**
+   * Largest page returned per paginated API, whatever MaxResults asks (EC2 may return fewer);
+   * lets tests force several pages. @default each API's maximum
+   */
+  readonly pageSizeCap?: Readonly<Partial<Record<ApiName, number>>>;
+}
+
+/** One EC2 call as the simulator saw it. */
+export interface RequestLogEntry {
+  /** The Action parameter (an API name, or whatever unknown action was sent). */
+  readonly api: string;
+  readonly region: string;
+  /** Every parameter sent, e.g. `{ Action, Version, MaxResults: '200', 'Filter.1.Name': 'task-state', ... }`. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly status: number;
+  /** The EC2 error code when the call failed. */
+  readonly errorCode?: string;
+  readonly requestId: string;
+}
+
+/** A running EC2 simulator. Create it with {@link startEc2Simulator}. */
+export class Ec2Simulator {
+  private readonly store = new TaskStore();
+  private readonly faultInjector = new FaultInjector();
+  private readonly tokens = new PageTokens();
+  private readonly log: RequestLogEntry[] = [];
+  private runner = new ScenarioRunner({ tasks: [] }, this.store);
+  private server: RunningServer | undefined;
+
+  /** @internal use {@link startEc2Simulator}. */
+  constructor(private readonly pageSizeCap: Readonly<Partial<Record<ApiName, number>>>) {
+    for (const [api, cap] of Object.entries(pageSizeCap)) {
+      const spec = specOfApi(api);
+      if (!spec?.pagination) throw new TypeError(`pageSizeCap.${api}: not a paginated task API`);
+      if (!Number.isInteger(cap) || (cap as number) < 1)
+        throw new TypeError(`pageSizeCap.${api}: expected a positive integer`);
+    }
+  }
+
+  /** Base URL to point the SDK at (`endpoint` or AWS_ENDPOINT_URL_EC2), e.g. `http://127.0.0.1:4567`. */
+  get url(): string {
+    if (!this.server) throw new Error('The simulator is not listening');
+    return this.server.url;
+  }
+
+  /** Every EC2 call so far, oldest first (not control API calls). Cleared by {@link reset}. */
+  get requests(): readonly RequestLogEntry[] {
+    return this.log;
+  }
+
+  /** Forgets the logged calls. */
+  clearRequests(): void {
+    this.log.length = 0;
+  }
+
+  /**
+   * Stores a task (the SDK output shape: PascalCase members; timestamps as Date or ISO string),
+   * replacing any task with the same id.
+   * @returns the task's id (store-image: `${AmiId}@${ISO TaskStartTime}`).
+   * @throws {TaskShapeError} naming the bad member when the task does not fit its API's shape.
+   */
+  putTask(region: string, taskType: TaskTypeName, task: SdkTask): string {
+    return this.store.put(region, taskType, task);
+  }
+
+  /**
+   * Shallow-merges a patch into a stored task (nested objects are replaced; null removes a member).
+   * @returns the updated task.
+   * @throws {TaskNotFoundError} when the task is absent.
+   */
+  updateTask(region: string, taskType: TaskTypeName, id: string, patch: SdkTask): SdkTask {
+    return this.store.update(region, taskType, id, patch);
+  }
+
+  /** Removes a task: it ages out of its listing. Returns whether it was there. */
+  removeTask(region: string, taskType: TaskTypeName, id: string): boolean {
+    specOfType(taskType);
+    return this.store.remove(region, taskType, id);
+  }
+
+  /** Copies of the stored tasks, optionally of one Region and/or task type. */
+  listTasks(region?: string, taskType?: TaskTypeName): StoredTask[] {
+    if (taskType !== undefined) specOfType(taskType);
+    return this.store.list(region, taskType);
+  }
+
+  /**
+   * Makes matching EC2 calls fail.
+   * @returns the fault's id, for {@link removeFault}.
+   * @throws {TypeError} naming the bad field.
+   */
+  injectFault(fault: FaultSpec): string {
+    return this.faultInjector.add(fault);
+  }
+
+  /** Disarms one fault; returns whether it was armed. */
+  removeFault(id: string): boolean {
+    return this.faultInjector.remove(id);
+  }
+
+  /** Disarms every fault. */
+  clearFaults(): void {
+    this.faultInjector.clear();
+  }
+
+  /** The armed faults. */
+  get faults(): ActiveFault[] {
+    return this.faultInjector.list();
+  }
+
+  /**
+   * Validates and loads a scenario: removes every stored task, restarts at tick 0 and applies the
+   * first step of each task that starts at tick 0. Faults and the request log are kept.
+   * @throws {ScenarioError} naming the path of the bad field; nothing is changed then.
+   */
+  loadScenario(scenario: unknown): void {
+    const parsed = parseScenario(scenario);
+    this.store.clear();
+    this.runner = new ScenarioRunner(parsed, this.store);
+    this.runner.start();
+  }
+
+  /** Advances every scripted task one step (a task at its last step stays); returns the new tick. */
+  tick(): number {
+    return this.runner.advance();
+  }
+
+  /** The scenario's current tick (0 after loading). */
+  get currentTick(): number {
+    return this.runner.tick;
+  }
+
+  /** True when every scripted task has reached its last step (always true without a scenario). */
+  get scenarioFinished(): boolean {
+    return this.runner.finished;
+  }
+
+  /** Back to a fresh simulator: no tasks, faults, scenario or logged calls. */
+  reset(): void {
+    this.store.clear();
+    this.faultInjector.clear();
+    this.log.length = 0;
+    this.runner = new ScenarioRunner({ tasks: [] }, this.store);
+  }
+
+  /** Stops listening and closes every open connection. Safe to call twice. */
+  async close(): Promise<void> {
+    await this.server?.close();
+  }
+
+  /** @internal starts the HTTP server; used by {@link startEc2Simulator}. */
+  async listen(host: string, port: number): Promise<void> {
+    this.server = await startServer(
+      {
+        ec2: (request) => this.answer(request.params, request.region, request.requestId),
+        control: (method, path, query, body) => handleControl(this, method, path, query, body),
+      },
+      host,
+      port,
+    );
+  }
+
+  private answer(params: QueryParams, region: string, requestId: string): Ec2Answer {
+    const action = params.Action ?? '';
+    let answer: Ec2Answer;
+    try {
+      answer = { status: 200, xml: this.describe(action, params, region, requestId) };
+    } catch (error) {
+      if (error instanceof Ec2Error) {
+        this.log.push({
+          api: action,
+          region,
+          params,
+          status: error.status,
+          errorCode: error.code,
+          requestId,
+        });
+      }
+      throw error;
+    }
+    this.log.push({ api: action, region, params, status: answer.status, requestId });
+    return answer;
+  }
+
+  private describe(action: string, params: QueryParams, region: string, requestId: string): string {
+    if (action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
+    const spec = isApiName(action) ? specOfApi(action) : undefined;
+    if (!spec) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
+    // Faults come first, as throttling and permission checks do at EC2.
+    const fault = this.faultInjector.match(spec.api, region, this.tokens.pageOf(params.NextToken));
+    if (fault) throw fault;
+    return describeTasks(
+      spec,
+      region,
+      params,
+      { store: this.store, tokens: this.tokens, pageSizeCap: this.pageSizeCap },
+      requestId,
+    );
+  }
+}
+
+/**
+ * Starts an EC2 simulator on 127.0.0.1 (a free port unless `port` is given).
+ * @example
+ * const sim = await startEc2Simulator();
+ * const ec2 = new EC2Client({ region: 'us-east-1', endpoint: sim.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+ */
+export async function startEc2Simulator(options: Ec2SimulatorOptions = {}): Promise<Ec2Simulator> {
+  const simulator = new Ec2Simulator(options.pageSizeCap ?? {});
+  await simulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+  return simulator;
+}
