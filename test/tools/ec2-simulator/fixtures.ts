@@ -216,3 +216,68 @@ export function smallImportImageTask(n: number, status = 'active'): SdkTask {
     Progress: status === 'active' ? '30' : undefined,
   };
 }
+
+/** The n-th small task of a type (ids sort in n order; store-image start times grow with n). */
+export function numberedTask(taskType: TaskTypeName, n: number): SdkTask {
+  const suffix = String(n).padStart(17, '0');
+  switch (taskType) {
+    case 'bundle':
+      return {
+        BundleId: `bun-${String(n).padStart(8, '0')}`,
+        State: 'bundling',
+        InstanceId: 'i-0598c7d356eba48d7',
+      };
+    case 'conversion':
+      return { ConversionTaskId: `import-i-${String(n).padStart(8, '0')}`, State: 'active' };
+    case 'import-image':
+      return smallImportImageTask(n);
+    case 'import-snapshot':
+      return {
+        ImportTaskId: `import-snap-${suffix}`,
+        SnapshotTaskDetail: { Status: 'active', Progress: '10' },
+      };
+    case 'store-image':
+      return {
+        AmiId: `ami-${suffix}`,
+        TaskStartTime: new Date(Date.UTC(2024, 4, 1, 0, n)),
+        Bucket: 'amzn-s3-demo-ami-store',
+        S3objectKey: `ami-${suffix}.bin`,
+        ProgressPercentage: 50,
+        StoreTaskState: 'InProgress',
+      };
+    case 'export-instance':
+      return { ExportTaskId: `export-i-${suffix}`, State: 'active' };
+    case 'export-image':
+      return { ExportImageTaskId: `export-ami-${suffix}`, Status: 'active', Progress: '10' };
+    case 'replace-root-volume':
+      return {
+        ReplaceRootVolumeTaskId: `replacevol-${suffix}`,
+        InstanceId: 'i-0123456789example',
+        TaskState: 'pending',
+      };
+    case 'mac-modification':
+      return {
+        MacModificationTaskId: `macmodification-${suffix}`,
+        InstanceId: 'i-0abcdef1234567890',
+        TaskState: 'pending',
+      };
+  }
+}
+
+/** What a failed SDK call reports: the error name (EC2 code), HTTP status and message. */
+export interface SdkFailure {
+  name: string;
+  status: number | undefined;
+  message: string;
+}
+
+/** Awaits a call that must fail and returns its error's name, HTTP status and message. */
+export async function failureOf(promise: Promise<unknown>): Promise<SdkFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
