@@ -18,6 +18,21 @@ const PHASES: Readonly<Record<string, Phase>> = {
   failed: 'failed',
 };
 
+/**
+ * The raw object without the S3 upload policy and its signature. The model marks both
+ * sensitive (together they let their holder write into the bucket until the policy expires), so
+ * they must not reach snapshots or events; and the policy is bytes, which plain data would
+ * otherwise carry as an object of numbered keys.
+ */
+function withoutUploadPolicy(raw: BundleTask): BundleTask {
+  const s3 = raw.Storage?.S3;
+  if (!s3) return raw;
+  return {
+    ...raw,
+    Storage: { ...raw.Storage, S3: { ...s3, UploadPolicy: undefined, UploadPolicySignature: undefined } },
+  };
+}
+
 export const bundle: TaskTypeDescriptor<BundleTask> = {
   name: 'bundle',
   apiName: 'DescribeBundleTasks',
@@ -50,7 +65,7 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
       },
       startTime: parseTimestamp(raw.StartTime),
       updateTime: parseTimestamp(raw.UpdateTime),
-      raw: boundedRaw(raw),
+      raw: boundedRaw(withoutUploadPolicy(raw)),
     };
   },
 };

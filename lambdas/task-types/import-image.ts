@@ -1,11 +1,7 @@
 // import-image: DescribeImportImageTasks, VM Import/Export of a disk image into an AMI.
 // Status is a free string (active, completed, deleting, deleted); the sub-step of an active
 // task (validating, converting, updating, ...) is in StatusMessage.
-import {
-  type EC2Client,
-  type ImportImageTask,
-  paginateDescribeImportImageTasks,
-} from '@aws-sdk/client-ec2';
+import { type EC2Client, type ImportImageTask, paginateDescribeImportImageTasks } from '@aws-sdk/client-ec2';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
@@ -45,7 +41,12 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
       },
       startTime: null,
       updateTime: null,
-      raw: boundedRaw(raw),
+      // Each disk's Url may be a presigned URL (the model marks it sensitive); UserBucket says
+      // where the disk image is without granting access to it.
+      raw: boundedRaw({
+        ...raw,
+        SnapshotDetails: raw.SnapshotDetails?.map((detail) => ({ ...detail, Url: undefined })),
+      }),
     };
   },
 };

@@ -1,0 +1,120 @@
+// conversion: DescribeConversionTasks, the legacy ImportInstance/ImportVolume imports of a disk
+// image uploaded through an import manifest. No pagination: one call returns every task.
+import {
+  type ConversionTask,
+  DescribeConversionTasksCommand,
+  type EC2Client,
+  type ImportInstanceVolumeDetailItem,
+  type ImportVolumeTaskDetails,
+} from '@aws-sdk/client-ec2';
+import type { Phase } from '../domain/phase';
+import { boundedRaw } from '../domain/raw';
+import { cleanText, optionalId, parseProgress } from '../domain/values';
+import {
+  carriesError,
+  InvalidTaskError,
+  phaseFromTable,
+  stateString,
+  type TaskTypeDescriptor,
+} from './task-type';
+
+const PHASES: Readonly<Record<string, Phase>> = {
+  active: 'running',
+  // cancelling only ever ends in cancelled, so it is already the cancelled phase.
+  cancelling: 'cancelled',
+  cancelled: 'cancelled',
+  completed: 'succeeded',
+};
+
+type VolumeDetails = Pick<
+  ImportInstanceVolumeDetailItem | ImportVolumeTaskDetails,
+  'BytesConverted' | 'Image'
+>;
+
+function volumesOf(raw: ConversionTask): readonly VolumeDetails[] {
+  if (raw.ImportInstance) return raw.ImportInstance.Volumes ?? [];
+  return raw.ImportVolume ? [raw.ImportVolume] : [];
+}
+
+/**
+ * The API reports no progress, only BytesConverted and the disk image's Size per volume. Both are
+ * read as bytes: the model's text calls Image.Size "GiB", but the size is the one given to
+ * ImportVolume/ImportInstance, which the original API reference defined as "the number of bytes
+ * in the disk image". So progress is the bytes converted over the image bytes of all volumes, and
+ * null as soon as one volume lacks either figure (a partial sum would overstate progress). A ratio
+ * above 1 would mean the units disagree after all; null is better than a false 100%.
+ */
+function conversionProgress(raw: ConversionTask): number | null {
+  const volumes = volumesOf(raw);
+  if (volumes.length === 0) return null;
+  let converted = 0;
+  let total = 0;
+  for (const volume of volumes) {
+    const bytes = volume.BytesConverted;
+    const size = volume.Image?.Size;
+    if (typeof bytes !== 'number' || typeof size !== 'number' || !(bytes >= 0) || !(size > 0)) return null;
+    converted += bytes;
+    total += size;
+  }
+  const ratio = converted / total;
+  return ratio > 1 ? null : parseProgress(ratio * 100);
+}
+
+/**
+ * The raw object without the import manifest's presigned URL: it grants read access to the
+ * manifest and the model marks it sensitive, so it must not reach snapshots or events.
+ */
+function withoutManifestUrls(raw: ConversionTask): ConversionTask {
+  const strip = <V extends { Image?: VolumeDetails['Image'] }>(volume: V): V =>
+    volume.Image ? { ...volume, Image: { ...volume.Image, ImportManifestUrl: undefined } } : volume;
+  return {
+    ...raw,
+    ImportInstance: raw.ImportInstance && {
+      ...raw.ImportInstance,
+      Volumes: raw.ImportInstance.Volumes?.map(strip),
+    },
+    ImportVolume: raw.ImportVolume && strip(raw.ImportVolume),
+  };
+}
+
+export const conversion: TaskTypeDescriptor<ConversionTask> = {
+  name: 'conversion',
+  apiName: 'DescribeConversionTasks',
+  title: 'VM import conversion task',
+  documentedStates: Object.keys(PHASES),
+  pageSize: undefined,
+  async *listPages(client: EC2Client) {
+    const output = await client.send(new DescribeConversionTasksCommand({}));
+    yield output.ConversionTasks ?? [];
+  },
+  normalise(raw, { region, account }) {
+    const taskId = optionalId(raw.ConversionTaskId);
+    if (!taskId) throw new InvalidTaskError('conversion', 'ConversionTaskId is missing');
+    const state = stateString(raw.State);
+    const statusMessage = cleanText(raw.StatusMessage);
+    // EC2 cancels a conversion whose upload expired or failed; the message tells it from a
+    // cancellation the user asked for.
+    const cancelledByError = (state === 'cancelling' || state === 'cancelled') && carriesError(statusMessage);
+    const firstVolumeId =
+      raw.ImportInstance?.Volumes?.map((volume) => optionalId(volume.Volume?.Id)).find(Boolean) ??
+      optionalId(raw.ImportVolume?.Volume?.Id);
+    return {
+      taskType: 'conversion',
+      taskId,
+      region,
+      account,
+      state,
+      phase: cancelledByError ? 'failed' : phaseFromTable(PHASES, state),
+      progress: conversionProgress(raw),
+      statusMessage,
+      resources: {
+        instanceId: optionalId(raw.ImportInstance?.InstanceId),
+        volumeId: firstVolumeId,
+      },
+      // ExpirationTime is a deadline, not a start or update time; it stays in raw.
+      startTime: null,
+      updateTime: null,
+      raw: boundedRaw(withoutManifestUrls(raw)),
+    };
+  },
+};

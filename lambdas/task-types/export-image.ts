@@ -1,0 +1,46 @@
+// export-image: DescribeExportImageTasks, AMIs exported to S3 as a VM image (ExportImage).
+// Status is a free string like VM Import's; the sub-step of an active task is in StatusMessage.
+import { type EC2Client, type ExportImageTask, paginateDescribeExportImageTasks } from '@aws-sdk/client-ec2';
+import { boundedRaw } from '../domain/raw';
+import { cleanText, optionalId, parseProgress } from '../domain/values';
+import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+
+/** The largest MaxResults allowed (1-500). */
+const PAGE_SIZE = 500;
+
+export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
+  name: 'export-image',
+  apiName: 'DescribeExportImageTasks',
+  title: 'AMI export task',
+  documentedStates: ['active', 'completed', 'deleting', 'deleted'],
+  pageSize: PAGE_SIZE,
+  async *listPages(client: EC2Client) {
+    for await (const page of paginateDescribeExportImageTasks({ client, pageSize: PAGE_SIZE }, {})) {
+      yield page.ExportImageTasks ?? [];
+    }
+  },
+  normalise(raw, { region, account }) {
+    const taskId = optionalId(raw.ExportImageTaskId);
+    if (!taskId) throw new InvalidTaskError('export-image', 'ExportImageTaskId is missing');
+    const state = stateString(raw.Status);
+    const statusMessage = cleanText(raw.StatusMessage);
+    return {
+      taskType: 'export-image',
+      taskId,
+      region,
+      account,
+      state,
+      phase: importExportPhase(state, statusMessage),
+      progress: parseProgress(raw.Progress),
+      statusMessage,
+      resources: {
+        imageId: optionalId(raw.ImageId),
+        bucket: optionalId(raw.S3ExportLocation?.S3Bucket),
+        key: optionalId(raw.S3ExportLocation?.S3Prefix),
+      },
+      startTime: null,
+      updateTime: null,
+      raw: boundedRaw(raw),
+    };
+  },
+};

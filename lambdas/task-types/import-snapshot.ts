@@ -1,0 +1,52 @@
+// import-snapshot: DescribeImportSnapshotTasks, VM Import/Export of a disk image into an EBS
+// snapshot. Everything but the id is in SnapshotTaskDetail, whose Status is a free string.
+import {
+  type EC2Client,
+  type ImportSnapshotTask,
+  paginateDescribeImportSnapshotTasks,
+} from '@aws-sdk/client-ec2';
+import { boundedRaw } from '../domain/raw';
+import { cleanText, optionalId, parseProgress } from '../domain/values';
+import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+
+export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
+  name: 'import-snapshot',
+  apiName: 'DescribeImportSnapshotTasks',
+  title: 'VM import snapshot task',
+  // `error` is not in the API docs, but the SDK's waiter treats it as a failure.
+  documentedStates: ['active', 'completed', 'deleting', 'deleted', 'error'],
+  // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
+  pageSize: undefined,
+  async *listPages(client: EC2Client) {
+    for await (const page of paginateDescribeImportSnapshotTasks({ client }, {})) {
+      yield page.ImportSnapshotTasks ?? [];
+    }
+  },
+  normalise(raw, { region, account }) {
+    const taskId = optionalId(raw.ImportTaskId);
+    if (!taskId) throw new InvalidTaskError('import-snapshot', 'ImportTaskId is missing');
+    const detail = raw.SnapshotTaskDetail;
+    const state = stateString(detail?.Status);
+    const statusMessage = cleanText(detail?.StatusMessage);
+    return {
+      taskType: 'import-snapshot',
+      taskId,
+      region,
+      account,
+      state,
+      phase: importExportPhase(state, statusMessage),
+      progress: parseProgress(detail?.Progress),
+      statusMessage,
+      resources: {
+        snapshotId: optionalId(detail?.SnapshotId),
+        bucket: optionalId(detail?.UserBucket?.S3Bucket),
+        key: optionalId(detail?.UserBucket?.S3Key),
+      },
+      startTime: null,
+      updateTime: null,
+      // Url may be a presigned URL (the model marks it sensitive); the bucket and key say where
+      // the disk image is without granting access to it.
+      raw: boundedRaw(detail ? { ...raw, SnapshotTaskDetail: { ...detail, Url: undefined } } : raw),
+    };
+  },
+};

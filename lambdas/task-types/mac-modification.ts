@@ -1,0 +1,57 @@
+// mac-modification: DescribeMacModificationTasks, changes to an EC2 Mac instance that need a
+// reboot (System Integrity Protection settings, volume ownership delegation).
+import {
+  type EC2Client,
+  type MacModificationTask,
+  paginateDescribeMacModificationTasks,
+} from '@aws-sdk/client-ec2';
+import type { Phase } from '../domain/phase';
+import { boundedRaw } from '../domain/raw';
+import { optionalId, parseTimestamp } from '../domain/values';
+import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+
+const PHASES: Readonly<Record<string, Phase>> = {
+  pending: 'pending',
+  'in-progress': 'running',
+  successful: 'succeeded',
+  failed: 'failed',
+};
+
+/** The largest MaxResults allowed (the model says 1-500; the doc text says 5-500). */
+const PAGE_SIZE = 500;
+
+export const macModification: TaskTypeDescriptor<MacModificationTask> = {
+  name: 'mac-modification',
+  apiName: 'DescribeMacModificationTasks',
+  title: 'Mac instance modification task',
+  documentedStates: Object.keys(PHASES),
+  pageSize: PAGE_SIZE,
+  async *listPages(client: EC2Client) {
+    for await (const page of paginateDescribeMacModificationTasks({ client, pageSize: PAGE_SIZE }, {})) {
+      yield page.MacModificationTasks ?? [];
+    }
+  },
+  normalise(raw, { region, account }) {
+    const taskId = optionalId(raw.MacModificationTaskId);
+    if (!taskId) throw new InvalidTaskError('mac-modification', 'MacModificationTaskId is missing');
+    const state = stateString(raw.TaskState);
+    return {
+      taskType: 'mac-modification',
+      taskId,
+      region,
+      account,
+      state,
+      phase: phaseFromTable(PHASES, state),
+      progress: null,
+      // The API gives no message or failure reason; what was modified (TaskType and the SIP
+      // settings) stays in raw.
+      statusMessage: null,
+      resources: {
+        instanceId: optionalId(raw.InstanceId),
+      },
+      startTime: parseTimestamp(raw.StartTime),
+      updateTime: null,
+      raw: boundedRaw(raw),
+    };
+  },
+};

@@ -1,0 +1,63 @@
+// store-image: DescribeStoreImageTasks, AMIs stored as objects in S3 (CreateStoreImageTask).
+// Its results carry no task id, and the API has its own tiny throttling bucket (refill 0.5/s).
+import {
+  type EC2Client,
+  paginateDescribeStoreImageTasks,
+  type StoreImageTaskResult,
+} from '@aws-sdk/client-ec2';
+import type { Phase } from '../domain/phase';
+import { boundedRaw } from '../domain/raw';
+import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
+import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+
+const PHASES: Readonly<Record<string, Phase>> = {
+  InProgress: 'running',
+  Completed: 'succeeded',
+  Failed: 'failed',
+};
+
+/** The largest MaxResults allowed (1-200): the fewest calls against the API's small bucket. */
+const PAGE_SIZE = 200;
+
+export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
+  name: 'store-image',
+  apiName: 'DescribeStoreImageTasks',
+  title: 'AMI store-to-S3 task',
+  documentedStates: Object.keys(PHASES),
+  pageSize: PAGE_SIZE,
+  async *listPages(client: EC2Client) {
+    // One pass, no ImageIds (MaxResults cannot be combined with them): every store task of the
+    // last 31 days, newest first.
+    for await (const page of paginateDescribeStoreImageTasks({ client, pageSize: PAGE_SIZE }, {})) {
+      yield page.StoreImageTaskResults ?? [];
+    }
+  },
+  normalise(raw, { region, account }) {
+    const amiId = optionalId(raw.AmiId);
+    if (!amiId) throw new InvalidTaskError('store-image', 'AmiId is missing');
+    const startTime = parseTimestamp(raw.TaskStartTime);
+    if (!startTime)
+      throw new InvalidTaskError('store-image', `TaskStartTime of ${amiId} is missing or invalid`);
+    const state = stateString(raw.StoreTaskState);
+    return {
+      taskType: 'store-image',
+      // The same AMI can be stored again (to another bucket, or after a failure), so the AMI id
+      // alone is not a task id; with its start time it is.
+      taskId: `${amiId}@${startTime}`,
+      region,
+      account,
+      state,
+      phase: phaseFromTable(PHASES, state),
+      progress: parseProgress(raw.ProgressPercentage),
+      statusMessage: cleanText(raw.StoreTaskFailureReason),
+      resources: {
+        imageId: amiId,
+        bucket: optionalId(raw.Bucket),
+        key: optionalId(raw.S3objectKey),
+      },
+      startTime,
+      updateTime: null,
+      raw: boundedRaw(raw),
+    };
+  },
+};
