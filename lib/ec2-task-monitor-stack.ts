@@ -1,0 +1,71 @@
+// The deployable stack: one Ec2TaskMonitor built from validated settings, its outputs, and the
+// cdk-nag findings that are by design, each acknowledged on the narrowest construct with its reason.
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Ec2TaskMonitor } from './ec2-task-monitor';
+import type { MonitorSettings } from './settings';
+
+/** Properties of an {@link Ec2TaskMonitorStack}. */
+export interface Ec2TaskMonitorStackProps extends StackProps {
+  /** The monitor's settings, validated (see `readSettings`). */
+  readonly settings: MonitorSettings;
+}
+
+/** The EC2 task monitor as a stack, with the topic, table and dead-letter queue as outputs. */
+export class Ec2TaskMonitorStack extends Stack {
+  /** The monitor this stack deploys. */
+  public readonly monitor: Ec2TaskMonitor;
+
+  constructor(scope: Construct, id: string, props: Ec2TaskMonitorStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    this.monitor = new Ec2TaskMonitor(this, 'Monitor', {
+      regions: settings.regions,
+      taskTypes: settings.taskTypes,
+      schedule: settings.schedule,
+      emails: settings.emails,
+      emailFilterPolicy: settings.emailFilterPolicy,
+      progressStep: settings.progressStep,
+      retentionDays: settings.retentionDays,
+    });
+    const { poller, publisher, topic, table, deadLetterQueue } = this.monitor;
+
+    new CfnOutput(this, 'TopicArn', {
+      description: 'SNS topic receiving every EC2 task change',
+      value: topic.topicArn,
+    });
+    new CfnOutput(this, 'TableName', {
+      description: 'DynamoDB table of task snapshots and recorded changes',
+      value: table.tableName,
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      description: 'Stream batches the publisher could not publish',
+      value: deadLetterQueue.queueUrl,
+    });
+
+    // Each acknowledgement sits on the construct the finding is about, so a new wildcard
+    // anywhere else still fails the synth.
+    if (poller.role) {
+      Validations.of(poller.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'The EC2 Describe*Tasks actions (the enabled task types only) and the X-Ray actions ' +
+          'xray:PutTraceSegments/PutTelemetryRecords of active tracing support no resource-level ' +
+          'permissions, so "*" is the only valid resource.',
+      });
+    }
+    if (publisher.role) {
+      Validations.of(publisher.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams (added by the stream event source) and the X-Ray actions ' +
+          'xray:PutTraceSegments/PutTelemetryRecords of active tracing support no resource-level ' +
+          'permissions, so "*" is the only valid resource.',
+      });
+    }
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the publisher; it needs none of its own.',
+    });
+  }
+}

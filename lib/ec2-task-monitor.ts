@@ -1,0 +1,285 @@
+// The monitor as one construct: a scheduled poller records each EC2 task change in a DynamoDB
+// table (the task's snapshot item carries the pending change: it is the outbox); the table's
+// stream feeds a publisher that sends each recorded change to an encrypted SNS topic, with
+// batches that still fail after every retry parked in a dead-letter queue.
+// Every helper below sets a function's variable and grants what that variable is used for in the
+// same place, so configuration and permission cannot drift apart.
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
+import { ENV } from '../lambdas/shared/config';
+import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
+import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
+import { MonitorFunction } from './monitor-function';
+import {
+  DEFAULT_EMAIL_FILTER_POLICY,
+  DEFAULT_PROGRESS_STEP,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_SCHEDULE,
+  type FilterPolicy,
+  parseEmailFilterPolicy,
+  parseEmails,
+  parseProgressStep,
+  parseRegions,
+  parseRetentionDays,
+  parseSchedule,
+  parseTaskTypeSetting,
+} from './settings';
+
+/** Properties of an {@link Ec2TaskMonitor}. Values are validated like the stack's settings. */
+export interface Ec2TaskMonitorProps {
+  /**
+   * Regions whose tasks are polled; the poller, deployed in the stack's Region, calls each one's EC2 endpoint.
+   *
+   * @default - the stack's Region only
+   */
+  readonly regions?: readonly string[];
+
+  /**
+   * Task types polled; the poller may call exactly their `ec2:Describe…` actions.
+   *
+   * @default - all nine (TASK_TYPE_NAMES)
+   */
+  readonly taskTypes?: readonly TaskTypeName[];
+
+  /**
+   * When the poller runs: a Schedule, or an expression string `rate(...)` / `cron(...)`.
+   *
+   * @default 'rate(1 minute)'
+   */
+  readonly schedule?: events.Schedule | string;
+
+  /**
+   * Addresses subscribed to the topic by email; each must confirm the subscription.
+   *
+   * @default - no email subscription
+   */
+  readonly emails?: readonly string[];
+
+  /**
+   * SNS filter policy (on message attributes) of the email subscriptions.
+   *
+   * @default DEFAULT_EMAIL_FILTER_POLICY: TaskStateChanged into a terminal phase, and TaskDisappeared
+   */
+  readonly emailFilterPolicy?: FilterPolicy;
+
+  /**
+   * Progress granularity in percent: a TaskProgressed is recorded when progress crosses a multiple of it.
+   *
+   * @default 25
+   */
+  readonly progressStep?: number;
+
+  /**
+   * Days the change history, and the snapshot of a task that left the listing, are kept (table TTL).
+   *
+   * @default 30
+   */
+  readonly retentionDays?: number;
+
+  /**
+   * Retention of the functions' log groups.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the table, the topic's key, the dead-letter queue and the log groups when
+   * they leave the stack. DESTROY by default: the snapshots are re-derived from EC2 by the next
+   * poll (only the history and changes not yet published are lost, and a monitor being removed
+   * publishes nothing anyway), and a retained table would be an orphan no new stack reads.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Poller's table access: read stored snapshots, write snapshot and change in one transaction. */
+const POLLER_TABLE_ACTIONS = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  // TransactWriteItems is authorised per item action; its condition checks need this one.
+  'dynamodb:ConditionCheckItem',
+];
+
+/** Publisher's table access (beyond the stream): re-read a snapshot's pending change, mark it published. */
+const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'];
+
+/** Polls EC2's task APIs on a schedule and publishes every task change to an SNS topic. */
+export class Ec2TaskMonitor extends Construct {
+  /** Snapshots of the tasks (each the outbox of its own changes), the change history and the baseline markers. */
+  public readonly table: dynamodb.Table;
+  /** Topic receiving one message per change. */
+  public readonly topic: sns.Topic;
+  /** Customer-managed key encrypting the topic. */
+  public readonly topicKey: kms.Key;
+  /** Scheduled function listing the tasks and recording changes. */
+  public readonly poller: lambda.Function;
+  /** Stream-fed function publishing the recorded changes. */
+  public readonly publisher: lambda.Function;
+  /** Stream batches the publisher failed on after every retry (record positions, not the records). */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const regions = parseRegions(props.regions ?? [Stack.of(this).region]);
+    const taskTypes = parseTaskTypeSetting(props.taskTypes ?? TASK_TYPE_NAMES);
+    const emails = parseEmails(props.emails ?? []);
+    const emailFilterPolicy = parseEmailFilterPolicy(props.emailFilterPolicy ?? DEFAULT_EMAIL_FILTER_POLICY);
+    const progressStep = parseProgressStep(props.progressStep ?? DEFAULT_PROGRESS_STEP);
+    const retentionDays = parseRetentionDays(props.retentionDays ?? DEFAULT_RETENTION_DAYS);
+    const schedule =
+      props.schedule instanceof events.Schedule
+        ? props.schedule
+        : events.Schedule.expression(parseSchedule(props.schedule ?? DEFAULT_SCHEDULE));
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_LAYOUT.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_LAYOUT.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // AWS managed key (aws/dynamodb): the table holds task metadata (ids, states, bucket names),
+      // no secrets. It is encrypted at rest with key use logged in CloudTrail, at no key cost and
+      // without kms grants for both functions and the stream that a customer key would need.
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TABLE_LAYOUT.timeToLiveAttribute,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      removalPolicy,
+    });
+
+    this.topicKey = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the EC2 task monitor topic',
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: Duration.days(7),
+    });
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'EC2 task monitor',
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      // SQS-managed keys: a customer key would add kms grants with wildcard actions to the
+      // publisher for messages that are only stream positions, not task data.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+
+    this.poller = new MonitorFunction(this, 'Poller', {
+      entry: 'lambdas/poller/handler.ts',
+      description: 'Lists the EC2 tasks and records each change in the table',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      // One poll at a time: two concurrent polls would race on the same snapshots.
+      reservedConcurrentExecutions: 1,
+      // A poll throttled behind a running one, or one that failed, is not worth keeping or
+      // retrying: the next scheduled poll lists everything again.
+      maxEventAge: Duration.minutes(1),
+      retryAttempts: 0,
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    this.poller.addEnvironment(ENV.regions, regions.join(','));
+    this.poller.addEnvironment(ENV.accountId, Stack.of(this).account);
+    this.poller.addEnvironment(ENV.progressStep, String(progressStep));
+    this.poller.addEnvironment(ENV.retentionDays, String(retentionDays));
+    this.allowTaskListing(this.poller, taskTypes);
+    this.useTable(this.poller, POLLER_TABLE_ACTIONS);
+    new events.Rule(this, 'PollSchedule', {
+      description: 'Runs the EC2 task monitor poller',
+      schedule,
+      targets: [
+        new targets.LambdaFunction(this.poller, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
+        }),
+      ],
+    });
+
+    this.publisher = new MonitorFunction(this, 'Publisher', {
+      entry: 'lambdas/publisher/handler.ts',
+      description: 'Publishes each change recorded in the table to the topic',
+      timeout: Duration.seconds(60),
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    this.usePublishing(this.publisher);
+    this.useTable(this.publisher, PUBLISHER_TABLE_ACTIONS);
+    // The event source grants the stream reads it needs (DescribeStream, GetRecords,
+    // GetShardIterator, ListStreams) and SendMessage on the dead-letter queue.
+    this.publisher.addEventSource(
+      new sources.DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(2),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        onFailure: new sources.SqsDlq(this.deadLetterQueue),
+        // Only snapshot writes that recorded a change; the pattern is the one the publisher is
+        // written against (table-layout.ts), not a copy.
+        filters: [{ pattern: JSON.stringify(PUBLISHER_STREAM_FILTER) }],
+      }),
+    );
+
+    emails.forEach((email) => {
+      // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express
+      // `$or`, so the L1 resource carries the validated policy as JSON.
+      new sns.CfnSubscription(this, `Email-${email}`, {
+        topicArn: this.topic.topicArn,
+        protocol: sns.SubscriptionProtocol.EMAIL,
+        endpoint: email,
+        filterPolicy: emailFilterPolicy,
+        filterPolicyScope: 'MessageAttributes',
+      });
+    });
+  }
+
+  /** Sets TASK_TYPES and allows exactly the listing actions of those types. */
+  private allowTaskListing(fn: lambda.Function, taskTypes: readonly TaskTypeName[]): void {
+    fn.addEnvironment(ENV.taskTypes, taskTypes.join(','));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: taskTypes.map((name) => iamActionOf(taskTypeDescriptor(name))),
+        // The EC2 Describe* APIs support no resource-level permissions: "*" is the only resource.
+        resources: ['*'],
+      }),
+    );
+  }
+
+  /** Sets TABLE_NAME and allows exactly the given actions on the table. */
+  private useTable(fn: lambda.Function, actions: readonly string[]): void {
+    fn.addEnvironment(ENV.tableName, this.table.tableName);
+    this.table.grant(fn, ...actions);
+  }
+
+  /**
+   * Sets TOPIC_ARN and allows publishing. Granted by hand rather than with topic.grantPublish,
+   * which adds `kms:GenerateDataKey*`: publishing to an encrypted topic needs exactly
+   * kms:GenerateDataKey and kms:Decrypt on its key.
+   */
+  private usePublishing(fn: lambda.Function): void {
+    fn.addEnvironment(ENV.topicArn, this.topic.topicArn);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    );
+    this.topicKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+}

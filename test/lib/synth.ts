@@ -1,0 +1,59 @@
+// Test support: synthesizes the monitor stack without esbuild bundling, from context settings,
+// and reads things out of the template by construct rather than by guessed logical id.
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
+import { readSettings } from '../../lib/settings';
+
+export const TEST_ACCOUNT = '123456789012';
+export const TEST_REGION = 'eu-west-1';
+
+/** Context that skips esbuild bundling: assets are hashed from the source, nothing is built. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+export interface SynthesizedMonitor {
+  readonly stack: Ec2TaskMonitorStack;
+  readonly template: Template;
+}
+
+/** Synthesizes one monitor stack with the given settings in context. */
+export function synthMonitor(settings: Record<string, unknown> = {}): SynthesizedMonitor {
+  const app = new App({ context: { ...NO_BUNDLING, ...settings } });
+  const stack = new Ec2TaskMonitorStack(app, 'TestMonitor', {
+    env: { account: TEST_ACCOUNT, region: TEST_REGION },
+    settings: readSettings(app.node, TEST_REGION),
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** Logical id of a construct's CloudFormation resource (the construct itself or its default child). */
+export function logicalIdOf(construct: IConstruct): string {
+  const resource = (construct.node.defaultChild ?? construct) as CfnResource;
+  return Stack.of(construct).getLogicalId(resource);
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of the inline policies attached to a role. */
+export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleLogicalId }] },
+  });
+  return Object.values(policies).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+/** Every action a role is allowed, sorted. */
+export function actionsOfRole(template: Template, roleLogicalId: string): string[] {
+  return statementsOfRole(template, roleLogicalId)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+    .sort();
+}
