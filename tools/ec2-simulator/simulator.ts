@@ -6,7 +6,7 @@ import { Ec2Error } from './errors';
 import { FaultInjector, type ActiveFault, type FaultSpec } from './faults';
 import { PageTokens } from './pagination';
 import type { QueryParams } from './query';
-import { parseScenario, ScenarioRunner } from './scenario';
+import { parseScenario, type Scenario, ScenarioRunner } from './scenario';
 import { startServer, type Ec2Answer, type RunningServer } from './server';
 import { TaskStore, type StoredTask } from './store';
 import {
@@ -50,8 +50,10 @@ export class Ec2Simulator {
   private readonly faultInjector = new FaultInjector();
   private readonly tokens = new PageTokens();
   private readonly log: RequestLogEntry[] = [];
-  private runner = new ScenarioRunner({ tasks: [] }, this.store);
+  private scenario: Scenario = { tasks: [] };
+  private runner = new ScenarioRunner(this.scenario, this.store);
   private server: RunningServer | undefined;
+  private ticker: NodeJS.Timeout | undefined;
 
   /** @internal use {@link startEc2Simulator}. */
   constructor(private readonly pageSizeCap: Readonly<Partial<Record<ApiName, number>>>) {
@@ -142,8 +144,32 @@ export class Ec2Simulator {
   loadScenario(scenario: unknown): void {
     const parsed = parseScenario(scenario);
     this.store.clear();
+    this.scenario = parsed;
     this.runner = new ScenarioRunner(parsed, this.store);
     this.runner.start();
+  }
+
+  /**
+   * Ticks on a timer until {@link close} or the returned stop function (for the local demo).
+   * @param intervalMs time between ticks.
+   * @param options `loop` reloads the scenario once it has finished; `onTick` hears each tick.
+   */
+  startTicking(
+    intervalMs: number,
+    options: { loop?: boolean; onTick?: (tick: number) => void } = {},
+  ): () => void {
+    if (!(Number.isFinite(intervalMs) && intervalMs > 0))
+      throw new TypeError('intervalMs: expected a positive number');
+    this.stopTicking();
+    const timer = setInterval(() => {
+      if (options.loop && this.runner.finished) this.loadScenario(this.scenario);
+      else this.tick();
+      options.onTick?.(this.runner.tick);
+    }, intervalMs);
+    this.ticker = timer;
+    return () => {
+      if (this.ticker === timer) this.stopTicking();
+    };
   }
 
   /** Advances every scripted task one step (a task at its last step stays); returns the new tick. */
@@ -161,17 +187,24 @@ export class Ec2Simulator {
     return this.runner.finished;
   }
 
-  /** Back to a fresh simulator: no tasks, faults, scenario or logged calls. */
+  /** Back to a fresh simulator: no tasks, faults, scenario or logged calls (a running ticker keeps ticking). */
   reset(): void {
     this.store.clear();
     this.faultInjector.clear();
     this.log.length = 0;
-    this.runner = new ScenarioRunner({ tasks: [] }, this.store);
+    this.scenario = { tasks: [] };
+    this.runner = new ScenarioRunner(this.scenario, this.store);
   }
 
-  /** Stops listening and closes every open connection. Safe to call twice. */
+  /** Stops ticking, stops listening and closes every open connection. Safe to call twice. */
   async close(): Promise<void> {
+    this.stopTicking();
     await this.server?.close();
+  }
+
+  private stopTicking(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 
   /** @internal starts the HTTP server; used by {@link startEc2Simulator}. */

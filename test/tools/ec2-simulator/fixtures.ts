@@ -4,7 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Ec2Simulator, SdkTask, TaskTypeName } from '../../../tools/ec2-simulator';
 
 /** A real SDK client for one Region of the simulator: no retries, fake credentials. */
-export function clientFor(sim: Ec2Simulator, region = 'us-east-1'): EC2Client {
+export function clientFor(sim: Pick<Ec2Simulator, 'url'>, region = 'us-east-1'): EC2Client {
   return new EC2Client({
     region,
     endpoint: sim.url,
