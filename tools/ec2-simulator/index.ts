@@ -5,6 +5,7 @@ export type { Ec2SimulatorOptions, RequestLogEntry } from './simulator';
 export type { FaultSpec, ActiveFault } from './faults';
 export type { Scenario, ScenarioTask, ScenarioStep } from './scenario';
 export { ScenarioError, parseScenario } from './scenario';
+export { DEMO_SCENARIO_PATH, readScenarioFile } from './scenario-file';
 export type { StoredTask } from './store';
 export { TaskNotFoundError } from './store';
 export { TaskShapeError } from './task-validation';

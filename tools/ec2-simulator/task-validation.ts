@@ -24,6 +24,10 @@ export interface ValidationOptions {
   readonly allowNow?: boolean;
 }
 
+// Characters XML 1.0 cannot carry at all, not even escaped: EC2 never sends them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 /** Matches a scenario's relative time: `$now`, `$now-90s`, `$now+2h`. */
 export const NOW_EXPRESSION = /^\$now(?:([+-])(\d+)([smhd]))?$/;
 
@@ -75,6 +79,9 @@ function checkScalar(value: unknown, kind: ScalarKind, path: string, options: Va
   switch (kind) {
     case 'string':
       if (typeof value !== 'string') fail('a string');
+      if (NOT_IN_XML.test(value as string)) {
+        throw new TaskShapeError(path, 'contains a control character that XML 1.0 cannot carry');
+      }
       return;
     case 'integer':
     case 'long':

@@ -11,8 +11,11 @@ const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** Escapes text for an XML element body or attribute. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => {
+  return text.replace(/[&<>"'\r]/g, (char) => {
     switch (char) {
+      // A raw CR would be normalised away by the reader's XML parser.
+      case '\r':
+        return '&#13;';
       case '&':
         return '&amp;';
       case '<':
