@@ -24,10 +24,11 @@ export class ListingError extends Error {
     readonly region: string,
     /** EC2's error code (RequestLimitExceeded, UnauthorizedOperation, ...) or the error's name. */
     readonly code: string,
-    message: string,
+    /** The error's own message, without the type and Region. */
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${taskType} in ${region}: ${code}: ${message}`, options);
+    super(`${taskType} in ${region}: ${code}: ${detail}`, options);
     this.name = 'ListingError';
   }
 }

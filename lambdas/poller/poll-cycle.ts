@@ -211,7 +211,7 @@ function observeListing(
 }
 
 function describeError(error: unknown): { code: string; message: string } {
-  if (error instanceof ListingError) return { code: error.code, message: error.message };
+  if (error instanceof ListingError) return { code: error.code, message: error.detail };
   if (error instanceof Error) return { code: error.name, message: error.message };
   return { code: 'Error', message: String(error) };
 }

@@ -1,0 +1,12 @@
+// Exit codes of the CLI, one meaning each, so scripts can tell a bad setup from a bad poll.
+
+/** Exit codes: 0 all done, 1 some listing or delivery failed, 2 bad configuration or usage. */
+export const EXIT = { ok: 0, failed: 1, configuration: 2 } as const;
+
+/** The command line or the environment is wrong; the message says what to change. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,100 @@
+// Terminal rendering shared by the commands: the task status table with progress bars, a task's
+// timeline, and an event shown the way an email subscriber reads it.
+import type { StoredTask } from '../lambdas/domain/changes';
+import type { TaskChangeEvent } from '../lambdas/domain/event';
+import type { Phase } from '../lambdas/domain/phase';
+import { notificationSubject, notificationText } from '../lambdas/domain/notification-text';
+import type { HistoryEntry } from '../lambdas/adapters/snapshot-store';
+
+/** Whether to colour the output. */
+export interface RenderOptions {
+  color: boolean;
+}
+
+const PHASE_COLORS: Record<Phase, number> = {
+  pending: 36,
+  running: 34,
+  succeeded: 32,
+  failed: 31,
+  cancelled: 33,
+  unknown: 35,
+};
+
+function paint(text: string, code: number, options: RenderOptions): string {
+  return options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+/** A fixed-width progress bar, `[#####.....]  50%`, or blanks when the task reports no progress. */
+export function progressBar(progress: number | null, width = 20): string {
+  if (progress === null) return ' '.repeat(width + 7);
+  const filled = Math.round((progress / 100) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(progress).padStart(3)}%`;
+}
+
+function table(
+  rows: string[][],
+  options: RenderOptions,
+  colorColumn?: (row: string[]) => number | undefined,
+): string {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows
+    .map((row, index) => {
+      const line = row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd();
+      const code = index === 0 ? 1 : colorColumn?.(row);
+      return code === undefined ? line : paint(line, code, options);
+    })
+    .join('\n');
+}
+
+/** The current snapshot of every task, one line each. */
+export function renderStatus(tasks: readonly StoredTask[], options: RenderOptions): string {
+  if (tasks.length === 0) return 'No tasks recorded yet.';
+  const sorted = [...tasks].sort(
+    (a, b) =>
+      a.task.region.localeCompare(b.task.region) ||
+      a.task.taskType.localeCompare(b.task.taskType) ||
+      a.task.taskId.localeCompare(b.task.taskId),
+  );
+  const rows = [
+    ['TYPE', 'TASK ID', 'REGION', 'STATE', 'PHASE', 'PROGRESS'],
+    ...sorted.map(({ task, gone }) => [
+      task.taskType,
+      task.taskId,
+      task.region,
+      task.state || '-',
+      gone ? `${task.phase} (gone)` : task.phase,
+      progressBar(task.progress),
+    ]),
+  ];
+  return table(rows, options, (row) => PHASE_COLORS[(row[4] ?? '').split(' ')[0] as Phase]);
+}
+
+/** One task's timeline, oldest first. */
+export function renderHistory(entries: readonly HistoryEntry[], options: RenderOptions): string {
+  if (entries.length === 0) return 'No recorded changes for this task.';
+  const rows = [
+    ['VERSION', 'DETECTED', 'CHANGE', 'FROM', 'TO', 'MESSAGE', 'PUBLISHED'],
+    ...entries.map(({ version, event, publishedAt }) => [
+      String(version),
+      event.detectedAt,
+      event.changeType,
+      event.previous ? `${event.previous.phase}/${event.previous.state || '-'}` : '-',
+      `${event.current.phase}/${event.current.state || '-'}`,
+      (event.current.statusMessage ?? '').slice(0, 60),
+      publishedAt ? 'yes' : 'no',
+    ]),
+  ];
+  return table(rows, options);
+}
+
+/** An event as an email subscriber receives it: subject line, then the body. */
+export function renderEmail(event: TaskChangeEvent, options: RenderOptions): string {
+  const subject = notificationSubject(event);
+  const rule = '-'.repeat(Math.min(100, Math.max(40, subject.length + 9)));
+  const code = PHASE_COLORS[event.current.phase];
+  return [rule, paint(`Subject: ${subject}`, code, options), rule, notificationText(event), ''].join('\n');
+}

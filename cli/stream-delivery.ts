@@ -1,0 +1,180 @@
+// Delivers the changes the poller recorded the way the deployed event source mapping does: read
+// the table's stream in order, hand the records to the publisher handler in batches, and on a
+// reported failure resume from the failed record at the next delivery. Used by `poll --once`
+// and the local mode, where no Lambda service reads the stream.
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+/** The deployed event source mapping's batch size. */
+export const STREAM_BATCH_SIZE = 100;
+/** GetRecords calls per shard and delivery before moving on; the rest is read next time. */
+const MAX_READS_PER_SHARD = 50;
+
+/** The publisher handler as the Lambda service calls it. */
+export type PublisherInvoker = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+/** Outcome of one delivery. */
+export interface DeliveryResult {
+  /** Records handed to the publisher (including ones it ignores, such as history items). */
+  delivered: number;
+  /** Records still waiting because the publisher reported a failure. */
+  pending: number;
+  /** Why the publisher could not deliver everything, when it could not. */
+  failure?: string;
+}
+
+type Image = Record<string, unknown> | undefined;
+
+/**
+ * Repairs an image as the Streams client decodes it: an empty map attribute (`{"M":{}}` on the
+ * wire) comes out as `{}`, which no AttributeValue reader accepts. Lambda passes `{"M":{}}`.
+ */
+function repairImage(image: Image): Image {
+  if (!image) return image;
+  const repair = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const entries = Object.entries(value);
+    if (entries.length === 0) return { M: {} };
+    const [[type, inner]] = entries as [[string, unknown]];
+    if (type === 'M') return { M: repairImage(inner as Image) };
+    if (type === 'L') return { L: (inner as unknown[]).map(repair) };
+    return value;
+  };
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repair(value)]));
+}
+
+/** Converts a DynamoDB Streams API record into the shape Lambda passes to the handler. */
+export function toLambdaRecord(record: StreamRecord): DynamoDBRecord {
+  const stream = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: record.eventSource ?? 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    dynamodb: {
+      ...(stream as Record<string, unknown>),
+      Keys: repairImage(stream.Keys as Image),
+      NewImage: repairImage(stream.NewImage as Image),
+      OldImage: repairImage(stream.OldImage as Image),
+      ApproximateCreationDateTime:
+        stream.ApproximateCreationDateTime instanceof Date
+          ? Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000)
+          : undefined,
+    } as DynamoDBRecord['dynamodb'],
+  };
+}
+
+/** Parents before children, so that a task's records stay in order across shard splits. */
+function orderShards(shards: readonly Shard[]): Shard[] {
+  const ids = new Set(shards.map((shard) => shard.ShardId));
+  const ordered: Shard[] = [];
+  const placed = new Set<string>();
+  const place = (shard: Shard) => {
+    if (!shard.ShardId || placed.has(shard.ShardId)) return;
+    const parent = shards.find((candidate) => candidate.ShardId === shard.ParentShardId);
+    if (parent && ids.has(parent.ShardId)) place(parent);
+    placed.add(shard.ShardId);
+    ordered.push(shard);
+  };
+  shards.forEach(place);
+  return ordered;
+}
+
+/** Reads a table's stream from its oldest record and feeds the publisher, remembering its position. */
+export class StreamDelivery {
+  private streamArn: string | undefined;
+  /** Next iterator per shard; null once a closed shard is read to its end. */
+  private readonly iterators = new Map<string, string | null>();
+  private pending: DynamoDBRecord[] = [];
+
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Reads what the stream has gathered since the last call and hands it to the publisher. */
+  async deliver(invoke: PublisherInvoker): Promise<DeliveryResult> {
+    this.pending.push(...(await this.readNewRecords()));
+    let delivered = 0;
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, STREAM_BATCH_SIZE);
+      const response = await invoke({ Records: batch });
+      const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+      if (failed) {
+        const index = batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+        const done = index < 0 ? 0 : index;
+        delivered += done;
+        this.pending = this.pending.slice(done);
+        return {
+          delivered,
+          pending: this.pending.length,
+          failure: `the publisher could not deliver record ${failed}`,
+        };
+      }
+      delivered += batch.length;
+      this.pending = this.pending.slice(batch.length);
+    }
+    return { delivered, pending: 0 };
+  }
+
+  private async readNewRecords(): Promise<DynamoDBRecord[]> {
+    this.streamArn ??= await this.findStream();
+    const shards = await this.listShards(this.streamArn);
+    const records: DynamoDBRecord[] = [];
+    for (const shard of orderShards(shards)) {
+      const shardId = shard.ShardId as string;
+      let iterator = this.iterators.get(shardId);
+      if (iterator === null) continue;
+      iterator ??= (
+        await this.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
+      for (let read = 0; iterator && read < MAX_READS_PER_SHARD; read++) {
+        const output = await this.streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+        );
+        records.push(...(output.Records ?? []).map(toLambdaRecord));
+        iterator = output.NextShardIterator;
+        // An open shard answers an empty page when it is caught up; keep the iterator for next time.
+        if ((output.Records ?? []).length === 0) break;
+      }
+      this.iterators.set(shardId, iterator ?? null);
+    }
+    return records;
+  }
+
+  private async findStream(): Promise<string> {
+    const table = await this.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }));
+    const arn = table.Table?.LatestStreamArn;
+    if (!arn) throw new Error(`Table ${this.tableName} has no stream`);
+    return arn;
+  }
+
+  private async listShards(streamArn: string): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const output = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+      );
+      shards.push(...(output.StreamDescription?.Shards ?? []));
+      start = output.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    return shards;
+  }
+}
