@@ -26,6 +26,7 @@ export interface ListShape {
   readonly member: Shape;
 }
 
+/** Any member shape of the nine task APIs. */
 export type Shape = ScalarKind | TimeStringShape | StructureShape | ListShape;
 
 function struct(members: StructureShape['members']): StructureShape {
