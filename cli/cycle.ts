@@ -41,7 +41,7 @@ function lambdaContext(functionName: string): Context {
 }
 
 /** Imports the poller and publisher handlers. Call after the environment is set. */
-export async function loadHandlers(): Promise<Handlers> {
+export function loadHandlers(): Handlers {
   // Loaded lazily because each handler reads its configuration when it loads; `require` keeps
   // the sources CommonJS under both tsx and jest.
   /* eslint-disable @typescript-eslint/no-require-imports */

@@ -7,6 +7,7 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
   type Shard,
@@ -145,7 +146,7 @@ export class StreamDelivery {
         )
       ).ShardIterator;
       for (let read = 0; iterator && read < MAX_READS_PER_SHARD; read++) {
-        const output = await this.streams.send(
+        const output: GetRecordsCommandOutput = await this.streams.send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
         );
         records.push(...(output.Records ?? []).map(toLambdaRecord));

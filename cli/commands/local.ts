@@ -101,7 +101,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     Object.assign(process.env, deployment.pollerEnv, deployment.publisherEnv);
     if (logLevel) process.env.POWERTOOLS_LOG_LEVEL = logLevel;
-    const handlers = await loadHandlers();
+    const handlers = loadHandlers();
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);

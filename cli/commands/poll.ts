@@ -42,7 +42,7 @@ export async function pollCommand(options: PollOptions): Promise<number> {
   // Fail fast, before any call, with the variable named (exit code 2).
   const config = readPollerConfig();
   readPublisherConfig();
-  const handlers = await loadHandlers();
+  const handlers = loadHandlers();
   const delivery = streamDeliveryFor(config.tableName);
   const cycle = async (): Promise<number> => {
     const outcome = await runCycle(handlers, delivery);
