@@ -105,18 +105,14 @@ export interface Ec2TaskMonitorProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Poller's table access: read stored snapshots, write snapshot and change in one transaction. */
-const POLLER_TABLE_ACTIONS = [
-  'dynamodb:Query',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  // TransactWriteItems is authorised per item action; its condition checks need this one.
-  'dynamodb:ConditionCheckItem',
-];
+/**
+ * Poller's table access: Query the stored snapshots, GetItem the baseline marker, PutItem the
+ * snapshots (TransactWriteItems is authorised per item action, and its items are conditional Puts).
+ */
+const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'];
 
-/** Publisher's table access (beyond the stream): re-read a snapshot's pending change, mark it published. */
-const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'];
+/** Publisher's table access (beyond the stream): read publication marks, mark changes published. */
+const PUBLISHER_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'];
 
 /** Polls EC2's task APIs on a schedule and publishes every task change to an SNS topic. */
 export class Ec2TaskMonitor extends Construct {

@@ -31,13 +31,7 @@ const ALL_DESCRIBE_ACTIONS = [
 ];
 
 /** In the order the policy lists them. */
-const POLLER_TABLE_ACTIONS = [
-  'dynamodb:Query',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
-];
+const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'];
 
 /** Actions every function has for its own log group and for X-Ray. */
 const FUNCTION_BASE_ACTIONS = [
@@ -186,7 +180,6 @@ describe('publisher permissions', () => {
         'sns:Publish',
         'kms:Decrypt',
         'kms:GenerateDataKey',
-        'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
         'dynamodb:UpdateItem',
         'dynamodb:DescribeStream',
@@ -216,7 +209,7 @@ describe('publisher permissions', () => {
           },
           {
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
             Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
           },
           {
