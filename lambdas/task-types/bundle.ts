@@ -38,6 +38,7 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
   apiName: 'DescribeBundleTasks',
   title: 'Instance bundle task',
   documentedStates: Object.keys(PHASES),
+  paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
     const output = await client.send(new DescribeBundleTasksCommand({}));

@@ -82,6 +82,7 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
   apiName: 'DescribeConversionTasks',
   title: 'VM import conversion task',
   documentedStates: Object.keys(PHASES),
+  paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
     const output = await client.send(new DescribeConversionTasksCommand({}));

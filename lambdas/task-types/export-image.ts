@@ -13,6 +13,7 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
   apiName: 'DescribeExportImageTasks',
   title: 'AMI export task',
   documentedStates: ['active', 'completed', 'deleting', 'deleted'],
+  paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
     for await (const page of paginateDescribeExportImageTasks({ client, pageSize: PAGE_SIZE }, {})) {

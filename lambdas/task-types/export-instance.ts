@@ -25,6 +25,7 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
   apiName: 'DescribeExportTasks',
   title: 'Instance export task',
   documentedStates: Object.keys(PHASES),
+  paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
     const output = await client.send(new DescribeExportTasksCommand({}));

@@ -12,6 +12,7 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
   title: 'VM import image task',
   documentedStates: ['active', 'completed', 'deleting', 'deleted'],
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
+  paginated: true,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
     for await (const page of paginateDescribeImportImageTasks({ client }, {})) {

@@ -16,6 +16,7 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
   // `error` is not in the API docs, but the SDK's waiter treats it as a failure.
   documentedStates: ['active', 'completed', 'deleting', 'deleted', 'error'],
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
+  paginated: true,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
     for await (const page of paginateDescribeImportSnapshotTasks({ client }, {})) {

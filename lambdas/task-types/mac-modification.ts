@@ -25,6 +25,7 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
   apiName: 'DescribeMacModificationTasks',
   title: 'Mac instance modification task',
   documentedStates: Object.keys(PHASES),
+  paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
     for await (const page of paginateDescribeMacModificationTasks({ client, pageSize: PAGE_SIZE }, {})) {

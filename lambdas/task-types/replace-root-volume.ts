@@ -31,6 +31,7 @@ export const replaceRootVolume: TaskTypeDescriptor<ReplaceRootVolumeTask> = {
   apiName: 'DescribeReplaceRootVolumeTasks',
   title: 'Root volume replacement task',
   documentedStates: Object.keys(PHASES),
+  paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
     for await (const page of paginateDescribeReplaceRootVolumeTasks({ client, pageSize: PAGE_SIZE }, {})) {

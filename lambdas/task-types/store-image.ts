@@ -24,6 +24,7 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
   apiName: 'DescribeStoreImageTasks',
   title: 'AMI store-to-S3 task',
   documentedStates: Object.keys(PHASES),
+  paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
     // One pass, no ImageIds (MaxResults cannot be combined with them): every store task of the

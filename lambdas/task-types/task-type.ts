@@ -21,6 +21,8 @@ export interface TaskTypeDescriptor<Raw = unknown> {
   readonly title: string;
   /** Every documented value of the API's state field, in lifecycle order. */
   readonly documentedStates: readonly string[];
+  /** Whether the API pages its results with NextToken (all pages are always read). */
+  readonly paginated: boolean;
   /** Page size sent as MaxResults, or undefined when the API has no pagination or no documented limit. */
   readonly pageSize: number | undefined;
   /**
