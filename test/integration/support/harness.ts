@@ -44,6 +44,14 @@ export interface HarnessOptions {
   /** CDK context of the synthesized stack (regions, taskTypes, progressStep, ...). */
   context?: Record<string, unknown>;
   simulator?: Ec2SimulatorOptions;
+  /**
+   * Wraps the engines' endpoints the handlers use (for example with a fault-injecting proxy);
+   * the harness's own setup and inbox always talk to the engines directly.
+   */
+  handlerEndpoints?: (engines: { dynamodb: string; messaging: string }) => {
+    dynamodb?: string;
+    messaging?: string;
+  };
 }
 
 function engineEndpoint(name: string): string {
