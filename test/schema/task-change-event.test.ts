@@ -1,0 +1,289 @@
+// The event's JSON Schema is a contract with consumers: every event the real code builds must
+// pass it, malformed ones must not, and its vocabularies must be the TypeScript constants so the
+// two cannot drift apart. Events are validated as subscribers receive them: JSON text, parsed.
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import {
+  CHANGE_TYPES,
+  PHASES,
+  SCHEMA_VERSION,
+  TASK_CHANGE_EVENT_SCHEMA,
+  TASK_TYPE_NAMES,
+  type TaskChangeEvent,
+  type TaskTypeName,
+} from '../../index';
+import { diffListing } from '../../lambdas/domain/changes';
+import { buildEvent } from '../../lambdas/domain/event';
+import { toSnsMessage } from '../../lambdas/domain/sns-message';
+import { statusOf, type Task } from '../../lambdas/domain/task';
+import { TASK_TYPES } from '../../lambdas/task-types';
+import { importImage } from '../../lambdas/task-types/import-image';
+import * as bundle from '../fixtures/ec2/bundle';
+import * as conversion from '../fixtures/ec2/conversion';
+import * as exportImage from '../fixtures/ec2/export-image';
+import * as exportInstance from '../fixtures/ec2/export-instance';
+import * as importImageFixtures from '../fixtures/ec2/import-image';
+import * as importSnapshot from '../fixtures/ec2/import-snapshot';
+import * as macModification from '../fixtures/ec2/mac-modification';
+import * as replaceRootVolume from '../fixtures/ec2/replace-root-volume';
+import * as storeImage from '../fixtures/ec2/store-image';
+import { stored, storedMap } from '../support/tasks';
+
+const SCOPE = { region: 'us-east-1', account: '123456789012' };
+const detectedAt = new Date('2026-03-12T14:05:00.000Z');
+
+/** Every raw fixture of every task type; typed by name so that a tenth task type fails to compile here. */
+const FIXTURES: Record<TaskTypeName, Readonly<Record<string, unknown>>> = {
+  bundle,
+  conversion,
+  'import-image': importImageFixtures,
+  'import-snapshot': importSnapshot,
+  'store-image': storeImage,
+  'export-instance': exportInstance,
+  'export-image': exportImage,
+  'replace-root-volume': replaceRootVolume,
+  'mac-modification': macModification,
+};
+
+// Strict mode also lints the schema: unknown keywords, `required` naming undefined properties.
+// Union types (`["integer", "null"]`) are the schema's way of saying nullable, hence allowed.
+const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+addFormats(ajv);
+const validate = ajv.compile<TaskChangeEvent>(TASK_CHANGE_EVENT_SCHEMA);
+
+/** The event as a subscriber parses it off the wire: undefined fields gone, nothing but JSON. */
+function onTheWire(event: TaskChangeEvent): unknown {
+  return JSON.parse(JSON.stringify(event));
+}
+
+function errorsOf(event: unknown): string {
+  return validate(event) ? 'valid' : ajv.errorsText(validate.errors);
+}
+
+/** The realistic failure the schema's example shows: a converting import that died on a ClientError. */
+function failedImportEvent(): TaskChangeEvent {
+  const before = importImage.normalise(importImageFixtures.converting, SCOPE);
+  const task = importImage.normalise(importImageFixtures.deletedWithClientError, SCOPE);
+  return buildEvent({
+    changeType: 'TaskStateChanged',
+    previous: statusOf(before),
+    current: statusOf(task),
+    task,
+    version: 4,
+    detectedAt,
+  });
+}
+
+describe('the task change event schema', () => {
+  it('is a valid draft 2020-12 schema with its published $id', () => {
+    expect(ajv.validateSchema(TASK_CHANGE_EVENT_SCHEMA)).toBe(true);
+    expect(TASK_CHANGE_EVENT_SCHEMA.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(TASK_CHANGE_EVENT_SCHEMA.$id).toBe(
+      'https://github.com/ec2-task-monitor/ec2-task-monitor/schema/task-change-event.schema.json',
+    );
+  });
+
+  it('describes every property, since consumers read the schema as documentation', () => {
+    // Walks the whole schema and lists the paths of properties without a description.
+    const undocumented: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const { properties } = node as { properties?: Record<string, { description?: string }> };
+      for (const [name, property] of Object.entries(properties ?? {})) {
+        if (!property.description?.trim()) undocumented.push(`${path}/properties/${name}`);
+      }
+      for (const [key, child] of Object.entries(node)) {
+        if (key !== 'examples') visit(child, `${path}/${key}`);
+      }
+    };
+
+    visit(TASK_CHANGE_EVENT_SCHEMA, '#');
+
+    expect(undocumented).toEqual([]);
+  });
+
+  it('is tested against fixtures of every registered task type', () => {
+    expect(TASK_TYPES.map((descriptor) => descriptor.name)).toEqual([...TASK_TYPE_NAMES]);
+    for (const descriptor of TASK_TYPES) {
+      expect(Object.keys(FIXTURES[descriptor.name]).length).toBeGreaterThan(0);
+    }
+  });
+
+  describe('vocabularies equal the TypeScript constants', () => {
+    it('changeType', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.changeType.enum).toEqual([...CHANGE_TYPES]);
+    });
+
+    it('taskType', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.taskType.enum).toEqual([...TASK_TYPE_NAMES]);
+    });
+
+    it('phase', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.phase.enum).toEqual([...PHASES]);
+    });
+
+    it('schemaVersion', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.properties.schemaVersion.const).toBe(SCHEMA_VERSION);
+    });
+  });
+
+  describe('accepts', () => {
+    it('its own example', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.examples).toHaveLength(1);
+      expect(errorsOf(TASK_CHANGE_EVENT_SCHEMA.examples[0])).toBe('valid');
+    });
+
+    it('an example that is exactly what buildEvent makes of the failed import fixture', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.examples[0]).toEqual(onTheWire(failedImportEvent()));
+    });
+
+    // Each fixture becomes the current snapshot; the type's first fixture plays the previous one.
+    const cases = TASK_TYPES.flatMap((descriptor) => {
+      const raws = Object.entries(FIXTURES[descriptor.name]);
+      const first = raws[0]?.[1];
+      return raws.map(([fixture, raw]) => ({ descriptor, fixture, raw, first }));
+    });
+
+    it.each(cases)('$descriptor.name event built from the $fixture fixture', ({ descriptor, raw, first }) => {
+      // Prepare
+      const before = descriptor.normalise(first, SCOPE);
+      const task = descriptor.normalise(raw, SCOPE);
+      // Act
+      const event = buildEvent({
+        changeType: before.phase === task.phase ? 'TaskProgressed' : 'TaskStateChanged',
+        previous: statusOf(before),
+        current: statusOf(task),
+        task,
+        version: 2,
+        detectedAt,
+      });
+      // Assess
+      expect(errorsOf(onTheWire(event))).toBe('valid');
+    });
+
+    it('an event with previous null: a task discovered on the first poll that saw it', () => {
+      // Prepare
+      const task = importImage.normalise(importImageFixtures.converting, SCOPE);
+      const [decision] = diffListing({
+        listed: [task],
+        stored: new Map(),
+        baseline: false,
+        progressStep: 10,
+      });
+      if (decision?.kind !== 'change') throw new Error('expected a change');
+      // Act
+      const event = buildEvent({ ...decision, version: 1, detectedAt });
+      // Assess
+      expect(event.previous).toBeNull();
+      expect(errorsOf(onTheWire(event))).toBe('valid');
+    });
+
+    it('an event for a task that disappeared before finishing', () => {
+      // Prepare
+      const task = importImage.normalise(importImageFixtures.converting, SCOPE);
+      const [decision] = diffListing({
+        listed: [],
+        stored: storedMap(stored(task, 3)),
+        baseline: false,
+        progressStep: 10,
+      });
+      if (decision?.kind !== 'change') throw new Error('expected a change');
+      // Act
+      const event = buildEvent({ ...decision, version: 4, detectedAt });
+      // Assess
+      expect(event.changeType).toBe('TaskDisappeared');
+      expect(errorsOf(onTheWire(event))).toBe('valid');
+    });
+
+    it('the event body SNS delivers when the raw object was dropped to fit the message limit', () => {
+      // Prepare: a raw object far beyond SNS's limit (the normalisers bound it well below).
+      const normalised = importImage.normalise(importImageFixtures.converting, SCOPE);
+      const task: Task = { ...normalised, raw: { ...normalised.raw, Blob: 'x'.repeat(300_000) } };
+      const event = buildEvent({
+        changeType: 'TaskDiscovered',
+        previous: null,
+        current: statusOf(task),
+        task,
+        version: 1,
+        detectedAt,
+      });
+      // Act
+      const { default: body } = JSON.parse(toSnsMessage(event).message) as { default: string };
+      const delivered = JSON.parse(body) as TaskChangeEvent;
+      // Assess
+      expect(delivered.task.raw).toEqual({ _truncated: true, reason: 'too large for SNS' });
+      expect(errorsOf(delivered)).toBe('valid');
+    });
+  });
+
+  describe('rejects', () => {
+    /** The schema's example, changed by `mutate`; each case must fail at the named place. */
+    function exampleWith(mutate: (event: TaskChangeEvent) => void): unknown {
+      const event = structuredClone(TASK_CHANGE_EVENT_SCHEMA.examples[0]) as TaskChangeEvent;
+      mutate(event);
+      return event;
+    }
+
+    it.each([
+      {
+        name: 'an unknown changeType',
+        event: exampleWith((event) => Object.assign(event, { changeType: 'TaskExploded' })),
+        error: { instancePath: '/changeType', keyword: 'enum' },
+      },
+      {
+        name: 'progress 120',
+        event: exampleWith((event) => Object.assign(event.current, { progress: 120 })),
+        error: { instancePath: '/current/progress', keyword: 'maximum' },
+      },
+      {
+        name: 'a fractional progress',
+        event: exampleWith((event) => Object.assign(event.task, { progress: 42.5 })),
+        error: { instancePath: '/task/progress', keyword: 'type' },
+      },
+      {
+        name: 'a missing eventId',
+        event: exampleWith((event) => Reflect.deleteProperty(event, 'eventId')),
+        error: { instancePath: '', keyword: 'required', params: { missingProperty: 'eventId' } },
+      },
+      {
+        name: 'an eventId that is not a UUID',
+        event: exampleWith((event) => Object.assign(event, { eventId: 'import-ami-1234567890abcdef0#4' })),
+        error: { instancePath: '/eventId', keyword: 'pattern' },
+      },
+      {
+        name: 'an extra resource key',
+        event: exampleWith((event) =>
+          Object.assign(event.task.resources, { arn: 'arn:aws:s3:::my-import-bucket' }),
+        ),
+        error: {
+          instancePath: '/task/resources',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: 'arn' },
+        },
+      },
+      {
+        name: 'an account that is not 12 digits',
+        event: exampleWith((event) => Object.assign(event, { account: '12345' })),
+        error: { instancePath: '/account', keyword: 'pattern' },
+      },
+      {
+        name: 'a detectedAt that is not a date-time',
+        event: exampleWith((event) => Object.assign(event, { detectedAt: '12/03/2026 14:05' })),
+        error: { instancePath: '/detectedAt', keyword: 'format' },
+      },
+      {
+        name: 'another schemaVersion',
+        event: exampleWith((event) => Object.assign(event, { schemaVersion: '2' })),
+        error: { instancePath: '/schemaVersion', keyword: 'const' },
+      },
+      {
+        name: 'an unknown phase in the task',
+        event: exampleWith((event) => Object.assign(event.task, { phase: 'exploded' })),
+        error: { instancePath: '/task/phase', keyword: 'enum' },
+      },
+    ])('$name', ({ event, error }) => {
+      expect(validate(event)).toBe(false);
+      expect(validate.errors).toContainEqual(expect.objectContaining(error));
+    });
+  });
+});
