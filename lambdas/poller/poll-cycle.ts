@@ -113,6 +113,11 @@ async function pollListing(
         reason: skipped.reason,
       });
     }
+    if (listing.skipped.length > 0) {
+      const metric = deps.metrics.singleMetric();
+      metric.addDimensions({ taskType });
+      metric.addMetric('InvalidTasks', MetricUnit.Count, listing.skipped.length);
+    }
     observeListing(listing.tasks, taskType, deps);
 
     const { stored, baselineDone } = await deps.store.loadListing(region, taskType);
