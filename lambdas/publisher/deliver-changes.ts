@@ -114,6 +114,7 @@ export async function deliverChanges(
   records: readonly DynamoDBRecord[],
   deps: DeliveryDependencies,
 ): Promise<DynamoDBBatchResponse> {
+  deps.metrics.addMetric('StreamRecords', MetricUnit.Count, records.length);
   const changes: PendingChange[] = [];
   for (const record of records) {
     try {
