@@ -17,7 +17,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/lambdas/**/*.test.ts', '<rootDir>/test/tools/**/*.test.ts', '<rootDir>/test/schema/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/lambdas/**/*.test.ts',
+        '<rootDir>/test/tools/**/*.test.ts',
+        '<rootDir>/test/schema/**/*.test.ts',
+      ],
     },
     {
       ...common,

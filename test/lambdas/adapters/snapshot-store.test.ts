@@ -20,19 +20,17 @@ beforeEach(() => dynamodb.reset());
 describe('SnapshotStore', () => {
   it('loads the snapshots of one listing with consistent reads and reports whether the baseline is done', async () => {
     const task = aTask();
-    dynamodb
-      .on(QueryCommand)
-      .resolves({
-        Items: [
-          marshall({
-            pk: 'us-east-1#import-image',
-            sk: `TASK#${task.taskId}`,
-            task,
-            version: 3,
-            gone: false,
-          }),
-        ],
-      });
+    dynamodb.on(QueryCommand).resolves({
+      Items: [
+        marshall({
+          pk: 'us-east-1#import-image',
+          sk: `TASK#${task.taskId}`,
+          task,
+          version: 3,
+          gone: false,
+        }),
+      ],
+    });
     dynamodb.on(GetItemCommand).resolves({ Item: marshall({ pk: 'us-east-1#import-image' }) });
 
     const listing = await store.loadListing('us-east-1', 'import-image');
