@@ -31,6 +31,8 @@ export interface MonitorSettings {
   readonly taskTypes: readonly TaskTypeName[];
   /** Addresses subscribed to the topic by email. */
   readonly emails: readonly string[];
+  /** Addresses subscribed by email to the operator topic (the alarms). */
+  readonly operatorEmails: readonly string[];
   /** Filter policy of the email subscriptions. */
   readonly emailFilterPolicy: FilterPolicy;
   /** Progress granularity in percent. */
@@ -45,6 +47,7 @@ export const SETTING_KEYS = {
   regions: 'regions',
   taskTypes: 'taskTypes',
   emails: 'emails',
+  operatorEmails: 'operatorEmails',
   emailFilterPolicy: 'emailFilterPolicy',
   progressStep: 'progressStep',
   retentionDays: 'retentionDays',
@@ -160,15 +163,23 @@ export function parseTaskTypeSetting(value: unknown): TaskTypeName[] {
   }
 }
 
-/** Validates email addresses; an empty list is allowed (no email subscription). */
-export function parseEmails(value: unknown): string[] {
-  const setting = SETTING_KEYS.emails;
+function emailList(setting: string, value: unknown): string[] {
   const emails = stringList(setting, value);
   for (const email of emails) {
     if (!EMAIL.test(email))
       fail(setting, `${show(email)} is not an email address`, 'addresses like ops@example.com');
   }
   return emails;
+}
+
+/** Validates email addresses; an empty list is allowed (no email subscription). */
+export function parseEmails(value: unknown): string[] {
+  return emailList(SETTING_KEYS.emails, value);
+}
+
+/** Validates the operators' email addresses; an empty list is allowed (no subscription to the alarms). */
+export function parseOperatorEmails(value: unknown): string[] {
+  return emailList(SETTING_KEYS.operatorEmails, value);
 }
 
 const ATTRIBUTE_VALUES: Readonly<Partial<Record<string, readonly string[]>>> = {
@@ -271,6 +282,7 @@ export function readSettings(source: SettingsSource, stackRegion: string): Monit
     regions: parseRegions(raw(SETTING_KEYS.regions, [stackRegion])),
     taskTypes: parseTaskTypeSetting(raw(SETTING_KEYS.taskTypes, TASK_TYPE_NAMES)),
     emails: parseEmails(raw(SETTING_KEYS.emails, [])),
+    operatorEmails: parseOperatorEmails(raw(SETTING_KEYS.operatorEmails, [])),
     emailFilterPolicy: parseEmailFilterPolicy(
       raw(SETTING_KEYS.emailFilterPolicy, DEFAULT_EMAIL_FILTER_POLICY),
     ),

@@ -38,6 +38,7 @@ describe('readSettings defaults', () => {
       regions: [STACK_REGION],
       taskTypes: [...TASK_TYPE_NAMES],
       emails: [],
+      operatorEmails: [],
       emailFilterPolicy: DEFAULT_EMAIL_FILTER_POLICY,
       progressStep: 25,
       retentionDays: 30,
@@ -170,6 +171,42 @@ describe('emails', () => {
       );
     },
   );
+});
+
+describe('operatorEmails', () => {
+  it('parses a comma string and an array, trimming blanks and duplicates', () => {
+    expect(
+      settingsFrom({ operatorEmails: ' oncall@example.com, sre@corp.example.org,oncall@example.com' })
+        .operatorEmails,
+    ).toEqual(['oncall@example.com', 'sre@corp.example.org']);
+    expect(settingsFrom({ operatorEmails: ['oncall@example.com'] }).operatorEmails).toEqual([
+      'oncall@example.com',
+    ]);
+  });
+
+  it('is independent of emails', () => {
+    expect(settingsFrom({ emails: 'team@example.com', operatorEmails: 'oncall@example.com' })).toMatchObject({
+      emails: ['team@example.com'],
+      operatorEmails: ['oncall@example.com'],
+    });
+  });
+
+  it.each(['oncall', 'oncall@', 'oncall@example', 'on call@example.com'])(
+    'rejects %j naming operatorEmails and the bad address',
+    (email) => {
+      const { message } = errorFor({ emails: 'ok@example.com', operatorEmails: `ok@example.com,${email}` });
+
+      expect(message).toBe(
+        `operatorEmails: "${email}" is not an email address; allowed: addresses like ops@example.com`,
+      );
+    },
+  );
+
+  it('rejects a value that is not a list', () => {
+    expect(errorFor({ operatorEmails: 7 }).message).toBe(
+      'operatorEmails: 7 is not a list; allowed: a comma-separated string or an array of strings',
+    );
+  });
 });
 
 describe('emailFilterPolicy', () => {
