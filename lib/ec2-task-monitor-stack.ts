@@ -11,7 +11,7 @@ export interface Ec2TaskMonitorStackProps extends StackProps {
   readonly settings: MonitorSettings;
 }
 
-/** The EC2 task monitor as a stack, with the topic, table and dead-letter queue as outputs. */
+/** The EC2 task monitor as a stack, with the topics, table and dead-letter queue as outputs. */
 export class Ec2TaskMonitorStack extends Stack {
   /** The monitor this stack deploys. */
   public readonly monitor: Ec2TaskMonitor;
@@ -24,6 +24,7 @@ export class Ec2TaskMonitorStack extends Stack {
       taskTypes: settings.taskTypes,
       schedule: settings.schedule,
       emails: settings.emails,
+      operatorEmails: settings.operatorEmails,
       emailFilterPolicy: settings.emailFilterPolicy,
       progressStep: settings.progressStep,
       retentionDays: settings.retentionDays,
@@ -41,6 +42,10 @@ export class Ec2TaskMonitorStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       description: 'Stream batches the publisher could not publish',
       value: deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'OperatorTopicArn', {
+      description: 'SNS topic receiving the alarms on the monitor itself (subscribe operators here)',
+      value: this.monitor.operatorTopic.topicArn,
     });
 
     // Each acknowledgement sits on the construct the finding is about, so a new wildcard

@@ -1,7 +1,8 @@
 // The monitor as one construct: a scheduled poller records each EC2 task change in a DynamoDB
 // table (the task's snapshot item carries the pending change: it is the outbox); the table's
 // stream feeds a publisher that sends each recorded change to an encrypted SNS topic, with
-// batches that still fail after every retry parked in a dead-letter queue.
+// batches that still fail after every retry parked in a dead-letter queue. A separate operator
+// topic is where the alarms on the monitor's own faults go.
 // Every helper below sets a function's variable and grants what that variable is used for in the
 // same place, so configuration and permission cannot drift apart.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -21,6 +22,7 @@ import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
 import { MonitorFunction } from './monitor-function';
+import { OperatorTopic } from './operator-topic';
 import {
   DEFAULT_EMAIL_FILTER_POLICY,
   DEFAULT_PROGRESS_STEP,
@@ -74,6 +76,14 @@ export interface Ec2TaskMonitorProps {
   readonly emailFilterPolicy?: FilterPolicy;
 
   /**
+   * Addresses subscribed by email to the operator topic, which receives every alarm (no filter);
+   * each must confirm the subscription.
+   *
+   * @default - no email subscription
+   */
+  readonly operatorEmails?: readonly string[];
+
+  /**
    * Progress granularity in percent: a TaskProgressed is recorded when progress crosses a multiple of it.
    *
    * @default 25
@@ -95,7 +105,7 @@ export interface Ec2TaskMonitorProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * What happens to the table, the topic's key, the dead-letter queue and the log groups when
+   * What happens to the table, the topics' keys, the dead-letter queue and the log groups when
    * they leave the stack. DESTROY by default: the snapshots are re-derived from EC2 by the next
    * poll (only the history and changes not yet published are lost, and a monitor being removed
    * publishes nothing anyway), and a retained table would be an orphan no new stack reads.
@@ -128,6 +138,10 @@ export class Ec2TaskMonitor extends Construct {
   public readonly publisher: lambda.Function;
   /** Stream batches the publisher failed on after every retry (record positions, not the records). */
   public readonly deadLetterQueue: sqs.Queue;
+  /** Topic receiving the alarms (fired and cleared), for operators; separate from the event topic. */
+  public readonly operatorTopic: sns.Topic;
+  /** Customer-managed key encrypting the operator topic; CloudWatch alarms may use it. */
+  public readonly operatorTopicKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
@@ -234,6 +248,13 @@ export class Ec2TaskMonitor extends Construct {
         filters: [{ pattern: JSON.stringify(PUBLISHER_STREAM_FILTER) }],
       }),
     );
+
+    const operator = new OperatorTopic(this, 'Operator', {
+      emails: props.operatorEmails,
+      removalPolicy,
+    });
+    this.operatorTopic = operator.topic;
+    this.operatorTopicKey = operator.key;
 
     emails.forEach((email) => {
       // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express

@@ -54,9 +54,12 @@ let monitorApp: MonitorApp;
 let result: { findings: Finding[]; error?: Error };
 
 beforeAll(() => {
-  // Emails set so the subscriptions are checked too.
+  // Emails set so the subscriptions (event and operator topics) are checked too.
   result = synthesizeWithNag((outdir) => {
-    monitorApp = buildApp({ ...NO_BUNDLING, emails: 'ops@example.com' }, { outdir });
+    monitorApp = buildApp(
+      { ...NO_BUNDLING, emails: 'ops@example.com', operatorEmails: 'oncall@example.com' },
+      { outdir },
+    );
     return monitorApp;
   });
 });

@@ -27,6 +27,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     regions: 'us-east-1,eu-west-1',
     taskTypes: 'bundle,store-image',
     emails: 'ops@example.com,oncall@example.org',
+    operatorEmails: 'sre@example.com',
     emailFilterPolicy: '{"taskType":["import-image"],"phase":[{"anything-but":["running"]}]}',
     progressStep: 10,
     retentionDays: 7,
