@@ -1,8 +1,8 @@
 // The monitor as one construct: a scheduled poller records each EC2 task change in a DynamoDB
 // table (the task's snapshot item carries the pending change: it is the outbox); the table's
 // stream feeds a publisher that sends each recorded change to an encrypted SNS topic, with
-// batches that still fail after every retry parked in a dead-letter queue. A separate operator
-// topic is where the alarms on the monitor's own faults go.
+// batches that still fail after every retry parked in a dead-letter queue. Alarms on the monitor's
+// own faults notify a separate operator topic.
 // Every helper below sets a function's variable and grants what that variable is used for in the
 // same place, so configuration and permission cannot drift apart.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -21,6 +21,7 @@ import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
+import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
 import { MonitorFunction } from './monitor-function';
 import { OperatorTopic } from './operator-topic';
 import {
@@ -84,6 +85,13 @@ export interface Ec2TaskMonitorProps {
   readonly operatorEmails?: readonly string[];
 
   /**
+   * Thresholds of the alarms on the monitor's own faults (see MonitorAlarmOptions for each default).
+   *
+   * @default - every default of MonitorAlarmOptions
+   */
+  readonly alarms?: MonitorAlarmOptions;
+
+  /**
    * Progress granularity in percent: a TaskProgressed is recorded when progress crosses a multiple of it.
    *
    * @default 25
@@ -142,6 +150,8 @@ export class Ec2TaskMonitor extends Construct {
   public readonly operatorTopic: sns.Topic;
   /** Customer-managed key encrypting the operator topic; CloudWatch alarms may use it. */
   public readonly operatorTopicKey: kms.Key;
+  /** The alarms on the monitor's own faults. */
+  public readonly alarms: MonitorAlarms;
 
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
@@ -255,6 +265,14 @@ export class Ec2TaskMonitor extends Construct {
     });
     this.operatorTopic = operator.topic;
     this.operatorTopicKey = operator.key;
+    this.alarms = new MonitorAlarms(this, 'Alarms', {
+      ...props.alarms,
+      poller: this.poller,
+      publisher: this.publisher,
+      deadLetterQueue: this.deadLetterQueue,
+      scheduleExpression: schedule.expressionString,
+      topic: this.operatorTopic,
+    });
 
     emails.forEach((email) => {
       // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express

@@ -1,0 +1,265 @@
+// The alarms on the monitor's own faults: each one's metric, threshold, periods, comparison and
+// missing-data rule, its description, and that it notifies the operator topic (never the event
+// topic) both when it fires and when it clears.
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Ec2TaskMonitor, type Ec2TaskMonitorProps } from '../../lib/ec2-task-monitor';
+import {
+  logicalIdOf,
+  NO_BUNDLING,
+  synthMonitor,
+  TEST_ACCOUNT,
+  TEST_REGION,
+  type SynthesizedMonitor,
+} from './synth';
+
+let defaults: SynthesizedMonitor;
+
+beforeAll(() => {
+  defaults = synthMonitor();
+});
+
+/** The template properties of one alarm. */
+function alarmProperties({ template }: { template: Template }, alarm: cloudwatch.IAlarm | undefined) {
+  if (!alarm) throw new Error('no such alarm');
+  return template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(alarm)]?.Properties;
+}
+
+/** A monitor built from construct props, in a stack of its own. */
+function monitorWith(props: Ec2TaskMonitorProps) {
+  const stack = new Stack(new App({ context: NO_BUNDLING }), 'Direct', {
+    env: { account: TEST_ACCOUNT, region: TEST_REGION },
+  });
+  const monitor = new Ec2TaskMonitor(stack, 'Monitor', props);
+  return { stack, monitor, template: Template.fromStack(stack) };
+}
+
+const FIVE_MINUTES = 300;
+
+describe('every alarm', () => {
+  it('notifies the operator topic, and not the event topic, when it fires and when it clears', () => {
+    const { monitor } = defaults.stack;
+    const alarms = defaults.template.findResources('AWS::CloudWatch::Alarm');
+    const operatorTopic = { Ref: logicalIdOf(monitor.operatorTopic) };
+
+    expect(Object.keys(alarms).sort()).toEqual(monitor.alarms.all.map(logicalIdOf).sort());
+    expect(Object.keys(alarms)).toHaveLength(6);
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties.AlarmActions).toEqual([operatorTopic]);
+      expect(alarm.Properties.OKActions).toEqual([operatorTopic]);
+      expect(alarm.Properties.InsufficientDataActions).toBeUndefined();
+    }
+  });
+
+  it('says what it means and what to do', () => {
+    for (const alarm of defaults.stack.monitor.alarms.all) {
+      const description = alarmProperties(defaults, alarm).AlarmDescription as string;
+      expect(description).toMatch(/^The EC2 task monitor (poller|publisher) /);
+      expect(description.length).toBeGreaterThan(200);
+      expect(description.length).toBeLessThanOrEqual(1024);
+    }
+  });
+});
+
+describe('with the defaults', () => {
+  const common = { Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: FIVE_MINUTES };
+
+  it('poller failing: Errors ≥ 1 in 3 consecutive 5-minute periods', () => {
+    const { poller, alarms } = defaults.stack.monitor;
+
+    expect(alarmProperties(defaults, alarms.pollerFailing)).toMatchObject({
+      ...common,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(poller) } }],
+      Statistic: 'Sum',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('poller not running: no invocation in 3 periods of 5 minutes (every-minute schedule), missing data breaching', () => {
+    const { poller, alarms } = defaults.stack.monitor;
+
+    expect(alarmProperties(defaults, alarms.pollerNotRunning)).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(poller) } }],
+      Statistic: 'Sum',
+      Period: FIVE_MINUTES,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(alarmProperties(defaults, alarms.pollerNotRunning).AlarmDescription).toContain(
+      'has not run once in 15 minutes (schedule rate(1 minute))',
+    );
+  });
+
+  it('listing failures: ListingFailures (service dimension) summing ≥ 1 in 3 consecutive periods', () => {
+    expect(alarmProperties(defaults, defaults.stack.monitor.alarms.listingFailures)).toMatchObject({
+      ...common,
+      Namespace: 'Ec2TaskMonitor',
+      MetricName: 'ListingFailures',
+      Dimensions: [{ Name: 'service', Value: 'ec2-task-monitor' }],
+      Statistic: 'Sum',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('dead-letter queue not empty: a visible message in one 5-minute period; missing data keeps the state', () => {
+    const { deadLetterQueue, alarms } = defaults.stack.monitor;
+
+    expect(alarmProperties(defaults, alarms.deadLetterQueueNotEmpty)).toMatchObject({
+      ...common,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(deadLetterQueue), 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+    });
+  });
+
+  it('publisher behind: IteratorAge maximum ≥ 5 minutes in 2 consecutive periods', () => {
+    const { publisher, alarms } = defaults.stack.monitor;
+
+    expect(alarmProperties(defaults, alarms.publisherBehind)).toMatchObject({
+      ...common,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(publisher) } }],
+      Statistic: 'Maximum',
+      Threshold: 5 * 60 * 1000,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('publish failures: PublishFailures (service dimension) summing ≥ 1 in 3 consecutive periods', () => {
+    expect(alarmProperties(defaults, defaults.stack.monitor.alarms.publishFailures)).toMatchObject({
+      ...common,
+      Namespace: 'Ec2TaskMonitor',
+      MetricName: 'PublishFailures',
+      Dimensions: [{ Name: 'service', Value: 'ec2-task-monitor' }],
+      Statistic: 'Sum',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+});
+
+describe('poller not running, from the schedule', () => {
+  it.each([
+    ['rate(5 minutes)', 900, 1, '15 minutes'],
+    ['rate(1 hour)', 3 * 3600, 1, '3 hours'],
+    ['cron(0/5 * * * ? *)', 900, 1, '15 minutes'],
+    ['rate(2 minutes)', 360, 3, '18 minutes'],
+  ])('%s: %i-second periods, %i of them', (schedule, period, evaluationPeriods, window) => {
+    const synthesized = synthMonitor({ schedule });
+    const properties = alarmProperties(synthesized, synthesized.stack.monitor.alarms.pollerNotRunning);
+
+    expect(properties).toMatchObject({ Period: period, EvaluationPeriods: evaluationPeriods });
+    expect(properties.AlarmDescription).toContain(`has not run once in ${window} (schedule ${schedule})`);
+  });
+
+  it('is left out, with a synth warning, for a cron without a fixed interval', () => {
+    const synthesized = synthMonitor({ schedule: 'cron(0 8 ? * MON-FRI *)' });
+
+    expect(synthesized.stack.monitor.alarms.pollerNotRunning).toBeUndefined();
+    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    Annotations.fromStack(synthesized.stack).hasWarning(
+      '/TestMonitor/Monitor/Alarms',
+      Match.stringLikeRegexp('No "poller not running" alarm: the schedule cron\\(0 8 \\? \\* MON-FRI \\*\\)'),
+    );
+  });
+
+  it('is created for such a cron when the construct is told the interval', () => {
+    const { monitor, template } = monitorWith({
+      schedule: 'cron(0 6-18 ? * * *)',
+      alarms: { expectedPollInterval: Duration.hours(1) },
+    });
+
+    expect(alarmProperties({ template }, monitor.alarms.pollerNotRunning)).toMatchObject({
+      Period: 3 * 3600,
+      EvaluationPeriods: 1,
+    });
+  });
+});
+
+describe('thresholds as construct props', () => {
+  it('change the periods and the iterator age', () => {
+    const { monitor, template } = monitorWith({
+      alarms: {
+        pollerErrorPeriods: 1,
+        listingFailurePeriods: 6,
+        publishFailurePeriods: 2,
+        maxIteratorAge: Duration.minutes(30),
+      },
+    });
+    const { alarms } = monitor;
+
+    expect(alarmProperties({ template }, alarms.pollerFailing)).toMatchObject({
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+    });
+    expect(alarmProperties({ template }, alarms.pollerFailing).AlarmDescription).toContain(
+      'failed (a crash, a timeout or a bad configuration) in the last 5 minutes:',
+    );
+    expect(alarmProperties({ template }, alarms.listingFailures)).toMatchObject({
+      EvaluationPeriods: 6,
+      DatapointsToAlarm: 6,
+    });
+    expect(alarmProperties({ template }, alarms.listingFailures).AlarmDescription).toContain(
+      'in each of the last 6 five-minute periods (30 minutes)',
+    );
+    expect(alarmProperties({ template }, alarms.publishFailures)).toMatchObject({
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+    expect(alarmProperties({ template }, alarms.publisherBehind)).toMatchObject({
+      Threshold: 30 * 60 * 1000,
+    });
+  });
+
+  it.each([
+    ['pollerErrorPeriods', { pollerErrorPeriods: 0 }, '0 is not valid; allowed: an integer from 1 to 288'],
+    [
+      'listingFailurePeriods',
+      { listingFailurePeriods: 2.5 },
+      '2.5 is not valid; allowed: an integer from 1 to 288',
+    ],
+    [
+      'publishFailurePeriods',
+      { publishFailurePeriods: 289 },
+      '289 is not valid; allowed: an integer from 1 to 288',
+    ],
+    [
+      'maxIteratorAge',
+      { maxIteratorAge: Duration.seconds(30) },
+      '30 seconds is not valid; allowed: from 1 minute to 24 hours',
+    ],
+    [
+      'maxIteratorAge',
+      { maxIteratorAge: Duration.days(2) },
+      '2 days is not valid; allowed: from 1 minute to 24 hours',
+    ],
+    [
+      'expectedPollInterval',
+      { expectedPollInterval: Duration.days(1) },
+      '1 day is not valid; allowed: whole minutes from 1 minute to 12 hours',
+    ],
+  ])('reject a bad %s, naming it', (name, alarms, problem) => {
+    expect(() => monitorWith({ alarms })).toThrow(`${name}: ${problem}`);
+  });
+});
