@@ -11,7 +11,7 @@ export interface Ec2TaskMonitorStackProps extends StackProps {
   readonly settings: MonitorSettings;
 }
 
-/** The EC2 task monitor as a stack, with the topics, table and dead-letter queue as outputs. */
+/** The EC2 task monitor as a stack, with the topics, table, dead-letter queue and dashboard as outputs. */
 export class Ec2TaskMonitorStack extends Stack {
   /** The monitor this stack deploys. */
   public readonly monitor: Ec2TaskMonitor;
@@ -46,6 +46,10 @@ export class Ec2TaskMonitorStack extends Stack {
     new CfnOutput(this, 'OperatorTopicArn', {
       description: 'SNS topic receiving the alarms on the monitor itself (subscribe operators here)',
       value: this.monitor.operatorTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'CloudWatch dashboard of the monitor',
+      value: this.monitor.dashboardUrl,
     });
 
     // Each acknowledgement sits on the construct the finding is about, so a new wildcard

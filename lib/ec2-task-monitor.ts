@@ -2,10 +2,11 @@
 // table (the task's snapshot item carries the pending change: it is the outbox); the table's
 // stream feeds a publisher that sends each recorded change to an encrypted SNS topic, with
 // batches that still fail after every retry parked in a dead-letter queue. Alarms on the monitor's
-// own faults notify a separate operator topic.
+// own faults notify a separate operator topic, and a dashboard shows what it does.
 // Every helper below sets a function's variable and grants what that variable is used for in the
 // same place, so configuration and permission cannot drift apart.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -22,6 +23,7 @@ import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
 import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
+import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
 import { OperatorTopic } from './operator-topic';
 import {
@@ -92,6 +94,13 @@ export interface Ec2TaskMonitorProps {
   readonly alarms?: MonitorAlarmOptions;
 
   /**
+   * Name of the CloudWatch dashboard; names are unique in an account across Regions.
+   *
+   * @default - `<stack name>-<Region>`
+   */
+  readonly dashboardName?: string;
+
+  /**
    * Progress granularity in percent: a TaskProgressed is recorded when progress crosses a multiple of it.
    *
    * @default 25
@@ -152,6 +161,10 @@ export class Ec2TaskMonitor extends Construct {
   public readonly operatorTopicKey: kms.Key;
   /** The alarms on the monitor's own faults. */
   public readonly alarms: MonitorAlarms;
+  /** The operator's dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard's address in the AWS console. */
+  public readonly dashboardUrl: string;
 
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
@@ -273,6 +286,16 @@ export class Ec2TaskMonitor extends Construct {
       scheduleExpression: schedule.expressionString,
       topic: this.operatorTopic,
     });
+    const dashboard = new MonitorDashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      poller: this.poller,
+      publisher: this.publisher,
+      deadLetterQueue: this.deadLetterQueue,
+      alarms: this.alarms.all,
+      pollInterval: this.alarms.pollInterval,
+    });
+    this.dashboard = dashboard.dashboard;
+    this.dashboardUrl = dashboard.dashboardUrl;
 
     emails.forEach((email) => {
       // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express

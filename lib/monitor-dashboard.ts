@@ -1,0 +1,164 @@
+// One CloudWatch dashboard for the operator: alarm states first, then the poller (is it running,
+// what does it see and record), the listings that fail, and the publisher and its dead-letter
+// queue. Per-type lines come from SEARCH expressions built from the same vocabularies the
+// functions use (change types, phases), so a new series appears without a redeploy.
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CHANGE_TYPES } from '../lambdas/domain/changes';
+import { PHASES } from '../lambdas/domain/phase';
+import { searchSeries, searchSum, serviceMetric } from './monitor-metrics';
+import { ALARM_PERIOD } from './poll-interval';
+
+/** Properties of a {@link MonitorDashboard}. */
+export interface MonitorDashboardProps {
+  /**
+   * Name of the dashboard; dashboard names are unique in an account across Regions.
+   *
+   * @default - the stack name and the Region, `<stack>-<region>`
+   */
+  readonly dashboardName?: string;
+  /** The scheduled poller. */
+  readonly poller: lambda.IFunction;
+  /** The stream-fed publisher. */
+  readonly publisher: lambda.IFunction;
+  /** The publisher's dead-letter queue. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The alarms shown in the status widget. */
+  readonly alarms: readonly cloudwatch.IAlarm[];
+  /**
+   * Longest gap between two polls: the period of the "tasks seen" graph, so that each point is one poll.
+   *
+   * @default - 5 minutes
+   */
+  readonly pollInterval?: Duration;
+}
+
+const WIDTH = 12;
+const HEIGHT = 6;
+
+/** The monitor's dashboard and its console address. */
+export class MonitorDashboard extends Construct {
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Its name. */
+  public readonly dashboardName: string;
+  /** Its address in the AWS console (commercial partition). */
+  public readonly dashboardUrl: string;
+
+  constructor(scope: Construct, id: string, props: MonitorDashboardProps) {
+    super(scope, id);
+    const { stackName, region } = Stack.of(this);
+    this.dashboardName = props.dashboardName ?? `${stackName}-${region}`;
+    this.dashboardUrl =
+      `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}` +
+      `#dashboards/dashboard/${this.dashboardName}`;
+    const period = ALARM_PERIOD;
+    const pollPeriod = props.pollInterval ?? ALARM_PERIOD;
+    const { poller, publisher } = props;
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
+      dashboardName: this.dashboardName,
+      defaultInterval: Duration.hours(6),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms (each notifies the operator topic)',
+        alarms: [...props.alarms],
+        width: 24,
+        height: 3,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Polls',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          poller.metricInvocations({ statistic: 'Sum', period, label: 'Invocations' }),
+          poller.metricErrors({ statistic: 'Sum', period, label: 'Errors' }),
+          poller.metricThrottles({ statistic: 'Sum', period, label: 'Throttles' }),
+        ],
+        right: [
+          serviceMetric('PollDuration', { statistic: 'p50', period, label: 'PollDuration p50' }),
+          serviceMetric('PollDuration', { statistic: 'Maximum', period, label: 'PollDuration max' }),
+        ],
+        leftYAxis: { min: 0, label: 'count' },
+        rightYAxis: { min: 0, label: 'ms' },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Changes recorded, by change type',
+        width: WIDTH,
+        height: HEIGHT,
+        stacked: true,
+        left: CHANGE_TYPES.map((changeType) =>
+          searchSum('Changes', { statistic: 'Sum', period, label: changeType, match: { changeType } }),
+        ),
+        leftYAxis: { min: 0 },
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Tasks seen per poll, by phase (all task types and Regions)',
+        width: WIDTH,
+        height: HEIGHT,
+        stacked: true,
+        left: PHASES.map((phase) =>
+          searchSum('TasksSeen', { statistic: 'Sum', period: pollPeriod, label: phase, match: { phase } }),
+        ),
+        leftYAxis: { min: 0 },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Listing failures',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          serviceMetric('ListingFailures', { statistic: 'Sum', period, label: 'ListingFailures (all)' }),
+          searchSeries('ListingFailed', {
+            statistic: 'Sum',
+            period,
+            label: "ListingFailed ${PROP('Dim.taskType')} ${PROP('Dim.region')}",
+          }),
+          searchSeries('InvalidTasks', {
+            statistic: 'Sum',
+            period,
+            label: "InvalidTasks ${PROP('Dim.taskType')}",
+          }),
+        ],
+        leftYAxis: { min: 0 },
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Publisher',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          serviceMetric('StreamRecords', { statistic: 'Sum', period, label: 'StreamRecords' }),
+          serviceMetric('EventsPublished', { statistic: 'Sum', period, label: 'EventsPublished' }),
+          serviceMetric('PublishFailures', { statistic: 'Sum', period, label: 'PublishFailures' }),
+          serviceMetric('MalformedRecords', { statistic: 'Sum', period, label: 'MalformedRecords' }),
+          publisher.metricErrors({ statistic: 'Sum', period, label: 'Errors' }),
+        ],
+        right: [publisher.metric('IteratorAge', { statistic: 'Maximum', period, label: 'IteratorAge max' })],
+        leftYAxis: { min: 0, label: 'count' },
+        rightYAxis: { min: 0, label: 'ms' },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queue depth (batches not published)',
+        width: WIDTH,
+        height: HEIGHT,
+        left: [
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: 'Maximum',
+            period,
+            label: 'Messages visible',
+          }),
+        ],
+        leftYAxis: { min: 0 },
+      }),
+    );
+  }
+}

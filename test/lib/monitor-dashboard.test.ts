@@ -1,0 +1,132 @@
+// The operator's dashboard: named after the stack and Region, an alarm status widget listing every
+// alarm, and graphs of the metrics that matter, per-type lines from SEARCH expressions built
+// from the same vocabularies the functions use.
+import { CHANGE_TYPES } from '../../lambdas/domain/changes';
+import { PHASES } from '../../lambdas/domain/phase';
+import { logicalIdOf, synthMonitor, TEST_REGION, type SynthesizedMonitor } from './synth';
+
+interface Widget {
+  type: string;
+  properties: { title: string; alarms?: string[]; metrics?: unknown[][] };
+}
+
+/** The dashboard body with every CloudFormation reference written as `{Ref X}` or `{GetAtt X.Attr}`. */
+function dashboardOf({ template }: SynthesizedMonitor): { name: string; widgets: Widget[] } {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const parts = dashboard?.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+  const body = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const token = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
+      return token.Ref ? `{Ref ${token.Ref}}` : `{GetAtt ${token['Fn::GetAtt']?.join('.')}}`;
+    })
+    .join('');
+  return { name: dashboard?.Properties.DashboardName, widgets: JSON.parse(body).widgets };
+}
+
+function widget(dashboard: { widgets: Widget[] }, title: RegExp): Widget {
+  const found = dashboard.widgets.find((candidate) => title.test(candidate.properties.title));
+  if (!found) throw new Error(`no widget titled ${title}`);
+  return found;
+}
+
+/** What a graph plots: metric names and search expressions. */
+function plotted(graph: Widget): string {
+  return JSON.stringify(graph.properties.metrics);
+}
+
+let defaults: SynthesizedMonitor;
+
+beforeAll(() => {
+  defaults = synthMonitor();
+});
+
+it('is one dashboard named after the stack and the Region, with its console address as an output', () => {
+  defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  expect(dashboardOf(defaults).name).toBe(`TestMonitor-${TEST_REGION}`);
+  defaults.template.hasOutput('DashboardUrl', {
+    Value: `https://${TEST_REGION}.console.aws.amazon.com/cloudwatch/home?region=${TEST_REGION}#dashboards/dashboard/TestMonitor-${TEST_REGION}`,
+  });
+});
+
+it('opens with the state of every alarm', () => {
+  const dashboard = dashboardOf(defaults);
+  const [first] = dashboard.widgets;
+
+  expect(first?.type).toBe('alarm');
+  expect(first?.properties.alarms).toEqual(
+    defaults.stack.monitor.alarms.all.map((alarm) => `{GetAtt ${logicalIdOf(alarm)}.Arn}`),
+  );
+});
+
+it('graphs the polls: invocations, errors and PollDuration p50 and maximum', () => {
+  const polls = plotted(widget(dashboardOf(defaults), /^Polls$/));
+  const poller = logicalIdOf(defaults.stack.monitor.poller);
+
+  expect(polls).toContain(`"AWS/Lambda","Invocations","FunctionName","{Ref ${poller}}"`);
+  expect(polls).toContain(`"AWS/Lambda","Errors","FunctionName","{Ref ${poller}}"`);
+  expect(polls).toContain(
+    '"Ec2TaskMonitor","PollDuration","service","ec2-task-monitor",{"label":"PollDuration p50","stat":"p50"',
+  );
+  expect(polls).toContain('"stat":"Maximum"');
+});
+
+it('graphs the changes recorded, one line per change type', () => {
+  const changes = widget(dashboardOf(defaults), /^Changes recorded, by change type$/);
+
+  expect(changes.properties.metrics).toEqual(
+    CHANGE_TYPES.map((changeType) => [
+      {
+        label: changeType,
+        expression: `SUM(SEARCH('{Ec2TaskMonitor,service,taskType,changeType} MetricName="Changes" changeType="${changeType}"', 'Sum', 300))`,
+      },
+    ]),
+  );
+});
+
+it('graphs the tasks seen per poll, one line per phase, each point one poll', () => {
+  const perPhase = (synthesized: SynthesizedMonitor) =>
+    widget(dashboardOf(synthesized), /^Tasks seen per poll, by phase/).properties.metrics;
+
+  expect(perPhase(defaults)).toEqual(
+    PHASES.map((phase) => [
+      {
+        label: phase,
+        expression: `SUM(SEARCH('{Ec2TaskMonitor,service,taskType,phase} MetricName="TasksSeen" phase="${phase}"', 'Sum', 60))`,
+        period: 60,
+      },
+    ]),
+  );
+  // Polls every 10 minutes: one point per 10 minutes. No fixed interval: 5-minute points.
+  expect(JSON.stringify(perPhase(synthMonitor({ schedule: 'rate(10 minutes)' })))).toContain(`'Sum', 600)`);
+  expect(JSON.stringify(perPhase(synthMonitor({ schedule: 'cron(0 8 ? * MON-FRI *)' })))).toContain(
+    `'Sum', 300)`,
+  );
+});
+
+it('graphs the listing failures, in all and by task type and Region', () => {
+  const failures = plotted(widget(dashboardOf(defaults), /^Listing failures$/));
+
+  expect(failures).toContain('"Ec2TaskMonitor","ListingFailures","service","ec2-task-monitor"');
+  expect(failures).toContain(
+    `SEARCH('{Ec2TaskMonitor,service,taskType,region} MetricName=\\"ListingFailed\\"', 'Sum', 300)`,
+  );
+  expect(failures).toContain("${PROP('Dim.taskType')} ${PROP('Dim.region')}");
+  expect(failures).toContain('MetricName=\\"InvalidTasks\\"');
+});
+
+it('graphs the publisher and its dead-letter queue', () => {
+  const dashboard = dashboardOf(defaults);
+  const publisher = plotted(widget(dashboard, /^Publisher$/));
+  const queue = plotted(widget(dashboard, /^Dead-letter queue depth/));
+  const { publisher: fn, deadLetterQueue } = defaults.stack.monitor;
+
+  for (const metric of ['EventsPublished', 'PublishFailures', 'MalformedRecords', 'StreamRecords']) {
+    expect(publisher).toContain(`"Ec2TaskMonitor","${metric}","service","ec2-task-monitor"`);
+  }
+  expect(publisher).toContain(`"AWS/Lambda","IteratorAge","FunctionName","{Ref ${logicalIdOf(fn)}}"`);
+  expect(publisher).toContain(`"AWS/Lambda","Errors","FunctionName","{Ref ${logicalIdOf(fn)}}"`);
+  expect(queue).toContain(
+    `"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","{GetAtt ${logicalIdOf(deadLetterQueue)}.QueueName}"`,
+  );
+});
