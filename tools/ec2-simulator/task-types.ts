@@ -1,20 +1,13 @@
 // Why: the simulator's own table of the nine task APIs (name ↔ API ↔ XML list ↔ id ↔ filters ↔
-// limits), kept inside the tool so it never depends on product code that is still changing.
+// limits). It speaks EC2's wire format, which the product never sees, so it keeps its own table;
+// a test checks that it serves exactly the APIs of the product's registry.
 import { types } from 'node:util';
 import * as shapes from './shapes';
 import type { StructureShape } from './shapes';
 
-/** The product's name of each EC2 task type. */
-export type TaskTypeName =
-  | 'bundle'
-  | 'conversion'
-  | 'import-image'
-  | 'import-snapshot'
-  | 'store-image'
-  | 'export-instance'
-  | 'export-image'
-  | 'replace-root-volume'
-  | 'mac-modification';
+/** The product's name of each EC2 task type: the product's own vocabulary (a type-only import). */
+export type { TaskTypeName } from '../../lambdas/domain/task';
+import type { TaskTypeName } from '../../lambdas/domain/task';
 
 /** The EC2 operation serving each task type. */
 export type ApiName =
