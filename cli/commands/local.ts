@@ -2,7 +2,7 @@
 // Local, the SNS/SQS emulator and the EC2 simulator on loopback, creates the stack's table and
 // topic from its own template, subscribes an SQS inbox, and runs the real poller and publisher
 // handlers on a short schedule against a scripted scenario, showing tasks and events live.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { endpointEnvironment, type LocalEngines, startLocalEngines } from '../../tools/local/engines';
 import { deployLocally, LOCAL_REGION, subscribeQueue } from '../../tools/local/deployment';
@@ -15,6 +15,18 @@ import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { UsageError } from '../errors';
+
+/** Where the local mode writes the environment other commands need to reach its engines. */
+export const LOCAL_ENV_FILE = path.resolve(__dirname, '..', '..', '.local', 'ec2-task-monitor.env');
+
+/** Writes `export NAME=value` lines, so that another shell can `source` them. */
+function writeEnvFile(variables: Record<string, string>): void {
+  mkdirSync(path.dirname(LOCAL_ENV_FILE), { recursive: true });
+  const lines = Object.entries(variables).map(
+    ([name, value]) => `export ${name}='${value.replace(/'/g, "'\\''")}'`,
+  );
+  writeFileSync(LOCAL_ENV_FILE, `${lines.join('\n')}\n`);
+}
 
 /** The built-in demo scenario. */
 export const DEMO_SCENARIO = path.resolve(
@@ -101,6 +113,17 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     Object.assign(process.env, deployment.pollerEnv, deployment.publisherEnv);
     if (logLevel) process.env.POWERTOOLS_LOG_LEVEL = logLevel;
+    // The functions' settings and the endpoints; not their Lambda-only tuning (log level, NODE_OPTIONS).
+    const functionSettings = Object.entries({ ...deployment.pollerEnv, ...deployment.publisherEnv }).filter(
+      ([name]) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS',
+    );
+    writeEnvFile({
+      ...endpointEnvironment(engines),
+      AWS_REGION: LOCAL_REGION,
+      ...Object.fromEntries(functionSettings),
+    });
+    out(`Other commands reach these engines after: source ${path.relative(process.cwd(), LOCAL_ENV_FILE)}`);
+    out(`  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once`);
     const handlers = loadHandlers();
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
@@ -138,6 +161,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     emailReader.close();
   } finally {
     out('Stopping the engines...');
+    rmSync(LOCAL_ENV_FILE, { force: true });
     await engines.stop();
     out('Stopped.');
   }

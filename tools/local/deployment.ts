@@ -95,7 +95,12 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
     const { app } = buildApp({ ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] }, { outdir });
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const [tableId, table] = single(template, 'AWS::DynamoDB::Table');
-    const [topicId] = single(template, 'AWS::SNS::Topic');
+    const publisherEnvironment = functionEnvironment(template, ENV.topicArn);
+    // The event topic is the one the publisher publishes to (the stack has an operator topic too).
+    const topicId = (publisherEnvironment[ENV.topicArn] as { Ref?: string } | undefined)?.Ref;
+    if (!topicId || template.Resources[topicId]?.Type !== 'AWS::SNS::Topic') {
+      throw new Error(`The publisher's ${ENV.topicArn} does not reference a topic of the stack`);
+    }
     const settings = readSettings(app.node, process.env.CDK_DEFAULT_REGION || FALLBACK_REGION);
     return {
       template,
@@ -109,7 +114,7 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
       },
       topicLogicalId: topicId,
       pollerEnvironment: functionEnvironment(template, ENV.regions),
-      publisherEnvironment: functionEnvironment(template, ENV.topicArn),
+      publisherEnvironment,
       emailFilterPolicy: settings.emailFilterPolicy,
     };
   } finally {
