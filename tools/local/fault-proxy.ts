@@ -221,6 +221,13 @@ function batchEntries(form: URLSearchParams): Map<string, PublishBatchEntry> {
   return entries;
 }
 
+/** The entries of a PublishBatch request body (query protocol), in member order. */
+export function publishBatchEntries(body: string): PublishBatchEntry[] {
+  return [...batchEntries(new URLSearchParams(body))]
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, entry]) => entry);
+}
+
 /** The form without the failed members, the others renumbered from 1 as the protocol expects. */
 function withoutMembers(form: URLSearchParams, failed: ReadonlySet<string>, kept: readonly string[]): string {
   const renumber = new Map(kept.map((member, index) => [member, String(index + 1)]));
