@@ -26,6 +26,8 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      // Each file synthesizes the stack in beforeAll; on a loaded 2-core machine that can take 10 s.
+      testTimeout: 60_000,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/support/global-teardown.ts',

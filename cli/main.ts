@@ -104,9 +104,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Runs the CLI as a process: prints errors without stack traces for the user's mistakes. */
 export async function run(argv: readonly string[]): Promise<void> {
-  // The handlers' JSON logs and EMF metrics are for CloudWatch; on a terminal only warnings and
-  // errors are shown unless the caller asks for more (POWERTOOLS_LOG_LEVEL=INFO).
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // The handlers' JSON logs and EMF metrics are for CloudWatch. On a terminal the commands print
+  // their own summary and one line per failure; POWERTOOLS_LOG_LEVEL=INFO shows the logs as well.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // The functions run on Node.js 24 in Lambda; the SDK's notice about Node.js 20 is not news here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -108,8 +108,8 @@ export async function localCommand(options: LocalOptions): Promise<number> {
       'email-preview',
       deployment.definition.emailFilterPolicy,
     );
-    // The functions' environment, as the stack sets it, except their log level: on a terminal
-    // only warnings and errors interleave with the live view (see run() in cli/main.ts).
+    // The functions' environment, as the stack sets it, except their log level: their JSON logs
+    // would drown the live view (see run() in cli/main.ts).
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     Object.assign(process.env, deployment.pollerEnv, deployment.publisherEnv);
     if (logLevel) process.env.POWERTOOLS_LOG_LEVEL = logLevel;

@@ -20,6 +20,8 @@ Options:
   --interval <s>      a cycle every <s> seconds until Ctrl-C
   --json              print the cycle report as JSON
 
+The functions' JSON logs are off on a terminal; POWERTOOLS_LOG_LEVEL=INFO (or WARN) shows them.
+
 Exit codes: 0 every listing polled and every change delivered; 1 some listing or delivery
 failed (the others were still done; one line per failure on stderr); 2 bad configuration.`;
 

@@ -146,10 +146,12 @@ async function pollListing(
     report.ok = true;
   } catch (error) {
     report.error = describeError(error);
+    // `message` is reserved by the Powertools logger, hence `errorMessage`.
     deps.logger.error('Listing failed; nothing inferred from it this cycle', {
       taskType,
       region,
-      ...report.error,
+      code: report.error.code,
+      errorMessage: report.error.message,
     });
     const metric = deps.metrics.singleMetric();
     metric.addDimensions({ taskType, region });

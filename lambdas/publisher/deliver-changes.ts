@@ -157,7 +157,7 @@ export async function deliverChanges(
         deps.logger.error('Publish failed; the change will be retried', {
           eventId: change.event.eventId,
           code: outcome?.code,
-          message: outcome?.message,
+          errorMessage: outcome?.message,
         });
       }
     });

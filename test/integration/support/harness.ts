@@ -75,7 +75,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   };
   Object.assign(process.env, endpointEnvironment({ endpoints }), { AWS_REGION: LOCAL_REGION });
   const name = `it-${randomUUID().slice(0, 8)}`;
-  const deployment = await deployLocally({ endpoints }, { context: options.context, name });
+  // A failed setup must not leave the simulator listening (jest would never exit).
+  const deployment = await deployLocally({ endpoints }, { context: options.context, name }).catch(
+    async (error: unknown) => {
+      await sim.close();
+      throw error;
+    },
+  );
   Object.assign(process.env, deployment.pollerEnv, deployment.publisherEnv, {
     POWERTOOLS_LOG_LEVEL: process.env.IT_LOG_LEVEL ?? 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
