@@ -21,6 +21,7 @@ module.exports = {
         '<rootDir>/test/lambdas/**/*.test.ts',
         '<rootDir>/test/tools/**/*.test.ts',
         '<rootDir>/test/schema/**/*.test.ts',
+        '<rootDir>/test/cli/**/*.test.ts',
       ],
     },
     {

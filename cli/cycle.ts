@@ -2,6 +2,7 @@
 // delivery of every change it recorded through the publisher's handler. The handlers are the
 // very modules Lambda runs; they read their configuration from the environment at import.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -22,8 +23,11 @@ export interface CycleOutcome {
   failures: string[];
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
+/** The functions' timeout in the stack; the CLI gives each handler call the same time. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -40,8 +44,14 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-/** Imports the poller and publisher handlers. Call after the environment is set. */
-export function loadHandlers(): Handlers {
+/**
+ * Imports the poller and publisher handlers. Call after the environment is set.
+ * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
+ */
+export function loadHandlers(timeoutMs = DEFAULT_TIMEOUT_MS): Handlers {
+  // This process is a consumer of the stream of its own: its name keeps its publication claims
+  // apart from the deployed publisher's and from another process's.
+  const consumer = `ec2-task-monitor-publisher@${hostname()}:${process.pid}`;
   // Loaded lazily because each handler reads its configuration when it loads; `require` keeps
   // the sources CommonJS under both tsx and jest.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -49,8 +59,8 @@ export function loadHandlers(): Handlers {
   const publisher = require('../lambdas/publisher/handler') as typeof import('../lambdas/publisher/handler');
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
-    poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller')),
-    publish: (event) => publisher.handler(event, lambdaContext('ec2-task-monitor-publisher')),
+    poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
+    publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
   };
 }
 

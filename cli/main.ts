@@ -58,6 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       once: { type: 'boolean' },
       interval: { type: 'string' },
+      timeout: { type: 'string' },
       json: { type: 'boolean' },
       scenario: { type: 'string' },
       cycles: { type: 'string' },
@@ -78,6 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         once: values.once === true,
         interval: positiveNumber('interval', values.interval),
         json: values.json === true,
+        timeout: positiveNumber('timeout', values.timeout),
       });
     case 'status':
       return statusCommand({ json: values.json === true, color });

@@ -13,6 +13,8 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { PUBLISHER_STREAM_FILTER } from '../lambdas/shared/table-layout';
+import { matchesFilter } from './event-filter';
 
 /** The deployed event source mapping's batch size. */
 export const STREAM_BATCH_SIZE = 100;
@@ -149,7 +151,12 @@ export class StreamDelivery {
         const output: GetRecordsCommandOutput = await this.streams.send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
         );
-        records.push(...(output.Records ?? []).map(toLambdaRecord));
+        // The event source mapping filters before it invokes the function; so does this.
+        records.push(
+          ...(output.Records ?? [])
+            .map(toLambdaRecord)
+            .filter((record) => matchesFilter(record, PUBLISHER_STREAM_FILTER)),
+        );
         iterator = output.NextShardIterator;
         // An open shard answers an empty page when it is caught up; keep the iterator for next time.
         if ((output.Records ?? []).length === 0) break;

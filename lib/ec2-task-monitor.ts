@@ -138,8 +138,8 @@ export interface Ec2TaskMonitorProps {
  */
 const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'];
 
-/** Publisher's table access (beyond the stream): read publication marks, mark changes published. */
-const PUBLISHER_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'];
+/** Publisher's table access (beyond the stream): claim, mark and release changes; read why a claim failed. */
+const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** Polls EC2's task APIs on a schedule and publishes every task change to an SNS topic. */
 export class Ec2TaskMonitor extends Construct {

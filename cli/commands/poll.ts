@@ -19,6 +19,9 @@ Options:
   --once              one cycle, then exit
   --interval <s>      a cycle every <s> seconds until Ctrl-C
   --json              print the cycle report as JSON
+  --timeout <s>       time each handler call gets, like the functions' timeout (default 60);
+                      changes this process claimed but could not publish before dying are
+                      free for another consumer after it
 
 The functions' JSON logs are off on a terminal; POWERTOOLS_LOG_LEVEL=INFO (or WARN) shows them.
 
@@ -30,6 +33,8 @@ export interface PollOptions {
   once: boolean;
   interval: number | undefined;
   json: boolean;
+  /** Seconds each handler call gets (default 60). */
+  timeout: number | undefined;
 }
 
 function summary(outcome: CycleOutcome): string {
@@ -44,7 +49,7 @@ export async function pollCommand(options: PollOptions): Promise<number> {
   // Fail fast, before any call, with the variable named (exit code 2).
   const config = readPollerConfig();
   readPublisherConfig();
-  const handlers = loadHandlers();
+  const handlers = loadHandlers(options.timeout === undefined ? undefined : options.timeout * 1000);
   const delivery = streamDeliveryFor(config.tableName);
   const cycle = async (): Promise<number> => {
     const outcome = await runCycle(handlers, delivery);

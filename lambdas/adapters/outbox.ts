@@ -1,21 +1,18 @@
-// Publication marks on the history items. The stream may deliver a record again (a retried
-// batch, a bisected one); the mark lets the publisher skip what already went out, so a
+// Publication claims and marks on the history items. Before publishing a change the publisher
+// claims it (a conditional write with a lease); after SNS accepts it, it marks it published. A
+// change already marked is skipped when the stream delivers it again (a retried or bisected
+// batch), and one claimed by another consumer (a second `poll --once`, say) is left to it, so a
 // duplicate can only come from a crash between publishing and marking.
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_LAYOUT } from '../shared/table-layout';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_LAYOUT;
-/** BatchGetItem reads at most 100 keys per call. */
-const BATCH_GET_LIMIT = 100;
-const MAX_UNPROCESSED_ROUNDS = 5;
 
 /** Key of a history item. */
 export interface HistoryKey {
@@ -23,61 +20,82 @@ export interface HistoryKey {
   sk: string;
 }
 
-function keyString(key: HistoryKey): string {
-  return `${key.pk}\u0000${key.sk}`;
-}
+/**
+ * Outcome of a claim: `claimed` (publish it), `published` (already out: skip it), `busy`
+ * (another consumer holds a live claim: retry later), or `missing` (the history item expired;
+ * publish without a mark).
+ */
+export type ClaimOutcome = 'claimed' | 'published' | 'busy' | 'missing';
 
-/** Reads and writes publication marks. */
+/** Claims, marks and releases changes for publication. */
 export class Outbox {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
   ) {}
 
-  /** Returns a predicate telling which of the keys are already marked published. */
-  async publishedAmong(keys: readonly HistoryKey[]): Promise<(key: HistoryKey) => boolean> {
-    const published = new Set<string>();
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, AttributeValue>[] | undefined = keys
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((key) => marshall({ [PK]: key.pk, [SK]: key.sk }));
-      for (let round = 0; pending && pending.length > 0; round++) {
-        if (round === MAX_UNPROCESSED_ROUNDS)
-          throw new Error('DynamoDB left keys unprocessed after several rounds');
-        const output: BatchGetItemCommandOutput = await this.client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ProjectionExpression: '#pk, #sk, publishedAt',
-                ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-              },
-            },
+  /** Claims a change for `owner` until now + lease, unless it is published or claimed by someone else. */
+  async claim(key: HistoryKey, owner: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
+          UpdateExpression: 'SET claimOwner = :owner, claimUntil = :until',
+          ConditionExpression:
+            'attribute_exists(#pk) AND attribute_not_exists(publishedAt) AND (attribute_not_exists(claimUntil) OR claimUntil < :now OR claimOwner = :owner)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: marshall({
+            ':owner': owner,
+            ':until': now.getTime() + leaseMs,
+            ':now': now.getTime(),
           }),
-        );
-        for (const item of output.Responses?.[this.tableName] ?? []) {
-          const record = unmarshall(item);
-          if (record.publishedAt)
-            published.add(keyString({ pk: String(record[PK]), sk: String(record[SK]) }));
-        }
-        pending = output.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    return (key) => published.has(keyString(key));
+    // Why the condition failed decides what to do, so read the item once.
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return 'missing';
+    return unmarshall(Item).publishedAt ? 'published' : 'busy';
   }
 
-  /** Marks a history item published. A missing item (expired) is left alone. */
+  /** Marks a change published and ends its claim. A missing item (expired) is left alone. */
   async markPublished(key: HistoryKey, messageId: string, at: Date): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
-          UpdateExpression: 'SET publishedAt = :at, messageId = :id',
+          UpdateExpression: 'SET publishedAt = :at, messageId = :id REMOVE claimOwner, claimUntil',
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
           ExpressionAttributeValues: marshall({ ':at': at.toISOString(), ':id': messageId }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Gives up `owner`'s claim on a change it did not publish, so that a retry need not wait for the lease. */
+  async release(key: HistoryKey, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
+          UpdateExpression: 'REMOVE claimOwner, claimUntil',
+          ConditionExpression: 'claimOwner = :owner',
+          ExpressionAttributeValues: marshall({ ':owner': owner }),
         }),
       );
     } catch (error) {

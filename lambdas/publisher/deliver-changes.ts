@@ -1,10 +1,11 @@
 // The publisher's use case: turns the stream records of snapshot writes that recorded a change
 // into SNS messages, exactly once in normal operation and in order per task.
 //
-// Records arrive in stream order. They are published in PublishBatch calls that never hold two
-// changes of the same task, and the first failure stops the batch: Lambda then retries from the
-// first record not delivered (ReportBatchItemFailures), and the marks on the history items make
-// the retry skip whatever this attempt already published.
+// Records arrive in stream order. Each change is first claimed on its history item, then
+// published in PublishBatch calls that never hold two changes of the same task, then marked
+// published. The first failure (or a change another consumer holds) stops the attempt: Lambda
+// retries from that record (ReportBatchItemFailures), and the marks make the retry skip whatever
+// this attempt already published.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -14,6 +15,7 @@ import type { TaskChangeEvent } from '../domain/event';
 import { SNS_MAX_BYTES, type SnsMessage, toSnsMessage } from '../domain/sns-message';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { HistoryKey, Outbox } from '../adapters/outbox';
+import { mapWithConcurrency } from '../shared/concurrency';
 import {
   eventSortKey,
   PENDING_EVENT_ATTRIBUTE,
@@ -23,11 +25,21 @@ import {
 
 /** PublishBatch takes at most ten entries. */
 const MAX_BATCH_ENTRIES = 10;
+/** Claims in flight at once. */
+const CLAIM_CONCURRENCY = 16;
 
 /** What the use case needs from the outside world. */
 export interface DeliveryDependencies {
   publisher: Pick<EventPublisher, 'publishBatch'>;
-  outbox: Pick<Outbox, 'publishedAmong' | 'markPublished'>;
+  outbox: Pick<Outbox, 'claim' | 'markPublished' | 'release'>;
+  /**
+   * Identifies this consumer of the stream in its claims: the function's name, so that Lambda's
+   * retry of a dead invocation takes its claims over at once, while another consumer (a
+   * `poll --once` elsewhere) waits for them.
+   */
+  owner: string;
+  /** How long a claim holds: the time this invocation has left, after which it is dead anyway. */
+  leaseMs: number;
   logger: Logger;
   metrics: Metrics;
   now(): Date;
@@ -132,17 +144,38 @@ export async function deliverChanges(
   }
   if (changes.length === 0) return { batchItemFailures: [] };
 
-  const isPublished = await deps.outbox.publishedAmong(changes.map((change) => change.historyKey));
-  const pending = changes.filter((change) => {
-    if (!isPublished(change.historyKey)) return true;
-    deps.logger.info('Skipped a change already published', { eventId: change.event.eventId });
-    return false;
+  // Claim every change first: in stream order, publishing stops at the first change another
+  // consumer holds, so that a task's changes never overtake each other.
+  const now = deps.now();
+  const claims = await mapWithConcurrency(changes, CLAIM_CONCURRENCY, (change) =>
+    deps.outbox.claim(change.historyKey, deps.owner, now, deps.leaseMs),
+  );
+  const blockedAt = claims.indexOf('busy');
+  const reachable = blockedAt < 0 ? changes.length : blockedAt;
+  const pending: PendingChange[] = [];
+  const unpublished: PendingChange[] = [];
+  changes.forEach((change, index) => {
+    const claim = claims[index];
+    if (claim === 'published') {
+      deps.logger.info('Skipped a change already published', { eventId: change.event.eventId });
+    } else if (index < reachable) {
+      pending.push(change);
+    } else if (claim !== 'busy') {
+      unpublished.push(change);
+    }
   });
+  const blocked = blockedAt < 0 ? undefined : changes[blockedAt];
+  if (blocked) {
+    deps.logger.warn('A change is being published by another consumer; retrying from it later', {
+      eventId: blocked.event.eventId,
+    });
+  }
 
-  for (const batch of planBatches(pending)) {
+  let failed: PendingChange | undefined;
+  const batches = planBatches(pending);
+  for (const [batchIndex, batch] of batches.entries()) {
     const outcomes = await deps.publisher.publishBatch(batch.map((change) => change.message));
     const marks: Promise<void>[] = [];
-    let firstFailure: PendingChange | undefined;
     batch.forEach((change, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok) {
@@ -153,7 +186,8 @@ export async function deliverChanges(
           taskId: change.event.taskId,
         });
       } else {
-        firstFailure ??= change;
+        failed ??= change;
+        unpublished.push(change);
         deps.logger.error('Publish failed; the change will be retried', {
           eventId: change.event.eventId,
           code: outcome?.code,
@@ -164,10 +198,18 @@ export async function deliverChanges(
     // A mark that fails leaves the change to be published again on retry: at-least-once, same eventId.
     await Promise.all(marks);
     deps.metrics.addMetric('EventsPublished', MetricUnit.Count, marks.length);
-    if (firstFailure) {
+    if (failed) {
       deps.metrics.addMetric('PublishFailures', MetricUnit.Count, batch.length - marks.length);
-      return { batchItemFailures: [{ itemIdentifier: firstFailure.sequenceNumber }] };
+      unpublished.push(...batches.slice(batchIndex + 1).flat());
+      break;
     }
   }
+  // Claims on what this attempt did not publish are given back, so the retry need not wait.
+  await Promise.all(unpublished.map((change) => deps.outbox.release(change.historyKey, deps.owner)));
+
+  const retryFrom = [failed, blocked]
+    .filter((change): change is PendingChange => change !== undefined)
+    .sort((a, b) => changes.indexOf(a) - changes.indexOf(b))[0];
+  if (retryFrom) return { batchItemFailures: [{ itemIdentifier: retryFrom.sequenceNumber }] };
   return { batchItemFailures: [] };
 }

@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventPublisher } from '../adapters/event-publisher';
 import { Outbox } from '../adapters/outbox';
 import { readPublisherConfig } from '../shared/config';
@@ -21,7 +21,7 @@ const dependencies = {
   now: () => new Date(),
 };
 
-async function publishHandler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function publishHandler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   if (!Array.isArray(event?.Records)) {
     // Not a stream batch: retrying cannot help, so say so and return.
     logger.error('Ignored an invocation that is not a DynamoDB stream batch', {
@@ -29,7 +29,11 @@ async function publishHandler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     });
     return { batchItemFailures: [] };
   }
-  return deliverChanges(event.Records, dependencies);
+  return deliverChanges(event.Records, {
+    ...dependencies,
+    owner: context.functionName,
+    leaseMs: context.getRemainingTimeInMillis(),
+  });
 }
 
 /** Lambda entry point of the publisher. */

@@ -180,7 +180,7 @@ describe('publisher permissions', () => {
         'sns:Publish',
         'kms:Decrypt',
         'kms:GenerateDataKey',
-        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
         'dynamodb:UpdateItem',
         'dynamodb:DescribeStream',
         'dynamodb:GetRecords',
@@ -209,7 +209,7 @@ describe('publisher permissions', () => {
           },
           {
             Effect: 'Allow',
-            Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
           },
           {

@@ -8,6 +8,7 @@ import {
   type ProxiedRunner,
   proxiedRunner,
   received,
+  spawnPollOnce,
   startFaultProxies,
 } from '../support/fault-harness';
 import { deliveredByTask, expectedByTask, TaskModel, type Transition } from '../support/fault-tasks';
@@ -79,6 +80,46 @@ it('two polls overlap on the same state (every TransactWriteItems held 300 ms, s
   expect(figures).toEqual({
     transitions: 6,
     delivered: 6,
+    lost: 0,
+    duplicatesInWindow: 0,
+    duplicatesOutsideWindow: 0,
+  });
+});
+
+it('two `poll --once` processes run at once, each a consumer of the stream (publishes held 300 ms, so both read the same records): each of the 4 transitions is published once', async () => {
+  // Prepare
+  const transitions: Transition[] = [
+    model.complete(REGION, 'import-image', 'import-ami-0a00000000000a503'),
+    model.complete(REGION, 'export-image', 'export-ami-0b00000000000b502'),
+    model.start(REGION, 'import-image', 'import-ami-0a00000000000a504', 10),
+    model.start(REGION, 'export-image', 'export-ami-0b00000000000b504', 10),
+  ];
+  proxies.sns.addRule({ operation: 'PublishBatch', action: { kind: 'delay', ms: 300 } });
+
+  // Act
+  const runs = await Promise.all([
+    spawnPollOnce(harness, proxies).exited,
+    spawnPollOnce(harness, proxies).exited,
+  ]);
+  proxies.sns.clearRules();
+  // A process that met the other's claims reports it and leaves those changes to it; a later
+  // cycle finds them published.
+  const settle = await first.cycle();
+  const delivered = await received(harness);
+  const figures = countDelivery(transitions, delivered);
+  recordFigures({
+    case: 'two poll --once processes consuming the stream at once',
+    injected: 'two CLI processes at once on the same state, PublishBatch held 300 ms',
+    ...figures,
+  });
+
+  // Assess
+  expect(runs.map((run) => run.signal)).toEqual([null, null]);
+  expect(settle.failures).toEqual([]);
+  expect(deliveredByTask(delivered)).toEqual(expectedByTask(transitions));
+  expect(figures).toEqual({
+    transitions: 4,
+    delivered: 4,
     lost: 0,
     duplicatesInWindow: 0,
     duplicatesOutsideWindow: 0,

@@ -14,6 +14,7 @@ import {
   type FaultProxies,
   publishedBatches,
   received,
+  KILLED_PROCESS_TIMEOUT_MS,
   spawnPollOnce,
   startFaultProxies,
 } from '../support/fault-harness';
@@ -193,11 +194,17 @@ it('killed between publishing and marking (the first mark hangs after PublishBat
     ...ids('export-ami-0b00000000000b', 411, 3).map((id) => model.start(REGION, 'export-image', id, 10)),
   ];
 
-  // Act: the first UpdateItem (a mark) hangs; the kill comes once the 9 other marks of the batch landed.
+  // Act: the first publication mark hangs; the kill comes once the 9 other marks of the batch landed.
+  const isMark = (request: { operation: string; body: string }) =>
+    request.operation.endsWith('UpdateItem') && request.body.includes('SET publishedAt');
   await killPollWhen(
-    { operation: 'UpdateItem', times: 1, action: { kind: 'hang' } },
-    (requests) => countOf(requests, 'UpdateItem', 200) === 9 && requests.some((request) => request.hanging),
+    { operation: 'UpdateItem', match: isMark, times: 1, action: { kind: 'hang' } },
+    (requests) =>
+      requests.filter((request) => isMark(request) && request.status === 200).length === 9 &&
+      requests.some((request) => request.hanging),
   );
+  // The dead process's claims hold for its --timeout (see spawnPollOnce); then they are free.
+  await new Promise((resolve) => setTimeout(resolve, KILLED_PROCESS_TIMEOUT_MS));
   const hung = proxies.dynamodb.requests.find((request) => request.hanging);
   const key = (JSON.parse(hung?.body ?? '{}') as { Key: { pk: { S: string }; sk: { S: string } } }).Key;
   const [region = '', taskType = ''] = key.pk.S.split('#');

@@ -27,6 +27,12 @@ import type { Harness } from './harness';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
+/**
+ * `--timeout` of the `poll --once` processes the tests kill: their publication claims hold this
+ * long, as a dead Lambda invocation's hold until its timeout.
+ */
+export const KILLED_PROCESS_TIMEOUT_MS = 3000;
+
 /** The proxies in front of the shared engines. */
 export interface FaultProxies {
   dynamodb: FaultProxy;
@@ -135,11 +141,22 @@ export function spawnPollOnce(harness: Harness, proxies: FaultProxies): ChildPol
     POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  const child = spawn(process.execPath, ['bin/ec2-task-monitor.mjs', 'poll', '--once', '--json'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/ec2-task-monitor.mjs',
+      'poll',
+      '--once',
+      '--json',
+      '--timeout',
+      String(KILLED_PROCESS_TIMEOUT_MS / 1000),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { PublishOutcome } from '../../../lambdas/adapters/event-publisher';
-import type { HistoryKey } from '../../../lambdas/adapters/outbox';
+import type { ClaimOutcome, HistoryKey } from '../../../lambdas/adapters/outbox';
 import type { SnsMessage } from '../../../lambdas/domain/sns-message';
 import {
   changeFromRecord,
@@ -30,13 +30,34 @@ class FakeTopic {
   }
 }
 
+/** Claims and marks with the same rules as the DynamoDB outbox, held in a map. */
 class FakeOutbox {
-  readonly marked = new Set<string>();
-  async publishedAmong(_keys: readonly HistoryKey[]) {
-    return (key: HistoryKey) => this.marked.has(`${key.pk}|${key.sk}`);
+  readonly items = new Map<string, { claimOwner?: string; claimUntil?: number; published?: boolean }>();
+  readonly released: string[] = [];
+  private item(key: HistoryKey) {
+    const id = `${key.pk}|${key.sk}`;
+    if (!this.items.has(id)) this.items.set(id, {});
+    return this.items.get(id) as { claimOwner?: string; claimUntil?: number; published?: boolean };
+  }
+  async claim(key: HistoryKey, owner: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    const item = this.item(key);
+    if (item.published) return 'published';
+    if (item.claimUntil !== undefined && item.claimUntil >= now.getTime() && item.claimOwner !== owner)
+      return 'busy';
+    Object.assign(item, { claimOwner: owner, claimUntil: now.getTime() + leaseMs });
+    return 'claimed';
   }
   async markPublished(key: HistoryKey) {
-    this.marked.add(`${key.pk}|${key.sk}`);
+    Object.assign(this.item(key), { published: true, claimOwner: undefined, claimUntil: undefined });
+  }
+  async release(key: HistoryKey, owner: string) {
+    const item = this.item(key);
+    if (item.claimOwner !== owner) return;
+    this.released.push(key.sk);
+    Object.assign(item, { claimOwner: undefined, claimUntil: undefined });
+  }
+  isPublished(key: HistoryKey) {
+    return this.item(key).published === true;
   }
 }
 
@@ -50,6 +71,8 @@ function setup() {
     logger,
     metrics: new Metrics({ namespace: 'Test' }),
     now: () => new Date(),
+    owner: 'consumer-1',
+    leaseMs: 60_000,
   };
   return { topic, outbox, deps, logger };
 }
@@ -145,6 +168,50 @@ describe('deliverChanges', () => {
       expect.stringContaining('Dropped'),
       expect.objectContaining({ reason: expect.stringContaining('NewImage') }),
     );
+  });
+});
+
+describe('deliverChanges with another consumer on the same stream', () => {
+  it('publishes nothing another consumer holds, and reports the first held change for retry', async () => {
+    const { topic, outbox, deps } = setup();
+    const { records, ids } = recordsFor(['a', 'b', 'c']);
+    const held = changeFromRecord(records[1] as DynamoDBRecord);
+    if (!held) throw new Error('no change');
+    await outbox.claim(held.historyKey, 'consumer-2', new Date(), 60_000);
+
+    const response = await deliverChanges(records, deps);
+
+    expect(topic.received).toEqual([ids[0]]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[1]?.dynamodb?.SequenceNumber }]);
+    // What this consumer claimed but could not reach is given back at once.
+    expect(outbox.released).toEqual(['EVENT#c#0000000001']);
+  });
+
+  it('takes over a change whose claim has lapsed (its consumer died)', async () => {
+    const { topic, outbox, deps } = setup();
+    const { records, ids } = recordsFor(['a']);
+    const change = changeFromRecord(records[0] as DynamoDBRecord);
+    if (!change) throw new Error('no change');
+    await outbox.claim(change.historyKey, 'consumer-2', new Date(Date.now() - 61_000), 60_000);
+
+    await deliverChanges(records, deps);
+
+    expect(topic.received).toEqual(ids);
+    expect(outbox.isPublished(change.historyKey)).toBe(true);
+  });
+
+  it('gives back the claims of a failed batch and of the batches after it', async () => {
+    const { topic, outbox, deps } = setup();
+    const { records, ids } = recordsFor(Array.from({ length: 12 }, (_, i) => `t${i}`));
+    topic.failIf = (eventId) => eventId === ids[3];
+
+    await deliverChanges(records, deps);
+
+    expect(outbox.released.sort()).toEqual([
+      'EVENT#t10#0000000001',
+      'EVENT#t11#0000000001',
+      'EVENT#t3#0000000001',
+    ]);
   });
 });
 
