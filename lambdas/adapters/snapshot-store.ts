@@ -265,8 +265,14 @@ function versionCondition(expectedVersion: number): Condition {
       };
 }
 
+/**
+ * A lost race: the snapshot's version condition failed (the winner's history item then usually
+ * fails too). A failure on the history item alone means that version's history exists while
+ * the snapshot says otherwise, which no race explains: an error, not a conflict.
+ */
 function isConditionFailure(error: TransactionCanceledException): boolean {
-  return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+  const [snapshot] = error.CancellationReasons ?? [];
+  return snapshot?.Code === 'ConditionalCheckFailed';
 }
 
 /** Reads a stored snapshot item. */

@@ -59,13 +59,25 @@ export interface ListingDiffInput {
   baseline: boolean;
   /** Progress granularity in percent. */
   progressStep: number;
+  /**
+   * Whether stored tasks missing from the listing are judged (TaskDisappeared, ageing out).
+   * False when the listing skipped objects it could not identify.
+   * @default true
+   */
+  judgeAbsent?: boolean;
 }
 
 /**
  * Decides the writes for one complete listing. Tasks absent from the listing are judged too,
  * so the caller must only pass listings whose every page succeeded.
  */
-export function diffListing({ listed, stored, baseline, progressStep }: ListingDiffInput): ListingDecision[] {
+export function diffListing({
+  listed,
+  stored,
+  baseline,
+  progressStep,
+  judgeAbsent = true,
+}: ListingDiffInput): ListingDecision[] {
   const decisions: ListingDecision[] = [];
   const seen = new Set<string>();
   for (const task of listed) {
@@ -76,7 +88,7 @@ export function diffListing({ listed, stored, baseline, progressStep }: ListingD
     if (decision) decisions.push(decision);
   }
   for (const [taskId, snapshot] of stored) {
-    if (seen.has(taskId) || snapshot.gone) continue;
+    if (!judgeAbsent || seen.has(taskId) || snapshot.gone) continue;
     decisions.push(judgeMissingTask(snapshot));
   }
   return decisions;

@@ -6,7 +6,6 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { diffListing, type ListingDecision } from '../domain/changes';
 import { buildEvent } from '../domain/event';
-import { isTerminal } from '../domain/phase';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, WriteOutcome } from '../adapters/snapshot-store';
@@ -100,6 +99,10 @@ async function pollListing(
   };
   const descriptor = taskTypeDescriptor(taskType);
   try {
+    // Snapshots first, listing second: a write another poll makes after this read bumps a
+    // version, so a listing older than the stored state can only lose its conditional writes,
+    // never overwrite newer state (or infer a disappearance from a listing taken before a task began).
+    const { stored, baselineDone } = await deps.store.loadListing(region, taskType);
     const listing = await listTasks(descriptor, deps.ec2For(region), { region, account: config.account });
     Object.assign(report, {
       tasks: listing.tasks.length,
@@ -120,13 +123,14 @@ async function pollListing(
     }
     observeListing(listing.tasks, taskType, deps);
 
-    const { stored, baselineDone } = await deps.store.loadListing(region, taskType);
     report.baseline = !baselineDone;
     const decisions = diffListing({
       listed: listing.tasks,
       stored,
       baseline: report.baseline,
       progressStep: config.progressStep,
+      // A task skipped for a missing id may be one we know: judge no absence from such a listing.
+      judgeAbsent: listing.skipped.length === 0,
     });
     const failures: unknown[] = [];
     await mapWithConcurrency(decisions, WRITE_CONCURRENCY, async (decision) => {
@@ -168,7 +172,9 @@ async function write(
 ): Promise<WriteOutcome> {
   const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
   const retention = config.retentionDays * DAY_SECONDS;
-  const expiresAt = decision.gone || isTerminal(decision.task.phase) ? nowSeconds + retention : undefined;
+  // A snapshot expires once its task has left EC2's listing, never while EC2 still lists it:
+  // otherwise a finished task still listed would come back as new and alert again.
+  const expiresAt = decision.gone ? nowSeconds + retention : undefined;
   const snapshot = {
     task: decision.task,
     gone: decision.gone,

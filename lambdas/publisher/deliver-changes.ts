@@ -90,11 +90,19 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
   const version = Number(image.version);
   if (!Number.isInteger(version) || version < 1)
     throw new MalformedRecordError('the snapshot has no valid version');
+  let message: SnsMessage;
+  try {
+    message = toSnsMessage(event);
+  } catch (error) {
+    throw new MalformedRecordError(
+      `${PENDING_EVENT_ATTRIBUTE} cannot be rendered: ${(error as Error).message}`,
+    );
+  }
   return {
     sequenceNumber: stream.SequenceNumber,
     event,
     historyKey: { pk: String(image[TABLE_LAYOUT.partitionKey]), sk: eventSortKey(event.taskId, version) },
-    message: toSnsMessage(event),
+    message,
   };
 }
 

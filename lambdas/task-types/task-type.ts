@@ -70,8 +70,8 @@ export function carriesError(message: string | null): boolean {
 
 /**
  * Phase of an import or export image/snapshot task. These APIs have no `failed` state: a task
- * that failed ends `deleting`/`deleted` with an error message, one a user cancelled ends
- * `deleted` without one.
+ * that failed ends `deleting`/`deleted` with an error message (failed), one a user cancelled
+ * ends `deleted` without one (cancelled); `deleting` without an error is still running.
  */
 export function importExportPhase(state: string, statusMessage: string | null): Phase {
   switch (state) {
@@ -79,7 +79,10 @@ export function importExportPhase(state: string, statusMessage: string | null): 
       return statusMessage && /^pending\b/i.test(statusMessage) ? 'pending' : 'running';
     case 'completed':
       return 'succeeded';
+    // The error message may arrive only with `deleted`: a `deleting` task without one is still
+    // on its way out, so that it does not alert "cancelled" and then "failed".
     case 'deleting':
+      return carriesError(statusMessage) ? 'failed' : 'running';
     case 'deleted':
       return carriesError(statusMessage) ? 'failed' : 'cancelled';
     case 'error':

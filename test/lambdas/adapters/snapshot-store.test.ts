@@ -93,7 +93,8 @@ describe('SnapshotStore', () => {
       new TransactionCanceledException({
         message: 'Transaction cancelled',
         $metadata: {},
-        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        // The winner wrote both items, so both conditions fail for the loser.
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'ConditionalCheckFailed' }],
       }),
     );
 
@@ -104,6 +105,24 @@ describe('SnapshotStore', () => {
         1,
       ),
     ).resolves.toBe('conflict');
+  });
+
+  it('treats an existing history item for the version as an error, not a lost race', async () => {
+    dynamodb.on(TransactWriteItemsCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+
+    await expect(
+      store.recordChange(
+        { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined },
+        anEvent(1),
+        1,
+      ),
+    ).rejects.toThrow(TransactionCanceledException);
   });
 
   it('lets other write errors through, so the change is retried by the next poll', async () => {

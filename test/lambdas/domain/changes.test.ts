@@ -241,6 +241,20 @@ describe('diffListing', () => {
       ]);
     });
 
+    it('is not judged when the listing could not identify every object', () => {
+      const before = aTask({ state: 'active', phase: 'running' });
+
+      expect(
+        diffListing({
+          listed: [],
+          stored: storedMap(stored(before)),
+          baseline: false,
+          progressStep: step,
+          judgeAbsent: false,
+        }),
+      ).toEqual([]);
+    });
+
     it('is nothing once it is already marked gone', () => {
       const before = aTask({ phase: 'unknown' });
 

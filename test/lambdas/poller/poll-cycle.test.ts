@@ -107,7 +107,7 @@ describe('runPollCycle', () => {
     expect(report.changes).toBe(0);
   });
 
-  it('records each transition once, with the previous state, and sets the expiry on finished tasks', async () => {
+  it('records each transition once, with the previous state; a finished task expires only once it leaves the listing', async () => {
     const { store, deps } = setup();
     listImports(importTask('import-ami-1'));
     await runPollCycle(config, deps);
@@ -125,9 +125,31 @@ describe('runPollCycle', () => {
     expect(
       store.events.map((e) => `${e.changeType}:${e.previous?.phase ?? '-'}->${e.current.phase}`),
     ).toEqual(['TaskDiscovered:-->running', 'TaskStateChanged:running->succeeded']);
-    const snapshot = store.snapshots.get('us-east-1#import-image#import-ami-1');
-    expect(snapshot?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 30 * 86_400);
-    expect(snapshot?.task.resources.imageId).toBe('ami-0def');
+    const finished = store.snapshots.get('us-east-1#import-image#import-ami-1');
+    expect(finished?.expiresAt).toBeUndefined();
+    expect(finished?.task.resources.imageId).toBe('ami-0def');
+
+    listImports();
+    await runPollCycle(config, deps);
+
+    const gone = store.snapshots.get('us-east-1#import-image#import-ami-1');
+    expect(gone).toMatchObject({ gone: true, expiresAt: Math.floor(NOW.getTime() / 1000) + 30 * 86_400 });
+    expect(store.events).toHaveLength(2);
+  });
+
+  it('infers no disappearance from a listing that skipped a task it could not identify', async () => {
+    const { store, deps } = setup();
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(config, deps);
+    listImports({ Status: 'active', StatusMessage: 'converting' });
+
+    const report = await runPollCycle(config, deps);
+
+    expect(report.listings.find((l) => l.taskType === 'import-image')).toMatchObject({
+      ok: true,
+      skipped: 1,
+    });
+    expect(store.events.map((e) => e.changeType)).toEqual(['TaskDiscovered']);
   });
 
   it('infers no disappearance from a failed listing, and still completes the other types', async () => {

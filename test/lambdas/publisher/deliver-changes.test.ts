@@ -7,6 +7,7 @@ import type { SnsMessage } from '../../../lambdas/domain/sns-message';
 import {
   changeFromRecord,
   deliverChanges,
+  MalformedRecordError,
   planBatches,
   type DeliveryDependencies,
 } from '../../../lambdas/publisher/deliver-changes';
@@ -216,6 +217,16 @@ describe('deliverChanges with another consumer on the same stream', () => {
 });
 
 describe('changeFromRecord', () => {
+  it('rejects as malformed an event that has the identity fields but cannot be rendered', () => {
+    const [record] = recordsFor(['a']).records;
+    const image = { ...(record?.dynamodb?.NewImage as Record<string, unknown>) };
+    image.pendingEvent = { S: JSON.stringify({ schemaVersion: '1', eventId: 'x', taskId: 't' }) };
+
+    expect(() =>
+      changeFromRecord({ ...record, dynamodb: { ...record?.dynamodb, NewImage: image as never } }),
+    ).toThrow(MalformedRecordError);
+  });
+
   it('ignores a silent snapshot write, a history item and a deletion', () => {
     const [record] = recordsFor(['a']).records;
     const silent: DynamoDBRecord = {

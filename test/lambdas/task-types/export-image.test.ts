@@ -75,7 +75,7 @@ describe('export-image descriptor', () => {
       ['deleted', undefined, 'cancelled'],
       ['deleting', 'ClientError: Unknown OS / missing OS files.', 'failed'],
       ['deleting', 'ServerError: An internal error occurred while exporting the image.', 'failed'],
-      ['deleting', undefined, 'cancelled'],
+      ['deleting', undefined, 'running'],
       ['active', 'validating', 'running'],
       ['active', 'converting', 'running'],
     ])('maps %s with the message %p to %s', (state, message, phase) => {
@@ -85,7 +85,7 @@ describe('export-image descriptor', () => {
     it.each([
       ['active', 'running'],
       ['completed', 'succeeded'],
-      ['deleting', 'cancelled'],
+      ['deleting', 'running'],
       ['deleted', 'cancelled'],
     ])('maps the documented state %s (no message) to %s', (state, phase) => {
       expect(exportImage.normalise(withStatus(state), SCOPE).phase).toBe(phase);

@@ -102,7 +102,7 @@ describe('import-image descriptor', () => {
       ['deleted', undefined, 'cancelled'],
       ['deleting', 'ClientError: Unknown OS / missing OS files.', 'failed'],
       ['deleting', 'ServerError: An internal error occurred while converting the image.', 'failed'],
-      ['deleting', undefined, 'cancelled'],
+      ['deleting', undefined, 'running'],
     ])('maps %s with the message %p to %s', (state, message, phase) => {
       expect(importImage.normalise(withStatus(state, message), SCOPE).phase).toBe(phase);
     });
@@ -110,7 +110,7 @@ describe('import-image descriptor', () => {
     it.each([
       ['active', 'running'],
       ['completed', 'succeeded'],
-      ['deleting', 'cancelled'],
+      ['deleting', 'running'],
       ['deleted', 'cancelled'],
     ])('maps the documented state %s (no message) to %s', (state, phase) => {
       expect(importImage.normalise(withStatus(state), SCOPE).phase).toBe(phase);

@@ -84,7 +84,7 @@ describe('import-snapshot descriptor', () => {
       ['deleted', undefined, 'cancelled'],
       ['deleting', 'ClientError: Unknown OS / missing OS files.', 'failed'],
       ['deleting', 'ServerError: An internal error occurred while converting the disk.', 'failed'],
-      ['deleting', undefined, 'cancelled'],
+      ['deleting', undefined, 'running'],
     ])('maps %s with the message %p to %s', (state, message, phase) => {
       expect(importSnapshot.normalise(withStatus(state, message), SCOPE).phase).toBe(phase);
     });
@@ -92,7 +92,7 @@ describe('import-snapshot descriptor', () => {
     it.each([
       ['active', 'running'],
       ['completed', 'succeeded'],
-      ['deleting', 'cancelled'],
+      ['deleting', 'running'],
       ['deleted', 'cancelled'],
       ['error', 'failed'],
     ])('maps the documented state %s (no message) to %s', (state, phase) => {
