@@ -264,6 +264,24 @@ describe('runPollCycle', () => {
     expect(store.events.filter((e) => e.changeType === 'TaskStateChanged')).toHaveLength(1);
   });
 
+  it('reads the stored snapshots before listing, so a listing is never older than the state it is compared with', async () => {
+    const { store, deps } = setup();
+    const order: string[] = [];
+    const load = store.loadListing.bind(store);
+    jest.spyOn(store, 'loadListing').mockImplementation(async (region, taskType) => {
+      order.push(`load ${taskType}`);
+      return load(region, taskType);
+    });
+    ec2.on(DescribeImportImageTasksCommand).callsFake(() => {
+      order.push('list import-image');
+      return { ImportImageTasks: [] };
+    });
+
+    await runPollCycle({ ...config, taskTypes: ['import-image'] }, deps);
+
+    expect(order).toEqual(['load import-image', 'list import-image']);
+  });
+
   it('polls every configured Region and task type', async () => {
     const { deps } = setup();
     listImports();
