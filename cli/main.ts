@@ -5,6 +5,7 @@ import { ConfigurationError } from '../lambdas/shared/config';
 import { HISTORY_HELP, historyCommand, STATUS_HELP, statusCommand } from './commands/status';
 import { LOCAL_HELP, localCommand } from './commands/local';
 import { POLL_HELP, pollCommand } from './commands/poll';
+import { REDRIVE_HELP, redriveCommand } from './commands/redrive';
 import { EXIT, UsageError } from './errors';
 
 const HELP = `Usage: ec2-task-monitor <command> [options]
@@ -15,6 +16,7 @@ Commands:
   poll --once        one full cycle of the deployed code path (poller, then publisher)
   status             the current snapshot of every task, from DynamoDB
   history <taskId>   one task's timeline of changes, oldest first
+  redrive            publish the recorded changes that never went out (after a dead-letter alarm)
   local              the whole pipeline on local engines, no AWS account (npm start)
 
 Run 'ec2-task-monitor <command> --help' for a command's options.`;
@@ -24,6 +26,7 @@ const HELPS: Record<string, string> = {
   status: STATUS_HELP,
   history: HISTORY_HELP,
   local: LOCAL_HELP,
+  redrive: REDRIVE_HELP,
 };
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
@@ -50,7 +53,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return command ? EXIT.ok : EXIT.configuration;
   }
   const help = HELPS[command];
-  if (!help) throw new UsageError(`unknown command "${command}"; commands: poll, status, history, local`);
+  if (!help)
+    throw new UsageError(`unknown command "${command}"; commands: poll, status, history, redrive, local`);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -66,6 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'sns-port': { type: 'string' },
       'ec2-port': { type: 'string' },
       'no-color': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -83,6 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
     case 'status':
       return statusCommand({ json: values.json === true, color });
+    case 'redrive':
+      return redriveCommand({ dryRun: values['dry-run'] === true, color });
     case 'history': {
       const [taskId] = positionals;
       if (!taskId)

@@ -73,12 +73,13 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
   return table(rows, options, (row) => PHASE_COLORS[(row[4] ?? '').split(' ')[0] as Phase]);
 }
 
-/** One task's timeline, oldest first. */
+/** Recorded changes (one task's timeline, or the unpublished ones), oldest first. */
 export function renderHistory(entries: readonly HistoryEntry[], options: RenderOptions): string {
   if (entries.length === 0) return 'No recorded changes for this task.';
   const rows = [
-    ['VERSION', 'DETECTED', 'CHANGE', 'FROM', 'TO', 'MESSAGE', 'PUBLISHED'],
+    ['TASK', 'VERSION', 'DETECTED', 'CHANGE', 'FROM', 'TO', 'MESSAGE', 'PUBLISHED'],
     ...entries.map(({ version, event, publishedAt }) => [
+      event.taskId,
       String(version),
       event.detectedAt,
       event.changeType,

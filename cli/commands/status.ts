@@ -17,13 +17,13 @@ export const HISTORY_HELP = `Usage: ec2-task-monitor history <taskId> [--json]
 Prints one task's timeline of recorded changes, oldest first, with whether each was published.
 Reads TABLE_NAME, REGIONS (default: AWS_REGION) and TASK_TYPES (default: all).`;
 
-interface Scope {
+export interface Scope {
   store: SnapshotStore;
   regions: string[];
   taskTypes: TaskTypeName[];
 }
 
-function scopeFromEnvironment(): Scope {
+export function scopeFromEnvironment(): Scope {
   const tableName = process.env[ENV.tableName]?.trim();
   if (!tableName) throw new ConfigurationError(`${ENV.tableName} is not set`);
   const regions = (process.env[ENV.regions] ?? process.env.AWS_REGION ?? '')

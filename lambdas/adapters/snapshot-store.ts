@@ -18,6 +18,7 @@ import type { TaskChangeEvent } from '../domain/event';
 import type { Task, TaskTypeName } from '../domain/task';
 import {
   BASELINE_SORT_KEY,
+  EVENT_SORT_PREFIX,
   eventSortKey,
   eventSortPrefix,
   PENDING_EVENT_ATTRIBUTE,
@@ -194,17 +195,29 @@ export class SnapshotStore {
 
   /** One task's recorded changes, oldest first. */
   async history(region: string, taskType: TaskTypeName, taskId: string): Promise<HistoryEntry[]> {
+    return this.queryHistory(region, taskType, eventSortPrefix(taskId), false);
+  }
+
+  /** Every recorded change of a listing not marked published yet, oldest first per task. */
+  async unpublished(region: string, taskType: TaskTypeName): Promise<HistoryEntry[]> {
+    return this.queryHistory(region, taskType, EVENT_SORT_PREFIX, true);
+  }
+
+  private async queryHistory(
+    region: string,
+    taskType: TaskTypeName,
+    prefix: string,
+    unpublishedOnly: boolean,
+  ): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     const pages = paginateQuery(
       { client: this.client },
       {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        FilterExpression: unpublishedOnly ? 'attribute_not_exists(publishedAt)' : undefined,
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: marshall({
-          ':pk': partitionKey(region, taskType),
-          ':prefix': eventSortPrefix(taskId),
-        }),
+        ExpressionAttributeValues: marshall({ ':pk': partitionKey(region, taskType), ':prefix': prefix }),
         ConsistentRead: true,
       },
     );

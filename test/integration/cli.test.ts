@@ -166,6 +166,7 @@ it('history <taskId> prints the timeline oldest first', async () => {
   expect(run.stderr).toBe('');
   const lines = run.stdout.trimEnd().split('\n');
   expect(lines[0]?.split(/\s{2,}/)).toEqual([
+    'TASK',
     'VERSION',
     'DETECTED',
     'CHANGE',
@@ -176,6 +177,7 @@ it('history <taskId> prints the timeline oldest first', async () => {
   ]);
   expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
     [
+      RUNNING,
       '1',
       expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       'TaskDiscovered',
@@ -185,6 +187,7 @@ it('history <taskId> prints the timeline oldest first', async () => {
       'yes',
     ],
     [
+      RUNNING,
       '2',
       expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       'TaskStateChanged',
@@ -196,7 +199,7 @@ it('history <taskId> prints the timeline oldest first', async () => {
 });
 
 it('--help of each command exits 0 with its usage', async () => {
-  const commands = ['poll', 'status', 'history', 'local'];
+  const commands = ['poll', 'status', 'history', 'redrive', 'local'];
 
   const runs = await Promise.all(commands.map((command) => cli([command, '--help'])));
 
