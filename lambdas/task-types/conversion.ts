@@ -7,24 +7,15 @@ import {
   type ImportInstanceVolumeDetailItem,
   type ImportVolumeTaskDetails,
 } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
-  carriesError,
+  CANCELLABLE_TASK_STATES,
+  cancellableTaskPhase,
   InvalidTaskError,
-  phaseFromTable,
   stateString,
   type TaskTypeDescriptor,
 } from './task-type';
-
-const PHASES: Readonly<Record<string, Phase>> = {
-  active: 'running',
-  // cancelling only ever ends in cancelled, so it is already the cancelled phase.
-  cancelling: 'cancelled',
-  cancelled: 'cancelled',
-  completed: 'succeeded',
-};
 
 type VolumeDetails = Pick<
   ImportInstanceVolumeDetailItem | ImportVolumeTaskDetails,
@@ -81,7 +72,7 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
   name: 'conversion',
   apiName: 'DescribeConversionTasks',
   title: 'VM import conversion task',
-  documentedStates: Object.keys(PHASES),
+  documentedStates: CANCELLABLE_TASK_STATES,
   paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
@@ -93,9 +84,6 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
     if (!taskId) throw new InvalidTaskError('conversion', 'ConversionTaskId is missing');
     const state = stateString(raw.State);
     const statusMessage = cleanText(raw.StatusMessage);
-    // EC2 cancels a conversion whose upload expired or failed; the message tells it from a
-    // cancellation the user asked for.
-    const cancelledByError = (state === 'cancelling' || state === 'cancelled') && carriesError(statusMessage);
     const firstVolumeId =
       raw.ImportInstance?.Volumes?.map((volume) => optionalId(volume.Volume?.Id)).find(Boolean) ??
       optionalId(raw.ImportVolume?.Volume?.Id);
@@ -105,7 +93,7 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
       region,
       account,
       state,
-      phase: cancelledByError ? 'failed' : phaseFromTable(PHASES, state),
+      phase: cancellableTaskPhase(state, statusMessage),
       progress: conversionProgress(raw),
       statusMessage,
       resources: {

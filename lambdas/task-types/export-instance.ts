@@ -1,30 +1,21 @@
 // export-instance: DescribeExportTasks, instances exported to S3 as a VM image
 // (CreateInstanceExportTask). No pagination: one call returns every export task.
 import { DescribeExportTasksCommand, type EC2Client, type ExportTask } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId } from '../domain/values';
 import {
-  carriesError,
+  CANCELLABLE_TASK_STATES,
+  cancellableTaskPhase,
   InvalidTaskError,
-  phaseFromTable,
   stateString,
   type TaskTypeDescriptor,
 } from './task-type';
-
-const PHASES: Readonly<Record<string, Phase>> = {
-  active: 'running',
-  // cancelling only ever ends in cancelled, so it is already the cancelled phase.
-  cancelling: 'cancelled',
-  cancelled: 'cancelled',
-  completed: 'succeeded',
-};
 
 export const exportInstance: TaskTypeDescriptor<ExportTask> = {
   name: 'export-instance',
   apiName: 'DescribeExportTasks',
   title: 'Instance export task',
-  documentedStates: Object.keys(PHASES),
+  documentedStates: CANCELLABLE_TASK_STATES,
   paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
@@ -36,15 +27,13 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
     if (!taskId) throw new InvalidTaskError('export-instance', 'ExportTaskId is missing');
     const state = stateString(raw.State);
     const statusMessage = cleanText(raw.StatusMessage);
-    // There is no failed state: an export that fails is cancelled with the error as its message.
-    const cancelledByError = (state === 'cancelling' || state === 'cancelled') && carriesError(statusMessage);
     return {
       taskType: 'export-instance',
       taskId,
       region,
       account,
       state,
-      phase: cancelledByError ? 'failed' : phaseFromTable(PHASES, state),
+      phase: cancellableTaskPhase(state, statusMessage),
       progress: null,
       statusMessage,
       resources: {

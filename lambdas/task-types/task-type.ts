@@ -92,6 +92,28 @@ export function importExportPhase(state: string, statusMessage: string | null): 
   }
 }
 
+/** The states of conversion and instance export tasks (the same enum for both APIs). */
+const CANCELLABLE_TASK_PHASES: Readonly<Record<string, Phase>> = {
+  active: 'running',
+  // cancelling only ever ends in cancelled, so it is already the cancelled phase.
+  cancelling: 'cancelled',
+  cancelled: 'cancelled',
+  completed: 'succeeded',
+};
+
+/** Every documented state of conversion and instance export tasks. */
+export const CANCELLABLE_TASK_STATES: readonly string[] = Object.keys(CANCELLABLE_TASK_PHASES);
+
+/**
+ * Phase of a conversion or instance export task. Neither API has a failed state: EC2 cancels a
+ * task that failed (an upload that expired, an export that broke) and says why in the message,
+ * which tells it from a cancellation the user asked for.
+ */
+export function cancellableTaskPhase(state: string, statusMessage: string | null): Phase {
+  const phase = phaseFromTable(CANCELLABLE_TASK_PHASES, state);
+  return phase === 'cancelled' && carriesError(statusMessage) ? 'failed' : phase;
+}
+
 /** Reads a string field, or '' when absent; states are compared as strings. */
 export function stateString(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
