@@ -13,7 +13,7 @@ import {
   TABLE_LAYOUT,
 } from '../lambdas/shared/table-layout';
 import type { Handlers } from './cycle';
-import { STREAM_BATCH_SIZE } from './stream-delivery';
+import { feedPublisher } from './stream-delivery';
 
 /** Outcome of a replay. */
 export interface RedriveResult {
@@ -65,22 +65,13 @@ export async function redriveUnpublished(
     // Oldest first; a task's versions stay in order.
     .sort((a, b) => a.event.detectedAt.localeCompare(b.event.detectedAt) || a.version - b.version);
   if (!publish) return { found, delivered: 0 };
-  const records = found.map((entry, index) => recordOf(entry, index + 1));
-  for (let start = 0; start < records.length; start += STREAM_BATCH_SIZE) {
-    const batch = records.slice(start, start + STREAM_BATCH_SIZE);
-    const response = await publish({ Records: batch });
-    const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
-    if (failed) {
-      const done = Math.max(
-        0,
-        batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed),
-      );
-      return {
-        found,
-        delivered: start + done,
-        failure: `the publisher could not deliver ${found[start + done]?.event.eventId}`,
-      };
-    }
-  }
-  return { found, delivered: records.length };
+  const fed = await feedPublisher(
+    found.map((entry, index) => recordOf(entry, index + 1)),
+    publish,
+  );
+  return {
+    found,
+    delivered: fed.delivered,
+    failure: fed.failure && `the publisher could not deliver ${found[fed.delivered]?.event.eventId}`,
+  };
 }

@@ -92,6 +92,29 @@ function orderShards(shards: readonly Shard[]): Shard[] {
   return ordered;
 }
 
+/**
+ * Hands records to the publisher in the event source mapping's batches, in order, and stops at
+ * the first record it reports failed, as Lambda would before retrying from that record.
+ * @returns how many records, from the start, are done; and why it stopped, when it did
+ */
+export async function feedPublisher(
+  records: readonly DynamoDBRecord[],
+  invoke: PublisherInvoker,
+): Promise<{ delivered: number; failure?: string }> {
+  for (let start = 0; start < records.length; start += STREAM_BATCH_SIZE) {
+    const batch = records.slice(start, start + STREAM_BATCH_SIZE);
+    const failed = (await invoke({ Records: batch }))?.batchItemFailures?.[0]?.itemIdentifier;
+    if (failed) {
+      const done = Math.max(
+        0,
+        batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed),
+      );
+      return { delivered: start + done, failure: `the publisher could not deliver record ${failed}` };
+    }
+  }
+  return { delivered: records.length };
+}
+
 /** Reads a table's stream from its oldest record and feeds the publisher, remembering its position. */
 export class StreamDelivery {
   private streamArn: string | undefined;
@@ -108,26 +131,9 @@ export class StreamDelivery {
   /** Reads what the stream has gathered since the last call and hands it to the publisher. */
   async deliver(invoke: PublisherInvoker): Promise<DeliveryResult> {
     this.pending.push(...(await this.readNewRecords()));
-    let delivered = 0;
-    while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, STREAM_BATCH_SIZE);
-      const response = await invoke({ Records: batch });
-      const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed) {
-        const index = batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
-        const done = index < 0 ? 0 : index;
-        delivered += done;
-        this.pending = this.pending.slice(done);
-        return {
-          delivered,
-          pending: this.pending.length,
-          failure: `the publisher could not deliver record ${failed}`,
-        };
-      }
-      delivered += batch.length;
-      this.pending = this.pending.slice(batch.length);
-    }
-    return { delivered, pending: 0 };
+    const fed = await feedPublisher(this.pending, invoke);
+    this.pending = this.pending.slice(fed.delivered);
+    return { delivered: fed.delivered, pending: this.pending.length, failure: fed.failure };
   }
 
   private async readNewRecords(): Promise<DynamoDBRecord[]> {
