@@ -39,7 +39,37 @@ export interface MonitorSettings {
   readonly progressStep: number;
   /** Days a recorded change and a vanished task's snapshot are kept. */
   readonly retentionDays: number;
+  /** Slack through AWS Chatbot; absent when `slackWorkspaceId` and `slackChannelId` are not set. */
+  readonly chatbot?: ChatbotSettings;
+  /** Slack through an incoming webhook; absent when `slackWebhookSecretName` is not set. */
+  readonly slackWebhook?: SlackWebhookSettings;
+  /** Where every event is also put on EventBridge; absent when `eventBus` is not set. */
+  readonly eventBus?: EventBusChoice;
 }
+
+/** A Slack channel reached through AWS Chatbot (Amazon Q Developer in chat applications). */
+export interface ChatbotSettings {
+  /** Id of the Slack workspace authorised in the Chatbot console, e.g. T0123ABCDEF. */
+  readonly workspaceId: string;
+  /** Id of the Slack channel, e.g. C0123ABCDEF (the Chatbot app must be invited to it). */
+  readonly channelId: string;
+  /** Which changes reach the channel. */
+  readonly filterPolicy: FilterPolicy;
+}
+
+/** A Slack channel reached through an incoming webhook. */
+export interface SlackWebhookSettings {
+  /** Name of the Secrets Manager secret whose value is the webhook URL. */
+  readonly secretName: string;
+  /** Which changes reach the channel. */
+  readonly filterPolicy: FilterPolicy;
+}
+
+/** `default`: the account's default event bus; `create`: a bus the stack creates. */
+export type EventBusChoice = 'default' | 'create';
+
+/** The values of the `eventBus` setting. */
+export const EVENT_BUS_CHOICES: readonly EventBusChoice[] = ['default', 'create'];
 
 /** Context keys of the settings (`cdk synth -c <key>=<value>`). */
 export const SETTING_KEYS = {
@@ -51,6 +81,12 @@ export const SETTING_KEYS = {
   emailFilterPolicy: 'emailFilterPolicy',
   progressStep: 'progressStep',
   retentionDays: 'retentionDays',
+  slackWorkspaceId: 'slackWorkspaceId',
+  slackChannelId: 'slackChannelId',
+  chatFilterPolicy: 'chatFilterPolicy',
+  slackWebhookSecretName: 'slackWebhookSecretName',
+  webhookFilterPolicy: 'webhookFilterPolicy',
+  eventBus: 'eventBus',
 } as const;
 
 /** Email subscribers hear about finished tasks (a terminal phase) and tasks that vanished, not every step. */
@@ -58,6 +94,17 @@ export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
     { changeType: ['TaskDisappeared'] },
+  ],
+};
+
+/**
+ * Chat hears about finished and vanished tasks, like email, and also about every task the monitor
+ * discovers, so a channel sees a task's thread start when the task does.
+ */
+export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
+  $or: [
+    { changeType: ['TaskStateChanged', 'TaskDisappeared'], phase: [...TERMINAL_PHASES] },
+    { changeType: ['TaskDiscovered'] },
   ],
 };
 
@@ -193,8 +240,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkPolicy(policy: unknown, where: string): void {
-  const setting = SETTING_KEYS.emailFilterPolicy;
+function checkPolicy(setting: string, policy: unknown, where: string): void {
   // Only the attributes the publisher sets can ever match.
   const keys = ['$or', ...EVENT_ATTRIBUTE_NAMES];
   if (!isPlainObject(policy) || Object.keys(policy).length === 0) {
@@ -210,7 +256,7 @@ function checkPolicy(policy: unknown, where: string): void {
       fail(setting, `${show(key)} in ${where} is ${show(values)}`, 'a non-empty array of values');
     }
     if (key === '$or') {
-      values.forEach((branch, index) => checkPolicy(branch, `$or[${index}]`));
+      values.forEach((branch, index) => checkPolicy(setting, branch, `$or[${index}]`));
       continue;
     }
     const allowed = ATTRIBUTE_VALUES[key];
@@ -235,9 +281,10 @@ function checkPolicy(policy: unknown, where: string): void {
  * Validates an SNS filter policy on the message attributes: an object (or its JSON text) whose
  * keys are `$or` or message attribute names and whose values are non-empty arrays; exact values
  * of changeType, taskType, phase and previousPhase must be ones the publisher can send.
+ *
+ * @param setting the setting named in errors
  */
-export function parseEmailFilterPolicy(value: unknown): FilterPolicy {
-  const setting = SETTING_KEYS.emailFilterPolicy;
+export function parseFilterPolicy(setting: string, value: unknown): FilterPolicy {
   let policy = value;
   if (typeof value === 'string') {
     try {
@@ -250,8 +297,128 @@ export function parseEmailFilterPolicy(value: unknown): FilterPolicy {
       );
     }
   }
-  checkPolicy(policy, 'the policy');
+  checkPolicy(setting, policy, 'the policy');
   return policy as FilterPolicy;
+}
+
+/** Validates the email subscriptions' filter policy (see {@link parseFilterPolicy}). */
+export function parseEmailFilterPolicy(value: unknown): FilterPolicy {
+  return parseFilterPolicy(SETTING_KEYS.emailFilterPolicy, value);
+}
+
+// CloudFormation's patterns for AWS::Chatbot::SlackChannelConfiguration.
+const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
+const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,256}$/;
+// Secrets Manager's rule for secret names.
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** A channel's filter is set but the channel is not: most likely a forgotten setting. */
+function unused(setting: string, needs: string): never {
+  return fail(setting, `set, but ${needs} not`, `${setting} only together with ${needs}`);
+}
+
+function optionalText(setting: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail(setting, `${show(value)} is not text`, 'a string');
+  return value.trim() || undefined;
+}
+
+/**
+ * Validates the Chatbot channel: `slackWorkspaceId` and `slackChannelId` together (or neither),
+ * in the forms the Chatbot console shows, and the channel's filter policy.
+ *
+ * @returns undefined when neither id is set (no Chatbot channel)
+ */
+export function parseChatbot(
+  workspaceValue: unknown,
+  channelValue: unknown,
+  filterValue?: unknown,
+): ChatbotSettings | undefined {
+  const workspaceId = optionalText(SETTING_KEYS.slackWorkspaceId, workspaceValue);
+  const channelId = optionalText(SETTING_KEYS.slackChannelId, channelValue);
+  if (workspaceId === undefined && channelId === undefined) {
+    if (filterValue !== undefined)
+      unused(SETTING_KEYS.chatFilterPolicy, 'slackWorkspaceId and slackChannelId');
+    return undefined;
+  }
+  if (workspaceId === undefined) {
+    fail(
+      SETTING_KEYS.slackWorkspaceId,
+      'not set but slackChannelId is',
+      'the workspace id from the Chatbot console, e.g. T0123ABCDEF',
+    );
+  }
+  if (channelId === undefined) {
+    fail(
+      SETTING_KEYS.slackChannelId,
+      'not set but slackWorkspaceId is',
+      'the channel id from Slack, e.g. C0123ABCDEF',
+    );
+  }
+  if (!SLACK_WORKSPACE_ID.test(workspaceId)) {
+    fail(
+      SETTING_KEYS.slackWorkspaceId,
+      `${show(workspaceId)} is not a workspace id`,
+      'upper-case letters and digits, e.g. T0123ABCDEF',
+    );
+  }
+  if (!SLACK_CHANNEL_ID.test(channelId)) {
+    fail(
+      SETTING_KEYS.slackChannelId,
+      `${show(channelId)} is not a channel id`,
+      'letters and digits, e.g. C0123ABCDEF (not the #name)',
+    );
+  }
+  return {
+    workspaceId,
+    channelId,
+    filterPolicy: parseFilterPolicy(SETTING_KEYS.chatFilterPolicy, filterValue ?? DEFAULT_CHAT_FILTER_POLICY),
+  };
+}
+
+/**
+ * Validates the webhook channel: the name (never the URL) of the secret holding the webhook URL,
+ * and the channel's filter policy.
+ *
+ * @returns undefined when no secret name is set (no webhook channel)
+ */
+export function parseSlackWebhook(
+  secretValue: unknown,
+  filterValue?: unknown,
+): SlackWebhookSettings | undefined {
+  const setting = SETTING_KEYS.slackWebhookSecretName;
+  const secretName = optionalText(setting, secretValue);
+  if (secretName === undefined) {
+    if (filterValue !== undefined) unused(SETTING_KEYS.webhookFilterPolicy, setting);
+    return undefined;
+  }
+  if (/^https?:/i.test(secretName)) {
+    fail(
+      setting,
+      'looks like the webhook URL itself, which must not be in the template',
+      'the name of a Secrets Manager secret holding the URL',
+    );
+  }
+  if (!SECRET_NAME.test(secretName)) {
+    fail(setting, `${show(secretName)} is not a secret name`, 'up to 512 letters, digits and /_+=.@-');
+  }
+  return {
+    secretName,
+    filterPolicy: parseFilterPolicy(
+      SETTING_KEYS.webhookFilterPolicy,
+      filterValue ?? DEFAULT_CHAT_FILTER_POLICY,
+    ),
+  };
+}
+
+/** Validates the `eventBus` setting. */
+export function parseEventBus(value: unknown): EventBusChoice | undefined {
+  const choice = optionalText(SETTING_KEYS.eventBus, value);
+  if (choice === undefined) return undefined;
+  if (!EVENT_BUS_CHOICES.includes(choice as EventBusChoice)) {
+    fail(SETTING_KEYS.eventBus, `${show(choice)} is not valid`, EVENT_BUS_CHOICES.join(', '));
+  }
+  return choice as EventBusChoice;
 }
 
 /** Validates the progress step (LIMITS.progressStep). */
@@ -288,5 +455,22 @@ export function readSettings(source: SettingsSource, stackRegion: string): Monit
     ),
     progressStep: parseProgressStep(raw(SETTING_KEYS.progressStep, DEFAULT_PROGRESS_STEP)),
     retentionDays: parseRetentionDays(raw(SETTING_KEYS.retentionDays, DEFAULT_RETENTION_DAYS)),
+    ...present({
+      chatbot: parseChatbot(
+        get(SETTING_KEYS.slackWorkspaceId),
+        get(SETTING_KEYS.slackChannelId),
+        get(SETTING_KEYS.chatFilterPolicy),
+      ),
+      slackWebhook: parseSlackWebhook(
+        get(SETTING_KEYS.slackWebhookSecretName),
+        get(SETTING_KEYS.webhookFilterPolicy),
+      ),
+      eventBus: parseEventBus(get(SETTING_KEYS.eventBus)),
+    }),
   };
+}
+
+/** The entries whose value is defined, so optional settings that are off are absent, not undefined. */
+function present<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -3,6 +3,7 @@
 // every bad value.
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import {
+  DEFAULT_CHAT_FILTER_POLICY,
   DEFAULT_EMAIL_FILTER_POLICY,
   readSettings,
   SettingsError,
@@ -294,6 +295,124 @@ describe('progressStep and retentionDays', () => {
   it.each([0, -1, '-7', 3651, 1.5, '30 days'])('rejects retentionDays %j', (retentionDays) => {
     expect(errorFor({ retentionDays }).message).toBe(
       `retentionDays: ${JSON.stringify(retentionDays)} is not valid; allowed: an integer from 1 to 3650`,
+    );
+  });
+});
+
+describe('Slack through AWS Chatbot', () => {
+  const ids = { slackWorkspaceId: 'T0123ABCDEF', slackChannelId: 'C0123ABCDEF' };
+
+  it('is off when neither id is set', () => {
+    expect(settingsFrom({}).chatbot).toBeUndefined();
+    expect('chatbot' in settingsFrom({})).toBe(false);
+  });
+
+  it('reads both ids with the default chat filter', () => {
+    expect(settingsFrom(ids).chatbot).toEqual({
+      workspaceId: 'T0123ABCDEF',
+      channelId: 'C0123ABCDEF',
+      filterPolicy: DEFAULT_CHAT_FILTER_POLICY,
+    });
+  });
+
+  it('defaults the chat filter to terminal changes and disappearances, plus discoveries', () => {
+    expect(DEFAULT_CHAT_FILTER_POLICY).toEqual({
+      $or: [
+        {
+          changeType: ['TaskStateChanged', 'TaskDisappeared'],
+          phase: ['succeeded', 'failed', 'cancelled'],
+        },
+        { changeType: ['TaskDiscovered'] },
+      ],
+    });
+  });
+
+  it('takes a chat filter as JSON text', () => {
+    const policy = { phase: ['failed'] };
+
+    expect(settingsFrom({ ...ids, chatFilterPolicy: JSON.stringify(policy) }).chatbot?.filterPolicy).toEqual(
+      policy,
+    );
+  });
+
+  it.each([
+    [{ slackChannelId: 'C0123ABCDEF' }, /^slackWorkspaceId: not set but slackChannelId is/],
+    [{ slackWorkspaceId: 'T0123ABCDEF' }, /^slackChannelId: not set but slackWorkspaceId is/],
+    [{ ...ids, slackWorkspaceId: 't0123' }, /^slackWorkspaceId: "t0123" is not a workspace id/],
+    [
+      { ...ids, slackChannelId: '#alerts' },
+      /^slackChannelId: "#alerts" is not a channel id; allowed: .*not the #name/,
+    ],
+    [
+      { ...ids, chatFilterPolicy: { phase: ['done'] } },
+      /^chatFilterPolicy: "done" is not a value of "phase"/,
+    ],
+    [
+      { chatFilterPolicy: { phase: ['failed'] } },
+      /^chatFilterPolicy: set, but slackWorkspaceId and slackChannelId not/,
+    ],
+    [{ ...ids, slackWorkspaceId: 42 }, /^slackWorkspaceId: 42 is not text/],
+  ])('rejects %j', (context, expected) => {
+    expect(errorFor(context).message).toMatch(expected);
+  });
+});
+
+describe('Slack through an incoming webhook', () => {
+  it('is off when no secret name is set', () => {
+    expect('slackWebhook' in settingsFrom({})).toBe(false);
+  });
+
+  it('reads the secret name with the default chat filter', () => {
+    expect(settingsFrom({ slackWebhookSecretName: 'ec2-task-monitor/slack-webhook' }).slackWebhook).toEqual({
+      secretName: 'ec2-task-monitor/slack-webhook',
+      filterPolicy: DEFAULT_CHAT_FILTER_POLICY,
+    });
+  });
+
+  it('takes its own filter policy', () => {
+    const settings = settingsFrom({
+      slackWebhookSecretName: 'hook',
+      webhookFilterPolicy: '{"phase":["failed"]}',
+    });
+
+    expect(settings.slackWebhook?.filterPolicy).toEqual({ phase: ['failed'] });
+  });
+
+  it.each([
+    [
+      { slackWebhookSecretName: 'https://hooks.slack.com/services/T0/B0/secret' },
+      /^slackWebhookSecretName: looks like the webhook URL itself/,
+    ],
+    [{ slackWebhookSecretName: 'my secret' }, /^slackWebhookSecretName: "my secret" is not a secret name/],
+    [{ slackWebhookSecretName: 'x'.repeat(513) }, /^slackWebhookSecretName: "x+" is not a secret name/],
+    [{ slackWebhookSecretName: 'hook', webhookFilterPolicy: '{' }, /^webhookFilterPolicy: "\{" is not JSON/],
+    [
+      { webhookFilterPolicy: { phase: ['failed'] } },
+      /^webhookFilterPolicy: set, but slackWebhookSecretName not/,
+    ],
+  ])('rejects %j', (context, expected) => {
+    expect(errorFor(context).message).toMatch(expected);
+  });
+
+  it('never echoes a webhook URL given by mistake', () => {
+    const url = 'https://hooks.slack.com/services/T0/B0/XYZsecretXYZ';
+
+    expect(errorFor({ slackWebhookSecretName: url }).message).not.toContain('XYZsecretXYZ');
+  });
+});
+
+describe('eventBus', () => {
+  it.each(['default', 'create'])('accepts %s', (choice) => {
+    expect(settingsFrom({ eventBus: choice }).eventBus).toBe(choice);
+  });
+
+  it('is off by default', () => {
+    expect('eventBus' in settingsFrom({})).toBe(false);
+  });
+
+  it('names the allowed values', () => {
+    expect(errorFor({ eventBus: 'mine' }).message).toBe(
+      'eventBus: "mine" is not valid; allowed: default, create',
     );
   });
 });
