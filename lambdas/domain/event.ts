@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeType } from './changes';
 import type { Phase } from './phase';
-import type { Task, TaskStatus, TaskTypeName } from './task';
+import { isTaskTypeName, type Task, type TaskStatus, type TaskTypeName } from './task';
 
 /** Version of the event schema; bumped only on a breaking change. */
 export const SCHEMA_VERSION = '1';
@@ -48,6 +48,28 @@ export function eventIdFor(
     .digest('hex');
   const variant = ((parseInt(hash.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
   return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(18, 20)}-${hash.slice(20, 32)}`;
+}
+
+/**
+ * True when a parsed value has the shape every consumer relies on: schema 1, an event id, a task
+ * type, id and Region, and a current status. Used where an event arrives as text (the outbox,
+ * a notifier's queue) before anything is rendered from it.
+ */
+export function isTaskChangeEvent(value: unknown): value is TaskChangeEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Partial<TaskChangeEvent>;
+  return (
+    event.schemaVersion === SCHEMA_VERSION &&
+    typeof event.eventId === 'string' &&
+    typeof event.taskId === 'string' &&
+    typeof event.taskType === 'string' &&
+    isTaskTypeName(event.taskType) &&
+    typeof event.region === 'string' &&
+    typeof event.current === 'object' &&
+    event.current !== null &&
+    typeof event.task === 'object' &&
+    event.task !== null
+  );
 }
 
 /** Builds the event for a change. */

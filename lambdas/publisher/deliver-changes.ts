@@ -11,7 +11,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import type { TaskChangeEvent } from '../domain/event';
+import { isTaskChangeEvent, type TaskChangeEvent } from '../domain/event';
 import { SNS_MAX_BYTES, type SnsMessage, toSnsMessage } from '../domain/sns-message';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { HistoryKey, Outbox } from '../adapters/outbox';
@@ -78,13 +78,13 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
   if (typeof pending !== 'string') return undefined;
   const previous = stream.OldImage?.[PENDING_EVENT_ATTRIBUTE]?.S;
   if (previous === pending) return undefined;
-  let event: TaskChangeEvent;
+  let event: unknown;
   try {
-    event = JSON.parse(pending) as TaskChangeEvent;
+    event = JSON.parse(pending) as unknown;
   } catch {
     throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not JSON`);
   }
-  if (event?.schemaVersion !== '1' || typeof event.eventId !== 'string' || typeof event.taskId !== 'string') {
+  if (!isTaskChangeEvent(event)) {
     throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not a schema-1 event`);
   }
   const version = Number(image.version);

@@ -12,7 +12,17 @@ export const ENV = {
   accountId: 'ACCOUNT_ID',
   progressStep: 'PROGRESS_STEP',
   retentionDays: 'RETENTION_DAYS',
+  channel: 'CHANNEL',
+  chatTopicArn: 'CHAT_TOPIC_ARN',
+  webhookSecretName: 'SLACK_WEBHOOK_SECRET_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;
+
+/** The notification channels, each served by its own notifier function. */
+export type ChannelName = 'chatbot' | 'slack-webhook' | 'event-bus';
+
+/** Every channel name. */
+export const CHANNEL_NAMES: readonly ChannelName[] = ['chatbot', 'slack-webhook', 'event-bus'];
 
 /** A configuration value is missing or invalid. */
 export class ConfigurationError extends Error {
@@ -37,6 +47,30 @@ export interface PollerConfig {
 export interface PublisherConfig {
   tableName: string;
   topicArn: string;
+}
+
+/** What every notifier needs: its channel (checked against the deployed CHANNEL) and the table holding its delivery records. */
+export interface NotifierConfig {
+  channel: ChannelName;
+  tableName: string;
+  /** Days a delivery record is kept, so a redelivery within them is recognised. */
+  retentionDays: number;
+}
+
+/** Settings of the Chatbot notifier. */
+export interface ChatbotNotifierConfig extends NotifierConfig {
+  chatTopicArn: string;
+}
+
+/** Settings of the Slack webhook notifier. */
+export interface SlackWebhookNotifierConfig extends NotifierConfig {
+  /** Name of the Secrets Manager secret holding the webhook URL. */
+  secretName: string;
+}
+
+/** Settings of the EventBridge notifier. */
+export interface EventBusNotifierConfig extends NotifierConfig {
+  eventBusName: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -105,11 +139,51 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
   };
 }
 
+function topicArn(env: Env, name: string): string {
+  const arn = required(env, name);
+  if (!/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/.test(arn)) {
+    throw new ConfigurationError(`${name} is not an SNS topic ARN: "${arn}"`);
+  }
+  return arn;
+}
+
+/**
+ * Reads what every notifier needs. The deployed CHANNEL must be the handler's own: a function
+ * deployed with another channel's handler would deliver to the wrong place.
+ */
+export function readNotifierConfig(channel: ChannelName, env: Env = process.env): NotifierConfig {
+  const deployed = required(env, ENV.channel);
+  if (deployed !== channel) {
+    throw new ConfigurationError(`${ENV.channel} is "${deployed}" but this is the ${channel} notifier`);
+  }
+  return {
+    channel,
+    tableName: required(env, ENV.tableName),
+    retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
+  };
+}
+
+/** Reads the Chatbot notifier's configuration. */
+export function readChatbotNotifierConfig(env: Env = process.env): ChatbotNotifierConfig {
+  return { ...readNotifierConfig('chatbot', env), chatTopicArn: topicArn(env, ENV.chatTopicArn) };
+}
+
+/** Reads the Slack webhook notifier's configuration. */
+export function readSlackWebhookNotifierConfig(env: Env = process.env): SlackWebhookNotifierConfig {
+  return { ...readNotifierConfig('slack-webhook', env), secretName: required(env, ENV.webhookSecretName) };
+}
+
+/** Reads the EventBridge notifier's configuration. */
+export function readEventBusNotifierConfig(env: Env = process.env): EventBusNotifierConfig {
+  const eventBusName = required(env, ENV.eventBusName);
+  // A name, or an ARN (PutEvents takes both); CloudFormation's pattern for names.
+  if (!/^(arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus\/)?[/.\-_A-Za-z0-9]{1,256}$/.test(eventBusName)) {
+    throw new ConfigurationError(`${ENV.eventBusName} is not an event bus name or ARN: "${eventBusName}"`);
+  }
+  return { ...readNotifierConfig('event-bus', env), eventBusName };
+}
+
 /** Reads the publisher's configuration. Throws {@link ConfigurationError} naming the bad variable. */
 export function readPublisherConfig(env: Env = process.env): PublisherConfig {
-  const topicArn = required(env, ENV.topicArn);
-  if (!/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/.test(topicArn)) {
-    throw new ConfigurationError(`${ENV.topicArn} is not an SNS topic ARN: "${topicArn}"`);
-  }
-  return { tableName: required(env, ENV.tableName), topicArn };
+  return { tableName: required(env, ENV.tableName), topicArn: topicArn(env, ENV.topicArn) };
 }

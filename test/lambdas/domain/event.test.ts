@@ -1,4 +1,4 @@
-import { buildEvent, eventAttributes, eventIdFor } from '../../../lambdas/domain/event';
+import { buildEvent, eventAttributes, eventIdFor, isTaskChangeEvent } from '../../../lambdas/domain/event';
 import { notificationSubject, notificationText } from '../../../lambdas/domain/notification-text';
 import { SNS_MAX_BYTES, toSnsMessage } from '../../../lambdas/domain/sns-message';
 import { aTask } from '../../support/tasks';
@@ -149,5 +149,26 @@ describe('toSnsMessage', () => {
       _truncated: true,
       reason: 'too large for SNS',
     });
+  });
+});
+
+describe('isTaskChangeEvent', () => {
+  it('accepts a built event and its JSON round trip', () => {
+    const event = failedImport();
+
+    expect(isTaskChangeEvent(event)).toBe(true);
+    expect(isTaskChangeEvent(JSON.parse(JSON.stringify(event)))).toBe(true);
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'event'],
+    ['another schema version', { ...failedImport(), schemaVersion: '2' }],
+    ['no event id', { ...failedImport(), eventId: undefined }],
+    ['an unknown task type', { ...failedImport(), taskType: 'import-everything' }],
+    ['no current status', { ...failedImport(), current: null }],
+    ['no task', { ...failedImport(), task: undefined }],
+  ])('rejects %s', (_name, value) => {
+    expect(isTaskChangeEvent(value)).toBe(false);
   });
 });
