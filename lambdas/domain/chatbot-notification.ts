@@ -1,15 +1,34 @@
 // Why: a chat channel (Slack, Teams) reads Amazon Q Developer / AWS Chatbot custom notifications,
 // not our raw event, so each change is rendered once here, safely escaped and within the limits.
+import { describeStatus, escapeControlCharacters, formatDuration, oneLine, truncate } from './chat-text';
 import { consoleLinks } from './console-links';
 import type { TaskChangeEvent } from './event';
 import type { Phase } from './phase';
-import type { TaskStatus } from './task';
 
 /**
- * Length limits applied to the custom notification format
- * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html): at most 250
- * characters of title and 8,000 of description. The schema is from that page; these two figures
- * are the commonly used ones and should be checked against its parameter table.
+ * Length limits this module keeps to, in UTF-16 code units (never fewer than the characters a
+ * chat platform counts).
+ *
+ * Checked against "Custom notifications using Amazon Q Developer in chat applications",
+ * https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html (formerly "Custom
+ * notifications in AWS Chatbot"). What the stored copy of that page shows:
+ * - the complete event format: `version`, `source`, `id`, `content` {`textType`, `title`,
+ *   `description`, `nextSteps` (array of strings), `keywords` (array of strings)} and `metadata`
+ *   {`threadId`, `summary`, `eventType`, `relatedResources` (array of strings),
+ *   `additionalContext` (object of string values)}; every other value is a String;
+ * - the start of its "Parameter details" table (Parameter | Required | Description): `version`
+ *   Yes, "Must be 1.0"; `source` Yes, "Must be custom"; `id` No, "Unique event identifier";
+ *   `textType` No, "Only client-markdown textType is currently supported"; `title` No, "Supports
+ *   markdown content, including emojis and …". The copy ends there: the rows for `description`,
+ *   `nextSteps`, `keywords` and `metadata`, and the page's "OpenAPI schema" section, could not
+ *   be read.
+ *
+ * No maximum size appears in what could be read, so the 250 and 8,000 below are NOT verified:
+ * they are the figures other custom-notification senders commonly cut to, kept because they are
+ * well within what a Slack message or a Teams card shows. Recheck them, and whether `nextSteps`
+ * and `keywords` items have limits, against the rest of that table. The one hard ceiling known is
+ * SNS's: the whole notification is one SNS message (at most 256 KiB), far above what this module
+ * produces.
  */
 export const CHATBOT_LIMITS = { title: 250, description: 8000 } as const;
 
@@ -75,33 +94,19 @@ const IMPORT_HINTS: ReadonlyArray<[string, string]> = [
 
 /**
  * Makes untrusted text (status messages, ids) inert in client-markdown, which the service
- * renders as Slack mrkdwn or Teams markdown: `&`, `<` and `>` become entities (no `<!channel>`,
- * `<@U1>` or `<url|text>`), markdown punctuation is backslash-escaped (no `[x](http://evil)`,
- * emphasis or code), `@` is followed by a zero-width space (no `@here`), and line breaks and
- * other control characters become spaces, so the text stays on its one line.
+ * renders as Slack mrkdwn or Teams markdown: line breaks and other control characters become
+ * spaces, so the text stays on its one line; `&`, `<` and `>` become entities (no `<!channel>`,
+ * `<@U1>` or `<url|text>`); markdown punctuation is backslash-escaped (no `[x](http://evil)`,
+ * emphasis or code); and `@` is followed by a zero-width space (no `@here`).
+ *
+ * Not merged with the Slack escaper (`escapeMrkdwn`) on purpose: client-markdown is a markdown
+ * dialect that honours backslash escapes, whereas Slack mrkdwn has no escape at all and needs
+ * look-alike characters instead. Only the one-line and entity steps are shared (chat-text.ts).
  */
 export function escapeMarkdown(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/[\\`*_~[\]()#|!]/g, '\\$&')
-      .replace(/@/g, '@\u200b')
-  );
-}
-
-/** Cuts text to at most `max` characters with an ellipsis, never inside an escape or a surrogate pair. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  cut = cut.replace(/&[a-z]*$/, '');
-  const trailingBackslashes = /\\*$/.exec(cut)?.[0].length ?? 0;
-  if (trailingBackslashes % 2 === 1) cut = cut.slice(0, -1);
-  return `${cut}…`;
+  return escapeControlCharacters(oneLine(text))
+    .replace(/[\\`*_~[\]()#|!]/g, '\\$&')
+    .replace(/@/g, '@\u200b');
 }
 
 /** Makes a URL safe inside `[label](url)`: no character that could end the link or start another. */
@@ -120,23 +125,16 @@ function headline(event: TaskChangeEvent): string {
   return current.phase;
 }
 
-function describeStatus(status: TaskStatus | null): string {
-  if (!status) return '(first seen)';
-  return status.state ? `${status.phase} (${escapeMarkdown(status.state)})` : status.phase;
-}
-
-/** `1h 5m`, `3m 20s`, `45s`. */
-function formatDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${s}s`;
-  return `${s}s`;
-}
-
-/** Time from the task's start to its last update, when the API reports both. */
+/**
+ * Time from the task's start to its last update, when the API reports both (bundle and
+ * replace-root-volume tasks do).
+ *
+ * Not "time in the previous state": the event says what the previous status was, but not when
+ * the task entered it. `TaskStatus` has no timestamp, the task's `startTime`/`updateTime` belong
+ * to the current snapshot, and `detectedAt` only marks the end of the previous state. The time
+ * the previous state began (the `detectedAt` of the change that recorded it) lives in the history
+ * table, not in the event; rendering a figure here would be a guess.
+ */
 function elapsed(event: TaskChangeEvent): string | undefined {
   const { startTime, updateTime } = event.task;
   if (!startTime || !updateTime) return undefined;
@@ -146,7 +144,9 @@ function elapsed(event: TaskChangeEvent): string | undefined {
 
 function description(event: TaskChangeEvent): string {
   const { current } = event;
-  const lines: string[] = [`Change: ${describeStatus(event.previous)} → ${describeStatus(current)}`];
+  const lines: string[] = [
+    `Change: ${describeStatus(event.previous, escapeMarkdown)} → ${describeStatus(current, escapeMarkdown)}`,
+  ];
   if (current.statusMessage)
     lines.push(`Message: ${truncate(escapeMarkdown(current.statusMessage), MAX_MESSAGE)}`);
   if (current.progress !== null) lines.push(`Progress: ${current.progress}%`);

@@ -1,10 +1,10 @@
 // The Slack rendering of an event, for a webhook notifier: task-supplied text is escaped so that it
 // can neither ping a channel nor forge a link, and every Block Kit limit is enforced by truncation.
+import { describeStatus, escapeControlCharacters, oneLine, truncate } from './chat-text';
 import { consoleLinks } from './console-links';
 import type { TaskChangeEvent } from './event';
 import { notificationSubject } from './notification-text';
 import type { Phase } from './phase';
-import type { TaskStatus } from './task';
 
 // Block Kit limits, from Slack's reference (docs.slack.dev/reference/block-kit):
 // header block text: 150 characters (blocks/header-block); section text: 3000 and section fields:
@@ -12,6 +12,9 @@ import type { TaskStatus } from './task';
 // button url: 3000 characters (block-elements/button-element); at most 50 blocks per message
 // (reference/block-kit/blocks). Lengths are counted in UTF-16 code units, which is never fewer
 // than the characters Slack counts, so a text that fits here fits there.
+
+/** Cuts text to a length limit without splitting a character or an entity; kept here for existing importers. */
+export { truncate };
 
 /** Maximum length of a header block's text. */
 export const MAX_HEADER_TEXT = 150;
@@ -27,8 +30,6 @@ export const MAX_BUTTON_TEXT = 75;
 export const MAX_BUTTON_URL = 3000;
 /** Maximum number of blocks in a message. */
 export const MAX_BLOCKS = 50;
-
-const ELLIPSIS = '…';
 
 /** A plain_text text object: shown as is, never parsed for mrkdwn. */
 export interface PlainTextObject {
@@ -106,15 +107,12 @@ export const PHASE_COLORS: Readonly<Record<Phase, string>> = {
   unknown: '#999999',
 };
 
-// Slack's formatting reference ("Escaping text") makes &, < and > the only control characters and
-// asks for exactly these three entities; escaping them is what stops <!channel>, <@U123> and
-// <http://x|y> from being parsed.
-const CONTROL_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
 // Slack documents no escape for the formatting characters (jsx-slack's "About escape" page says as
 // much), and the zero-width-space trick is documented to *enable* formatting mid-word, so invisible
 // characters are not a safe neutraliser. Replacing a marker by a look-alike (the substitutes
 // jsx-slack uses where it cannot escape) leaves nothing for the parser to match and stays readable.
+// This is why the Slack and the client-markdown escapers (chatbot-notification.ts, which
+// backslash-escapes) stay two functions; the steps they share live in chat-text.ts.
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
   '*': '\u2217', // ∗ asterisk operator
   _: '\u02CD', // ˍ modifier letter low macron
@@ -122,77 +120,30 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
   '`': '\u02CB', // ˋ modifier letter grave accent
 };
 
-const WORD_CHARACTER = /[\p{L}\p{N}]/u;
-
-function isWordCharacter(char: string | undefined): boolean {
-  return char !== undefined && WORD_CHARACTER.test(char);
-}
-
-/** Joins pieces up to `maxLength`, ending with an ellipsis when some had to be left out. */
-function capPieces(pieces: Iterable<string>, maxLength: number): string {
-  const kept: string[] = [];
-  let length = 0;
-  for (const piece of pieces) {
-    if (length + piece.length > maxLength) {
-      while (kept.length > 0 && length + ELLIPSIS.length > maxLength) length -= kept.pop()!.length;
-      kept.push(ELLIPSIS);
-      break;
-    }
-    kept.push(piece);
-    length += piece.length;
-  }
-  return kept.join('');
-}
-
-/** Cuts a text to `maxLength` UTF-16 units without splitting a character, marking the cut. */
-export function truncate(text: string, maxLength: number): string {
-  return text.length <= maxLength ? text : capPieces(text, maxLength);
-}
-
-function* escapedPieces(text: string): Generator<string> {
-  let previous: string | undefined;
-  let index = 0;
-  while (index < text.length) {
-    const char = String.fromCodePoint(text.codePointAt(index)!);
-    index += char.length;
-    const next = index < text.length ? String.fromCodePoint(text.codePointAt(index)!) : undefined;
-    const entity = CONTROL_ENTITIES[char];
-    const lookAlike = LOOK_ALIKES[char];
-    if (entity) {
-      // A `>` opening a line starts a block quote even as &gt;; a soft hyphen before it (jsx-slack's
-      // documented fix) keeps it literal. Line breaks are gone, so only the first one can.
-      yield char === '>' && previous === undefined ? `\u00AD${entity}` : entity;
-    } else if (lookAlike) {
-      // *, _ and ~ between two letters or digits are never markup (`my_disk_image` stays as is);
-      // a backtick can open code anywhere, so it is always replaced.
-      yield char !== '`' && isWordCharacter(previous) && isWordCharacter(next) ? char : lookAlike;
-    } else {
-      yield char;
-    }
-    previous = char;
-  }
-}
+// A formatting marker that can open or close formatting: `*`, `_` or `~` without a letter or digit
+// on one side (between two, as in `my_disk_image` or `2*3`, it is never markup), or any backtick,
+// which can open code anywhere. Neighbours are whole code points, so astral letters count.
+const FORMATTING_MARKER = /(?<![\p{L}\p{N}])[*_~]|[*_~](?![\p{L}\p{N}])|`/gu;
 
 /**
  * Escapes task-supplied text for a Slack mrkdwn text object, so that it shows as typed and can
- * neither mention anyone nor forge a link: `&`, `<` and `>` become entities as Slack's formatting
- * reference requires, formatting markers (`*`, `_`, `~`, backtick) that could open or close
- * formatting become look-alike characters, line breaks and other control characters become single
- * spaces, and the result is cut to `maxLength` (default {@link MAX_FIELD_TEXT}) with an ellipsis,
- * never inside an entity.
+ * neither mention anyone nor forge a link: line breaks and other control characters become
+ * single spaces, formatting markers (`*`, `_`, `~`, backtick) that could open or close
+ * formatting become look-alike characters, `&`, `<` and `>` become entities as Slack's formatting
+ * reference requires, and the result is cut to `maxLength` (default {@link MAX_FIELD_TEXT}) with
+ * an ellipsis, never inside an entity.
  */
 export function escapeMrkdwn(text: string, maxLength: number = MAX_FIELD_TEXT): string {
-  const oneLine = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-  return capPieces(escapedPieces(oneLine), maxLength);
-}
-
-/** The fallback text: only the control characters are escaped, so it reads as the email subject. */
-function escapeControl(text: string): string {
-  return text.replace(/[&<>]/g, (char) => CONTROL_ENTITIES[char]!);
+  const escaped = escapeControlCharacters(
+    oneLine(text).replace(FORMATTING_MARKER, (marker) => LOOK_ALIKES[marker] ?? marker),
+  );
+  // A `>` opening a line starts a block quote even as &gt;; a soft hyphen before it (jsx-slack's
+  // documented fix) keeps it literal. Line breaks are gone, so only the first one can.
+  return truncate(escaped.startsWith('&gt;') ? `\u00AD${escaped}` : escaped, maxLength);
 }
 
 function plainText(text: string, maxLength: number): PlainTextObject {
-  return { type: 'plain_text', text: truncate(text.replace(/[\s\p{Cc}]+/gu, ' ').trim(), maxLength) };
+  return { type: 'plain_text', text: truncate(oneLine(text), maxLength) };
 }
 
 /** A `*Label*` line then the escaped value, the whole within a field's limit. */
@@ -203,11 +154,6 @@ function field(label: string, value: string): MrkdwnTextObject {
     text: heading + escapeMrkdwn(value, MAX_FIELD_TEXT - heading.length),
     verbatim: true,
   };
-}
-
-function describeStatus(status: TaskStatus | null): string {
-  if (!status) return '(first seen)';
-  return status.state ? `${status.phase} (${status.state})` : status.phase;
 }
 
 function header(event: TaskChangeEvent): HeaderBlock {
@@ -267,7 +213,7 @@ export function toSlackMessage(event: TaskChangeEvent): SlackMessage {
   const button = consoleButton(event);
   if (button) detailBlocks.push(button);
   return {
-    text: escapeControl(notificationSubject(event)),
+    text: escapeControlCharacters(notificationSubject(event)),
     blocks: [header(event)],
     attachments: [
       { color: PHASE_COLORS[event.current.phase], blocks: detailBlocks.slice(0, MAX_BLOCKS - 1) },

@@ -275,6 +275,51 @@ describe('toChatbotNotification', () => {
     expect(toChatbotNotification(event).content.keywords).toEqual(['import-image', 'running', 'eu-west-1']);
   });
 
+  it('describes a progressed task: previous and current status, message and progress', () => {
+    // Prepare
+    const event = eventFor({ state: 'active', progress: 75, statusMessage: 'updating' }, 'TaskProgressed');
+
+    // Act
+    const { title, description } = toChatbotNotification(event).content;
+
+    // Assess
+    expect(title).toBe(
+      ':arrows_counterclockwise: import-image import-ami-0123456789abcdef0 running 75% (us-east-1)',
+    );
+    expect(description.split('\n').slice(0, 3)).toEqual([
+      'Change: running (active) → running (active)',
+      'Message: updating',
+      'Progress: 75%',
+    ]);
+  });
+
+  it('escapes a raw state from the API in the change line', () => {
+    const event = failedImport({ state: '*[x](http://evil)*' });
+
+    expect(toChatbotNotification(event).content.description.split('\n')[0]).toBe(
+      'Change: running (active) → failed (\\*\\[x\\]\\(http://evil\\)\\*)',
+    );
+  });
+
+  it('keeps a status message on one line whatever line break or control character it carries', () => {
+    // Prepare
+    const event = failedImport({ statusMessage: 'ClientError: a\u2028# b\u2029c\u0085d\u0000e\u009bf' });
+
+    // Act
+    const lines = toChatbotNotification(event).content.description.split(/[\n\u2028\u2029\u0085]/);
+
+    // Assess
+    expect(lines[1]).toBe('Message: ClientError: a \\# b c d e f');
+  });
+
+  it('shows the time from start to last update and claims no time in the previous state', () => {
+    // The event has no timestamp for when the previous status began, so none is rendered.
+    const { description } = toChatbotNotification(failedImport()).content;
+
+    expect(description).toContain('Time from start to last update: 55m 30s');
+    expect(description).not.toMatch(/previous state/i);
+  });
+
   it('leaves the elapsed time out when the API gives no start or update time', () => {
     const { description } = toChatbotNotification(failedImport({ updateTime: null })).content;
 

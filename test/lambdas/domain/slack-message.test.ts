@@ -104,6 +104,14 @@ describe('escapeMrkdwn', () => {
     );
   });
 
+  it('judges a marker by whole characters, so letters outside the BMP count as letters', () => {
+    expect(escapeMrkdwn('\u{1D400}_\u{1D401} \u{1D400}_ x')).toBe('\u{1D400}_\u{1D401} \u{1D400}\u02CD x');
+  });
+
+  it('flattens the Unicode line separators and C1 controls too', () => {
+    expect(escapeMrkdwn('a\u2028> b\u2029c\u0085d')).toBe('a &gt; b c d');
+  });
+
   it('keeps a leading > from opening a block quote and flattens line breaks', () => {
     expect(escapeMrkdwn('> quoted\r\n\tnext  line\u0000')).toBe('\u00AD&gt; quoted next line');
   });
