@@ -70,3 +70,14 @@ export const PUBLISHER_STREAM_FILTER = {
     NewImage: { [PENDING_EVENT_ATTRIBUTE]: { S: [{ exists: true }] } },
   },
 } as const;
+
+const DELIVERY_PREFIX = 'DELIVERY#';
+
+/**
+ * Partition of one notification channel's delivery records (written by Powertools idempotency):
+ * `pk = DELIVERY#<channel>`, `sk = <channel>#<hash of the event id>`. Their sort keys never start
+ * with TASK#, so the publisher's stream filter keeps them away from it.
+ */
+export function deliveryPartitionKey(channel: string): string {
+  return `${DELIVERY_PREFIX}${channel}`;
+}
