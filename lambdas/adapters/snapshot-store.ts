@@ -45,6 +45,8 @@ export interface SnapshotWrite {
   expectedVersion: number;
   /** Epoch seconds after which DynamoDB may delete the item, or undefined to keep it. */
   expiresAt: number | undefined;
+  /** When the task's current state was first observed (ISO-8601); left out when unknown. */
+  stateSince?: string;
 }
 
 /** Outcome of a conditional write: `written`, or `conflict` when another writer got there first. */
@@ -92,7 +94,7 @@ export class SnapshotStore {
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
         ExpressionAttributeValues: marshall({ ':pk': pk, ':prefix': SNAPSHOT_SORT_PREFIX }),
-        ProjectionExpression: 'task, version, gone',
+        ProjectionExpression: 'task, version, gone, stateSince',
         ConsistentRead: true,
       },
     );
@@ -247,6 +249,8 @@ export class SnapshotStore {
         task,
         version,
         gone: write.gone,
+        // Next to the task, not in it: the task is EC2's view, this is the monitor's observation.
+        stateSince: write.stateSince,
         // Flat copies for people reading the table in the console and for the CLI's status view.
         taskType: task.taskType,
         taskId: task.taskId,
@@ -291,5 +295,12 @@ function isConditionFailure(error: TransactionCanceledException): boolean {
 /** Reads a stored snapshot item. */
 export function toStoredTask(item: Record<string, AttributeValue>): StoredTask {
   const record = unmarshall(item);
-  return { task: record.task as Task, version: Number(record.version), gone: record.gone === true };
+  const stored: StoredTask = {
+    task: record.task as Task,
+    version: Number(record.version),
+    gone: record.gone === true,
+  };
+  // Snapshots written before the monitor kept this time have none: it stays unknown.
+  if (typeof record.stateSince === 'string') stored.stateSince = record.stateSince;
+  return stored;
 }

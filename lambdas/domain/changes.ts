@@ -1,8 +1,8 @@
 // The heart of the monitor: compares one complete listing of a (Region, task type) with the
-// stored snapshots and decides, per task, what changed. Pure: no I/O, no clock, no randomness,
-// so every rule of the product is tested here without mocks.
+// stored snapshots and decides, per task, what changed. Pure: no I/O, no clock (the poll's time
+// is an input), no randomness, so every rule of the product is tested here without mocks.
 import { isTerminal } from './phase';
-import { statusOf, type Task, type TaskStatus } from './task';
+import { isSameState, type ObservedStatus, observedStatusOf, type Task, type TaskStatus } from './task';
 
 /** The kinds of change the monitor publishes. */
 export type ChangeType = 'TaskStateChanged' | 'TaskDiscovered' | 'TaskProgressed' | 'TaskDisappeared';
@@ -22,19 +22,28 @@ export interface StoredTask {
   version: number;
   /** True once the task has left the listing. */
   gone: boolean;
+  /**
+   * ISO-8601 time of the poll that first saw the task in its stored state (see
+   * {@link ObservedStatus.since}). Absent on snapshots written before the monitor kept it.
+   */
+  stateSince?: string;
 }
 
 /** A change to record and publish. */
 export interface DetectedChange {
   kind: 'change';
   changeType: ChangeType;
-  previous: TaskStatus | null;
-  current: TaskStatus;
+  /** The stored status, with since when it was observed (unknown for an old snapshot). */
+  previous: ObservedStatus | null;
+  /** The new status; its `since` is the poll's time when the state changed, the stored one otherwise. */
+  current: ObservedStatus;
   /** The snapshot to store with the change (for a disappearance, the last one seen, marked gone). */
   task: Task;
   gone: boolean;
   /** Version the stored snapshot must still have for this write to win; 0 when none is stored. */
   expectedVersion: number;
+  /** The snapshot's new {@link StoredTask.stateSince}: always `current.since`. */
+  stateSince: string | undefined;
 }
 
 /** A snapshot write that publishes nothing: a terminal task seen at baseline, or one that aged out. */
@@ -44,6 +53,8 @@ export interface SilentUpdate {
   task: Task;
   gone: boolean;
   expectedVersion: number;
+  /** The snapshot's {@link StoredTask.stateSince}: the poll's time for a task first seen, else kept. */
+  stateSince: string | undefined;
 }
 
 /** One write the poller must make for a listing. */
@@ -59,6 +70,8 @@ export interface ListingDiffInput {
   baseline: boolean;
   /** Progress granularity in percent. */
   progressStep: number;
+  /** Time of the poll that read the listing: the `since` of every state it is the first to see. */
+  detectedAt: Date;
   /**
    * Whether stored tasks missing from the listing are judged (TaskDisappeared, ageing out).
    * False when the listing skipped objects it could not identify.
@@ -76,20 +89,22 @@ export function diffListing({
   stored,
   baseline,
   progressStep,
+  detectedAt,
   judgeAbsent = true,
 }: ListingDiffInput): ListingDecision[] {
+  const now = detectedAt.toISOString();
   const decisions: ListingDecision[] = [];
   const seen = new Set<string>();
   for (const task of listed) {
     // A listing can repeat an id across pages while tasks move; the first occurrence wins.
     if (seen.has(task.taskId)) continue;
     seen.add(task.taskId);
-    const decision = judgeListedTask(task, stored.get(task.taskId), baseline, progressStep);
+    const decision = judgeListedTask(task, stored.get(task.taskId), baseline, progressStep, now);
     if (decision) decisions.push(decision);
   }
   for (const [taskId, snapshot] of stored) {
     if (!judgeAbsent || seen.has(taskId) || snapshot.gone) continue;
-    decisions.push(judgeMissingTask(snapshot));
+    decisions.push(judgeMissingTask(snapshot, now));
   }
   return decisions;
 }
@@ -99,35 +114,60 @@ function judgeListedTask(
   snapshot: StoredTask | undefined,
   baseline: boolean,
   progressStep: number,
+  now: string,
 ): ListingDecision | undefined {
   if (!snapshot) {
-    if (!isTerminal(task.phase)) return change('TaskDiscovered', null, task, 0);
+    if (!isTerminal(task.phase)) return change('TaskDiscovered', null, task, 0, now);
     // Deploying the stack must not replay last week's history; after that, a task that is born
     // and finishes between two polls (an import failing in seconds) must still alert.
     if (baseline)
-      return { kind: 'silent', reason: 'baseline-terminal', task, gone: false, expectedVersion: 0 };
-    return change('TaskStateChanged', null, task, 0);
+      return {
+        kind: 'silent',
+        reason: 'baseline-terminal',
+        task,
+        gone: false,
+        expectedVersion: 0,
+        stateSince: now,
+      };
+    return change('TaskStateChanged', null, task, 0, now);
   }
   const before = snapshot.task;
-  if (before.phase !== task.phase) return change('TaskStateChanged', before, task, snapshot.version);
+  // Progress and message changes happen within a state, so they keep the time it began; an old
+  // snapshot's unknown time stays unknown rather than being guessed.
+  const since = isSameState(before, task) ? snapshot.stateSince : now;
+  if (before.phase !== task.phase) return change('TaskStateChanged', snapshot, task, snapshot.version, since);
   if (
     before.state !== task.state ||
     before.statusMessage !== task.statusMessage ||
     progressBucket(before.progress, progressStep) !== progressBucket(task.progress, progressStep)
   ) {
-    return change('TaskProgressed', before, task, snapshot.version);
+    return change('TaskProgressed', snapshot, task, snapshot.version, since);
   }
   if (snapshot.gone)
-    return { kind: 'silent', reason: 'relisted', task, gone: false, expectedVersion: snapshot.version };
+    return {
+      kind: 'silent',
+      reason: 'relisted',
+      task,
+      gone: false,
+      expectedVersion: snapshot.version,
+      stateSince: snapshot.stateSince,
+    };
   return undefined;
 }
 
-function judgeMissingTask(snapshot: StoredTask): ListingDecision {
+function judgeMissingTask(snapshot: StoredTask, now: string): ListingDecision {
   const last = snapshot.task;
   if (isTerminal(last.phase)) {
-    return { kind: 'silent', reason: 'aged-out', task: last, gone: true, expectedVersion: snapshot.version };
+    return {
+      kind: 'silent',
+      reason: 'aged-out',
+      task: last,
+      gone: true,
+      expectedVersion: snapshot.version,
+      stateSince: snapshot.stateSince,
+    };
   }
-  const current: TaskStatus = {
+  const status: TaskStatus = {
     state: last.state,
     phase: 'unknown',
     progress: last.progress,
@@ -136,28 +176,32 @@ function judgeMissingTask(snapshot: StoredTask): ListingDecision {
   return {
     kind: 'change',
     changeType: 'TaskDisappeared',
-    previous: statusOf(last),
-    current,
-    task: { ...last, ...current },
+    previous: observedStatusOf(last, snapshot.stateSince),
+    // Phase unknown is a new state, first observed by this listing.
+    current: observedStatusOf(status, now),
+    task: { ...last, ...status },
     gone: true,
     expectedVersion: snapshot.version,
+    stateSince: now,
   };
 }
 
 function change(
   changeType: ChangeType,
-  before: Task | null,
+  before: StoredTask | null,
   task: Task,
   expectedVersion: number,
+  since: string | undefined,
 ): DetectedChange {
   return {
     kind: 'change',
     changeType,
-    previous: before ? statusOf(before) : null,
-    current: statusOf(task),
+    previous: before ? observedStatusOf(before.task, before.stateSince) : null,
+    current: observedStatusOf(task, since),
     task,
     gone: false,
     expectedVersion,
+    stateSince: since,
   };
 }
 

@@ -67,7 +67,8 @@ export function describeStatus(
 
 /**
  * A duration for people: `1h 5m`, `3m 20s`, `45s` (days are counted in hours, which is what a
- * long import reads best as). Negative or non-finite durations are shown as `0s`.
+ * long import reads best as). Negative or non-finite durations are shown as `0s`. The email text
+ * words durations with it too, so every channel shows the same figure.
  */
 export function formatDuration(ms: number): string {
   const seconds = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;

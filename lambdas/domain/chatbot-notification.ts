@@ -2,7 +2,7 @@
 // not our raw event, so each change is rendered once here, safely escaped and within the limits.
 import { describeStatus, escapeControlCharacters, formatDuration, oneLine, truncate } from './chat-text';
 import { consoleLinks } from './console-links';
-import type { TaskChangeEvent } from './event';
+import { type TaskChangeEvent, timeInPreviousState } from './event';
 import type { Phase } from './phase';
 
 /**
@@ -126,20 +126,15 @@ function headline(event: TaskChangeEvent): string {
 }
 
 /**
- * Time from the task's start to its last update, when the API reports both (bundle and
- * replace-root-volume tasks do).
- *
- * Not "time in the previous state": the event says what the previous status was, but not when
- * the task entered it. `TaskStatus` has no timestamp, the task's `startTime`/`updateTime` belong
- * to the current snapshot, and `detectedAt` only marks the end of the previous state. The time
- * the previous state began (the `detectedAt` of the change that recorded it) lives in the history
- * table, not in the event; rendering a figure here would be a guess.
+ * `Time in <previous state>: 1h 5m`, when the event knows since when the previous state was
+ * observed (not for a first sighting, nor for the first change of a snapshot recorded before
+ * that time was kept). It supersedes the time from EC2's start to last update shown before: that
+ * figure existed for two task types only, and the email still gives both of EC2's times.
  */
-function elapsed(event: TaskChangeEvent): string | undefined {
-  const { startTime, updateTime } = event.task;
-  if (!startTime || !updateTime) return undefined;
-  const ms = Date.parse(updateTime) - Date.parse(startTime);
-  return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : undefined;
+function timeInPreviousStateLine(event: TaskChangeEvent): string | undefined {
+  const ms = timeInPreviousState(event);
+  if (ms === undefined || !event.previous) return undefined;
+  return `Time in ${describeStatus(event.previous, escapeMarkdown)}: ${formatDuration(ms)}`;
 }
 
 function description(event: TaskChangeEvent): string {
@@ -150,8 +145,8 @@ function description(event: TaskChangeEvent): string {
   if (current.statusMessage)
     lines.push(`Message: ${truncate(escapeMarkdown(current.statusMessage), MAX_MESSAGE)}`);
   if (current.progress !== null) lines.push(`Progress: ${current.progress}%`);
-  const time = elapsed(event);
-  if (time !== undefined) lines.push(`Time from start to last update: ${time}`);
+  const time = timeInPreviousStateLine(event);
+  if (time !== undefined) lines.push(time);
   lines.push(`Account: ${escapeMarkdown(event.account)}`);
   const links = consoleLinks(event.task).map(
     (link) => `[${escapeMarkdown(link.label)}](${safeUrl(link.url)})`,

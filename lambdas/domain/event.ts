@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeType } from './changes';
 import type { Phase } from './phase';
-import { isTaskTypeName, type Task, type TaskStatus, type TaskTypeName } from './task';
+import { isTaskTypeName, type ObservedStatus, type Task, type TaskTypeName } from './task';
 
 /** Version of the event schema; bumped only on a breaking change. */
 export const SCHEMA_VERSION = '1';
@@ -21,8 +21,10 @@ export interface TaskChangeEvent {
   region: string;
   taskType: TaskTypeName;
   taskId: string;
-  previous: TaskStatus | null;
-  current: TaskStatus;
+  /** The status before the change, with since when it was observed; null for a task seen for the first time. */
+  previous: ObservedStatus | null;
+  /** The status after the change, with since when its state was observed. */
+  current: ObservedStatus;
   /** The normalised snapshot, raw API object included. */
   task: Task;
 }
@@ -30,8 +32,8 @@ export interface TaskChangeEvent {
 /** What {@link buildEvent} needs. */
 export interface EventInput {
   changeType: ChangeType;
-  previous: TaskStatus | null;
-  current: TaskStatus;
+  previous: ObservedStatus | null;
+  current: ObservedStatus;
   task: Task;
   /** The snapshot version this change creates; makes the event id unique per change. */
   version: number;
@@ -88,6 +90,21 @@ export function buildEvent(input: EventInput): TaskChangeEvent {
     current: input.current,
     task,
   };
+}
+
+/**
+ * How long the task had been in its previous state when the change was detected, in
+ * milliseconds: from `previous.since` to `detectedAt`. Both are poll times, so the figure is as
+ * precise as the poll interval. Undefined when there is no previous status, when its `since` is
+ * unknown (a snapshot recorded before the monitor kept it) or when the two times make no duration.
+ */
+export function timeInPreviousState(
+  event: Pick<TaskChangeEvent, 'previous' | 'detectedAt'>,
+): number | undefined {
+  const since = event.previous?.since;
+  if (since === undefined) return undefined;
+  const ms = Date.parse(event.detectedAt) - Date.parse(since);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 /** Names of the SNS message attributes set on every event, for subscription filter policies. */

@@ -1,7 +1,8 @@
 // The human rendering of an event: an email subject and a plain-text body written for a
 // person. The local mode prints the same text, so what a developer sees is what a subscriber gets.
+import { formatDuration } from './chat-text';
 import { consoleLinks } from './console-links';
-import type { TaskChangeEvent } from './event';
+import { type TaskChangeEvent, timeInPreviousState } from './event';
 import type { TaskStatus } from './task';
 
 /** SNS rejects subjects longer than 100 characters. */
@@ -62,6 +63,12 @@ function formatTime(iso: string | null): string | undefined {
     : undefined;
 }
 
+/** ` for 1h 5m`: how long the task was in its previous state, when the event knows; else nothing. */
+function forHowLong(event: TaskChangeEvent): string {
+  const ms = timeInPreviousState(event);
+  return ms === undefined ? '' : ` for ${formatDuration(ms)}`;
+}
+
 /** Plain-text body for email subscribers. */
 export function notificationText(event: TaskChangeEvent): string {
   const { task, current } = event;
@@ -70,7 +77,7 @@ export function notificationText(event: TaskChangeEvent): string {
     ['Type', event.taskType],
     ['Region', event.region],
     ['Account', event.account],
-    ['Change', `${describeStatus(event.previous)} -> ${describeStatus(current)}`],
+    ['Change', `${describeStatus(event.previous)}${forHowLong(event)} -> ${describeStatus(current)}`],
     ['Message', current.statusMessage ?? undefined],
     ['Progress', current.progress === null ? undefined : `${current.progress}%`],
     ['Started', formatTime(task.startTime)],

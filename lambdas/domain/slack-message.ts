@@ -1,8 +1,8 @@
 // The Slack rendering of an event, for a webhook notifier: task-supplied text is escaped so that it
 // can neither ping a channel nor forge a link, and every Block Kit limit is enforced by truncation.
-import { describeStatus, escapeControlCharacters, oneLine, truncate } from './chat-text';
+import { describeStatus, escapeControlCharacters, formatDuration, oneLine, truncate } from './chat-text';
 import { consoleLinks } from './console-links';
-import type { TaskChangeEvent } from './event';
+import { type TaskChangeEvent, timeInPreviousState } from './event';
 import { notificationSubject } from './notification-text';
 import type { Phase } from './phase';
 
@@ -171,6 +171,9 @@ function details(event: TaskChangeEvent): SectionBlock {
     field('Account', event.account),
     field('Change', `${describeStatus(event.previous)} → ${describeStatus(current)}`),
   ];
+  // The same fact as the Chatbot notification's line; the Change field names the previous state.
+  const inPrevious = timeInPreviousState(event);
+  if (inPrevious !== undefined) fields.push(field('Time in previous state', formatDuration(inPrevious)));
   if (current.progress !== null) fields.push(field('Progress', `${current.progress}%`));
   if (current.statusMessage) fields.push(field('Status message', current.statusMessage));
   return { type: 'section', fields: fields.slice(0, MAX_FIELDS) };
@@ -205,7 +208,7 @@ function consoleButton(event: TaskChangeEvent): ActionsBlock | undefined {
  * The incoming-webhook payload for an event: the email subject as fallback `text`, a header block
  * naming the task and its new phase, and, in an attachment whose side bar is colored by phase
  * ({@link PHASE_COLORS}), a section of fields (type, region, account, change with raw states,
- * progress, escaped status message), a context line with detection time and event id, and a
+ * time in the previous state when known, progress, escaped status message), a context line with detection time and event id, and a
  * button to the task's most specific console page. Every Block Kit limit is met by truncation.
  */
 export function toSlackMessage(event: TaskChangeEvent): SlackMessage {

@@ -71,7 +71,35 @@ export interface Task extends TaskStatus {
   raw: Record<string, unknown>;
 }
 
+/**
+ * A status as events carry it (`previous` and `current`): the {@link TaskStatus} and since when the
+ * monitor has seen the task in that state.
+ *
+ * "State" here is what people read as the state: the raw `state` together with its `phase`
+ * (`running (active)`). A change of either starts a new state; a change of progress or of the
+ * status message alone does not.
+ */
+export interface ObservedStatus extends TaskStatus {
+  /**
+   * ISO-8601 time of the first poll that saw the task in this state: when the monitor observed it,
+   * not when EC2 entered it (at most one poll interval later for a change the monitor saw happen;
+   * for a task already in that state when the monitor first listed it, the time of that listing).
+   * Absent when unknown: the task's snapshot was recorded before the monitor kept this time.
+   */
+  since?: string;
+}
+
 /** The status part of a task, as carried in events as `previous` and `current`. */
 export function statusOf(task: TaskStatus): TaskStatus {
   return { state: task.state, phase: task.phase, progress: task.progress, statusMessage: task.statusMessage };
+}
+
+/** The status part of a task with the time its state was first observed; no `since` when unknown. */
+export function observedStatusOf(task: TaskStatus, since: string | undefined): ObservedStatus {
+  return since === undefined ? statusOf(task) : { ...statusOf(task), since };
+}
+
+/** True when two statuses are the same state as people read it: same raw state and same phase. */
+export function isSameState(a: TaskStatus, b: TaskStatus): boolean {
+  return a.state === b.state && a.phase === b.phase;
 }

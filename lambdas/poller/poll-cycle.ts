@@ -129,6 +129,7 @@ async function pollListing(
       stored,
       baseline: report.baseline,
       progressStep: config.progressStep,
+      detectedAt,
       // A task skipped for a missing id may be one we know: judge no absence from such a listing.
       judgeAbsent: listing.skipped.length === 0,
     });
@@ -180,6 +181,7 @@ async function write(
     gone: decision.gone,
     expectedVersion: decision.expectedVersion,
     expiresAt,
+    stateSince: decision.stateSince,
   };
   if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
   const event = buildEvent({ ...decision, version: decision.expectedVersion + 1, detectedAt });

@@ -47,6 +47,7 @@ it('normalises odd progress strings, empty and undocumented states without crash
     phase: 'unknown',
     progress: null,
     statusMessage: null,
+    since: byId.get('import-ami-empty0000000000')?.detectedAt,
   });
   expect(byId.get('import-ami-paused000000000')?.current).toMatchObject({
     state: 'paused',

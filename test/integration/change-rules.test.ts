@@ -4,7 +4,7 @@
 import type { InboxMessage } from '../../tools/local/inbox';
 import { renderStatus } from '../../cli/render';
 import { createHarness, type Harness } from './support/harness';
-import { sorted, TableReader, tuples } from './support/events';
+import { expectObservedSince, sorted, TableReader, tuples } from './support/events';
 
 jest.setTimeout(60_000);
 
@@ -25,6 +25,7 @@ describe('with the default progress step (25)', () => {
   const poll = async () => {
     const result = await harness.cycleAndReceive();
     expect(result.outcome.failures).toEqual([]);
+    for (const message of result.messages) expectObservedSince(message.event);
     everything.push(...result.messages);
     return result;
   };
@@ -169,6 +170,18 @@ describe('with the default progress step (25)', () => {
       ['55', [['TaskProgressed', 30, 55]]],
       ['100', [['TaskProgressed', 55, 100]]],
     ]);
+    // Progress moves within the state, so every change says it began when the task was discovered.
+    const discoveredAt = discovered.messages[0]?.event.detectedAt;
+    const sinces = received.flatMap(([, messages]) =>
+      messages.map(({ event }) => [event.previous?.since, event.current.since]),
+    );
+    expect(sinces).toEqual([
+      [discoveredAt, discoveredAt],
+      [discoveredAt, discoveredAt],
+      [discoveredAt, discoveredAt],
+    ]);
+    const stored = await snapshot(id);
+    expect(stored?.stateSince).toBe(discoveredAt);
   });
 
   it('a running task that leaves the listing is TaskDisappeared; a finished one ages out silently', async () => {
@@ -191,18 +204,30 @@ describe('with the default progress step (25)', () => {
     expect(tuples(finished.messages)).toEqual([
       ['import-ami-0b0000000000run02', 'TaskStateChanged', 'succeeded'],
     ]);
+    /** When the monitor first announced a task: the start of the state it was discovered in. */
+    const discoveredAt = (taskId: string) =>
+      everything.find(({ event }) => event.taskId === taskId && event.changeType === 'TaskDiscovered')?.event
+        .detectedAt;
+    expect(finished.messages[0]?.event.previous?.since).toBe(discoveredAt('import-ami-0b0000000000run02'));
     expect(
       messages.map(({ event }) => [event.taskId, event.changeType, event.previous, event.current]),
     ).toEqual([
       [
         'export-i-0b00000000000run01',
         'TaskDisappeared',
-        { state: 'active', phase: 'running', progress: null, statusMessage: null },
+        {
+          state: 'active',
+          phase: 'running',
+          progress: null,
+          statusMessage: null,
+          since: discoveredAt('export-i-0b00000000000run01'),
+        },
         {
           state: 'active',
           phase: 'unknown',
           progress: null,
           statusMessage: 'The task is no longer listed by EC2 although it had not finished.',
+          since: messages[0]?.event.detectedAt,
         },
       ],
     ]);

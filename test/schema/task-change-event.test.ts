@@ -60,14 +60,17 @@ function errorsOf(event: unknown): string {
   return validate(event) ? 'valid' : ajv.errorsText(validate.errors);
 }
 
-/** The realistic failure the schema's example shows: a converting import that died on a ClientError. */
+/**
+ * The realistic failure the schema's example shows: an import converting since 13:00 that died on a
+ * ClientError, detected at 14:05.
+ */
 function failedImportEvent(): TaskChangeEvent {
   const before = importImage.normalise(importImageFixtures.converting, SCOPE);
   const task = importImage.normalise(importImageFixtures.deletedWithClientError, SCOPE);
   return buildEvent({
     changeType: 'TaskStateChanged',
-    previous: statusOf(before),
-    current: statusOf(task),
+    previous: { ...statusOf(before), since: '2026-03-12T13:00:00.000Z' },
+    current: { ...statusOf(task), since: detectedAt.toISOString() },
     task,
     version: 4,
     detectedAt,
@@ -169,6 +172,7 @@ describe('the task change event schema', () => {
         stored: new Map(),
         baseline: false,
         progressStep: 10,
+        detectedAt,
       });
       if (decision?.kind !== 'change') throw new Error('expected a change');
       // Act
@@ -176,6 +180,32 @@ describe('the task change event schema', () => {
       // Assess
       expect(event.previous).toBeNull();
       expect(errorsOf(onTheWire(event))).toBe('valid');
+    });
+
+    it('an event whose previous status has no since: the first change of a snapshot recorded before it was kept', () => {
+      // Prepare
+      const before = importImage.normalise(importImageFixtures.converting, SCOPE);
+      const task = importImage.normalise(importImageFixtures.deletedWithClientError, SCOPE);
+      const [decision] = diffListing({
+        listed: [task],
+        stored: storedMap(stored(before, 3)),
+        baseline: false,
+        progressStep: 10,
+        detectedAt,
+      });
+      if (decision?.kind !== 'change') throw new Error('expected a change');
+      // Act
+      const event = onTheWire(buildEvent({ ...decision, version: 4, detectedAt })) as TaskChangeEvent;
+      // Assess
+      expect(event.previous).not.toHaveProperty('since');
+      expect(event.current.since).toBe(event.detectedAt);
+      expect(errorsOf(event)).toBe('valid');
+    });
+
+    it('since as an optional member of a status, so events without it stay valid', () => {
+      expect(Object.keys(TASK_CHANGE_EVENT_SCHEMA.$defs.taskStatus.properties)).toContain('since');
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.taskStatus.required).not.toContain('since');
+      expect(Object.keys(TASK_CHANGE_EVENT_SCHEMA.$defs.task.properties)).not.toContain('since');
     });
 
     it('an event for a task that disappeared before finishing', () => {
@@ -186,6 +216,7 @@ describe('the task change event schema', () => {
         stored: storedMap(stored(task, 3)),
         baseline: false,
         progressStep: 10,
+        detectedAt,
       });
       if (decision?.kind !== 'change') throw new Error('expected a change');
       // Act
@@ -270,6 +301,16 @@ describe('the task change event schema', () => {
         name: 'a detectedAt that is not a date-time',
         event: exampleWith((event) => Object.assign(event, { detectedAt: '12/03/2026 14:05' })),
         error: { instancePath: '/detectedAt', keyword: 'format' },
+      },
+      {
+        name: 'a previous since that is not a date-time',
+        event: exampleWith((event) => Object.assign(event.previous!, { since: 'an hour ago' })),
+        error: { instancePath: '/previous/since', keyword: 'format' },
+      },
+      {
+        name: 'a current since that is not a string',
+        event: exampleWith((event) => Object.assign(event.current, { since: 1_773_324_300_000 })),
+        error: { instancePath: '/current/since', keyword: 'type' },
       },
       {
         name: 'another schemaVersion',

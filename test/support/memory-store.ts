@@ -55,6 +55,7 @@ export class MemoryStore implements StorePort {
       version: current + 1,
       gone: write.gone,
       expiresAt: write.expiresAt,
+      ...(write.stateSince === undefined ? {} : { stateSince: write.stateSince }),
     });
     return 'written';
   }

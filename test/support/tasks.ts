@@ -26,9 +26,9 @@ export function aTask(overrides: Partial<Task> = {}): Task {
   };
 }
 
-/** A stored snapshot of a task. */
-export function stored(task: Task, version = 1, gone = false): StoredTask {
-  return { task, version, gone };
+/** A stored snapshot of a task; `stateSince` left out, as on a snapshot written before it was kept. */
+export function stored(task: Task, version = 1, gone = false, stateSince?: string): StoredTask {
+  return stateSince === undefined ? { task, version, gone } : { task, version, gone, stateSince };
 }
 
 /** A map of stored snapshots keyed by task id. */

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { InboxMessage } from '../../../tools/local/inbox';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import type { StoredTask } from '../../../lambdas/domain/changes';
-import type { TaskTypeName } from '../../../lambdas/domain/task';
+import { isSameState, statusOf, type TaskTypeName } from '../../../lambdas/domain/task';
 import { type HistoryEntry, SnapshotStore } from '../../../lambdas/adapters/snapshot-store';
 import { partitionKey } from '../../../lambdas/shared/table-layout';
 import type { Harness } from './harness';
@@ -72,11 +72,27 @@ export function expectConsistent(message: InboxMessage): void {
     taskId: event.taskId,
     region: event.region,
     account: event.account,
-    ...event.current,
+    ...statusOf(event.current),
   });
+  expectObservedSince(event);
   expect(message.attributes).toEqual(expectedAttributes(event));
   expect(message.subject).toBe(expectedSubject(event));
   expect(message.emailText).toContain(`Event ${event.eventId} (${event.changeType})`);
+}
+
+/**
+ * Asserts the `since` rules on an event recorded by this version (every table in these tests is
+ * new, so the time is always known): a new state begins at the detection, a change within the
+ * state keeps the time the previous one carries, and no state begins after it was detected.
+ */
+export function expectObservedSince(event: TaskChangeEvent): void {
+  const { previous, current, detectedAt } = event;
+  const kept = previous !== null && isSameState(previous, current);
+  expect(current.since).toBe(kept ? previous.since : detectedAt);
+  if (previous) {
+    expect(previous.since).toEqual(expect.any(String));
+    expect(Date.parse(previous.since ?? '')).toBeLessThanOrEqual(Date.parse(detectedAt));
+  }
 }
 
 /** True when the stack's default email filter promises to deliver the event. */

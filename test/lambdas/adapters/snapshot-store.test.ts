@@ -44,6 +44,71 @@ describe('SnapshotStore', () => {
     );
   });
 
+  it('reads back when the stored state was first observed, and nothing for a snapshot from before it was kept', async () => {
+    // Prepare
+    const observed = aTask({ taskId: 'import-ami-observed' });
+    const legacy = aTask({ taskId: 'import-ami-legacy' });
+    dynamodb.on(QueryCommand).resolves({
+      Items: [
+        marshall({
+          pk: 'us-east-1#import-image',
+          sk: `TASK#${observed.taskId}`,
+          task: observed,
+          version: 2,
+          gone: false,
+          stateSince: '2026-11-23T06:55:00.000Z',
+        }),
+        marshall({
+          pk: 'us-east-1#import-image',
+          sk: `TASK#${legacy.taskId}`,
+          task: legacy,
+          version: 9,
+          gone: false,
+        }),
+      ],
+    });
+    dynamodb.on(GetItemCommand).resolves({});
+
+    // Act
+    const { stored } = await store.loadListing('us-east-1', 'import-image');
+
+    // Assess
+    expect(stored.get(observed.taskId)).toEqual({
+      task: observed,
+      version: 2,
+      gone: false,
+      stateSince: '2026-11-23T06:55:00.000Z',
+    });
+    expect(stored.get(legacy.taskId)).not.toHaveProperty('stateSince');
+    const projection = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input.ProjectionExpression;
+    expect(projection?.split(/,\s*/)).toContain('stateSince');
+  });
+
+  it('stores when the state was first observed next to the task, with a change and silently', async () => {
+    // Prepare
+    dynamodb.on(TransactWriteItemsCommand).resolves({});
+    dynamodb.on(PutItemCommand).resolves({});
+    const task = aTask();
+    const stateSince = '2026-11-23T06:55:00.000Z';
+
+    // Act
+    await store.recordChange(
+      { task, gone: false, expectedVersion: 4, expiresAt: undefined, stateSince },
+      anEvent(5, task),
+      1,
+    );
+    await store.recordSilently({ task, gone: true, expectedVersion: 5, expiresAt: 1, stateSince });
+    await store.recordSilently({ task, gone: true, expectedVersion: 6, expiresAt: 1 });
+
+    // Assess
+    const [changed] = dynamodb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
+    const [silent, unknown] = dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item);
+    expect(changed?.Put?.Item?.stateSince).toEqual({ S: stateSince });
+    expect(silent?.stateSince).toEqual({ S: stateSince });
+    expect(unknown).not.toHaveProperty('stateSince');
+    expect(changed?.Put?.Item?.task?.M).not.toHaveProperty('stateSince');
+  });
+
   it('records a change as one transaction: snapshot conditioned on its version, plus a new history item', async () => {
     dynamodb.on(TransactWriteItemsCommand).resolves({});
     const task = aTask();

@@ -1,7 +1,19 @@
-import { diffListing, progressBucket } from '../../../lambdas/domain/changes';
+import {
+  type DetectedChange,
+  diffListing,
+  type ListingDecision,
+  progressBucket,
+  type StoredTask,
+} from '../../../lambdas/domain/changes';
+import { statusOf, type Task } from '../../../lambdas/domain/task';
 import { aTask, stored, storedMap } from '../../support/tasks';
 
 const step = 25;
+/** The poll that reads the listing under test. */
+const detectedAt = new Date('2026-11-23T08:00:00.000Z');
+const NOW = detectedAt.toISOString();
+/** When a stored state was first observed: 1 h 5 min before the poll. */
+const EARLIER = '2026-11-23T06:55:00.000Z';
 
 describe('diffListing', () => {
   describe('a task seen for the first time', () => {
@@ -13,6 +25,7 @@ describe('diffListing', () => {
         stored: new Map(),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decisions).toEqual([
@@ -20,10 +33,11 @@ describe('diffListing', () => {
           kind: 'change',
           changeType: 'TaskDiscovered',
           previous: null,
-          current: { state: 'active', phase: 'pending', progress: 28, statusMessage: 'pending' },
+          current: { state: 'active', phase: 'pending', progress: 28, statusMessage: 'pending', since: NOW },
           task,
           gone: false,
           expectedVersion: 0,
+          stateSince: NOW,
         },
       ]);
     });
@@ -40,6 +54,7 @@ describe('diffListing', () => {
         stored: new Map(),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decision).toMatchObject({
@@ -65,6 +80,7 @@ describe('diffListing', () => {
         stored: new Map(),
         baseline: true,
         progressStep: step,
+        detectedAt,
       });
 
       expect(
@@ -86,6 +102,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before, 7)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decision).toMatchObject({
@@ -113,6 +130,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decision).toMatchObject({
@@ -131,6 +149,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decisions).toHaveLength(1);
@@ -148,12 +167,14 @@ describe('diffListing', () => {
         stored: storedMap(stored(before)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
       const crossing = diffListing({
         listed: [aTask({ progress: 50 })],
         stored: storedMap(stored(before)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(within).toEqual([]);
@@ -173,6 +194,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before)),
         baseline: false,
         progressStep: 10,
+        detectedAt,
       });
 
       expect(decisions).toHaveLength(1);
@@ -182,7 +204,13 @@ describe('diffListing', () => {
       const task = aTask();
 
       expect(
-        diffListing({ listed: [task], stored: storedMap(stored(task)), baseline: false, progressStep: step }),
+        diffListing({
+          listed: [task],
+          stored: storedMap(stored(task)),
+          baseline: false,
+          progressStep: step,
+          detectedAt,
+        }),
       ).toEqual([]);
     });
 
@@ -196,6 +224,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decision).toMatchObject({
@@ -214,6 +243,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before, 3)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decision).toMatchObject({
@@ -234,6 +264,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(before, 4)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decisions).toEqual([
@@ -250,6 +281,7 @@ describe('diffListing', () => {
           stored: storedMap(stored(before)),
           baseline: false,
           progressStep: step,
+          detectedAt,
           judgeAbsent: false,
         }),
       ).toEqual([]);
@@ -264,6 +296,7 @@ describe('diffListing', () => {
           stored: storedMap(stored(before, 2, true)),
           baseline: false,
           progressStep: step,
+          detectedAt,
         }),
       ).toEqual([]);
     });
@@ -276,6 +309,7 @@ describe('diffListing', () => {
         stored: storedMap(stored(disappeared, 2, true)),
         baseline: false,
         progressStep: step,
+        detectedAt,
       });
 
       expect(decision).toMatchObject({
@@ -291,8 +325,184 @@ describe('diffListing', () => {
     const task = aTask();
 
     expect(
-      diffListing({ listed: [task, task], stored: new Map(), baseline: false, progressStep: step }),
+      diffListing({
+        listed: [task, task],
+        stored: new Map(),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      }),
     ).toHaveLength(1);
+  });
+});
+
+describe('diffListing: since when a state was observed', () => {
+  /** The one decision for `listed` against `snapshot`. */
+  function decide(listed: Task[], snapshot?: StoredTask, baseline = false): ListingDecision {
+    const decisions = diffListing({
+      listed,
+      stored: snapshot ? storedMap(snapshot) : new Map(),
+      baseline,
+      progressStep: step,
+      detectedAt,
+    });
+    expect(decisions).toHaveLength(1);
+    return decisions[0]!;
+  }
+
+  function asChange(decision: ListingDecision): DetectedChange {
+    if (decision.kind !== 'change') throw new Error(`expected a change, got ${decision.reason}`);
+    return decision;
+  }
+
+  describe('a task seen for the first time is in its state since this poll', () => {
+    it('when discovered running', () => {
+      const change = asChange(decide([aTask()]));
+
+      expect(change.previous).toBeNull();
+      expect(change.current.since).toBe(NOW);
+      expect(change.stateSince).toBe(NOW);
+    });
+
+    it('when first seen already finished', () => {
+      const change = asChange(decide([aTask({ state: 'completed', phase: 'succeeded', progress: null })]));
+
+      expect(change.current.since).toBe(NOW);
+      expect(change.stateSince).toBe(NOW);
+    });
+
+    it('when recorded silently by the baseline', () => {
+      const decision = decide([aTask({ state: 'completed', phase: 'succeeded' })], undefined, true);
+
+      expect(decision).toMatchObject({ kind: 'silent', reason: 'baseline-terminal', stateSince: NOW });
+    });
+  });
+
+  describe('a new state starts now, and the previous one carries the time it began', () => {
+    it('on a phase change (running -> succeeded)', () => {
+      const before = aTask({ state: 'active', phase: 'running' });
+      const after = aTask({ state: 'completed', phase: 'succeeded', progress: null, statusMessage: null });
+
+      const change = asChange(decide([after], stored(before, 7, false, EARLIER)));
+
+      expect(change.previous).toEqual({ ...statusOf(before), since: EARLIER });
+      expect(change.current).toEqual({ ...statusOf(after), since: NOW });
+      expect(change.stateSince).toBe(NOW);
+    });
+
+    it('on a raw state change within the phase (bundling -> storing)', () => {
+      const before = aTask({ taskType: 'bundle', taskId: 'bun-1', state: 'bundling', statusMessage: null });
+      const after = { ...before, state: 'storing' };
+
+      const change = asChange(decide([after], stored(before, 3, false, EARLIER)));
+
+      expect(change).toMatchObject({
+        changeType: 'TaskProgressed',
+        previous: { state: 'bundling', since: EARLIER },
+        current: { state: 'storing', since: NOW },
+        stateSince: NOW,
+      });
+    });
+
+    it('on a phase change with the same raw state (deleting, then its error makes it failed)', () => {
+      const before = aTask({ state: 'deleting', phase: 'running', statusMessage: null });
+      const after = aTask({
+        state: 'deleting',
+        phase: 'failed',
+        statusMessage: 'ClientError: Disk validation failed',
+      });
+
+      const change = asChange(decide([after], stored(before, 3, false, EARLIER)));
+
+      expect(change).toMatchObject({
+        changeType: 'TaskStateChanged',
+        previous: { since: EARLIER },
+        current: { since: NOW },
+      });
+    });
+
+    it('when the task disappears: phase unknown starts now', () => {
+      const before = aTask({ state: 'active', phase: 'running' });
+
+      const change = asChange(decide([], stored(before, 3, false, EARLIER)));
+
+      expect(change).toMatchObject({
+        changeType: 'TaskDisappeared',
+        previous: { phase: 'running', since: EARLIER },
+        current: { phase: 'unknown', since: NOW },
+        stateSince: NOW,
+      });
+      expect(change.task).not.toHaveProperty('since');
+    });
+
+    it('when a disappeared task comes back', () => {
+      const disappeared = aTask({ phase: 'unknown' });
+
+      const change = asChange(decide([aTask({ phase: 'running' })], stored(disappeared, 2, true, EARLIER)));
+
+      expect(change.previous?.since).toBe(EARLIER);
+      expect(change.current.since).toBe(NOW);
+    });
+  });
+
+  describe('a change within the state keeps the time the state began', () => {
+    it('when progress crosses a step', () => {
+      const before = aTask({ progress: 26 });
+
+      const change = asChange(decide([aTask({ progress: 50 })], stored(before, 3, false, EARLIER)));
+
+      expect(change).toMatchObject({
+        changeType: 'TaskProgressed',
+        previous: { progress: 26, since: EARLIER },
+        current: { progress: 50, since: EARLIER },
+        stateSince: EARLIER,
+      });
+    });
+
+    it('when only the status message changes (converting -> updating)', () => {
+      const before = aTask({ statusMessage: 'converting' });
+
+      const change = asChange(
+        decide([aTask({ statusMessage: 'updating' })], stored(before, 3, false, EARLIER)),
+      );
+
+      expect(change.current).toMatchObject({ statusMessage: 'updating', since: EARLIER });
+      expect(change.stateSince).toBe(EARLIER);
+    });
+
+    it('when a finished task ages out, or comes back to the listing unchanged', () => {
+      const finished = aTask({ state: 'completed', phase: 'succeeded' });
+
+      const agedOut = decide([], stored(finished, 4, false, EARLIER));
+      const relisted = decide([finished], stored(finished, 5, true, EARLIER));
+
+      expect(agedOut).toMatchObject({ kind: 'silent', reason: 'aged-out', stateSince: EARLIER });
+      expect(relisted).toMatchObject({ kind: 'silent', reason: 'relisted', stateSince: EARLIER });
+    });
+  });
+
+  describe('a snapshot written before the time was kept', () => {
+    it('gives no since for the previous status, and a new state starts now', () => {
+      const before = aTask({ state: 'active', phase: 'running' });
+      const after = aTask({ state: 'completed', phase: 'succeeded', progress: null });
+
+      const change = asChange(decide([after], stored(before, 7)));
+
+      expect(change.previous).toEqual(statusOf(before));
+      expect(change.previous).not.toHaveProperty('since');
+      expect(change.current.since).toBe(NOW);
+      expect(change.stateSince).toBe(NOW);
+    });
+
+    it('keeps the time unknown through a change within the state rather than guessing it', () => {
+      const before = aTask({ progress: 26 });
+
+      const change = asChange(decide([aTask({ progress: 50 })], stored(before, 7)));
+
+      expect(change.previous).not.toHaveProperty('since');
+      expect(change.current).not.toHaveProperty('since');
+      expect(change.stateSince).toBeUndefined();
+    });
   });
 });
 

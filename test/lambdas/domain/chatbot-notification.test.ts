@@ -5,27 +5,29 @@ import {
 } from '../../../lambdas/domain/chatbot-notification';
 import type { ChangeType } from '../../../lambdas/domain/changes';
 import { buildEvent, type TaskChangeEvent } from '../../../lambdas/domain/event';
-import type { Task, TaskStatus } from '../../../lambdas/domain/task';
+import { type ObservedStatus, statusOf, type Task } from '../../../lambdas/domain/task';
 import { aTask } from '../../support/tasks';
 
 const detectedAt = new Date('2026-11-23T08:00:00.000Z');
-const running: TaskStatus = { state: 'active', phase: 'running', progress: 42, statusMessage: 'converting' };
+/** Converting since 06:55, so 1h 5m in that state when the change is detected at 08:00. */
+const running: ObservedStatus = {
+  state: 'active',
+  phase: 'running',
+  progress: 42,
+  statusMessage: 'converting',
+  since: '2026-11-23T06:55:00.000Z',
+};
 
 function eventFor(
   overrides: Partial<Task>,
   changeType: ChangeType = 'TaskStateChanged',
-  previous: TaskStatus | null = running,
+  previous: ObservedStatus | null = running,
 ): TaskChangeEvent {
   const task = aTask(overrides);
   return buildEvent({
     changeType,
     previous,
-    current: {
-      state: task.state,
-      phase: task.phase,
-      progress: task.progress,
-      statusMessage: task.statusMessage,
-    },
+    current: { ...statusOf(task), since: detectedAt.toISOString() },
     task,
     version: 5,
     detectedAt,
@@ -103,7 +105,7 @@ describe('toChatbotNotification', () => {
         description: [
           'Change: running (active) → failed (deleted)',
           'Message: ClientError: Unknown OS / missing OS files.',
-          'Time from start to last update: 55m 30s',
+          'Time in running (active): 1h 5m',
           'Account: 123456789012',
           'Console: [S3 s3://vm-images/disks/web.vmdk](https://s3.console.aws.amazon.com/s3/buckets/vm-images?region=us-east-1&prefix=disks%2Fweb.vmdk)' +
             ' · [EC2 console](https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Home:)',
@@ -312,17 +314,51 @@ describe('toChatbotNotification', () => {
     expect(lines[1]).toBe('Message: ClientError: a \\# b c d e f');
   });
 
-  it('shows the time from start to last update and claims no time in the previous state', () => {
-    // The event has no timestamp for when the previous status began, so none is rendered.
+  it('shows the time in the previous state, from when it was first observed to this detection', () => {
+    // The task's own start (07:00) and last update (07:55:30) would make 55m 30s or 1h: the
+    // previous state began at 06:55, and the change was detected at 08:00.
     const { description } = toChatbotNotification(failedImport()).content;
 
-    expect(description).toContain('Time from start to last update: 55m 30s');
-    expect(description).not.toMatch(/previous state/i);
+    expect(description.split('\n')[2]).toBe('Time in running (active): 1h 5m');
+    expect(description).not.toContain('Time from start');
   });
 
-  it('leaves the elapsed time out when the API gives no start or update time', () => {
-    const { description } = toChatbotNotification(failedImport({ updateTime: null })).content;
+  it('counts the time in a state across progress within it, up to this detection', () => {
+    const event = eventFor({ progress: 75, statusMessage: 'updating' }, 'TaskProgressed', {
+      ...running,
+      since: '2026-11-23T07:59:15.000Z',
+    });
 
-    expect(description).not.toContain('Time from start');
+    expect(toChatbotNotification(event).content.description.split('\n').slice(0, 4)).toEqual([
+      'Change: running (active) → running (active)',
+      'Message: updating',
+      'Progress: 75%',
+      'Time in running (active): 45s',
+    ]);
+  });
+
+  it('claims no time in the previous state when it is not known', () => {
+    const { since: _since, ...unobserved } = running;
+    const legacy = eventFor(
+      { state: 'completed', phase: 'succeeded', progress: null },
+      'TaskStateChanged',
+      unobserved,
+    );
+    const firstSeen = eventFor({}, 'TaskDiscovered', null);
+
+    for (const event of [legacy, firstSeen]) {
+      expect(toChatbotNotification(event).content.description).not.toMatch(/^Time in/m);
+    }
+  });
+
+  it('escapes a raw previous state from the API in the time line', () => {
+    const event = eventFor({ state: 'completed', phase: 'succeeded' }, 'TaskStateChanged', {
+      ...running,
+      state: '<!channel> *x*',
+    });
+
+    expect(toChatbotNotification(event).content.description).toContain(
+      'Time in running (&lt;\\!channel&gt; \\*x\\*): 1h 5m',
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { buildEvent, eventAttributes, eventIdFor, isTaskChangeEvent } from '../../../lambdas/domain/event';
+import {
+  buildEvent,
+  eventAttributes,
+  eventIdFor,
+  isTaskChangeEvent,
+  timeInPreviousState,
+} from '../../../lambdas/domain/event';
 import { notificationSubject, notificationText } from '../../../lambdas/domain/notification-text';
 import { SNS_MAX_BYTES, toSnsMessage } from '../../../lambdas/domain/sns-message';
 import { aTask } from '../../support/tasks';
@@ -52,6 +58,26 @@ describe('buildEvent', () => {
 
     expect(eventIdFor(task, 1)).not.toBe(eventIdFor(task, 2));
     expect(eventIdFor(task, 1)).not.toBe(eventIdFor({ ...task, region: 'eu-west-1' }, 1));
+  });
+});
+
+describe('timeInPreviousState', () => {
+  const at = '2026-11-23T08:00:00.000Z';
+  const previous = { state: 'active', phase: 'running' as const, progress: 42, statusMessage: null };
+
+  it('is the time from when the previous state was first observed to this detection', () => {
+    const event = { detectedAt: at, previous: { ...previous, since: '2026-11-23T06:55:00.000Z' } };
+
+    expect(timeInPreviousState(event)).toBe(65 * 60_000);
+  });
+
+  it.each([
+    ['a first sighting', null],
+    ['a previous status recorded before since was kept', previous],
+    ['a since after the detection', { ...previous, since: '2026-11-23T08:00:01.000Z' }],
+    ['a since that is no time', { ...previous, since: 'yesterday' }],
+  ])('is unknown for %s', (_case, status) => {
+    expect(timeInPreviousState({ detectedAt: at, previous: status })).toBeUndefined();
   });
 });
 
@@ -109,6 +135,16 @@ describe('notification text', () => {
 
     expect(subject.length).toBeLessThanOrEqual(100);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('says how long the task was in its previous state when that is known', () => {
+    const event = failedImport();
+    const text = notificationText({
+      ...event,
+      previous: { ...event.previous!, since: '2026-11-23T06:55:00.000Z' },
+    });
+
+    expect(text).toContain('Change:    running (active) for 1h 5m -> failed (deleted)');
   });
 
   it('says what happened, from which state to which, the message and where to look', () => {

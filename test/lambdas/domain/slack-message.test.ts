@@ -13,21 +13,25 @@ import {
   toSlackMessage,
   truncate,
 } from '../../../lambdas/domain/slack-message';
-import type { Task } from '../../../lambdas/domain/task';
+import { type ObservedStatus, statusOf, type Task } from '../../../lambdas/domain/task';
 import { aTask } from '../../support/tasks';
 
 const detectedAt = new Date('2026-11-23T08:00:00.000Z');
 
-function changeOf(task: Task): TaskChangeEvent {
+/** Converting since 06:55, so 1h 5m in that state when the change is detected at 08:00. */
+const running: ObservedStatus = {
+  state: 'active',
+  phase: 'running',
+  progress: 42,
+  statusMessage: 'converting',
+  since: '2026-11-23T06:55:00.000Z',
+};
+
+function changeOf(task: Task, previous: ObservedStatus = running): TaskChangeEvent {
   return buildEvent({
     changeType: 'TaskStateChanged',
-    previous: { state: 'active', phase: 'running', progress: 42, statusMessage: 'converting' },
-    current: {
-      state: task.state,
-      phase: task.phase,
-      progress: task.progress,
-      statusMessage: task.statusMessage,
-    },
+    previous,
+    current: { ...statusOf(task), since: detectedAt.toISOString() },
     task,
     version: 5,
     detectedAt,
@@ -162,6 +166,7 @@ describe('toSlackMessage', () => {
                 { type: 'mrkdwn', text: '*Region*\nus-east-1', verbatim: true },
                 { type: 'mrkdwn', text: '*Account*\n123456789012', verbatim: true },
                 { type: 'mrkdwn', text: '*Change*\nrunning (active) → failed (deleted)', verbatim: true },
+                { type: 'mrkdwn', text: '*Time in previous state*\n1h 5m', verbatim: true },
                 {
                   type: 'mrkdwn',
                   text: '*Status message*\nClientError: Unknown OS / missing OS files.',
@@ -194,6 +199,24 @@ describe('toSlackMessage', () => {
         },
       ],
     });
+  });
+
+  it('leaves the time in the previous state out when it is not known', () => {
+    // Prepare: a previous status recorded before the monitor kept since when it was observed.
+    const { since: _since, ...unobserved } = running;
+    const event = changeOf(aTask({ state: 'completed', phase: 'succeeded', progress: null }), unobserved);
+
+    // Act
+    const section = toSlackMessage(event).attachments![0]!.blocks[0]!;
+
+    // Assess
+    expect(section.type === 'section' && section.fields.map((f) => f.text.split('\n')[0])).toEqual([
+      '*Type*',
+      '*Region*',
+      '*Account*',
+      '*Change*',
+      '*Status message*',
+    ]);
   });
 
   it('shows progress and a first sighting', () => {

@@ -282,6 +282,46 @@ describe('runPollCycle', () => {
     expect(order).toEqual(['load import-image', 'list import-image']);
   });
 
+  it('stores since when each state was observed, so each change tells how long the previous state lasted', async () => {
+    // Prepare: a clock that moves between polls.
+    const { store, deps } = setup();
+    let now = new Date('2026-11-23T07:00:00.000Z');
+    deps.now = () => now;
+    const pollAt = async (iso: string, ...tasks: ImportImageTask[]) => {
+      now = new Date(iso);
+      listImports(...tasks);
+      await runPollCycle({ ...config, taskTypes: ['import-image'] }, deps);
+    };
+
+    // Act: discovered, progress crosses a step, then it fails.
+    await pollAt('2026-11-23T07:00:00.000Z', importTask('import-ami-1', { Progress: '10' }));
+    await pollAt('2026-11-23T07:40:00.000Z', importTask('import-ami-1', { Progress: '60' }));
+    await pollAt(
+      '2026-11-23T08:05:00.000Z',
+      importTask('import-ami-1', {
+        Status: 'deleted',
+        StatusMessage: 'ClientError: Unknown OS / missing OS files.',
+      }),
+    );
+
+    // Assess
+    expect(
+      store.events.map((e) => [e.changeType, e.detectedAt, e.previous?.since ?? null, e.current.since]),
+    ).toEqual([
+      ['TaskDiscovered', '2026-11-23T07:00:00.000Z', null, '2026-11-23T07:00:00.000Z'],
+      ['TaskProgressed', '2026-11-23T07:40:00.000Z', '2026-11-23T07:00:00.000Z', '2026-11-23T07:00:00.000Z'],
+      [
+        'TaskStateChanged',
+        '2026-11-23T08:05:00.000Z',
+        '2026-11-23T07:00:00.000Z',
+        '2026-11-23T08:05:00.000Z',
+      ],
+    ]);
+    expect(store.snapshots.get('us-east-1#import-image#import-ami-1')?.stateSince).toBe(
+      '2026-11-23T08:05:00.000Z',
+    );
+  });
+
   it('polls every configured Region and task type', async () => {
     const { deps } = setup();
     listImports();
