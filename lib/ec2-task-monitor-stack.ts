@@ -3,6 +3,7 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Ec2TaskMonitor } from './ec2-task-monitor';
+import type { NotificationChannel } from './notification-channel';
 import type { MonitorSettings } from './settings';
 
 /** Properties of an {@link Ec2TaskMonitorStack}. */
@@ -28,6 +29,17 @@ export class Ec2TaskMonitorStack extends Stack {
       emailFilterPolicy: settings.emailFilterPolicy,
       progressStep: settings.progressStep,
       retentionDays: settings.retentionDays,
+      ...(settings.chatbot
+        ? {
+            chatbot: {
+              slackWorkspaceId: settings.chatbot.workspaceId,
+              slackChannelId: settings.chatbot.channelId,
+              filterPolicy: settings.chatbot.filterPolicy,
+            },
+          }
+        : {}),
+      ...(settings.slackWebhook ? { slackWebhook: settings.slackWebhook } : {}),
+      ...(settings.eventBus ? { eventBus: settings.eventBus } : {}),
     });
     const { poller, publisher, topic, table, deadLetterQueue } = this.monitor;
 
@@ -52,6 +64,40 @@ export class Ec2TaskMonitorStack extends Stack {
       value: this.monitor.dashboardUrl,
     });
 
+    const { chatbotChannel, slackWebhookChannel, eventBusChannel, eventBus } = this.monitor;
+    if (chatbotChannel) {
+      Validations.of(chatbotChannel.channelPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'The channel may only run the EC2 Describe*Tasks actions of the watched task types, which ' +
+          'support no resource-level permissions, so "*" is the only valid resource.',
+      });
+      new CfnOutput(this, 'ChatTopicArn', {
+        description: 'SNS topic of the AWS Chatbot custom notifications (the Slack channel is subscribed)',
+        value: chatbotChannel.chatTopic.topicArn,
+      });
+    }
+    if (eventBus) {
+      new CfnOutput(this, 'EventBusName', {
+        description:
+          'EventBridge bus receiving every change (source ec2-task-monitor, detail-type "EC2 Task Change")',
+        value: eventBus.eventBusName,
+      });
+    }
+    const channels = [
+      ['Chatbot', chatbotChannel?.delivery],
+      ['SlackWebhook', slackWebhookChannel],
+      ['EventBus', eventBusChannel],
+    ] as const;
+    for (const [name, channel] of channels) {
+      if (!channel) continue;
+      new CfnOutput(this, `${name}DeadLetterQueueUrl`, {
+        description: `Task changes the ${name} channel could not deliver after every retry`,
+        value: channel.deadLetterQueue.queueUrl,
+      });
+      this.acknowledgeNotifier(channel);
+    }
+
     // Each acknowledgement sits on the construct the finding is about, so a new wildcard
     // anywhere else still fails the synth.
     if (poller.role) {
@@ -75,6 +121,22 @@ export class Ec2TaskMonitorStack extends Stack {
     Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the publisher; it needs none of its own.',
+    });
+  }
+
+  /** The findings of a notification channel that are by design. */
+  private acknowledgeNotifier(channel: NotificationChannel): void {
+    if (channel.notifier.role) {
+      Validations.of(channel.notifier.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'The X-Ray actions xray:PutTraceSegments/PutTelemetryRecords of active tracing support no ' +
+          'resource-level permissions, so "*" is the only valid resource.',
+      });
+    }
+    Validations.of(channel.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the channel queue's dead-letter queue; it needs none of its own.",
     });
   }
 }

@@ -15,30 +15,39 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../lambdas/domain/event-bus-entry';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
+import { ChatbotChannel } from './chatbot-channel';
 import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
+import { NotificationChannel } from './notification-channel';
 import { OperatorTopic } from './operator-topic';
 import {
   DEFAULT_EMAIL_FILTER_POLICY,
   DEFAULT_PROGRESS_STEP,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SCHEDULE,
+  type EventBusChoice,
   type FilterPolicy,
+  parseChatbot,
   parseEmailFilterPolicy,
   parseEmails,
+  parseEventBus,
   parseProgressStep,
   parseRegions,
   parseRetentionDays,
   parseSchedule,
+  parseSlackWebhook,
   parseTaskTypeSetting,
+  type SlackWebhookSettings,
 } from './settings';
 
 /** Properties of an {@link Ec2TaskMonitor}. Values are validated like the stack's settings. */
@@ -115,6 +124,30 @@ export interface Ec2TaskMonitorProps {
   readonly retentionDays?: number;
 
   /**
+   * Post chat-filtered changes to a Slack channel through AWS Chatbot (Amazon Q Developer in chat
+   * applications). The workspace must first be authorised in the Chatbot console.
+   *
+   * @default - no Chatbot channel
+   */
+  readonly chatbot?: ChatbotOptions;
+
+  /**
+   * Post chat-filtered changes to a Slack incoming webhook whose URL is kept in Secrets Manager.
+   *
+   * @default - no webhook channel
+   */
+  readonly slackWebhook?: SlackWebhookOptions;
+
+  /**
+   * Also put every change on an EventBridge bus (source `ec2-task-monitor`, detail-type
+   * `EC2 Task Change`): `'default'` for the account's default bus, `'create'` for a bus the
+   * monitor creates (with an archive kept `retentionDays`), or a bus of your own.
+   *
+   * @default - no EventBridge delivery
+   */
+  readonly eventBus?: EventBusChoice | events.IEventBus;
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -130,6 +163,32 @@ export interface Ec2TaskMonitorProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/** A Slack channel reached through AWS Chatbot. */
+export interface ChatbotOptions {
+  /** Id of the Slack workspace authorised in the Chatbot console, e.g. T0123ABCDEF. */
+  readonly slackWorkspaceId: string;
+  /** Id of the Slack channel, e.g. C0123ABCDEF. */
+  readonly slackChannelId: string;
+  /**
+   * Which changes reach the channel.
+   *
+   * @default DEFAULT_CHAT_FILTER_POLICY: TaskStateChanged and TaskDisappeared in a terminal phase, and TaskDiscovered
+   */
+  readonly filterPolicy?: FilterPolicy;
+}
+
+/** A Slack channel reached through an incoming webhook. */
+export interface SlackWebhookOptions {
+  /** Name of the Secrets Manager secret whose value is the webhook URL (the URL never enters the template). */
+  readonly secretName: string;
+  /**
+   * Which changes reach the channel.
+   *
+   * @default DEFAULT_CHAT_FILTER_POLICY
+   */
+  readonly filterPolicy?: FilterPolicy;
 }
 
 /**
@@ -165,6 +224,14 @@ export class Ec2TaskMonitor extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   /** The dashboard's address in the AWS console. */
   public readonly dashboardUrl: string;
+  /** The AWS Chatbot channel, when `chatbot` is set. */
+  public readonly chatbotChannel?: ChatbotChannel;
+  /** The Slack webhook channel, when `slackWebhook` is set. */
+  public readonly slackWebhookChannel?: NotificationChannel;
+  /** The EventBridge channel, when `eventBus` is set. */
+  public readonly eventBusChannel?: NotificationChannel;
+  /** The bus every change is put on, when `eventBus` is set. */
+  public readonly eventBus?: events.IEventBus;
 
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
@@ -272,6 +339,37 @@ export class Ec2TaskMonitor extends Construct {
       }),
     );
 
+    const chatbotSettings = props.chatbot
+      ? parseChatbot(props.chatbot.slackWorkspaceId, props.chatbot.slackChannelId, props.chatbot.filterPolicy)
+      : undefined;
+    if (chatbotSettings) {
+      this.chatbotChannel = new ChatbotChannel(this, 'Chatbot', {
+        slackWorkspaceId: chatbotSettings.workspaceId,
+        slackChannelId: chatbotSettings.channelId,
+        filterPolicy: chatbotSettings.filterPolicy,
+        topic: this.topic,
+        topicKey: this.topicKey,
+        table: this.table,
+        retentionDays,
+        channelActions: taskTypes.map((name) => iamActionOf(taskTypeDescriptor(name))),
+        logRetention: props.logRetention,
+        removalPolicy,
+      });
+    }
+    const webhookSettings = props.slackWebhook
+      ? parseSlackWebhook(props.slackWebhook.secretName, props.slackWebhook.filterPolicy)
+      : undefined;
+    if (webhookSettings) {
+      this.slackWebhookChannel = this.slackWebhook(webhookSettings, retentionDays, props, removalPolicy);
+    }
+    if (props.eventBus !== undefined) {
+      this.eventBus = this.resolveEventBus(props.eventBus, retentionDays, removalPolicy);
+      this.eventBusChannel = this.eventBusDelivery(this.eventBus, retentionDays, props, removalPolicy);
+    }
+    const channels = [this.chatbotChannel?.delivery, this.slackWebhookChannel, this.eventBusChannel].filter(
+      (channel): channel is NotificationChannel => channel !== undefined,
+    );
+
     const operator = new OperatorTopic(this, 'Operator', {
       emails: props.operatorEmails,
       removalPolicy,
@@ -283,6 +381,7 @@ export class Ec2TaskMonitor extends Construct {
       poller: this.poller,
       publisher: this.publisher,
       deadLetterQueue: this.deadLetterQueue,
+      channels,
       scheduleExpression: schedule.expressionString,
       topic: this.operatorTopic,
     });
@@ -308,6 +407,80 @@ export class Ec2TaskMonitor extends Construct {
         filterPolicyScope: 'MessageAttributes',
       });
     });
+  }
+
+  /**
+   * The webhook channel: reads the URL from the named secret, posts one message at a time (a
+   * single concurrent notifier, paced to Slack's one message per second), and redelivers up to
+   * ten times, since Slack's rate limits and throttled invocations both count as deliveries.
+   */
+  private slackWebhook(
+    settings: SlackWebhookSettings,
+    retentionDays: number,
+    props: Ec2TaskMonitorProps,
+    removalPolicy: RemovalPolicy,
+  ): NotificationChannel {
+    const channel = new NotificationChannel(this, 'SlackWebhook', {
+      channel: 'slack-webhook',
+      entry: 'lambdas/notifiers/slack-webhook-handler.ts',
+      description: 'Posts the filtered task changes to a Slack incoming webhook',
+      topic: this.topic,
+      filterPolicy: settings.filterPolicy,
+      table: this.table,
+      retentionDays,
+      reservedConcurrentExecutions: 1,
+      maxReceiveCount: 10,
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    const secret = secretsmanager.Secret.fromSecretNameV2(this, 'SlackWebhookSecret', settings.secretName);
+    channel.notifier.addEnvironment(ENV.webhookSecretName, settings.secretName);
+    secret.grantRead(channel.notifier);
+    return channel;
+  }
+
+  /** The bus named by the `eventBus` choice; a created bus gets an archive of the monitor's events. */
+  private resolveEventBus(
+    choice: EventBusChoice | events.IEventBus,
+    retentionDays: number,
+    removalPolicy: RemovalPolicy,
+  ): events.IEventBus {
+    if (typeof choice !== 'string') return choice;
+    if (parseEventBus(choice) === 'default')
+      return events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    const bus = new events.EventBus(this, 'EventBus', {
+      description: 'EC2 task changes published by the EC2 task monitor',
+    });
+    bus.applyRemovalPolicy(removalPolicy);
+    // Replayable history of every change, kept as long as the table keeps its history.
+    bus.archive('Archive', {
+      description: 'Every EC2 task change, for replay',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: Duration.days(retentionDays),
+    });
+    return bus;
+  }
+
+  /** The EventBridge channel: every change, no filter, on the given bus. */
+  private eventBusDelivery(
+    bus: events.IEventBus,
+    retentionDays: number,
+    props: Ec2TaskMonitorProps,
+    removalPolicy: RemovalPolicy,
+  ): NotificationChannel {
+    const channel = new NotificationChannel(this, 'EventBusDelivery', {
+      channel: 'event-bus',
+      entry: 'lambdas/notifiers/event-bus-handler.ts',
+      description: 'Puts every task change on the EventBridge bus',
+      topic: this.topic,
+      table: this.table,
+      retentionDays,
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    channel.notifier.addEnvironment(ENV.eventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(channel.notifier);
+    return channel;
   }
 
   /** Sets TASK_TYPES and allows exactly the listing actions of those types. */

@@ -65,10 +65,24 @@ export interface MonitorAlarmsProps extends MonitorAlarmOptions {
   readonly publisher: lambda.IFunction;
   /** Where the publisher parks the stream batches it gave up on. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Notification channels (Chatbot, Slack webhook, EventBridge), each alarmed on its dead-letter queue.
+   *
+   * @default - none
+   */
+  readonly channels?: readonly AlarmedChannel[];
   /** Schedule expression of the poll (`rate(...)` or `cron(...)`). */
   readonly scheduleExpression: string;
   /** Topic notified when an alarm fires and when it clears. */
   readonly topic: sns.ITopic;
+}
+
+/** What the alarms need of a notification channel. */
+export interface AlarmedChannel {
+  /** Construct id, naming the alarm. */
+  readonly node: { readonly id: string };
+  /** Where the channel's messages go after every delivery failed. */
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 /** Defaults of {@link MonitorAlarmOptions}. */
@@ -129,6 +143,8 @@ export class MonitorAlarms extends Construct {
   public readonly publishFailures: cloudwatch.Alarm;
   /** Longest expected gap between two polls; undefined when the schedule has no fixed interval. */
   public readonly pollInterval?: Duration;
+  /** Per notification channel: its dead-letter queue holds at least one message. */
+  public readonly channelDeadLetters: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: MonitorAlarmsProps) {
     super(scope, id);
@@ -270,6 +286,24 @@ export class MonitorAlarms extends Construct {
       },
     );
 
+    this.channelDeadLetters = (props.channels ?? []).map((channel) =>
+      channel.deadLetterQueue
+        .metricApproximateNumberOfMessagesVisible(stat('Maximum'))
+        .createAlarm(this, `${channel.node.id}DeadLetters`, {
+          alarmDescription:
+            `The ${channel.node.id} notification channel gave up on at least one task change after ` +
+            'every redelivery and moved it to its dead-letter queue: that change did not reach the ' +
+            "channel (it is still on the event topic's other subscriptions). The notifier log " +
+            '("Delivery failed") names the cause, such as a revoked webhook or a missing permission. ' +
+            'Fix it, then move the messages back to the queue with SQS "Start DLQ redrive"; events ' +
+            'already delivered are recognised and not posted twice. The alarm clears when the queue is empty.',
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+        }),
+    );
+
     const notify = new actions.SnsAction(props.topic);
     for (const alarm of this.all) {
       alarm.addAlarmAction(notify);
@@ -286,6 +320,7 @@ export class MonitorAlarms extends Construct {
       this.deadLetterQueueNotEmpty,
       this.publisherBehind,
       this.publishFailures,
+      ...this.channelDeadLetters,
     ].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined);
   }
 }

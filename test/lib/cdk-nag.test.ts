@@ -50,14 +50,27 @@ function synthesizeWithNag(build: (outdir: string) => MonitorApp): { findings: F
   }
 }
 
+/** Settings turning on the Chatbot, webhook and EventBridge channels. */
+const EVERY_CHANNEL = {
+  slackWorkspaceId: 'T0123ABCDEF',
+  slackChannelId: 'C0123ABCDEF',
+  slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',
+  eventBus: 'create',
+};
+
 let monitorApp: MonitorApp;
 let result: { findings: Finding[]; error?: Error };
 
 beforeAll(() => {
-  // Emails set so the subscriptions (event and operator topics) are checked too.
+  // Every channel and emails set so the subscriptions (event and operator topics) are checked too.
   result = synthesizeWithNag((outdir) => {
     monitorApp = buildApp(
-      { ...NO_BUNDLING, emails: 'ops@example.com', operatorEmails: 'oncall@example.com' },
+      {
+        ...NO_BUNDLING,
+        ...EVERY_CHANNEL,
+        emails: 'ops@example.com',
+        operatorEmails: 'oncall@example.com',
+      },
       { outdir },
     );
     return monitorApp;
@@ -84,9 +97,16 @@ it('acknowledges only the findings that are by design, each with its reason', ()
   );
 
   expect(acknowledgements.map(({ path: at, id }) => `${at} ${id}`).sort()).toEqual([
+    'Ec2TaskMonitor/Monitor/Chatbot/ChannelPolicy AwsSolutions-IAM5[Resource::*]',
+    'Ec2TaskMonitor/Monitor/Chatbot/Delivery/DeadLetterQueue AwsSolutions-SQS3',
+    'Ec2TaskMonitor/Monitor/Chatbot/Delivery/NotifierRole AwsSolutions-IAM5[Resource::*]',
     'Ec2TaskMonitor/Monitor/DeadLetterQueue AwsSolutions-SQS3',
+    'Ec2TaskMonitor/Monitor/EventBusDelivery/DeadLetterQueue AwsSolutions-SQS3',
+    'Ec2TaskMonitor/Monitor/EventBusDelivery/NotifierRole AwsSolutions-IAM5[Resource::*]',
     'Ec2TaskMonitor/Monitor/PollerRole AwsSolutions-IAM5[Resource::*]',
     'Ec2TaskMonitor/Monitor/PublisherRole AwsSolutions-IAM5[Resource::*]',
+    'Ec2TaskMonitor/Monitor/SlackWebhook/DeadLetterQueue AwsSolutions-SQS3',
+    'Ec2TaskMonitor/Monitor/SlackWebhook/NotifierRole AwsSolutions-IAM5[Resource::*]',
   ]);
   for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(40);
 });

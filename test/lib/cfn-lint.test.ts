@@ -31,7 +31,14 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     emailFilterPolicy: '{"taskType":["import-image"],"phase":[{"anything-but":["running"]}]}',
     progressStep: 10,
     retentionDays: 7,
+    slackWorkspaceId: 'T0123ABCDEF',
+    slackChannelId: 'C0123ABCDEF',
+    chatFilterPolicy: '{"phase":["failed"]}',
+    slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',
+    webhookFilterPolicy: '{"changeType":["TaskStateChanged"]}',
+    eventBus: 'create',
   },
+  'default-bus': { eventBus: 'default' },
 };
 
 it('passes cfn-lint with default settings and with every setting given', () => {

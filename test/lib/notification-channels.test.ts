@@ -1,0 +1,290 @@
+// Contract of the chat channels and the event feed, each setting on and off: the Chatbot channel
+// configuration and its guardrail, the webhook's secret (a name, never a URL), the EventBridge
+// bus, and what every channel shares: a filtered raw subscription, a queue with a dead-letter
+// queue, a notifier limited to its own delivery records, an alarm and an output.
+import { Match } from 'aws-cdk-lib/assertions';
+import { deliveryPartitionKey } from '../../lambdas/shared/table-layout';
+import type { NotificationChannel } from '../../lib/notification-channel';
+import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/settings';
+import {
+  actionsOfRole,
+  logicalIdOf,
+  statementsOfRole,
+  synthMonitor,
+  TEST_ACCOUNT,
+  TEST_REGION,
+  type SynthesizedMonitor,
+} from './synth';
+
+const CHATBOT = { slackWorkspaceId: 'T0123ABCDEF', slackChannelId: 'C0456GHIJKL' };
+const WEBHOOK = { slackWebhookSecretName: 'ec2-task-monitor/slack-webhook' };
+
+let none: SynthesizedMonitor;
+let every: SynthesizedMonitor;
+
+beforeAll(() => {
+  none = synthMonitor();
+  every = synthMonitor({ ...CHATBOT, ...WEBHOOK, eventBus: 'create', taskTypes: 'import-image,store-image' });
+});
+
+function channels(monitor: SynthesizedMonitor): NotificationChannel[] {
+  const { chatbotChannel, slackWebhookChannel, eventBusChannel } = monitor.stack.monitor;
+  return [chatbotChannel?.delivery, slackWebhookChannel, eventBusChannel].filter(
+    (channel): channel is NotificationChannel => channel !== undefined,
+  );
+}
+
+function environmentOf(monitor: SynthesizedMonitor, channel: NotificationChannel): Record<string, unknown> {
+  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
+  return resource.Properties.Environment.Variables;
+}
+
+describe('with no channel set', () => {
+  it('creates no Chatbot configuration, chat topic, event bus, notifier or secret access', () => {
+    const { template, stack } = none;
+
+    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    template.resourceCountIs('AWS::Events::EventBus', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 2); // the event topic and the operator topic
+    template.resourceCountIs('AWS::SQS::Queue', 1); // the publisher's dead-letter queue
+    expect(channels(none)).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/secretsmanager|events:PutEvents/);
+    expect(Object.keys(template.toJSON().Outputs)).not.toEqual(expect.arrayContaining(['ChatTopicArn']));
+    expect(stack.monitor.alarms.channelDeadLetters).toEqual([]);
+  });
+});
+
+describe('Slack through AWS Chatbot', () => {
+  it('creates the Slack channel configuration subscribed to the chat topic, with a guardrail', () => {
+    const { template, stack } = every;
+    const chatbot = stack.monitor.chatbotChannel!;
+
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCDEF',
+      SlackChannelId: 'C0456GHIJKL',
+      SnsTopicArns: [{ Ref: logicalIdOf(chatbot.chatTopic) }],
+      GuardrailPolicies: [{ Ref: logicalIdOf(chatbot.channelPolicy) }],
+      IamRoleArn: Match.anyValue(),
+      LoggingLevel: 'ERROR',
+      ConfigurationName: Match.stringLikeRegexp(`-${TEST_REGION}$`),
+    });
+  });
+
+  it('lets the channel only describe the watched task types, read-only', () => {
+    const { template, stack } = every;
+    const policy = template.toJSON().Resources[logicalIdOf(stack.monitor.chatbotChannel!.channelPolicy)];
+
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ec2:DescribeImportImageTasks', 'ec2:DescribeStoreImageTasks'],
+        Resource: '*',
+      },
+    ]);
+  });
+
+  it('encrypts the chat topic with the event key and lets only the notifier publish to it', () => {
+    const { template, stack } = every;
+    const { chatTopic, delivery } = stack.monitor.chatbotChannel!;
+
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'EC2 task monitor chat',
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.monitor.topicKey), 'Arn'] },
+    });
+    expect(statementsOfRole(template, logicalIdOf(delivery.notifier.role!))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: logicalIdOf(chatTopic) } }),
+      ]),
+    );
+    expect(environmentOf(every, delivery)).toMatchObject({
+      CHANNEL: 'chatbot',
+      CHAT_TOPIC_ARN: { Ref: logicalIdOf(chatTopic) },
+    });
+  });
+
+  it('filters the chat with the default chat policy, or the one given', () => {
+    const custom = synthMonitor({ ...CHATBOT, chatFilterPolicy: '{"phase":["failed"]}' });
+    const subscriptionOf = (monitor: SynthesizedMonitor) =>
+      monitor.template.toJSON().Resources[
+        logicalIdOf(monitor.stack.monitor.chatbotChannel!.delivery.node.findChild('Subscription'))
+      ];
+
+    expect(subscriptionOf(every).Properties.FilterPolicy).toEqual(DEFAULT_CHAT_FILTER_POLICY);
+    expect(subscriptionOf(custom).Properties.FilterPolicy).toEqual({ phase: ['failed'] });
+  });
+
+  it('outputs the chat topic', () => {
+    every.template.hasOutput('ChatTopicArn', {
+      Value: { Ref: logicalIdOf(every.stack.monitor.chatbotChannel!.chatTopic) },
+    });
+  });
+});
+
+describe('Slack through an incoming webhook', () => {
+  it('gives the notifier the secret name and read access to that secret only', () => {
+    const { template, stack } = every;
+    const channel = stack.monitor.slackWebhookChannel!;
+
+    expect(environmentOf(every, channel)).toMatchObject({
+      CHANNEL: 'slack-webhook',
+      SLACK_WEBHOOK_SECRET_NAME: 'ec2-task-monitor/slack-webhook',
+    });
+    expect(statementsOfRole(template, logicalIdOf(channel.notifier.role!))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                `:secretsmanager:${TEST_REGION}:${TEST_ACCOUNT}:secret:ec2-task-monitor/slack-webhook-??????`,
+              ],
+            ],
+          },
+        }),
+      ]),
+    );
+  });
+
+  it('never puts a webhook URL in the template', () => {
+    expect(JSON.stringify(every.template.toJSON())).not.toMatch(/hooks\.slack\.com/);
+  });
+
+  it('runs one notifier at a time and redelivers up to ten times before the dead-letter queue', () => {
+    const { template, stack } = every;
+    const channel = stack.monitor.slackWebhookChannel!;
+    const resources = template.toJSON().Resources;
+
+    expect(resources[logicalIdOf(channel.notifier)].Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(resources[logicalIdOf(channel.queue)].Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: 10,
+    });
+  });
+});
+
+describe('EventBridge', () => {
+  it('creates a bus with an archive of the monitor events when asked to', () => {
+    const { template, stack } = every;
+    const bus = stack.monitor.eventBus!;
+
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { source: ['ec2-task-monitor'] },
+      RetentionDays: 30,
+    });
+    expect(environmentOf(every, stack.monitor.eventBusChannel!)).toMatchObject({
+      CHANNEL: 'event-bus',
+      EVENT_BUS_NAME: { Ref: logicalIdOf(bus as never) },
+    });
+    every.template.hasOutput('EventBusName', { Value: { Ref: logicalIdOf(bus as never) } });
+  });
+
+  it('puts every change (no filter) on the default bus when asked to', () => {
+    const monitor = synthMonitor({ eventBus: 'default' });
+    const channel = monitor.stack.monitor.eventBusChannel!;
+    const subscription =
+      monitor.template.toJSON().Resources[logicalIdOf(channel.node.findChild('Subscription'))];
+
+    monitor.template.resourceCountIs('AWS::Events::EventBus', 0);
+    expect(subscription.Properties.FilterPolicy).toBeUndefined();
+    expect(environmentOf(monitor, channel)).toMatchObject({ EVENT_BUS_NAME: 'default' });
+    expect(statementsOfRole(monitor.template, logicalIdOf(channel.notifier.role!))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: 'events:PutEvents',
+          Resource: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, `:events:${TEST_REGION}:${TEST_ACCOUNT}:event-bus/default`],
+            ],
+          },
+        }),
+      ]),
+    );
+  });
+});
+
+describe('every channel', () => {
+  it('subscribes its queue raw to the event topic, and lets only that topic send to it', () => {
+    const { template, stack } = every;
+    for (const channel of channels(every)) {
+      const resources = template.toJSON().Resources;
+      const subscription = resources[logicalIdOf(channel.node.findChild('Subscription'))].Properties;
+      expect(subscription).toMatchObject({
+        Protocol: 'sqs',
+        RawMessageDelivery: true,
+        TopicArn: { Ref: logicalIdOf(stack.monitor.topic) },
+        Endpoint: { 'Fn::GetAtt': [logicalIdOf(channel.queue), 'Arn'] },
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'Arn'] },
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(channel.queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: 'sqs:SendMessage',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': { Ref: logicalIdOf(stack.monitor.topic) } } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('feeds its notifier in batches with partial failure reporting', () => {
+    for (const channel of channels(every)) {
+      every.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOf(channel.notifier) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(channel.queue), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it("limits its notifier's table access to its own delivery records", () => {
+    const { template, stack } = every;
+    for (const channel of channels(every)) {
+      const name = environmentOf(every, channel).CHANNEL as string;
+      const tableStatements = statementsOfRole(template, logicalIdOf(channel.notifier.role!)).filter(
+        (statement) => JSON.stringify(statement.Action).includes('dynamodb:'),
+      );
+      expect(tableStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: { 'Fn::GetAtt': [logicalIdOf(stack.monitor.table), 'Arn'] },
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [deliveryPartitionKey(name)] },
+          },
+        },
+      ]);
+      expect(actionsOfRole(template, logicalIdOf(channel.notifier.role!))).not.toContain('dynamodb:Query');
+    }
+  });
+
+  it('alarms the operators when its dead-letter queue holds a message, and outputs its URL', () => {
+    const { template, stack } = every;
+    expect(stack.monitor.alarms.channelDeadLetters).toHaveLength(3);
+    for (const [output, channel] of [
+      ['ChatbotDeadLetterQueueUrl', stack.monitor.chatbotChannel!.delivery],
+      ['SlackWebhookDeadLetterQueueUrl', stack.monitor.slackWebhookChannel!],
+      ['EventBusDeadLetterQueueUrl', stack.monitor.eventBusChannel!],
+    ] as const) {
+      template.hasOutput(output, { Value: { Ref: logicalIdOf(channel.deadLetterQueue) } });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'QueueName'] } },
+        ],
+        Threshold: 1,
+        AlarmActions: [{ Ref: logicalIdOf(stack.monitor.operatorTopic) }],
+      });
+    }
+  });
+});
