@@ -5,20 +5,27 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
 import type { PollReport } from '../lambdas/poller/poll-cycle';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ChannelName } from '../lambdas/shared/config';
+import { type ChannelDeliveryResult, type ChannelRunner, deliverChannel } from './channel-delivery';
 import { type DeliveryResult, StreamDelivery } from './stream-delivery';
 
-/** The two handlers, callable like the Lambda service calls them. */
+/** The handlers, callable like the Lambda service calls them. */
 export interface Handlers {
   poll(): Promise<PollReport>;
   publish(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>;
+  /** The notification channels' notifiers and queues; empty when the stack has none. */
+  channels: ChannelRunner[];
 }
 
 /** Outcome of a cycle. */
 export interface CycleOutcome {
   report: PollReport;
   delivery: DeliveryResult;
+  /** One pass over each channel's queue. */
+  channels: ChannelDeliveryResult[];
   /** One line per failed listing or delivery; empty when everything was polled and delivered. */
   failures: string[];
 }
@@ -44,11 +51,64 @@ function lambdaContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
+/** A channel to run locally: its queue and its notifier's environment (see deployLocally). */
+export interface LocalChannelSpec {
+  channel: ChannelName;
+  queueUrl: string;
+  env: Record<string, string>;
+}
+
+/** Each channel's handler module. */
+function requireNotifier(channel: ChannelName): {
+  handler: (event: unknown, context: Context) => Promise<unknown>;
+} {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (channel) {
+    case 'chatbot':
+      return require('../lambdas/notifiers/chatbot-handler');
+    case 'slack-webhook':
+      return require('../lambdas/notifiers/slack-webhook-handler');
+    case 'event-bus':
+      return require('../lambdas/notifiers/event-bus-handler');
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /**
- * Imports the poller and publisher handlers. Call after the environment is set.
- * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
+ * Imports a notifier with its own environment, as its own Lambda function would start: the
+ * handler reads its configuration when it loads, and the variables are put back afterwards, so
+ * the three notifiers (each with its CHANNEL) live in one process.
  */
-export function loadHandlers(timeoutMs = DEFAULT_TIMEOUT_MS): Handlers {
+function loadNotifier(spec: LocalChannelSpec, timeoutMs: number): ChannelRunner {
+  const saved = Object.fromEntries(Object.keys(spec.env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, spec.env);
+  let module: ReturnType<typeof requireNotifier>;
+  try {
+    module = requireNotifier(spec.channel);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  const functionName = `ec2-task-monitor-${spec.channel}-notifier`;
+  return {
+    channel: spec.channel,
+    queueUrl: spec.queueUrl,
+    invoke: (event) =>
+      module.handler(event, lambdaContext(functionName, timeoutMs)) as Promise<SQSBatchResponse>,
+  };
+}
+
+/**
+ * Imports the poller, publisher and notifier handlers. Call after the environment is set.
+ * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
+ * @param channels the notification channels to run (default: none)
+ */
+export function loadHandlers(
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  channels: readonly LocalChannelSpec[] = [],
+): Handlers {
   // This process is a consumer of the stream of its own: its name keeps its publication claims
   // apart from the deployed publisher's and from another process's.
   const consumer = `ec2-task-monitor-publisher@${hostname()}:${process.pid}`;
@@ -61,6 +121,7 @@ export function loadHandlers(timeoutMs = DEFAULT_TIMEOUT_MS): Handlers {
   return {
     poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
     publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
+    channels: channels.map((spec) => loadNotifier(spec, timeoutMs)),
   };
 }
 
@@ -69,10 +130,19 @@ export function streamDeliveryFor(tableName: string): StreamDelivery {
   return new StreamDelivery(new DynamoDBClient({}), new DynamoDBStreamsClient({}), tableName);
 }
 
-/** Runs one cycle: poll, then deliver what was recorded. */
+/** Runs one cycle: poll, deliver what was recorded, then hand each channel what reached its queue. */
 export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Promise<CycleOutcome> {
   const report = await handlers.poll();
   const deliveryResult = await delivery.deliver(handlers.publish);
+  const channels: ChannelDeliveryResult[] = [];
+  if (handlers.channels.length > 0) {
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+    try {
+      for (const runner of handlers.channels) channels.push(await deliverChannel(sqs, runner));
+    } finally {
+      sqs.destroy();
+    }
+  }
   const failures = report.listings
     .filter((listing) => !listing.ok)
     .map(
@@ -80,5 +150,9 @@ export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Pr
         `${listing.taskType} in ${listing.region}: ${listing.error?.code ?? 'Error'}: ${listing.error?.message ?? ''}`,
     );
   if (deliveryResult.failure) failures.push(`delivery: ${deliveryResult.failure}`);
-  return { report, delivery: deliveryResult, failures };
+  for (const channel of channels) {
+    if (channel.failed > 0)
+      failures.push(`${channel.channel}: ${channel.failed} notification(s) failed, retried next cycle`);
+  }
+  return { report, delivery: deliveryResult, channels, failures };
 }

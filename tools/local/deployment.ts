@@ -16,7 +16,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../bin/app';
 import { type FilterPolicy, readSettings } from '../../lib/settings';
-import { ENV } from '../../lambdas/shared/config';
+import { CHANNEL_NAMES, type ChannelName, ENV } from '../../lambdas/shared/config';
 import { LOCAL_CREDENTIALS, type LocalEngines } from './engines';
 
 /** Account id the local mode stamps on tasks and events. */
@@ -42,6 +42,33 @@ export interface StackDefinition {
   publisherEnvironment: Record<string, unknown>;
   /** Filter policy the stack gives its email subscriptions. */
   emailFilterPolicy: FilterPolicy;
+  /** The notification channels the stack deploys (Chatbot, Slack webhook, EventBridge). */
+  channels: ChannelDefinition[];
+}
+
+/** One notification channel as the template defines it. */
+export interface ChannelDefinition {
+  channel: ChannelName;
+  /** The notifier's environment, references left as CloudFormation objects. */
+  environment: Record<string, unknown>;
+  /** Filter policy of the queue's subscription to the event topic; undefined = every event. */
+  filterPolicy: FilterPolicy | undefined;
+  rawMessageDelivery: boolean;
+  /** Deliveries before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** Topics and buses the notifier's environment refers to, to create locally. */
+  topicLogicalIds: string[];
+  eventBuses: Array<{ logicalId: string; name: string }>;
+}
+
+/** A channel's queues on the engines and its notifier's environment. */
+export interface LocalChannel {
+  channel: ChannelName;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  maxReceiveCount: number;
+  /** Environment for the notifier handler (the stack's values, local names resolved). */
+  env: Record<string, string>;
 }
 
 /** Resources created on the engines. */
@@ -53,6 +80,10 @@ export interface LocalDeployment {
   pollerEnv: Record<string, string>;
   /** Environment for the publisher handler. */
   publisherEnv: Record<string, string>;
+  /** The notification channels, with their queues created and subscribed. */
+  channels: LocalChannel[];
+  /** Local ARNs of the topics the channels publish to (the chat topic), by logical id. */
+  channelTopics: Record<string, string>;
   definition: StackDefinition;
 }
 
@@ -73,6 +104,62 @@ function functionEnvironment(template: Template, variable: string): Record<strin
     if (variables && variable in variables) return variables;
   }
   throw new Error(`No function in the stack sets ${variable}`);
+}
+
+type Resources = Template['Resources'];
+
+/** The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` or `{ "Ref": id }` points to. */
+function referenced(value: unknown): string | undefined {
+  const object = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
+  return object?.Ref ?? object?.['Fn::GetAtt']?.[0];
+}
+
+/**
+ * The channels of the template: every function with a CHANNEL variable, the queue its event
+ * source mapping reads, that queue's redrive policy and its subscription to the event topic.
+ */
+function channelDefinitions(resources: Resources): ChannelDefinition[] {
+  const entries = Object.entries(resources);
+  return entries.flatMap(([functionId, fn]) => {
+    if (fn.Type !== 'AWS::Lambda::Function') return [];
+    const environment = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    const channel = environment?.[ENV.channel];
+    if (!environment || typeof channel !== 'string') return [];
+    if (!(CHANNEL_NAMES as readonly string[]).includes(channel))
+      throw new Error(`Unknown channel ${channel}`);
+    const mapping = entries.find(
+      ([, resource]) =>
+        resource.Type === 'AWS::Lambda::EventSourceMapping' &&
+        referenced(resource.Properties?.FunctionName) === functionId,
+    );
+    const queueId = referenced(mapping?.[1].Properties?.EventSourceArn);
+    const queue = queueId ? resources[queueId] : undefined;
+    if (!queueId || queue?.Type !== 'AWS::SQS::Queue')
+      throw new Error(`The ${channel} notifier is fed by no queue`);
+    const subscription = entries.find(
+      ([, resource]) =>
+        resource.Type === 'AWS::SNS::Subscription' && referenced(resource.Properties?.Endpoint) === queueId,
+    )?.[1].Properties;
+    if (!subscription) throw new Error(`The ${channel} queue is subscribed to no topic`);
+    const redrive = queue.Properties?.RedrivePolicy as { maxReceiveCount?: number } | undefined;
+    const refs = Object.values(environment)
+      .map(referenced)
+      .filter((id): id is string => id !== undefined);
+    return [
+      {
+        channel: channel as ChannelName,
+        environment,
+        filterPolicy: subscription.FilterPolicy as FilterPolicy | undefined,
+        rawMessageDelivery: subscription.RawMessageDelivery === true,
+        maxReceiveCount: redrive?.maxReceiveCount ?? Number.POSITIVE_INFINITY,
+        topicLogicalIds: refs.filter((id) => resources[id]?.Type === 'AWS::SNS::Topic'),
+        eventBuses: refs
+          .filter((id) => resources[id]?.Type === 'AWS::Events::EventBus')
+          .map((id) => ({ logicalId: id, name: String(resources[id]?.Properties?.Name ?? id) })),
+      },
+    ];
+  });
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -116,6 +203,7 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
       pollerEnvironment: functionEnvironment(template, ENV.regions),
       publisherEnvironment,
       emailFilterPolicy: settings.emailFilterPolicy,
+      channels: channelDefinitions(template.Resources),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -179,18 +267,48 @@ export async function deployLocally(
     if (!streamArn) throw new Error('DynamoDB Local created the table without a stream');
     const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: `${name}-events` }));
     if (!topicArn) throw new Error('The SNS emulator returned no topic ARN');
-    const physical = {
+    const physical: Record<string, string> = {
       [table.logicalId]: name,
       [definition.topicLogicalId]: topicArn,
       'AWS::AccountId': LOCAL_ACCOUNT,
       'AWS::Region': LOCAL_REGION,
     };
+    const channelTopics: Record<string, string> = {};
+    const channels: LocalChannel[] = [];
+    for (const channel of definition.channels) {
+      for (const topicId of channel.topicLogicalIds) {
+        const created = await sns.send(new CreateTopicCommand({ Name: `${name}-${channel.channel}` }));
+        if (!created.TopicArn) throw new Error('The SNS emulator returned no topic ARN');
+        channelTopics[topicId] = physical[topicId] = created.TopicArn;
+      }
+      // No EventBridge engine: a bus is its name, which the EventBridge stand-in records.
+      for (const bus of channel.eventBuses) physical[bus.logicalId] = bus.name;
+      const queues = await subscribeQueue(
+        engines,
+        topicArn,
+        `${name}-${channel.channel}`,
+        channel.filterPolicy,
+        {
+          raw: channel.rawMessageDelivery,
+          maxReceiveCount: channel.maxReceiveCount,
+        },
+      );
+      channels.push({
+        channel: channel.channel,
+        queueUrl: queues.queueUrl,
+        deadLetterQueueUrl: queues.deadLetterQueueUrl ?? '',
+        maxReceiveCount: channel.maxReceiveCount,
+        env: resolveEnvironment(channel.environment, physical),
+      });
+    }
     return {
       tableName: name,
       streamArn,
       topicArn,
       pollerEnv: resolveEnvironment(definition.pollerEnvironment, physical),
       publisherEnv: resolveEnvironment(definition.publisherEnvironment, physical),
+      channels,
+      channelTopics,
       definition,
     };
   } finally {
@@ -199,35 +317,69 @@ export async function deployLocally(
   }
 }
 
+/** How {@link subscribeQueue} subscribes. */
+export interface SubscribeOptions {
+  /** Raw message delivery (the message itself as the body, no SNS envelope). Default false. */
+  raw?: boolean;
+  /** With a dead-letter queue that receives a message after this many receives. Default: none. */
+  maxReceiveCount?: number;
+}
+
 /** Creates an SQS queue subscribed to the topic (optionally with a filter policy), as a subscriber would. */
 export async function subscribeQueue(
   engines: Pick<LocalEngines, 'endpoints'>,
   topicArn: string,
   queueName: string,
   filterPolicy?: unknown,
-): Promise<{ queueUrl: string; queueArn: string }> {
+  options: SubscribeOptions = {},
+): Promise<{ queueUrl: string; queueArn: string; deadLetterQueueUrl?: string }> {
   const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const sqs = new SQSClient({ ...common, endpoint: engines.endpoints.sqs, useQueueUrlAsEndpoint: false });
   const sns = new SNSClient({ ...common, endpoint: engines.endpoints.sns });
   try {
-    const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-    if (!queueUrl) throw new Error('The SQS emulator returned no queue URL');
-    const attributes = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    const createQueue = async (name: string, queueAttributes?: Record<string, string>) => {
+      const { QueueUrl: url } = await sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: queueAttributes }),
+      );
+      if (!url) throw new Error('The SQS emulator returned no queue URL');
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+      );
+      const arn = attributes.Attributes?.QueueArn;
+      if (!arn) throw new Error('The SQS emulator returned no queue ARN');
+      return { url, arn };
+    };
+    const { maxReceiveCount } = options;
+    const deadLetter =
+      maxReceiveCount !== undefined && Number.isFinite(maxReceiveCount)
+        ? await createQueue(`${queueName}-dlq`)
+        : undefined;
+    const queue = await createQueue(
+      queueName,
+      deadLetter
+        ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetter.arn, maxReceiveCount }) }
+        : undefined,
     );
-    const queueArn = attributes.Attributes?.QueueArn;
-    if (!queueArn) throw new Error('The SQS emulator returned no queue ARN');
+    const attributes: Record<string, string> = {};
+    if (filterPolicy)
+      Object.assign(attributes, {
+        FilterPolicy: JSON.stringify(filterPolicy),
+        FilterPolicyScope: 'MessageAttributes',
+      });
+    if (options.raw) attributes.RawMessageDelivery = 'true';
     await sns.send(
       new SubscribeCommand({
         TopicArn: topicArn,
         Protocol: 'sqs',
-        Endpoint: queueArn,
-        Attributes: filterPolicy
-          ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' }
-          : undefined,
+        Endpoint: queue.arn,
+        Attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
       }),
     );
-    return { queueUrl, queueArn };
+    return {
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      ...(deadLetter ? { deadLetterQueueUrl: deadLetter.url } : {}),
+    };
   } finally {
     sqs.destroy();
     sns.destroy();

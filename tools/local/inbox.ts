@@ -57,9 +57,14 @@ export class Inbox {
     });
   }
 
-  /** Everything waiting in the queue now, oldest first. */
+  /** Everything waiting in the queue now, oldest first, as event deliveries of the event topic. */
   async drain(): Promise<InboxMessage[]> {
-    const messages: InboxMessage[] = [];
+    return (await this.drainBodies()).map(unwrapDelivery);
+  }
+
+  /** Everything waiting in the queue now, oldest first, as the message bodies received. */
+  async drainBodies(): Promise<string[]> {
+    const messages: string[] = [];
     for (;;) {
       const output = await this.sqs.send(
         new ReceiveMessageCommand({
@@ -71,7 +76,7 @@ export class Inbox {
       );
       const received = output.Messages ?? [];
       if (received.length === 0) return messages;
-      messages.push(...received.map((message) => unwrapDelivery(message.Body ?? '')));
+      messages.push(...received.map((message) => message.Body ?? ''));
       await this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.queueUrl,

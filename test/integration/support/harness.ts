@@ -36,6 +36,8 @@ export interface Harness {
   cycleAndReceive(): Promise<{ outcome: CycleOutcome; messages: InboxMessage[] }>;
   /** Subscribes another queue, with a filter policy, as a user would. */
   subscribe(filterPolicy?: unknown): Promise<Inbox>;
+  /** Subscribes a queue, raw, to another topic of the deployment (the chat topic). */
+  subscribeRaw(topicArn: string): Promise<Inbox>;
   close(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   let loaded: Handlers | undefined;
   // Each harness gets fresh handler modules, which read the environment set above.
   jest.isolateModules(() => {
-    loaded = loadHandlers();
+    loaded = loadHandlers(undefined, deployment.channels);
   });
   if (!loaded) throw new Error('the handlers did not load');
   const handlers = loaded;
@@ -117,6 +119,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         `${name}-sub${subscriptions}`,
         filterPolicy,
       );
+      const extra = new Inbox(messaging, queue.queueUrl);
+      extraInboxes.push(extra);
+      return extra;
+    },
+    async subscribeRaw(topicArn) {
+      subscriptions += 1;
+      const queue = await subscribeQueue({ endpoints }, topicArn, `${name}-sub${subscriptions}`, undefined, {
+        raw: true,
+      });
       const extra = new Inbox(messaging, queue.queueUrl);
       extraInboxes.push(extra);
       return extra;

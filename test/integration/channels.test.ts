@@ -1,0 +1,258 @@
+// The chat channels and the event feed through the real engines: the stack's channel queues are
+// created from its template on the SNS/SQS emulator with their filter policies and redrive
+// policies, and the real notifiers deliver to the chat topic (read by a queue, as Chatbot would),
+// to a local Slack stand-in (the webhook URL from a Secrets Manager stand-in) and to an
+// EventBridge stand-in. One scenario gives the expected Chatbot messages and webhook posts; hostile
+// task text is escaped; a 429 is waited out; a failing webhook ends in the dead-letter queue; a
+// redelivered event is never posted twice.
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
+import { VM_IMPORT_TROUBLESHOOTING_URL } from '../../lambdas/domain/chatbot-notification';
+import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import type { SlackMessage } from '../../lambdas/domain/slack-message';
+import { type AwsStandIns, awsStandInsEnvironment, startAwsStandIns } from '../../tools/local/aws-stand-ins';
+import { LOCAL_REGION, type LocalChannel } from '../../tools/local/deployment';
+import { LOCAL_CREDENTIALS } from '../../tools/local/engines';
+import { Inbox } from '../../tools/local/inbox';
+import { type SlackStandIn, startSlackStandIn } from '../../tools/local/slack-stand-in';
+import { createHarness, type Harness } from './support/harness';
+
+jest.setTimeout(120_000);
+
+const REGION = 'us-east-1';
+const SECRET = 'it/slack-webhook';
+const UNKNOWN_OS = 'ClientError: Unknown OS / missing OS files.';
+
+let aws: AwsStandIns;
+let slack: SlackStandIn;
+let harness: Harness;
+let chat: Inbox;
+let webhookChannel: LocalChannel;
+let sqs: SQSClient;
+
+const importImage = (id: string, status: string, message?: string, progress?: string) => ({
+  ImportTaskId: id,
+  Status: status,
+  StatusMessage: message,
+  Progress: progress,
+});
+
+/** One `poll --once`; returns what the event topic's inbox and the chat topic received. */
+async function cycle(): Promise<{
+  events: TaskChangeEvent[];
+  chat: ChatbotNotification[];
+  failures: string[];
+}> {
+  const { outcome, messages } = await harness.cycleAndReceive();
+  const notifications = (await chat.drainBodies()).map((body) => JSON.parse(body) as ChatbotNotification);
+  return {
+    events: messages.map((message) => message.event),
+    chat: notifications,
+    failures: outcome.failures,
+  };
+}
+
+function postedBodies(from = 0): SlackMessage[] {
+  return slack.posts.slice(from).map((post) => post.body as SlackMessage);
+}
+
+beforeAll(async () => {
+  aws = await startAwsStandIns();
+  slack = await startSlackStandIn();
+  aws.putSecret(SECRET, slack.url);
+  Object.assign(process.env, awsStandInsEnvironment(aws));
+  harness = await createHarness({
+    context: {
+      regions: REGION,
+      taskTypes: 'import-image,store-image',
+      slackWorkspaceId: 'T0LOCAL',
+      slackChannelId: 'C0LOCAL',
+      slackWebhookSecretName: SECRET,
+      eventBus: 'create',
+    },
+  });
+  const chatTopics = Object.values(harness.deployment.channelTopics);
+  expect(chatTopics).toHaveLength(1);
+  chat = await harness.subscribeRaw(chatTopics[0]!);
+  webhookChannel = harness.deployment.channels.find((channel) => channel.channel === 'slack-webhook')!;
+  sqs = new SQSClient({
+    endpoint: process.env.AWS_ENDPOINT_URL_SQS,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    useQueueUrlAsEndpoint: false,
+  });
+  expect((await cycle()).failures).toEqual([]); // the baseline: nothing listed, nothing sent
+});
+
+afterAll(async () => {
+  sqs?.destroy();
+  await harness?.close();
+  await slack?.stop();
+  await aws?.stop();
+});
+
+describe('one scenario through every channel', () => {
+  const id = 'import-ami-0c00000000000000a';
+  const seen: { events: TaskChangeEvent[]; chat: ChatbotNotification[] } = { events: [], chat: [] };
+  let firstPost = 0;
+
+  beforeAll(async () => {
+    firstPost = slack.posts.length;
+    const { sim } = harness;
+    for (const step of [
+      importImage(id, 'active', 'pending', '5'),
+      importImage(id, 'active', 'converting', '60'),
+      importImage(id, 'deleted', UNKNOWN_OS),
+    ]) {
+      sim.putTask(REGION, 'import-image', step);
+      const result = await cycle();
+      expect(result.failures).toEqual([]);
+      seen.events.push(...result.events);
+      seen.chat.push(...result.chat);
+    }
+  });
+
+  it('publishes the discovery and both state changes on the event topic', () => {
+    expect(seen.events.map((event) => [event.changeType, event.current.phase])).toEqual([
+      ['TaskDiscovered', 'pending'],
+      ['TaskStateChanged', 'running'],
+      ['TaskStateChanged', 'failed'],
+    ]);
+  });
+
+  it('posts the discovery and the failure to the chat topic as custom notifications threaded by task, not the step to running', () => {
+    expect(seen.chat).toHaveLength(2);
+    for (const notification of seen.chat) {
+      expect(notification).toMatchObject({
+        version: '1.0',
+        source: 'custom',
+        content: { textType: 'client-markdown' },
+        metadata: { threadId: id },
+      });
+    }
+    const [discovered, failed] = seen.chat;
+    expect(discovered?.metadata?.eventType).toBe('TaskDiscovered');
+    expect(failed?.metadata?.eventType).toBe('TaskStateChanged');
+    expect(failed?.content.title).toContain(`import-image ${id} failed (${REGION})`);
+    expect(failed?.content.keywords).toEqual(['import-image', 'failed', REGION]);
+    expect(failed?.content.nextSteps?.[0]).toContain(VM_IMPORT_TROUBLESHOOTING_URL);
+    expect(failed?.content.description).toContain('running (active) → failed (deleted)');
+    expect(failed?.id).toBe(seen.events[2]?.eventId);
+  });
+
+  it('posts the same two changes to the Slack webhook as Block Kit messages', () => {
+    const posts = postedBodies(firstPost);
+
+    expect(posts.map((post) => post.blocks[0])).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: `import-image ${id} pending` } },
+      { type: 'header', text: { type: 'plain_text', text: `import-image ${id} failed` } },
+    ]);
+    expect(posts[1]?.attachments?.[0]?.color).toBe('#E01E5A');
+    expect(JSON.stringify(posts[1])).toContain(`event ${seen.events[2]?.eventId}`);
+  });
+
+  it('puts every change on the event bus, the event as the detail', () => {
+    const onBus = aws.events.filter((entry) => (entry.detail as unknown as TaskChangeEvent).taskId === id);
+
+    expect(
+      onBus.map((entry) => [
+        entry.Source,
+        entry.DetailType,
+        (entry.detail as unknown as TaskChangeEvent).eventId,
+      ]),
+    ).toEqual(seen.events.map((event) => ['ec2-task-monitor', 'EC2 Task Change', event.eventId]));
+    expect(onBus[0]?.EventBusName).toMatch(/EventBus/);
+  });
+});
+
+describe('hostile task text', () => {
+  it('can neither ping the channel nor forge a link, in chat or on the webhook', async () => {
+    const firstPost = slack.posts.length;
+    harness.sim.putTask(
+      REGION,
+      'import-image',
+      importImage(
+        'import-ami-0c00000000000000b',
+        'deleted',
+        'ClientError: <!channel> see <https://evil.example|the fix> [x](https://evil.example) *now*',
+      ),
+    );
+
+    const result = await cycle();
+
+    expect(result.failures).toEqual([]);
+    const chatText = JSON.stringify(result.chat);
+    const slackText = JSON.stringify(postedBodies(firstPost));
+    for (const text of [chatText, slackText]) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<https://evil.example|');
+    }
+    // Shown as typed: entities for Slack, and client-markdown's backslash escapes besides for Chatbot.
+    expect(slackText).toContain('&lt;!channel&gt;');
+    expect(chatText).toContain('&lt;\\\\!channel&gt;');
+    expect(chatText).not.toContain('[x](https://evil.example)');
+  });
+});
+
+describe('Slack rate limit', () => {
+  it('waits out a 429 for its Retry-After and then posts', async () => {
+    const attemptsBefore = slack.attempts;
+    const postsBefore = slack.posts.length;
+    slack.respondWith([{ status: 429, retryAfterSeconds: 1 }]);
+    harness.sim.putTask(
+      REGION,
+      'import-image',
+      importImage('import-ami-0c00000000000000c', 'deleted', UNKNOWN_OS),
+    );
+    const started = Date.now();
+
+    const result = await cycle();
+
+    expect(result.failures).toEqual([]);
+    expect(slack.attempts - attemptsBefore).toBe(2);
+    expect(slack.posts.length - postsBefore).toBe(1);
+    expect(slack.posts.at(-1)!.receivedAt - started).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('a failing webhook', () => {
+  const id = 'import-ami-0c00000000000000d';
+  let deadLetters: string[] = [];
+
+  beforeAll(async () => {
+    slack.failAll({ status: 404, body: 'no_service' });
+    harness.sim.putTask(REGION, 'import-image', importImage(id, 'deleted', UNKNOWN_OS));
+    // One delivery per cycle; after maxReceiveCount deliveries the queue moves it aside.
+    for (let attempt = 0; attempt <= webhookChannel.maxReceiveCount; attempt++) {
+      const result = await cycle();
+      if (attempt < webhookChannel.maxReceiveCount) {
+        expect(result.failures).toEqual(['slack-webhook: 1 notification(s) failed, retried next cycle']);
+      }
+    }
+    const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
+    deadLetters = await dlq.drainBodies();
+    dlq.close();
+    slack.reset();
+  });
+
+  it('ends in the dead-letter queue after maxReceiveCount deliveries, the other channels unaffected', () => {
+    expect(deadLetters).toHaveLength(1);
+    expect(JSON.stringify(deadLetters[0])).toContain(id);
+    // First seen failed: one change, delivered to the bus while the webhook kept failing.
+    expect(
+      aws.events.filter((entry) => (entry.detail as unknown as TaskChangeEvent).taskId === id),
+    ).toHaveLength(1);
+  });
+
+  it('is posted once when redriven, and never again when delivered twice more', async () => {
+    for (let redelivery = 0; redelivery < 3; redelivery++) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: webhookChannel.queueUrl, MessageBody: deadLetters[0] }),
+      );
+      expect((await cycle()).failures).toEqual([]);
+    }
+
+    const posts = postedBodies().filter((post) => JSON.stringify(post).includes(id));
+    expect(posts).toHaveLength(1);
+  });
+});
