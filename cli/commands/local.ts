@@ -15,9 +15,24 @@ import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { UsageError } from '../errors';
+import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
+import type { SlackMessage } from '../../lambdas/domain/slack-message';
+import { awsStandInsEnvironment, startAwsStandIns } from '../../tools/local/aws-stand-ins';
+import { startSlackStandIn } from '../../tools/local/slack-stand-in';
 
 /** Where the local mode writes the environment other commands need to reach its engines. */
 export const LOCAL_ENV_FILE = path.resolve(__dirname, '..', '..', '.local', 'ec2-task-monitor.env');
+
+/** Name of the secret holding the local Slack stand-in's webhook URL. */
+const LOCAL_WEBHOOK_SECRET = 'ec2-task-monitor/local-slack-webhook';
+
+/** Every channel on, with placeholder Slack ids (no Slack is reached; Chatbot is read from its topic). */
+const LOCAL_CHANNELS = {
+  slackWorkspaceId: 'T0LOCAL',
+  slackChannelId: 'C0LOCAL',
+  slackWebhookSecretName: LOCAL_WEBHOOK_SECRET,
+  eventBus: 'create',
+};
 
 /** Writes `export NAME=value` lines, so that another shell can `source` them. */
 function writeEnvFile(variables: Record<string, string>): void {
@@ -43,8 +58,10 @@ export const LOCAL_HELP = `Usage: ec2-task-monitor local [options]      (what \`
 
 Runs the whole pipeline with no AWS account: DynamoDB Local, an SNS/SQS emulator and the EC2
 simulator on 127.0.0.1, the stack's table and topic created from its synthesized template, and
-the real poller and publisher handlers on a short schedule against a scripted scenario.
-Shows the tasks' status table and each event as an email subscriber would read it. Ctrl-C stops
+the real poller, publisher and notifier handlers on a short schedule against a scripted
+scenario. Every channel is on: Chatbot messages are read from the chat topic, webhook posts go to
+a local Slack stand-in, EventBridge entries to a local stand-in. Shows the tasks' status table,
+each event as an email subscriber would read it, and what reached each channel. Ctrl-C stops
 everything.
 
 Options:
@@ -92,6 +109,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
 
   out(`Starting DynamoDB Local, the SNS/SQS emulator and the EC2 simulator...`);
   const engines: LocalEngines = await startLocalEngines(options.ports);
+  const standIns: Array<{ stop(): Promise<void> }> = [];
   try {
     Object.assign(process.env, endpointEnvironment(engines), { AWS_REGION: LOCAL_REGION });
     out(
@@ -100,7 +118,24 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     out(
       `Creating the stack's table and topic from its synthesized template (Regions: ${regions.join(', ')})...`,
     );
-    const deployment = await deployLocally(engines, { context: { regions: regions.join(',') } });
+    // The channels are on, as a user would set them: Slack through Chatbot (its chat topic read by
+    // a queue here), Slack through a webhook (a local Slack stand-in, its URL in a local Secrets
+    // Manager stand-in) and EventBridge (a local stand-in recording the entries).
+    const slack = await startSlackStandIn();
+    standIns.push(slack);
+    const aws = await startAwsStandIns();
+    standIns.push(aws);
+    aws.putSecret(LOCAL_WEBHOOK_SECRET, slack.url);
+    Object.assign(process.env, awsStandInsEnvironment(aws));
+    out(`  Slack webhook stand-in ${slack.url}   Secrets Manager + EventBridge stand-in ${aws.endpoint}`);
+    const deployment = await deployLocally(engines, {
+      context: { regions: regions.join(','), ...LOCAL_CHANNELS },
+    });
+    const chatQueues = await Promise.all(
+      Object.values(deployment.channelTopics).map((topicArn, index) =>
+        subscribeQueue(engines, topicArn, `chat-${index}`, undefined, { raw: true }),
+      ),
+    );
     const inbox = await subscribeQueue(engines, deployment.topicArn, 'inbox');
     const emailPreview = await subscribeQueue(
       engines,
@@ -124,7 +159,10 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     });
     out(`Other commands reach these engines after: source ${path.relative(process.cwd(), LOCAL_ENV_FILE)}`);
     out(`  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once`);
-    const handlers = loadHandlers();
+    const handlers = loadHandlers(undefined, deployment.channels);
+    const chatReaders = chatQueues.map((queue) => new Inbox(engines.endpoints.sqs, queue.queueUrl));
+    let posts = 0;
+    let busEntries = 0;
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
@@ -145,6 +183,20 @@ export async function localCommand(options: LocalOptions): Promise<number> {
         out(`${message.event.changeType} - ${note}`);
         out(renderEmail(message.event, options));
       }
+      for (const reader of chatReaders) {
+        for (const body of await reader.drainBodies()) {
+          out(`  Chatbot (chat topic): ${(JSON.parse(body) as ChatbotNotification).content.title}`);
+        }
+      }
+      for (const post of slack.posts.slice(posts)) {
+        const header = (post.body as SlackMessage).blocks.find((block) => block.type === 'header');
+        out(`  Slack webhook post: ${header?.type === 'header' ? header.text.text : '(no header)'}`);
+      }
+      posts = slack.posts.length;
+      if (aws.events.length > busEntries) {
+        out(`  EventBridge: ${aws.events.length - busEntries} "EC2 Task Change" entries put on the bus`);
+        busEntries = aws.events.length;
+      }
       for (const failure of outcome.failures) out(`! ${failure}`);
       const tasks = await readAllSnapshots({ store, regions, taskTypes: [...TASK_TYPE_NAMES] });
       out(
@@ -159,9 +211,11 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     }
     inboxReader.close();
     emailReader.close();
+    chatReaders.forEach((reader) => reader.close());
   } finally {
     out('Stopping the engines...');
     rmSync(LOCAL_ENV_FILE, { force: true });
+    for (const standIn of standIns) await standIn.stop();
     await engines.stop();
     out('Stopped.');
   }
