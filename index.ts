@@ -1,15 +1,17 @@
 // The package's entry point for consumers of the published events: the event's TypeScript types,
-// its JSON Schema, and the vocabularies that subscription filters and consumers match on. Only
-// the pure domain modules are re-exported; nothing here pulls in the AWS SDK or the CDK.
+// its JSON Schema, and the vocabularies that subscription filters, EventBridge rules and consumers
+// match on. Only the pure domain modules are re-exported; nothing here pulls in the AWS SDK or the
+// CDK (the constructs stay in lib/, for CDK apps that import them from there).
 import taskChangeEventSchema from './schema/task-change-event.schema.json';
 
 export type { ChangeType } from './lambdas/domain/changes';
 export type { EventAttributeName, TaskChangeEvent } from './lambdas/domain/event';
 export type { Phase } from './lambdas/domain/phase';
-export type { Task, TaskStatus, TaskTypeName } from './lambdas/domain/task';
+export type { ObservedStatus, RelatedResources, Task, TaskStatus, TaskTypeName } from './lambdas/domain/task';
 
 export { CHANGE_TYPES } from './lambdas/domain/changes';
-export { EVENT_ATTRIBUTE_NAMES, SCHEMA_VERSION } from './lambdas/domain/event';
+export { EVENT_ATTRIBUTE_NAMES, isTaskChangeEvent, SCHEMA_VERSION } from './lambdas/domain/event';
+export { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './lambdas/domain/event-bus-entry';
 export { PHASES, TERMINAL_PHASES } from './lambdas/domain/phase';
 export { TASK_TYPE_NAMES } from './lambdas/domain/task';
 
