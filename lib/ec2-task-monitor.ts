@@ -366,9 +366,11 @@ export class Ec2TaskMonitor extends Construct {
       this.eventBus = this.resolveEventBus(props.eventBus, retentionDays, removalPolicy);
       this.eventBusChannel = this.eventBusDelivery(this.eventBus, retentionDays, props, removalPolicy);
     }
-    const channels = [this.chatbotChannel?.delivery, this.slackWebhookChannel, this.eventBusChannel].filter(
-      (channel): channel is NotificationChannel => channel !== undefined,
-    );
+    const channels = [
+      { name: 'Chatbot', channel: this.chatbotChannel?.delivery },
+      { name: 'SlackWebhook', channel: this.slackWebhookChannel },
+      { name: 'EventBus', channel: this.eventBusChannel },
+    ].flatMap(({ name, channel }) => (channel ? [{ name, deadLetterQueue: channel.deadLetterQueue }] : []));
 
     const operator = new OperatorTopic(this, 'Operator', {
       emails: props.operatorEmails,

@@ -79,8 +79,8 @@ export interface MonitorAlarmsProps extends MonitorAlarmOptions {
 
 /** What the alarms need of a notification channel. */
 export interface AlarmedChannel {
-  /** Construct id, naming the alarm. */
-  readonly node: { readonly id: string };
+  /** The channel's name in the alarm's id and description, e.g. `Chatbot`. */
+  readonly name: string;
   /** Where the channel's messages go after every delivery failed. */
   readonly deadLetterQueue: sqs.IQueue;
 }
@@ -289,13 +289,15 @@ export class MonitorAlarms extends Construct {
     this.channelDeadLetters = (props.channels ?? []).map((channel) =>
       channel.deadLetterQueue
         .metricApproximateNumberOfMessagesVisible(stat('Maximum'))
-        .createAlarm(this, `${channel.node.id}DeadLetters`, {
+        .createAlarm(this, `${channel.name}DeadLetters`, {
           alarmDescription:
-            `The ${channel.node.id} notification channel gave up on at least one task change after ` +
+            `The ${channel.name} notification channel gave up on at least one task change after ` +
             'every redelivery and moved it to its dead-letter queue: that change did not reach the ' +
             "channel (it is still on the event topic's other subscriptions). The notifier log " +
             '("Delivery failed") names the cause, such as a revoked webhook or a missing permission. ' +
-            'Fix it, then move the messages back to the queue with SQS "Start DLQ redrive"; events ' +
+            "Fix it, then move the messages back to the channel's queue (SQS console: Start DLQ " +
+            'redrive to a custom destination, the queue; or aws sqs start-message-move-task with ' +
+            '--destination-arn); events ' +
             'already delivered are recognised and not posted twice. The alarm clears when the queue is empty.',
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

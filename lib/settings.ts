@@ -98,12 +98,15 @@ export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
 };
 
 /**
- * Chat hears about finished and vanished tasks, like email, and also about every task the monitor
- * discovers, so a channel sees a task's thread start when the task does.
+ * Chat hears what email hears (finished tasks and vanished ones) and also every task the monitor
+ * discovers, so a channel sees a task's thread start when the task does. A disappearance gets its
+ * own branch: its phase is `unknown` (the task vanished before it was seen to finish), so a
+ * terminal-phase condition would never let it through.
  */
 export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
   $or: [
-    { changeType: ['TaskStateChanged', 'TaskDisappeared'], phase: [...TERMINAL_PHASES] },
+    { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
+    { changeType: ['TaskDisappeared'] },
     { changeType: ['TaskDiscovered'] },
   ],
 };

@@ -283,6 +283,9 @@ describe('every channel', () => {
           { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'QueueName'] } },
         ],
         Threshold: 1,
+        AlarmDescription: Match.stringLikeRegexp(
+          `^The ${output.replace('DeadLetterQueueUrl', '')} notification channel`,
+        ),
         AlarmActions: [{ Ref: logicalIdOf(stack.monitor.operatorTopic) }],
       });
     }

@@ -318,10 +318,8 @@ describe('Slack through AWS Chatbot', () => {
   it('defaults the chat filter to terminal changes and disappearances, plus discoveries', () => {
     expect(DEFAULT_CHAT_FILTER_POLICY).toEqual({
       $or: [
-        {
-          changeType: ['TaskStateChanged', 'TaskDisappeared'],
-          phase: ['succeeded', 'failed', 'cancelled'],
-        },
+        { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
+        { changeType: ['TaskDisappeared'] },
         { changeType: ['TaskDiscovered'] },
       ],
     });

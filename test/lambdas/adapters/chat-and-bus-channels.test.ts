@@ -65,12 +65,10 @@ describe('EventBusChannel', () => {
   });
 
   it('throws with the entry error code when EventBridge refuses the entry', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .resolves({
-        FailedEntryCount: 1,
-        Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
-      });
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
+    });
 
     await expect(new EventBusChannel(new EventBridgeClient({}), 'default').deliver(event)).rejects.toThrow(
       new EventBusEntryError('InternalFailure', 'try again'),
