@@ -165,6 +165,26 @@ describe('one scenario through every channel', () => {
   });
 });
 
+describe('a task that vanishes before it finishes', () => {
+  it('reaches the chat and the webhook with the default filter', async () => {
+    const id = 'import-ami-0c00000000000000e';
+    harness.sim.putTask(REGION, 'import-image', importImage(id, 'active', 'converting', '20'));
+    await cycle();
+    harness.sim.removeTask(REGION, 'import-image', id);
+    const firstPost = slack.posts.length;
+
+    const result = await cycle();
+
+    expect(result.failures).toEqual([]);
+    expect(
+      result.chat.map((notification) => [notification.metadata?.threadId, notification.metadata?.eventType]),
+    ).toEqual([[id, 'TaskDisappeared']]);
+    expect(postedBodies(firstPost).map((post) => post.blocks[0])).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: `import-image ${id} unknown` } },
+    ]);
+  });
+});
+
 describe('hostile task text', () => {
   it('can neither ping the channel nor forge a link, in chat or on the webhook', async () => {
     const firstPost = slack.posts.length;
