@@ -1,0 +1,25 @@
+// The Lambda wiring every notifier shares: its delivery records in the monitor's table, the
+// Powertools logger and metrics as middleware. Each handler module only names its channel.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import { deliveryRecords } from '../adapters/delivery-records';
+import type { NotifierConfig } from '../shared/config';
+import { logger, metrics } from '../shared/observability';
+import { createNotifier, type NotificationChannel } from './notifier';
+
+/** A notifier's Lambda entry point for a channel and its configuration. */
+export function notifierHandler(channel: NotificationChannel, config: NotifierConfig) {
+  return middy(
+    createNotifier({
+      channel,
+      persistenceStore: deliveryRecords(new DynamoDBClient({}), config.tableName, config.channel),
+      retentionDays: config.retentionDays,
+      logger,
+      metrics,
+    }),
+  )
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
