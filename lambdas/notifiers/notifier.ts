@@ -72,10 +72,10 @@ export type NotifierHandler = (event: SQSEvent, context: Context) => Promise<SQS
  */
 export function createNotifier(deps: NotifierDependencies): NotifierHandler {
   const { channel, logger, metrics } = deps;
+  // Into the invocation's metrics, which the handler's middleware publishes with the channel
+  // dimension added at the start of the invocation.
   const count = (name: string): void => {
-    const metric = metrics.singleMetric();
-    metric.addDimension('channel', channel.name);
-    metric.addMetric(name, MetricUnit.Count, 1);
+    metrics.addMetric(name, MetricUnit.Count, 1);
   };
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'eventId',
@@ -134,6 +134,7 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
       logger.error('Ignored an invocation that is not an SQS batch', { keys: Object.keys(event ?? {}) });
       return { batchItemFailures: [] };
     }
+    metrics.addDimension('channel', channel.name);
     config.registerLambdaContext(context);
     remainingMs = () => context.getRemainingTimeInMillis();
     return processPartialResponse(event, deliverRecord, processor, {

@@ -256,8 +256,9 @@ describe('5xx', () => {
     // Assess
     expect(standIn.attempts).toBe(2);
     expect(standIn.posts).toHaveLength(1);
-    expect(waits).toHaveLength(1);
+    // One backoff; a timer may fire a millisecond early, and the client then waits out the rest.
     expect(waits[0]).toBeGreaterThan(50);
+    expect(waits.slice(1).every((wait) => wait <= 5)).toBe(true);
   });
 
   it('throws the last retryable error after maxAttempts requests, the backoff doubling', async () => {

@@ -104,6 +104,21 @@ describe('createNotifier', () => {
     expect(channel.delivered).toEqual([event.eventId]);
   });
 
+  it('counts deliveries and duplicates under the channel dimension', async () => {
+    const { handler } = setup();
+    const dimension = jest.spyOn(metrics, 'addDimension');
+    const metric = jest.spyOn(metrics, 'addMetric');
+    const event = anEvent('import-ami-1');
+
+    await handler(batchOf(event, event), context);
+
+    expect(dimension).toHaveBeenCalledWith('channel', 'chatbot');
+    expect(metric.mock.calls.map(([name, , value]) => [name, value])).toEqual([
+      ['NotificationsDelivered', 1],
+      ['DuplicateNotifications', 1],
+    ]);
+  });
+
   it('delivers two changes of one task (two eventIds)', async () => {
     const { channel, handler } = setup();
 
