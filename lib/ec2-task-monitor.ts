@@ -174,7 +174,7 @@ export interface ChatbotOptions {
   /**
    * Which changes reach the channel.
    *
-   * @default DEFAULT_CHAT_FILTER_POLICY: TaskStateChanged and TaskDisappeared in a terminal phase, and TaskDiscovered
+   * @default DEFAULT_CHAT_FILTER_POLICY: TaskStateChanged into a terminal phase, TaskDisappeared and TaskDiscovered
    */
   readonly filterPolicy?: FilterPolicy;
 }
