@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ChannelName } from '../lambdas/shared/config';
+import { sqsMessageOf } from '../tools/local/sns-delivery';
 
 /** A notifier handler, callable like the Lambda service calls it. */
 export type NotifierInvoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -20,6 +21,8 @@ export interface ChannelRunner {
   channel: ChannelName;
   queueUrl: string;
   invoke: NotifierInvoke;
+  /** The client reading the queue, made once for every cycle. */
+  sqs: SQSClient;
 }
 
 /** What one pass over a channel's queue did. */
@@ -34,28 +37,13 @@ export interface ChannelDeliveryResult {
 /** Longer than any pass, so no message comes back within the pass that received it. */
 const IN_FLIGHT_SECONDS = 300;
 
-/**
- * The body SNS would have delivered. For a MessageStructure=json publish, SNS sends an SQS
- * subscriber the `sqs` member (or `default`); the fauxqs emulator sends the whole document
- * instead (see tools/local/inbox.ts), so the member is picked here, before the notifier sees it.
- */
-export function deliveredBody(body: string): string {
-  try {
-    const document = JSON.parse(body) as Record<string, unknown>;
-    const member = document.sqs ?? document.default;
-    if (typeof member === 'string' && !('schemaVersion' in document)) return member;
-  } catch {
-    // Not JSON: the notifier reports it as malformed.
-  }
-  return body;
-}
-
 function recordOf(message: Message, queueUrl: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? '',
     receiptHandle: message.ReceiptHandle ?? '',
-    body: deliveredBody(message.Body ?? ''),
+    // fauxqs delivers the whole message structure; SNS would deliver the SQS member.
+    body: sqsMessageOf(message.Body ?? ''),
     attributes: {
       ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
       SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
@@ -71,7 +59,8 @@ function recordOf(message: Message, queueUrl: string): SQSRecord {
 }
 
 /** Hands every message on the channel's queue to its notifier once; returns the counts. */
-export async function deliverChannel(sqs: SQSClient, runner: ChannelRunner): Promise<ChannelDeliveryResult> {
+export async function deliverChannel(runner: ChannelRunner): Promise<ChannelDeliveryResult> {
+  const { sqs } = runner;
   const result: ChannelDeliveryResult = { channel: runner.channel, delivered: 0, failed: 0 };
   const failed: Message[] = [];
   for (;;) {

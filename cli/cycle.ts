@@ -79,7 +79,7 @@ function requireNotifier(channel: ChannelName): {
  * handler reads its configuration when it loads, and the variables are put back afterwards, so
  * the three notifiers (each with its CHANNEL) live in one process.
  */
-function loadNotifier(spec: LocalChannelSpec, timeoutMs: number): ChannelRunner {
+function loadNotifier(spec: LocalChannelSpec, timeoutMs: number, sqs: SQSClient): ChannelRunner {
   const saved = Object.fromEntries(Object.keys(spec.env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, spec.env);
   let module: ReturnType<typeof requireNotifier>;
@@ -95,6 +95,7 @@ function loadNotifier(spec: LocalChannelSpec, timeoutMs: number): ChannelRunner 
   return {
     channel: spec.channel,
     queueUrl: spec.queueUrl,
+    sqs,
     invoke: (event) =>
       module.handler(event, lambdaContext(functionName, timeoutMs)) as Promise<SQSBatchResponse>,
   };
@@ -118,10 +119,11 @@ export function loadHandlers(
   const poller = require('../lambdas/poller/handler') as typeof import('../lambdas/poller/handler');
   const publisher = require('../lambdas/publisher/handler') as typeof import('../lambdas/publisher/handler');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   return {
     poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
     publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
-    channels: channels.map((spec) => loadNotifier(spec, timeoutMs)),
+    channels: channels.map((spec) => loadNotifier(spec, timeoutMs, sqs)),
   };
 }
 
@@ -135,14 +137,7 @@ export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Pr
   const report = await handlers.poll();
   const deliveryResult = await delivery.deliver(handlers.publish);
   const channels: ChannelDeliveryResult[] = [];
-  if (handlers.channels.length > 0) {
-    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-    try {
-      for (const runner of handlers.channels) channels.push(await deliverChannel(sqs, runner));
-    } finally {
-      sqs.destroy();
-    }
-  }
+  for (const runner of handlers.channels) channels.push(await deliverChannel(runner));
   const failures = report.listings
     .filter((listing) => !listing.ok)
     .map(

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config';
 import { NotificationChannel } from './notification-channel';
+import { allowPublishing } from './topic-publishing';
 import type { FilterPolicy } from './settings';
 
 /** Properties of a {@link ChatbotChannel}. */
@@ -104,9 +105,6 @@ export class ChatbotChannel extends Construct {
     });
     const { notifier } = this.delivery;
     notifier.addEnvironment(ENV.chatTopicArn, this.chatTopic.topicArn);
-    notifier.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.chatTopic.topicArn] }),
-    );
-    props.topicKey.grant(notifier, 'kms:GenerateDataKey', 'kms:Decrypt');
+    allowPublishing(notifier, this.chatTopic, props.topicKey);
   }
 }

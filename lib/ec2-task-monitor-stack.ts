@@ -29,17 +29,9 @@ export class Ec2TaskMonitorStack extends Stack {
       emailFilterPolicy: settings.emailFilterPolicy,
       progressStep: settings.progressStep,
       retentionDays: settings.retentionDays,
-      ...(settings.chatbot
-        ? {
-            chatbot: {
-              slackWorkspaceId: settings.chatbot.workspaceId,
-              slackChannelId: settings.chatbot.channelId,
-              filterPolicy: settings.chatbot.filterPolicy,
-            },
-          }
-        : {}),
-      ...(settings.slackWebhook ? { slackWebhook: settings.slackWebhook } : {}),
-      ...(settings.eventBus ? { eventBus: settings.eventBus } : {}),
+      chatbot: settings.chatbot,
+      slackWebhook: settings.slackWebhook,
+      eventBus: settings.eventBus,
     });
     const { poller, publisher, topic, table, deadLetterQueue } = this.monitor;
 

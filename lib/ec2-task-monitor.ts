@@ -30,6 +30,7 @@ import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
 import { NotificationChannel } from './notification-channel';
 import { OperatorTopic } from './operator-topic';
+import { allowPublishing } from './topic-publishing';
 import {
   DEFAULT_EMAIL_FILTER_POLICY,
   DEFAULT_PROGRESS_STEP,
@@ -344,9 +345,7 @@ export class Ec2TaskMonitor extends Construct {
       : undefined;
     if (chatbotSettings) {
       this.chatbotChannel = new ChatbotChannel(this, 'Chatbot', {
-        slackWorkspaceId: chatbotSettings.workspaceId,
-        slackChannelId: chatbotSettings.channelId,
-        filterPolicy: chatbotSettings.filterPolicy,
+        ...chatbotSettings,
         topic: this.topic,
         topicKey: this.topicKey,
         table: this.table,
@@ -503,16 +502,9 @@ export class Ec2TaskMonitor extends Construct {
     this.table.grant(fn, ...actions);
   }
 
-  /**
-   * Sets TOPIC_ARN and allows publishing. Granted by hand rather than with topic.grantPublish,
-   * which adds `kms:GenerateDataKey*`: publishing to an encrypted topic needs exactly
-   * kms:GenerateDataKey and kms:Decrypt on its key.
-   */
+  /** Sets TOPIC_ARN and allows publishing to the event topic. */
   private usePublishing(fn: lambda.Function): void {
     fn.addEnvironment(ENV.topicArn, this.topic.topicArn);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
-    );
-    this.topicKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    allowPublishing(fn, this.topic, this.topicKey);
   }
 }

@@ -50,9 +50,9 @@ export interface MonitorSettings {
 /** A Slack channel reached through AWS Chatbot (Amazon Q Developer in chat applications). */
 export interface ChatbotSettings {
   /** Id of the Slack workspace authorised in the Chatbot console, e.g. T0123ABCDEF. */
-  readonly workspaceId: string;
+  readonly slackWorkspaceId: string;
   /** Id of the Slack channel, e.g. C0123ABCDEF (the Chatbot app must be invited to it). */
-  readonly channelId: string;
+  readonly slackChannelId: string;
   /** Which changes reach the channel. */
   readonly filterPolicy: FilterPolicy;
 }
@@ -373,8 +373,8 @@ export function parseChatbot(
     );
   }
   return {
-    workspaceId,
-    channelId,
+    slackWorkspaceId: workspaceId,
+    slackChannelId: channelId,
     filterPolicy: parseFilterPolicy(SETTING_KEYS.chatFilterPolicy, filterValue ?? DEFAULT_CHAT_FILTER_POLICY),
   };
 }

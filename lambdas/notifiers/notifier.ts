@@ -88,20 +88,22 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
       return response;
     },
   });
-  let remainingMs: () => number = () => Number.POSITIVE_INFINITY;
   const deliverOnce = makeIdempotent(
-    async (event: TaskChangeEvent): Promise<Delivery> => {
-      await channel.deliver(event, remainingMs);
+    async (event: TaskChangeEvent, context: Context): Promise<Delivery> => {
+      await channel.deliver(event, () => context.getRemainingTimeInMillis());
       count('NotificationsDelivered');
       return { eventId: event.eventId, deliveredAt: new Date().toISOString() };
     },
     // The prefix names the channel, not the function, so a redeployed (renamed) function still
     // recognises what it delivered.
+    // Shaped like a Lambda handler (event, context): the event is the idempotency payload, and the
+    // context sets how long an in-progress record holds (the invocation's remaining time).
     { persistenceStore: deps.persistenceStore, config, keyPrefix: channel.name },
   );
   const processor = new BatchProcessor(EventType.SQS);
 
-  const deliverRecord = async (record: SQSRecord): Promise<void> => {
+  // The batch processor hands each record the invocation's context (given in the options below).
+  const deliverRecord = async (record: SQSRecord, context: Context): Promise<void> => {
     let event: TaskChangeEvent;
     try {
       event = eventFromRecord(record);
@@ -115,7 +117,7 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
       throw error;
     }
     try {
-      await deliverOnce(event);
+      await deliverOnce(event, context);
     } catch (error) {
       count('NotificationFailures');
       logger.warn('Delivery failed; the message will be redelivered', {
@@ -135,8 +137,6 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
       return { batchItemFailures: [] };
     }
     metrics.addDimension('channel', channel.name);
-    config.registerLambdaContext(context);
-    remainingMs = () => context.getRemainingTimeInMillis();
     return processPartialResponse(event, deliverRecord, processor, {
       context,
       // One after another: a channel's rate limit and the order of a task's events both need it.

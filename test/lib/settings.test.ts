@@ -309,8 +309,8 @@ describe('Slack through AWS Chatbot', () => {
 
   it('reads both ids with the default chat filter', () => {
     expect(settingsFrom(ids).chatbot).toEqual({
-      workspaceId: 'T0123ABCDEF',
-      channelId: 'C0123ABCDEF',
+      slackWorkspaceId: 'T0123ABCDEF',
+      slackChannelId: 'C0123ABCDEF',
       filterPolicy: DEFAULT_CHAT_FILTER_POLICY,
     });
   });

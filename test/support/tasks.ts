@@ -1,6 +1,7 @@
 // Builders of normalised tasks for the domain tests: realistic defaults, overridable per test.
 import type { StoredTask } from '../../lambdas/domain/changes';
-import type { Task } from '../../lambdas/domain/task';
+import { buildEvent, type EventInput, type TaskChangeEvent } from '../../lambdas/domain/event';
+import { statusOf, type Task } from '../../lambdas/domain/task';
 
 /** A running import-image task in us-east-1, as the normaliser would produce it. */
 export function aTask(overrides: Partial<Task> = {}): Task {
@@ -34,4 +35,24 @@ export function stored(task: Task, version = 1, gone = false, stateSince?: strin
 /** A map of stored snapshots keyed by task id. */
 export function storedMap(...snapshots: StoredTask[]): Map<string, StoredTask> {
   return new Map(snapshots.map((snapshot) => [snapshot.task.taskId, snapshot]));
+}
+
+/**
+ * The event of a change to `task` (its status is the current one), as the poller builds it: by
+ * default a TaskStateChanged from a running `active` import at 40%, version 1, detected
+ * 2026-11-23T08:00:00Z.
+ */
+export function aChange(
+  task: Task,
+  overrides: Partial<Omit<EventInput, 'task' | 'current'>> = {},
+): TaskChangeEvent {
+  return buildEvent({
+    changeType: 'TaskStateChanged',
+    previous: { state: 'active', phase: 'running', progress: 40, statusMessage: null },
+    current: statusOf(task),
+    task,
+    version: 1,
+    detectedAt: new Date('2026-11-23T08:00:00.000Z'),
+    ...overrides,
+  });
 }

@@ -4,6 +4,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aw
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
 import { LOCAL_CREDENTIALS } from './engines';
 import { LOCAL_REGION } from './deployment';
+import { sqsMessageOf, structureOf } from './sns-delivery';
 
 /** One delivered message. */
 export interface InboxMessage {
@@ -15,9 +16,8 @@ export interface InboxMessage {
 }
 
 /**
- * Unwraps a message as an SQS subscriber of a MessageStructure=json publish receives it.
- * SNS delivers the `sqs` member (or `default`) of the structure; the fauxqs emulator delivers the
- * whole structure instead, so both forms are read and the protocol member is picked here.
+ * Unwraps a message as an SQS subscriber of a MessageStructure=json publish receives it (see
+ * {@link sqsMessageOf}); the `email` member is kept too, as what email subscribers read.
  */
 export function unwrapDelivery(body: string): InboxMessage {
   const envelope = JSON.parse(body) as {
@@ -25,18 +25,15 @@ export function unwrapDelivery(body: string): InboxMessage {
     Subject?: string | null;
     MessageAttributes?: Record<string, { Value: string }>;
   };
-  const message = JSON.parse(envelope.Message) as Record<string, unknown>;
-  const structured = typeof message.default === 'string';
-  const event = (
-    structured ? JSON.parse((message.sqs ?? message.default) as string) : message
-  ) as TaskChangeEvent;
+  const structure = structureOf(envelope.Message);
+  const event = JSON.parse(sqsMessageOf(envelope.Message)) as TaskChangeEvent;
   const attributes = Object.fromEntries(
     Object.entries(envelope.MessageAttributes ?? {}).map(([name, attribute]) => [name, attribute.Value]),
   );
   return {
     event,
     subject: envelope.Subject ?? undefined,
-    emailText: structured && typeof message.email === 'string' ? message.email : undefined,
+    emailText: typeof structure?.email === 'string' ? structure.email : undefined,
     attributes,
   };
 }

@@ -5,19 +5,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ChatTopicChannel } from '../../../lambdas/adapters/chat-topic';
 import { EventBusChannel, EventBusEntryError } from '../../../lambdas/adapters/event-bus';
 import { toChatbotNotification } from '../../../lambdas/domain/chatbot-notification';
-import { buildEvent } from '../../../lambdas/domain/event';
-import { aTask } from '../../support/tasks';
+import { aChange, aTask } from '../../support/tasks';
 
 const sns = mockClient(SNSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:chat';
-const event = buildEvent({
+const event = aChange(aTask({ progress: 10, statusMessage: 'pending' }), {
   changeType: 'TaskDiscovered',
   previous: null,
-  current: { state: 'active', phase: 'running', progress: 10, statusMessage: 'pending' },
-  task: aTask({ progress: 10, statusMessage: 'pending' }),
-  version: 1,
-  detectedAt: new Date('2026-11-23T08:00:00.000Z'),
 });
 
 beforeEach(() => {

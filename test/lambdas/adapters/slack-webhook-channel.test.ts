@@ -1,6 +1,5 @@
 // The Slack webhook channel end to end over loopback: the URL comes from the Secrets Manager
 // stand-in through Powertools' getSecret, the message goes to the Slack stand-in.
-import { buildEvent } from '../../../lambdas/domain/event';
 import { toSlackMessage } from '../../../lambdas/domain/slack-message';
 import { SlackWebhookClient, SlackWebhookError } from '../../../lambdas/adapters/slack-webhook';
 import {
@@ -15,26 +14,17 @@ import {
 } from '../../../tools/local/aws-stand-ins';
 import { LOCAL_CREDENTIALS } from '../../../tools/local/engines';
 import { type SlackStandIn, startSlackStandIn } from '../../../tools/local/slack-stand-in';
-import { aTask } from '../../support/tasks';
+import { aChange, aTask } from '../../support/tasks';
 
-const event = buildEvent({
-  changeType: 'TaskStateChanged',
-  previous: { state: 'active', phase: 'running', progress: 40, statusMessage: null },
-  current: {
-    state: 'deleted',
-    phase: 'failed',
-    progress: null,
-    statusMessage: 'ClientError: <!channel> *boom*',
-  },
-  task: aTask({
+const event = aChange(
+  aTask({
     state: 'deleted',
     phase: 'failed',
     progress: null,
     statusMessage: 'ClientError: <!channel> *boom*',
   }),
-  version: 2,
-  detectedAt: new Date('2026-11-23T08:00:00.000Z'),
-});
+  { version: 2 },
+);
 const plenty = () => 30_000;
 
 // One Secrets Manager stand-in for the file: Powertools keeps one client (and its endpoint) and a

@@ -4,24 +4,12 @@ import {
   resourceArns,
   toEventBusEntry,
 } from '../../../lambdas/domain/event-bus-entry';
-import { buildEvent, type TaskChangeEvent } from '../../../lambdas/domain/event';
+import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import type { Task } from '../../../lambdas/domain/task';
-import { aTask } from '../../support/tasks';
+import { aChange, aTask } from '../../support/tasks';
 
 function eventOf(task: Task): TaskChangeEvent {
-  return buildEvent({
-    changeType: 'TaskStateChanged',
-    previous: { state: 'active', phase: 'running', progress: 40, statusMessage: null },
-    current: {
-      state: task.state,
-      phase: task.phase,
-      progress: task.progress,
-      statusMessage: task.statusMessage,
-    },
-    task,
-    version: 3,
-    detectedAt: new Date('2026-11-23T08:00:00.000Z'),
-  });
+  return aChange(task, { version: 3 });
 }
 
 describe('toEventBusEntry', () => {

@@ -2,7 +2,7 @@
 // redeliveries recognised by eventId. The channel is a recording fake; the delivery records live
 // in memory with DynamoDB's put-if-absent semantics.
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { buildEvent, type TaskChangeEvent } from '../../../lambdas/domain/event';
+import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import {
   createNotifier,
   eventFromRecord,
@@ -11,7 +11,7 @@ import {
 } from '../../../lambdas/notifiers/notifier';
 import { logger, metrics } from '../../../lambdas/shared/observability';
 import { MemoryDeliveryRecords } from '../../support/memory-delivery-records';
-import { aTask } from '../../support/tasks';
+import { aChange, aTask } from '../../support/tasks';
 
 const context = {
   functionName: 'notifier',
@@ -26,19 +26,7 @@ function anEvent(taskId: string, version = 1): TaskChangeEvent {
     phase: 'failed',
     statusMessage: 'ClientError: Disk validation failed',
   });
-  return buildEvent({
-    changeType: 'TaskStateChanged',
-    previous: { state: 'active', phase: 'running', progress: 40, statusMessage: null },
-    current: {
-      state: task.state,
-      phase: task.phase,
-      progress: task.progress,
-      statusMessage: task.statusMessage,
-    },
-    task,
-    version,
-    detectedAt: new Date('2026-11-23T08:00:00.000Z'),
-  });
+  return aChange(task, { version });
 }
 
 function recordOf(body: string, messageId: string): SQSRecord {
