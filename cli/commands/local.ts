@@ -210,8 +210,13 @@ export async function localCommand(options: LocalOptions): Promise<number> {
       }
       if (stopping || (options.cycles !== undefined && cycle >= options.cycles)) break;
       await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, options.interval * 1000);
+        // Ctrl-C ends the pause at once, and its timer with it (a pending timer would keep the
+        // process alive for the rest of the interval after everything stopped).
+        const timer = setTimeout(resolve, options.interval * 1000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
     inboxReader.close();
