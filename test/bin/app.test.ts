@@ -88,4 +88,25 @@ describe('bin/app.ts as the CLI runs it', () => {
     );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('fails on a misspelled setting with the one it meant, instead of ignoring it', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({
+          ...NO_BUNDLING,
+          'cli-telemetry': false,
+          email: 'ops@example.com',
+        }),
+        CDK_OUTDIR: outdir,
+      },
+    });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^Invalid setting: email: not a setting, did you mean "emails"\?; allowed: /,
+    );
+  });
 });

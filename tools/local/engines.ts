@@ -261,12 +261,14 @@ export async function startMessaging(port = 0): Promise<EngineProcess> {
 
 /** Starts DynamoDB Local, fauxqs and the EC2 simulator. */
 export async function startLocalEngines(ports: Partial<EnginePorts> = {}): Promise<LocalEngines> {
+  // Refuse a taken port before starting anything.
+  await assertPortFree(ports.dynamodb ?? 0, 'DynamoDB Local');
+  await assertPortFree(ports.sqs ?? 0, 'the SNS/SQS emulator');
+  await assertPortFree(ports.ec2 ?? 0, 'the EC2 simulator');
   const started = await Promise.allSettled([
     startDynamoDb(ports.dynamodb ?? 0),
     startMessaging(ports.sqs ?? 0),
-    assertPortFree(ports.ec2 ?? 0, 'the EC2 simulator').then(() =>
-      startEc2Simulator({ port: ports.ec2 ?? 0, host: HOST }),
-    ),
+    startEc2Simulator({ port: ports.ec2 ?? 0, host: HOST }),
   ]);
   const [dynamodb, messaging, ec2] = started;
   if (dynamodb.status !== 'fulfilled' || messaging.status !== 'fulfilled' || ec2.status !== 'fulfilled') {
