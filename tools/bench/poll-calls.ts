@@ -76,7 +76,12 @@ async function main(): Promise<void> {
     Object.assign(
       process.env,
       endpointEnvironment({
-        endpoints: { ...engines.endpoints, dynamodb: dynamodbProxy.url, sns: messagingProxy.url, sqs: messagingProxy.url },
+        endpoints: {
+          ...engines.endpoints,
+          dynamodb: dynamodbProxy.url,
+          sns: messagingProxy.url,
+          sqs: messagingProxy.url,
+        },
       }),
       awsStandInsEnvironment(aws),
       { AWS_REGION: LOCAL_REGION },
@@ -115,7 +120,11 @@ async function main(): Promise<void> {
     };
 
     // The read units of one idle poll's queries (one per Region and task type), as DynamoDB counts them.
-    const client = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.dynamodb });
+    const client = new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: engines.endpoints.dynamodb,
+    });
     let readUnits = 0;
     const taskTypes = (deployment.pollerEnv.TASK_TYPES ?? '').split(',');
     for (const region of regions) {
@@ -144,7 +153,11 @@ async function main(): Promise<void> {
           idle,
           idleQueryReadUnitsPerPoll: readUnits,
           // Each distinct metric name and dimension set is one custom metric on the bill.
-          metricSets: { scenarioRun: busyMetrics.size, idlePolls: metricSets.size, idleNames: [...metricSets].sort() },
+          metricSets: {
+            scenarioRun: busyMetrics.size,
+            idlePolls: metricSets.size,
+            idleNames: [...metricSets].sort(),
+          },
         },
         null,
         2,
