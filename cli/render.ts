@@ -80,6 +80,23 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
   return table(rows, options, (row) => PHASE_COLORS[(row[4] ?? '').split(' ')[0] as Phase]);
 }
 
+/**
+ * The status table as the local mode shows it: rendered when a row differs from the last table
+ * shown (colours aside), undefined otherwise, so a quiet cycle prints nothing.
+ */
+export function statusTableWhenChanged(): (
+  tasks: readonly StoredTask[],
+  options: RenderOptions,
+) => string | undefined {
+  let last: string | undefined;
+  return (tasks, options) => {
+    const plain = renderStatus(tasks, { color: false });
+    if (plain === last) return undefined;
+    last = plain;
+    return options.color ? renderStatus(tasks, options) : plain;
+  };
+}
+
 /** Recorded changes (one task's timeline, or the unpublished ones), oldest first. */
 export function renderHistory(entries: readonly HistoryEntry[], options: RenderOptions): string {
   if (entries.length === 0) return 'No recorded changes for this task.';

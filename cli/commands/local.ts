@@ -18,7 +18,13 @@ import { Inbox } from '../../tools/local/inbox';
 import { DEMO_SCENARIO_PATH, parseScenario } from '../../tools/ec2-simulator';
 import { startStackStandIn, stackStandInEnvironment } from '../../tools/local/stack-stand-in';
 import { loadHandlers, runCycle, streamDeliveryFor } from '../cycle';
-import { plural, renderEmail, renderEventLine, renderStatus, scenarioFinishedLine } from '../render';
+import {
+  plural,
+  renderEmail,
+  renderEventLine,
+  scenarioFinishedLine,
+  statusTableWhenChanged,
+} from '../render';
 import { readAllSnapshots } from './status';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
@@ -150,7 +156,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     let changes = 0;
     let alerts = 0;
     let finishedSaid = false;
-    let lastTable = '';
+    const statusTable = statusTableWhenChanged();
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
@@ -195,11 +201,10 @@ export async function localCommand(options: LocalOptions): Promise<number> {
       for (const failure of outcome.failures) out(`! ${failure}`);
       const tasks = await readAllSnapshots({ store, regions, taskTypes: [...TASK_TYPE_NAMES] });
       // A quiet cycle prints nothing: the table only when a task's row changed.
-      const table = renderStatus(tasks, { color: false });
-      if (table !== lastTable) {
-        lastTable = table;
+      const table = statusTable(tasks, options);
+      if (table !== undefined) {
         out(`== ${clock()}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}  ==`);
-        out(`${renderStatus(tasks, options)}\n`);
+        out(`${table}\n`);
       }
       if (engines.ec2.scenarioFinished && !finishedSaid) {
         finishedSaid = true;

@@ -10,6 +10,7 @@ import {
   renderEventLine,
   renderStatus,
   scenarioFinishedLine,
+  statusTableWhenChanged,
 } from '../../cli/render';
 import { aTask, stored as storedSnapshot } from '../support/tasks';
 
@@ -68,6 +69,27 @@ describe('renderStatus', () => {
     expect(first?.endsWith('failed')).toBe(true);
     expect(second).toContain('import-ami-run');
     expect(second).toContain(progressBar(28));
+  });
+});
+
+describe('statusTableWhenChanged', () => {
+  it('gives the table the first time and when a row changed, nothing when it did not', () => {
+    const table = statusTableWhenChanged();
+    const running = [stored({ taskId: 'import-ami-1', progress: 28 })];
+    const moved = [stored({ taskId: 'import-ami-1', progress: 55 })];
+
+    const shown = [table(running, plain), table(running, plain), table(moved, plain), table(moved, plain)];
+
+    expect(shown.map((text) => text !== undefined)).toEqual([true, false, true, false]);
+    expect(shown[2]).toContain('55%');
+  });
+
+  it('compares without colours, and shows the coloured table', () => {
+    const table = statusTableWhenChanged();
+    const tasks = [stored({ taskId: 'import-ami-1' })];
+
+    expect(table(tasks, { color: true })).toContain('\u001b[');
+    expect(table(tasks, plain)).toBeUndefined();
   });
 });
 
