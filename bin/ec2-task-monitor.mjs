@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// Launcher of the `ec2-task-monitor` CLI: runs the TypeScript sources as they are (the same
-// sources the Lambda bundles are built from) through tsx, then hands over to cli/main.ts.
+// Launcher of the `ec2-task-monitor` command: runs the compiled bundle that `npm run build` writes
+// to dist/ (npm ci builds it through the `prepare` script), so no TypeScript is transpiled at run
+// time. See scripts/build.mjs.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { register as registerCjs } from 'tsx/cjs/api';
 
-// middy ships ES modules only, with no `require` export. Node (20.19+) can require an ES module
-// by its path, so it is loaded here before tsx hooks module resolution, and tsconfig.cli.json
-// points the CommonJS sources' `@middy/core` at that same, already loaded, file.
-const require = createRequire(import.meta.url);
-require(fileURLToPath(new URL('../node_modules/@middy/core/index.js', import.meta.url)));
-process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('../tsconfig.cli.json', import.meta.url));
-registerCjs();
-
-const { run } = require('../cli/main.ts');
+const bundle = fileURLToPath(new URL('../dist/cli/ec2-task-monitor.js', import.meta.url));
+if (!existsSync(bundle)) {
+  process.stderr.write(
+    'ec2-task-monitor: the command is not built yet (dist/cli/ec2-task-monitor.js is missing): run `npm run build`\n',
+  );
+  process.exit(2);
+}
+process.setSourceMapsEnabled(true);
+const { run } = createRequire(import.meta.url)(bundle);
 await run(process.argv.slice(2));

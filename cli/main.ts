@@ -1,117 +1,68 @@
 // The `ec2-task-monitor` command line: parses arguments, dispatches to a command, and maps errors
-// to exit codes (0 done, 1 something failed, 2 bad configuration or usage).
-import { parseArgs } from 'node:util';
-import { ConfigurationError } from '../lambdas/shared/config';
-import { HISTORY_HELP, historyCommand, STATUS_HELP, statusCommand } from './commands/status';
-import { LOCAL_HELP, localCommand } from './commands/local';
-import { POLL_HELP, pollCommand } from './commands/poll';
-import { REDRIVE_HELP, redriveCommand } from './commands/redrive';
-import { EXIT, UsageError } from './errors';
-
-const HELP = `Usage: ec2-task-monitor <command> [options]
-
-Watches Amazon EC2's long-running tasks and publishes every state change to SNS.
-
-Commands:
-  poll --once        one full cycle of the deployed code path (poller, then publisher)
-  status             the current snapshot of every task, from DynamoDB
-  history <taskId>   one task's timeline of changes, oldest first
-  redrive            publish the recorded changes that never went out (after a dead-letter alarm)
-  local              the whole pipeline on local engines, no AWS account (npm start)
-
-Run 'ec2-task-monitor <command> --help' for a command's options.`;
-
-const HELPS: Record<string, string> = {
-  poll: POLL_HELP,
-  status: STATUS_HELP,
-  history: HISTORY_HELP,
-  local: LOCAL_HELP,
-  redrive: REDRIVE_HELP,
-};
-
-function positiveNumber(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0)
-    throw new UsageError(`--${name} must be a positive number, got "${value}"`);
-  return number;
-}
-
-function port(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535)
-    throw new UsageError(`--${name} must be a port from 0 to 65535, got "${value}"`);
-  return number;
-}
+// to exit codes (0 done, 1 something failed, 2 bad configuration, usage or environment). Each
+// command's module is loaded only when it runs, so `--help` and usage errors load no AWS code.
+import { parseCommandLine, port, positiveInteger, positiveNumber, text } from './arguments';
+import { EXIT } from './errors';
+import { describeFailure } from './failures';
+import { COMMANDS, HELP } from './usage';
+import type { StackOptions } from './deployed-stack';
 
 /** Runs the CLI with the given arguments; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${HELP}\n`);
-    return command ? EXIT.ok : EXIT.configuration;
+  const line = parseCommandLine(argv);
+  if ('help' in line) {
+    process.stdout.write(`${line.help === 'main' ? HELP : COMMANDS[line.help].help}\n`);
+    // `ec2-task-monitor` alone is a usage mistake; asking for help is not.
+    return line.help === 'main' && argv.length === 0 ? EXIT.configuration : EXIT.ok;
   }
-  const help = HELPS[command];
-  if (!help)
-    throw new UsageError(`unknown command "${command}"; commands: poll, status, history, redrive, local`);
-  const { values, positionals } = parseArgs({
-    args: [...rest],
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      once: { type: 'boolean' },
-      interval: { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
-      scenario: { type: 'string' },
-      cycles: { type: 'string' },
-      'dynamodb-port': { type: 'string' },
-      'sns-port': { type: 'string' },
-      'ec2-port': { type: 'string' },
-      'no-color': { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return EXIT.ok;
-  }
+  const { command, values, positionals } = line;
   const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const stack: StackOptions = {
+    stackName: text(values['stack-name']),
+    region: text(values.region),
+    profile: text(values.profile),
+  };
   switch (command) {
-    case 'poll':
+    case 'poll': {
+      const { pollCommand } = await import('./commands/poll');
       return pollCommand({
         once: values.once === true,
         interval: positiveNumber('interval', values.interval),
         json: values.json === true,
         timeout: positiveNumber('timeout', values.timeout),
       });
-    case 'status':
-      return statusCommand({ json: values.json === true, color });
-    case 'redrive':
-      return redriveCommand({ dryRun: values['dry-run'] === true, color });
-    case 'history': {
-      const [taskId] = positionals;
-      if (!taskId)
-        throw new UsageError('history needs a task id, e.g. ec2-task-monitor history import-ami-0abc');
-      return historyCommand(taskId, { json: values.json === true, color });
     }
-    default:
-      return localCommand({
-        scenario: values.scenario,
+    case 'status': {
+      const { statusCommand } = await import('./commands/status');
+      return statusCommand({ json: values.json === true, color, stack });
+    }
+    case 'history': {
+      const { historyCommand } = await import('./commands/status');
+      return historyCommand(positionals[0] as string, { json: values.json === true, color, stack });
+    }
+    case 'redrive': {
+      const { redriveCommand } = await import('./commands/redrive');
+      return redriveCommand({ dryRun: values['dry-run'] === true, color, stack });
+    }
+    case 'local': {
+      const options = {
+        scenario: text(values.scenario),
         interval: positiveNumber('interval', values.interval) ?? 3,
-        cycles: positiveNumber('cycles', values.cycles),
+        cycles: positiveInteger('cycles', values.cycles),
         ports: {
           dynamodb: port('dynamodb-port', values['dynamodb-port']),
           sqs: port('sns-port', values['sns-port']),
           ec2: port('ec2-port', values['ec2-port']),
         },
         color,
-      });
+      };
+      const { localCommand } = await import('./commands/local');
+      return localCommand(options);
+    }
   }
 }
 
-/** Runs the CLI as a process: prints errors without stack traces for the user's mistakes. */
+/** Runs the CLI as a process: the user's mistakes and the machine's shortcomings are one line, never a stack trace. */
 export async function run(argv: readonly string[]): Promise<void> {
   // The handlers' JSON logs and EMF metrics are for CloudWatch. On a terminal the commands print
   // their own summary and one line per failure; POWERTOOLS_LOG_LEVEL=INFO shows the logs as well.
@@ -122,12 +73,9 @@ export async function run(argv: readonly string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof ConfigurationError ||
-      ((error as Error)?.name === 'TypeError' && String((error as Error).message).includes('Unknown option'))
-    ) {
-      process.stderr.write(`ec2-task-monitor: ${(error as Error).message}\n`);
+    const known = describeFailure(error);
+    if (known) {
+      process.stderr.write(`ec2-task-monitor: ${known}\n`);
       process.exitCode = EXIT.configuration;
       return;
     }

@@ -2,7 +2,8 @@
 // timeline, and an event shown the way an email subscriber reads it.
 import type { StoredTask } from '../lambdas/domain/changes';
 import type { TaskChangeEvent } from '../lambdas/domain/event';
-import type { Phase } from '../lambdas/domain/phase';
+import { isTerminal, type Phase } from '../lambdas/domain/phase';
+import type { TaskStatus } from '../lambdas/domain/task';
 import { notificationSubject, notificationText } from '../lambdas/domain/notification-text';
 import type { HistoryEntry } from '../lambdas/adapters/snapshot-store';
 
@@ -22,6 +23,11 @@ const PHASE_COLORS: Record<Phase, number> = {
 
 function paint(text: string, code: number, options: RenderOptions): string {
   return options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+/** `1 task`, `2 tasks`, `0 tasks`: a count with its noun in the right number (regular plurals only). */
+export function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 /** A fixed-width progress bar, `[#####.....]  50%`, or blanks when the task reports no progress. */
@@ -67,10 +73,28 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
       task.region,
       task.state || '-',
       gone ? `${task.phase} (gone)` : task.phase,
-      progressBar(task.progress),
+      // A finished task's last progress figure says nothing any more (a failed import stops at 28 %).
+      isTerminal(task.phase) ? '' : progressBar(task.progress),
     ]),
   ];
   return table(rows, options, (row) => PHASE_COLORS[(row[4] ?? '').split(' ')[0] as Phase]);
+}
+
+/**
+ * The status table as the local mode shows it: rendered when a row differs from the last table
+ * shown (colours aside), undefined otherwise, so a quiet cycle prints nothing.
+ */
+export function statusTableWhenChanged(): (
+  tasks: readonly StoredTask[],
+  options: RenderOptions,
+) => string | undefined {
+  let last: string | undefined;
+  return (tasks, options) => {
+    const plain = renderStatus(tasks, { color: false });
+    if (plain === last) return undefined;
+    last = plain;
+    return options.color ? renderStatus(tasks, options) : plain;
+  };
 }
 
 /** Recorded changes (one task's timeline, or the unpublished ones), oldest first. */
@@ -90,6 +114,52 @@ export function renderHistory(entries: readonly HistoryEntry[], options: RenderO
     ]),
   ];
   return table(rows, options);
+}
+
+/**
+ * What moved in a TaskProgressed, where the phase stays the same: the raw state, the progress
+ * figure or the status message, e.g. `bundling -> storing`, `34% -> 50%`, `"converting" -> "updating"`.
+ */
+export function progressOf(event: Pick<TaskChangeEvent, 'previous' | 'current'>): string {
+  const { previous, current } = event;
+  const percent = (status: TaskStatus | null) => (status?.progress == null ? '?' : `${status.progress}%`);
+  const parts: string[] = [];
+  if (previous && previous.state !== current.state)
+    parts.push(`${previous.state || '-'} -> ${current.state || '-'}`);
+  if (previous?.progress !== current.progress) parts.push(`${percent(previous)} -> ${percent(current)}`);
+  if (previous && previous.statusMessage !== current.statusMessage && current.statusMessage)
+    parts.push(`"${previous.statusMessage ?? ''}" -> "${current.statusMessage}"`);
+  return parts.length > 0 ? parts.join(', ') : `${current.phase}/${current.state || '-'}`;
+}
+
+/** What an event says happened, in a few words: `started (pending)`, `running -> failed`, `progress 34% -> 50%`. */
+export function changeOf(event: TaskChangeEvent): string {
+  const { previous, current } = event;
+  switch (event.changeType) {
+    case 'TaskDiscovered':
+      return `discovered, ${current.phase} (${current.state || '-'})`;
+    case 'TaskProgressed':
+      return `progress ${progressOf(event)}`;
+    case 'TaskDisappeared':
+      return `disappeared while ${previous?.phase ?? 'unfinished'}`;
+    default:
+      return `${previous ? previous.phase : 'first seen'} -> ${current.phase} (${current.state || '-'})`;
+  }
+}
+
+/** One line for an event that is not emailed: time, task and what changed. */
+export function renderEventLine(event: TaskChangeEvent, options: RenderOptions): string {
+  const time = event.detectedAt.slice(11, 19);
+  const line = `${time}  ${event.taskType} ${event.taskId} (${event.region}): ${changeOf(event)}`;
+  return paint(line, PHASE_COLORS[event.current.phase], options);
+}
+
+/**
+ * How a scenario of the local mode ended, e.g. `scenario finished: 10 tasks, 43 changes, 10 alerts`
+ * (alerts: the changes sent to email subscribers).
+ */
+export function scenarioFinishedLine(counts: { tasks: number; changes: number; alerts: number }): string {
+  return `scenario finished: ${plural(counts.tasks, 'task')}, ${plural(counts.changes, 'change')}, ${plural(counts.alerts, 'alert')}`;
 }
 
 /** An event as an email subscriber receives it: subject line, then the body. */

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { Ec2TaskMonitor } from './ec2-task-monitor';
 import type { NotificationChannel } from './notification-channel';
 import type { MonitorSettings } from './settings';
+import { STACK_OUTPUTS } from './stack-outputs';
 
 /** Properties of an {@link Ec2TaskMonitorStack}. */
 export interface Ec2TaskMonitorStackProps extends StackProps {
@@ -35,13 +36,18 @@ export class Ec2TaskMonitorStack extends Stack {
     });
     const { poller, publisher, topic, table, deadLetterQueue } = this.monitor;
 
-    new CfnOutput(this, 'TopicArn', {
+    new CfnOutput(this, STACK_OUTPUTS.topicArn, {
       description: 'SNS topic receiving every EC2 task change',
       value: topic.topicArn,
     });
-    new CfnOutput(this, 'TableName', {
+    new CfnOutput(this, STACK_OUTPUTS.tableName, {
       description: 'DynamoDB table of task snapshots and recorded changes',
       value: table.tableName,
+    });
+    new CfnOutput(this, STACK_OUTPUTS.pollerFunctionName, {
+      description:
+        'Poller function; the command line reads the polled Regions and task types from its environment',
+      value: poller.functionName,
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       description: 'Stream batches the publisher could not publish',

@@ -10,9 +10,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { PACKAGE_ROOT } from './package-root';
 
 /** Root of the repository: the esbuild project root and the home of package-lock.json. */
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = PACKAGE_ROOT;
 
 /** Runtime of every function; Node.js 24 is the newest Lambda runtime of this CDK release. */
 export const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;

@@ -3,6 +3,7 @@
 // line and as arrays, numbers or objects from cdk.json, so every parser accepts both. A bad value
 // fails the synth with a SettingsError naming the setting, the value and what is allowed.
 import { Token } from 'aws-cdk-lib';
+import { distance } from 'fastest-levenshtein';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { CHANGE_TYPES } from '../lambdas/domain/changes';
 import { EVENT_ATTRIBUTE_NAMES } from '../lambdas/domain/event';
@@ -432,6 +433,51 @@ export function parseProgressStep(value: unknown): number {
 /** Validates the retention in days (LIMITS.retentionDays). */
 export function parseRetentionDays(value: unknown): number {
   return integer(SETTING_KEYS.retentionDays, value, LIMITS.retentionDays);
+}
+
+/**
+ * Context keys of the CDK itself, which the CLI, cdk.json and cdk.context.json put beside the
+ * settings: feature flags (`@aws-cdk/...`), the CLI's keys (`aws:cdk:...`, `cli-telemetry`,
+ * `acknowledged-issue-numbers`), cached lookups (`availability-zones:account=...`) and the like.
+ */
+export function isCdkContextKey(key: string): boolean {
+  return (
+    key.startsWith('@') ||
+    key.includes(':') ||
+    key.startsWith('cdk') ||
+    key.startsWith('aws-cdk') ||
+    ['cli-telemetry', 'acknowledged-issue-numbers'].includes(key)
+  );
+}
+
+const SETTING_NAMES: readonly string[] = Object.values(SETTING_KEYS);
+
+/** The setting a mistyped key most likely meant: same letters up to case and `-`/`_`, a prefix, or one or two edits away. */
+export function closestSetting(key: string): string | undefined {
+  const plain = (text: string) => text.toLowerCase().replace(/[-_\s]/g, '');
+  const typed = plain(key);
+  let best: { name: string; distance: number } | undefined;
+  for (const name of SETTING_NAMES) {
+    const candidate = plain(name);
+    if (candidate === typed) return name;
+    const prefix = typed.length >= 4 && (candidate.startsWith(typed) || typed.startsWith(candidate));
+    const edits = prefix ? 0 : distance(typed, candidate);
+    if (edits <= 2 && (best === undefined || edits < best.distance)) best = { name, distance: edits };
+  }
+  return best?.name;
+}
+
+/**
+ * Fails on a context key that is neither a setting nor the CDK's own (see {@link isCdkContextKey}):
+ * `-c email=ops@example.com` would otherwise be ignored and subscribe nobody.
+ * @throws SettingsError naming the key and the setting it most likely meant
+ */
+export function checkContextKeys(keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (SETTING_NAMES.includes(key) || isCdkContextKey(key)) continue;
+    const meant = closestSetting(key);
+    fail(key, `not a setting${meant ? `, did you mean ${show(meant)}?` : ''}`, SETTING_NAMES.join(', '));
+  }
 }
 
 /** Where settings come from: a construct node (its context) or any key lookup. */

@@ -1,27 +1,40 @@
 // `ec2-task-monitor local` (npm start): the whole pipeline on embedded engines. Starts DynamoDB
 // Local, the SNS/SQS emulator and the EC2 simulator on loopback, creates the stack's table and
 // topic from its own template, subscribes an SQS inbox, and runs the real poller and publisher
-// handlers on a short schedule against a scripted scenario, showing tasks and events live.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// handlers on a short schedule against a scripted scenario. The output is for a person to follow:
+// each emailed event in full, one line for every other event, the status table when it changed,
+// and one line when the scenario is over.
 import path from 'node:path';
-import { endpointEnvironment, type LocalEngines, startLocalEngines } from '../../tools/local/engines';
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  endpointEnvironment,
+  EngineStartError,
+  type LocalEngines,
+  startLocalEngines,
+} from '../../tools/local/engines';
 import { deployLocally, LOCAL_REGION, subscribeQueue } from '../../tools/local/deployment';
 import { Inbox } from '../../tools/local/inbox';
-import { parseScenario } from '../../tools/ec2-simulator';
+import { DEMO_SCENARIO_PATH, parseScenario } from '../../tools/ec2-simulator';
+import { startStackStandIn, stackStandInEnvironment } from '../../tools/local/stack-stand-in';
 import { loadHandlers, runCycle, streamDeliveryFor } from '../cycle';
-import { renderEmail, renderStatus } from '../render';
+import {
+  plural,
+  renderEmail,
+  renderEventLine,
+  scenarioFinishedLine,
+  statusTableWhenChanged,
+} from '../render';
 import { readAllSnapshots } from './status';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
-import { UsageError } from '../errors';
+import { EnvironmentError, UsageError } from '../errors';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
 import type { SlackMessage } from '../../lambdas/domain/slack-message';
 import { awsStandInsEnvironment, startAwsStandIns } from '../../tools/local/aws-stand-ins';
 import { startSlackStandIn } from '../../tools/local/slack-stand-in';
-
-/** Where the local mode writes the environment other commands need to reach its engines. */
-export const LOCAL_ENV_FILE = path.resolve(__dirname, '..', '..', '.local', 'ec2-task-monitor.env');
+import { STACK_NAME } from '../../lib/stack-outputs';
+import { claimEnvFile, type ClaimedEnvFile } from '../local-env-file';
 
 /** Name of the secret holding the local Slack stand-in's webhook URL. */
 const LOCAL_WEBHOOK_SECRET = 'ec2-task-monitor/local-slack-webhook';
@@ -33,45 +46,6 @@ const LOCAL_CHANNELS = {
   slackWebhookSecretName: LOCAL_WEBHOOK_SECRET,
   eventBus: 'create',
 };
-
-/** Writes `export NAME=value` lines, so that another shell can `source` them. */
-function writeEnvFile(variables: Record<string, string>): void {
-  mkdirSync(path.dirname(LOCAL_ENV_FILE), { recursive: true });
-  const lines = Object.entries(variables).map(
-    ([name, value]) => `export ${name}='${value.replace(/'/g, "'\\''")}'`,
-  );
-  writeFileSync(LOCAL_ENV_FILE, `${lines.join('\n')}\n`);
-}
-
-/** The built-in demo scenario. */
-export const DEMO_SCENARIO = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'tools',
-  'ec2-simulator',
-  'scenarios',
-  'demo.json',
-);
-
-export const LOCAL_HELP = `Usage: ec2-task-monitor local [options]      (what \`npm start\` runs)
-
-Runs the whole pipeline with no AWS account: DynamoDB Local, an SNS/SQS emulator and the EC2
-simulator on 127.0.0.1, the stack's table and topic created from its synthesized template, and
-the real poller, publisher and notifier handlers on a short schedule against a scripted
-scenario. Every channel is on: Chatbot messages are read from the chat topic, webhook posts go to
-a local Slack stand-in, EventBridge entries to a local stand-in. Shows the tasks' status table,
-each event as an email subscriber would read it, and what reached each channel. Ctrl-C stops
-everything.
-
-Options:
-  --scenario <file>     scenario JSON (default: the built-in demo, tools/ec2-simulator/scenarios/demo.json)
-  --interval <seconds>  seconds between cycles (default 3)
-  --cycles <n>          stop after n cycles (default: run until Ctrl-C)
-  --dynamodb-port <p>   DynamoDB Local port (default: a free one)
-  --sns-port <p>        SNS/SQS emulator port (default: a free one)
-  --ec2-port <p>        EC2 simulator port (default: a free one)
-  --no-color            plain output`;
 
 /** Options of the local command. */
 export interface LocalOptions {
@@ -88,7 +62,7 @@ function clock(): string {
 
 /** Runs the local mode; returns the exit code when stopped. */
 export async function localCommand(options: LocalOptions): Promise<number> {
-  const file = options.scenario ?? DEMO_SCENARIO;
+  const file = options.scenario ?? DEMO_SCENARIO_PATH;
   let scenario: ReturnType<typeof parseScenario>;
   try {
     scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
@@ -108,8 +82,15 @@ export async function localCommand(options: LocalOptions): Promise<number> {
   process.once('SIGTERM', stop);
 
   out(`Starting DynamoDB Local, the SNS/SQS emulator and the EC2 simulator...`);
-  const engines: LocalEngines = await startLocalEngines(options.ports);
+  let engines: LocalEngines;
+  try {
+    engines = await startLocalEngines(options.ports);
+  } catch (error) {
+    if (error instanceof EngineStartError) throw new EnvironmentError(error.message);
+    throw error;
+  }
   const standIns: Array<{ stop(): Promise<void> }> = [];
+  let envFile: ClaimedEnvFile | undefined;
   try {
     Object.assign(process.env, endpointEnvironment(engines), { AWS_REGION: LOCAL_REGION });
     out(
@@ -127,9 +108,17 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     standIns.push(aws);
     aws.putSecret(LOCAL_WEBHOOK_SECRET, slack.url);
     Object.assign(process.env, awsStandInsEnvironment(aws));
+    const stackApis = await startStackStandIn();
+    standIns.push(stackApis);
     out(`  Slack webhook stand-in ${slack.url}   Secrets Manager + EventBridge stand-in ${aws.endpoint}`);
     const deployment = await deployLocally(engines, {
       context: { regions: regions.join(','), ...LOCAL_CHANNELS },
+    });
+    // The stack as `status --stack-name` reads it: its outputs and its poller's environment.
+    stackApis.putStack({
+      name: STACK_NAME,
+      outputs: deployment.outputs,
+      functions: { [deployment.functionNames.poller]: deployment.pollerEnv },
     });
     const chatQueues = await Promise.all(
       Object.values(deployment.channelTopics).map((topicArn, index) =>
@@ -152,24 +141,30 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     const functionSettings = Object.entries({ ...deployment.pollerEnv, ...deployment.publisherEnv }).filter(
       ([name]) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS',
     );
-    writeEnvFile({
+    envFile = claimEnvFile({
       ...endpointEnvironment(engines),
+      ...stackStandInEnvironment(stackApis),
       AWS_REGION: LOCAL_REGION,
       ...Object.fromEntries(functionSettings),
     });
-    out(`Other commands reach these engines after: source ${path.relative(process.cwd(), LOCAL_ENV_FILE)}`);
+    out(`Other commands reach these engines after: source ${path.relative(process.cwd(), envFile.path)}`);
     out(`  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once`);
     const handlers = loadHandlers(undefined, deployment.channels);
     const chatReaders = chatQueues.map((queue) => new Inbox(engines.endpoints.sqs, queue.queueUrl));
     let posts = 0;
     let busEntries = 0;
+    let changes = 0;
+    let alerts = 0;
+    let finishedSaid = false;
+    const statusTable = statusTableWhenChanged();
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
     const store = new SnapshotStore(new DynamoDBClient({}), deployment.tableName);
     engines.ec2.loadScenario(scenario);
+    out(`Scenario (${plural(scenario.tasks.length, 'task')}): ${scenario.description ?? file}`);
     out(
-      `Scenario: ${scenario.description ?? file} (${scenario.tasks.length} tasks). A cycle every ${options.interval} s; Ctrl-C stops.\n`,
+      `Each cycle polls once and delivers what changed, then pauses ${options.interval} s; the scenario moves one tick per cycle. Ctrl-C stops.\n`,
     );
 
     for (let cycle = 1; !stopping && (options.cycles === undefined || cycle <= options.cycles); cycle++) {
@@ -177,11 +172,14 @@ export async function localCommand(options: LocalOptions): Promise<number> {
       const outcome = await runCycle(handlers, delivery);
       const emailed = new Set((await emailReader.drain()).map((message) => message.event.eventId));
       for (const message of await inboxReader.drain()) {
-        const note = emailed.has(message.event.eventId)
-          ? 'sent to email subscribers'
-          : 'not emailed (email filter)';
-        out(`${message.event.changeType} - ${note}`);
-        out(renderEmail(message.event, options));
+        changes++;
+        if (emailed.has(message.event.eventId)) {
+          alerts++;
+          out(`${message.event.changeType}, sent to email subscribers:`);
+          out(renderEmail(message.event, options));
+        } else {
+          out(renderEventLine(message.event, options));
+        }
       }
       for (const reader of chatReaders) {
         for (const body of await reader.drainBodies()) {
@@ -194,19 +192,36 @@ export async function localCommand(options: LocalOptions): Promise<number> {
       }
       posts = slack.posts.length;
       if (aws.events.length > busEntries) {
-        out(`  EventBridge: ${aws.events.length - busEntries} "EC2 Task Change" entries put on the bus`);
+        const entries = aws.events.length - busEntries;
+        out(
+          `  EventBridge: ${entries} "EC2 Task Change" ${entries === 1 ? 'entry' : 'entries'} put on the bus`,
+        );
         busEntries = aws.events.length;
       }
       for (const failure of outcome.failures) out(`! ${failure}`);
       const tasks = await readAllSnapshots({ store, regions, taskTypes: [...TASK_TYPE_NAMES] });
-      out(
-        `== ${clock()}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}${engines.ec2.scenarioFinished ? ' (scenario finished)' : ''}  ==`,
-      );
-      out(`${renderStatus(tasks, options)}\n`);
+      // A quiet cycle prints nothing: the table only when a task's row changed.
+      const table = statusTable(tasks, options);
+      if (table !== undefined) {
+        out(`== ${clock()}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}  ==`);
+        out(`${table}\n`);
+      }
+      if (engines.ec2.scenarioFinished && !finishedSaid) {
+        finishedSaid = true;
+        const counts = { tasks: scenario.tasks.length, changes, alerts };
+        const runsOn =
+          options.cycles === undefined ? 'Ctrl-C to stop' : `stopping after cycle ${options.cycles}`;
+        out(`${scenarioFinishedLine(counts)}; ${runsOn}`);
+      }
       if (stopping || (options.cycles !== undefined && cycle >= options.cycles)) break;
       await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, options.interval * 1000);
+        // Ctrl-C ends the pause at once, and its timer with it (a pending timer would keep the
+        // process alive for the rest of the interval after everything stopped).
+        const timer = setTimeout(resolve, options.interval * 1000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
     inboxReader.close();
@@ -214,7 +229,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     chatReaders.forEach((reader) => reader.close());
   } finally {
     out('Stopping the engines...');
-    rmSync(LOCAL_ENV_FILE, { force: true });
+    envFile?.release();
     for (const standIn of standIns) await standIn.stop();
     await engines.stop();
     out('Stopped.');

@@ -5,40 +5,49 @@ import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { ConfigurationError, ENV, parseTaskTypes } from '../../lambdas/shared/config';
 import { partitionKey } from '../../lambdas/shared/table-layout';
+import { applyStackOptions, resolveVariables, type StackOptions } from '../deployed-stack';
 import { renderHistory, renderStatus } from '../render';
 
-export const STATUS_HELP = `Usage: ec2-task-monitor status [--json]
-
-Prints the current snapshot of every task the monitor recorded, read from DynamoDB.
-Reads TABLE_NAME, REGIONS (default: AWS_REGION) and TASK_TYPES (default: all).`;
-
-export const HISTORY_HELP = `Usage: ec2-task-monitor history <taskId> [--json]
-
-Prints one task's timeline of recorded changes, oldest first, with whether each was published.
-Reads TABLE_NAME, REGIONS (default: AWS_REGION) and TASK_TYPES (default: all).`;
-
+/** The table and the listings a command reads. */
 export interface Scope {
   store: SnapshotStore;
   regions: string[];
   taskTypes: TaskTypeName[];
 }
 
-export function scopeFromEnvironment(): Scope {
-  const tableName = process.env[ENV.tableName]?.trim();
-  if (!tableName) throw new ConfigurationError(`${ENV.tableName} is not set`);
-  const regions = (process.env[ENV.regions] ?? process.env.AWS_REGION ?? '')
+/** Options of the commands that read the deployed monitor. */
+export interface ReadOptions {
+  json: boolean;
+  color: boolean;
+  stack: StackOptions;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
     .split(',')
-    .map((r) => r.trim())
+    .map((item) => item.trim())
     .filter(Boolean);
-  if (regions.length === 0) throw new ConfigurationError(`${ENV.regions} (or AWS_REGION) is not set`);
-  const types = process.env[ENV.taskTypes]
-    ?.split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
+}
+
+/**
+ * The table, Regions and task types, from the environment or the deployed stack (see
+ * deployed-stack.ts). REGIONS falls back to AWS_REGION and TASK_TYPES to every type.
+ * @param required further variables the command cannot run without (TOPIC_ARN for redrive)
+ */
+export async function resolveScope(stack: StackOptions, required: readonly string[] = []): Promise<Scope> {
+  applyStackOptions(stack);
+  const variables = await resolveVariables(
+    { required: [ENV.tableName, ...required], optional: [ENV.regions, ENV.taskTypes] },
+    stack,
+  );
+  const regions = list(variables[ENV.regions] ?? process.env.AWS_REGION);
+  if (regions.length === 0)
+    throw new ConfigurationError(`${ENV.regions} (or AWS_REGION, or --region) is not set`);
+  const types = list(variables[ENV.taskTypes]);
   return {
-    store: new SnapshotStore(new DynamoDBClient({}), tableName),
+    store: new SnapshotStore(new DynamoDBClient({}), variables[ENV.tableName] as string),
     regions,
-    taskTypes: types ? parseTaskTypes(types, ENV.taskTypes) : [...TASK_TYPE_NAMES],
+    taskTypes: types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : [...TASK_TYPE_NAMES],
   };
 }
 
@@ -52,8 +61,8 @@ export async function readAllSnapshots(scope: Scope): Promise<StoredTask[]> {
 }
 
 /** Runs the status command; returns the exit code. */
-export async function statusCommand(options: { json: boolean; color: boolean }): Promise<number> {
-  const tasks = await readAllSnapshots(scopeFromEnvironment());
+export async function statusCommand(options: ReadOptions): Promise<number> {
+  const tasks = await readAllSnapshots(await resolveScope(options.stack));
   process.stdout.write(
     options.json ? `${JSON.stringify(tasks, null, 2)}\n` : `${renderStatus(tasks, options)}\n`,
   );
@@ -61,19 +70,20 @@ export async function statusCommand(options: { json: boolean; color: boolean }):
 }
 
 /** Runs the history command; returns the exit code. */
-export async function historyCommand(
-  taskId: string,
-  options: { json: boolean; color: boolean },
-): Promise<number> {
-  const scope = scopeFromEnvironment();
+export async function historyCommand(taskId: string, options: ReadOptions): Promise<number> {
+  const scope = await resolveScope(options.stack);
   const timelines = await Promise.all(
     scope.regions.flatMap((region) =>
       scope.taskTypes.map((type) => scope.store.history(region, type, taskId)),
     ),
   );
   const entries = timelines.flat();
-  process.stdout.write(
-    options.json ? `${JSON.stringify(entries, null, 2)}\n` : `${renderHistory(entries, options)}\n`,
-  );
+  if (options.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  else
+    process.stdout.write(
+      entries.length > 0
+        ? `${renderHistory(entries, options)}\n`
+        : `No recorded changes for task ${taskId} in ${scope.regions.join(', ')}.\n`,
+    );
   return entries.length > 0 ? 0 : 1;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../bin/app';
+import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../lib/monitor-app';
 import { SettingsError } from '../../lib/settings';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -87,5 +87,26 @@ describe('bin/app.ts as the CLI runs it', () => {
       /^Invalid setting: regions: unknown Region "mars-1"; allowed: af-south-1, .*\(\d+ Regions\)$/,
     );
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('fails on a misspelled setting with the one it meant, instead of ignoring it', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({
+          ...NO_BUNDLING,
+          'cli-telemetry': false,
+          email: 'ops@example.com',
+        }),
+        CDK_OUTDIR: outdir,
+      },
+    });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^Invalid setting: email: not a setting, did you mean "emails"\?; allowed: /,
+    );
   });
 });

@@ -2,7 +2,16 @@
 // configured only through the environment the stack gives the functions plus the SDK's endpoint
 // variables, against this file's deployment on the engines.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../tools/local/engines';
+import {
+  type StackStandIn,
+  stackStandInEnvironment,
+  startStackStandIn,
+} from '../../tools/local/stack-stand-in';
 import { createHarness, type Harness } from './support/harness';
 import { sorted, tuples } from './support/events';
 
@@ -68,10 +77,22 @@ function cli(args: string[], env: Record<string, string | undefined> = userEnvir
   });
 }
 
+let stackApis: StackStandIn;
+
 beforeAll(async () => {
   harness = await createHarness({ context: { regions: REGION, taskTypes: 'import-image,mac-modification' } });
+  // The deployment as CloudFormation and Lambda describe it, for --stack-name.
+  stackApis = await startStackStandIn();
+  stackApis.putStack({
+    name: 'Ec2TaskMonitor',
+    outputs: harness.deployment.outputs,
+    functions: { [harness.deployment.functionNames.poller]: harness.deployment.pollerEnv },
+  });
 });
-afterAll(() => harness?.close());
+afterAll(async () => {
+  await stackApis?.stop();
+  await harness?.close();
+});
 
 it('poll --once: exit 0 and a summary line when every listing is polled and every change delivered', async () => {
   // Prepare: the monitor's first poll finds one running and one finished import.
@@ -89,7 +110,7 @@ it('poll --once: exit 0 and a summary line when every listing is polled and ever
   // Assess
   expect(run).toEqual({ code: 0, stdout: expect.any(String), stderr: '' });
   expect(run.stdout).toMatch(
-    /^Polled 2 listings in \d+ ms: 1 changes recorded, \d+ stream records delivered, 0 failures\.\n$/,
+    /^Polled 2 listings in \d+ ms: 1 change recorded, \d+ stream records? delivered, 0 failures\.\n$/,
   );
   expect(tuples(await harness.inbox.drain())).toEqual([[RUNNING, 'TaskDiscovered', 'running']]);
 });
@@ -110,7 +131,7 @@ it('poll --once: exit 1 and one line per failed listing on stderr; the rest is s
   // Assess
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(
-    /^Polled 2 listings in \d+ ms: 1 changes recorded, \d+ stream records delivered, 1 failures\.\n$/,
+    /^Polled 2 listings in \d+ ms: 1 change recorded, \d+ stream records? delivered, 1 failure\.\n$/,
   );
   // stderr has exactly one line per failure (the functions' JSON logs are off on a terminal).
   expect(run.stderr.endsWith('\n')).toBe(true);
@@ -123,19 +144,31 @@ it('poll --once: exit 1 and one line per failed listing on stderr; the rest is s
   expect(tuples(await harness.inbox.drain())).toEqual([[RUNNING, 'TaskStateChanged', 'succeeded']]);
 });
 
-it('poll --once: exit 2 naming the variable when the configuration is missing or wrong, before any EC2 call', async () => {
+it('poll --once: exit 2 naming every missing variable, or the wrong one, before any EC2 call', async () => {
   // Prepare
   harness.sim.clearRequests();
   const env = userEnvironment();
 
   // Act
-  const [noRegions, badTaskType] = await Promise.all([
+  const [noRegions, noneAtAll, badTaskType] = await Promise.all([
     cli(['poll', '--once'], { ...env, REGIONS: undefined }),
+    cli(['poll', '--once'], { ...env, TABLE_NAME: undefined, REGIONS: undefined, ACCOUNT_ID: undefined }),
     cli(['poll', '--once'], { ...env, TASK_TYPES: 'import-image,import-images' }),
   ]);
 
-  // Assess
-  expect(noRegions).toEqual({ code: 2, stdout: '', stderr: 'ec2-task-monitor: REGIONS is not set\n' });
+  // Assess: all missing variables in one line, and where to find them (behaviour changed by issue 10).
+  const where =
+    "take them from the stack's outputs and its poller's environment (aws cloudformation describe-stacks --stack-name Ec2TaskMonitor), or for the local mode: source .local/ec2-task-monitor.env";
+  expect(noRegions).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `ec2-task-monitor: REGIONS is not set: ${where}\n`,
+  });
+  expect(noneAtAll).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `ec2-task-monitor: TABLE_NAME, REGIONS and ACCOUNT_ID are not set: ${where}\n`,
+  });
   expect(badTaskType.code).toBe(2);
   expect(badTaskType.stdout).toBe('');
   expect(badTaskType.stderr).toMatch(
@@ -210,4 +243,206 @@ it('--help of each command exits 0 with its usage', async () => {
       run.stdout.split('\n')[0]?.startsWith(`Usage: ec2-task-monitor ${commands[index]}`),
     ]),
   ).toEqual(commands.map(() => [0, '', true]));
+});
+
+it('redrive --dry-run with nothing to redrive says so', async () => {
+  const run = await cli(['redrive', '--dry-run']);
+
+  expect(run).toEqual({
+    code: 0,
+    stdout: 'Nothing to redrive: every recorded change was published.\n',
+    stderr: '',
+  });
+});
+
+describe('status finds the deployed stack', () => {
+  /** A user's environment with no variable of the monitor: only credentials, Region and endpoints. */
+  function bareEnvironment(): Record<string, string | undefined> {
+    const env = userEnvironment();
+    for (const name of Object.keys(env))
+      if (/^[A-Z_]+$/.test(name) && !/^(AWS_|PATH$|HOME$|TMPDIR$)/.test(name)) delete env[name];
+    return { ...env, ...stackStandInEnvironment(stackApis) };
+  }
+
+  it('reads the table and the settings from the stack when no variable is set', async () => {
+    const run = await cli(['status', '--json', '--stack-name', 'Ec2TaskMonitor'], bareEnvironment());
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const tasks = JSON.parse(run.stdout) as Array<{ task: { taskId: string } }>;
+    expect(sorted(tasks.map(({ task }) => [task.taskId]))).toEqual(sorted([[FINISHED], [RUNNING]]));
+  });
+
+  it('lets the environment win over the stack', async () => {
+    const run = await cli(['status', '--json'], { ...bareEnvironment(), TASK_TYPES: 'mac-modification' });
+
+    expect(run).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+  });
+
+  it('says which stack it did not find, and where, in one line', async () => {
+    const run = await cli(
+      ['history', RUNNING, '--stack-name', 'Other', '--region', 'eu-west-3'],
+      bareEnvironment(),
+    );
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^ec2-task-monitor: TABLE_NAME is not set and stack Other was not found in eu-west-3: pass --stack-name, --region or --profile, .*\n$/,
+    );
+    expect(run.stderr.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('usage mistakes: exit 2, one line, no stack trace', () => {
+  it.each([
+    [['poll', '--interval', '-1'], '--interval must be a positive number, got "-1"'],
+    [['poll', '--once', '--timeout', '-3'], '--timeout must be a positive number, got "-3"'],
+    [['status', '--json=yes'], '--json takes no value, got --json=yes'],
+    [['local', '--scenario'], '--scenario needs a value: --scenario <file>'],
+    [['history', 'a', 'b'], 'history takes one argument, <taskId>; got 2: a b'],
+    [
+      ['status', '--once'],
+      '--once is not an option of status (it belongs to poll); status takes --help, --json, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
+    ],
+    [
+      ['status', '--bogus'],
+      'unknown option --bogus for status; it takes --help, --json, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
+    ],
+  ])('%j', async (args, message) => {
+    const run = await cli(args);
+
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `ec2-task-monitor: ${message}\n` });
+  });
+});
+
+it('--help loads the compiled command only: no TypeScript, no AWS SDK, no CDK', async () => {
+  // Prepare: a preload that records every module the CommonJS loader is asked for.
+  const directory = mkdtempSync(path.join(tmpdir(), 'cli-load-'));
+  const hook = path.join(directory, 'record.js');
+  const record = path.join(directory, 'loaded.json');
+  writeFileSync(
+    hook,
+    `const Module = require('node:module'); const fs = require('node:fs'); const loaded = [];
+     const load = Module._load; Module._load = function (request, ...rest) { loaded.push(request); return load.call(this, request, ...rest); };
+     process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify(loaded)));`,
+  );
+
+  // Act
+  const run = await new Promise<Run>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', hook, LAUNCHER, 'status', '--help'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  const loaded = JSON.parse(readFileSync(record, 'utf8')) as string[];
+  rmSync(directory, { recursive: true, force: true });
+
+  // Assess
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^Usage: ec2-task-monitor status/);
+  expect(loaded).toContain(path.join(REPO_ROOT, 'dist', 'cli', 'ec2-task-monitor.js'));
+  expect(loaded.filter((request) => /^(@aws-sdk|aws-cdk-lib|tsx|typescript)|\.ts$/.test(request))).toEqual(
+    [],
+  );
+});
+
+it('a refused connection to the local engines says to restart or re-source, in one line', async () => {
+  const port = await freePort();
+
+  const run = await cli(['status'], {
+    ...userEnvironment(),
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+  });
+
+  expect(run).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `ec2-task-monitor: nothing answers at 127.0.0.1:${port} (connection refused): is \`npm start\` running? Each run picks new ports: source .local/ec2-task-monitor.env again (or the file \`npm start\` named)\n`,
+  });
+});
+
+describe('local', () => {
+  it('without Java says Java 17 is needed, in one line', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'no-java-'));
+
+    const run = await cli(['local', '--cycles', '1'], { ...userEnvironment(), PATH: empty });
+    rmSync(empty, { recursive: true, force: true });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^ec2-task-monitor: Java 17 is needed for DynamoDB Local: install a JDK 17 .*\n$/,
+    );
+    expect(run.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a port that is already in use', async () => {
+    const port = await freePort();
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+
+    const run = await cli(['local', '--cycles', '1', '--sns-port', String(port)]);
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `ec2-task-monitor: port ${port} for the SNS/SQS emulator is already in use on 127.0.0.1: choose another port, or leave the option out for a free one\n`,
+    );
+  });
+
+  it('two runs each write their own env file and remove only theirs; nothing about CDK feature flags', async () => {
+    // Prepare: a first run that goes on until it is stopped.
+    const envFileOf = (stdout: string) => /source (\S+)/.exec(stdout)?.[1];
+    // A long pause: after its first cycle it waits (Ctrl-C ends the wait), leaving the cores to the second run.
+    const first = spawn(process.execPath, [LAUNCHER, 'local', '--interval', '60', '--no-color'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let firstOut = '';
+    let firstErr = '';
+    first.stderr.on('data', (chunk: Buffer) => (firstErr += chunk.toString()));
+    const firstExit = new Promise<number | null>((resolve) => first.once('close', resolve));
+    const firstFile = await new Promise<string>((resolve, reject) => {
+      first.stdout.on('data', (chunk: Buffer) => {
+        firstOut += chunk.toString();
+        const file = envFileOf(firstOut);
+        if (file) resolve(path.resolve(REPO_ROOT, file));
+      });
+      first.once('close', () => reject(new Error(`the first run ended early:\n${firstOut}${firstErr}`)));
+    });
+
+    try {
+      // Act: a second run from start to end while the first runs.
+      const second = await cli(['local', '--cycles', '1', '--interval', '0.1', '--no-color'], {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+      });
+      const secondFile = path.resolve(REPO_ROOT, envFileOf(second.stdout) ?? '');
+
+      // Assess
+      expect(second.code).toBe(0);
+      expect(second.stderr).toBe('');
+      expect(secondFile).not.toBe(firstFile);
+      expect(existsSync(secondFile)).toBe(false);
+      expect(existsSync(firstFile)).toBe(true);
+      expect(readFileSync(firstFile, 'utf8')).toContain(
+        `# Written by ec2-task-monitor local (pid ${first.pid})`,
+      );
+      expect(`${firstOut}${second.stdout}`).not.toMatch(/feature flag/i);
+    } finally {
+      first.kill('SIGINT');
+    }
+    expect(await firstExit).toBe(0);
+    expect(existsSync(firstFile)).toBe(false);
+    expect(firstErr).toBe('');
+    expect(firstOut).not.toMatch(/feature flag/i);
+    // Two full local runs on a 2-core machine: more than the usual 60 s when CI is busy.
+  }, 150_000);
 });

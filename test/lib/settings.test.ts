@@ -3,6 +3,8 @@
 // every bad value.
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import {
+  checkContextKeys,
+  closestSetting,
   DEFAULT_CHAT_FILTER_POLICY,
   DEFAULT_EMAIL_FILTER_POLICY,
   readSettings,
@@ -412,5 +414,47 @@ describe('eventBus', () => {
     expect(errorFor({ eventBus: 'mine' }).message).toBe(
       'eventBus: "mine" is not valid; allowed: default, create',
     );
+  });
+});
+
+describe('unknown context keys', () => {
+  /** The context keys `npx cdk synth` (aws-cdk 2.1148) hands the app besides cdk.json's flags. */
+  const CDK_KEYS = [
+    '@aws-cdk/core:failSynthOnValidationErrors',
+    '@aws-cdk/aws-lambda-nodejs:useLatestRuntimeVersion',
+    'aws:cdk:bundling-stacks',
+    'aws:cdk:enable-asset-metadata',
+    'aws:cdk:enable-path-metadata',
+    'aws:cdk:version-reporting',
+    'aws:cdk:disable-asset-staging',
+    'aws:cdk:disable-version-reporting',
+    'cli-telemetry',
+    'acknowledged-issue-numbers',
+    'availability-zones:account=123456789012:region=eu-west-1',
+  ];
+
+  it("leaves the settings and the CDK's own keys alone", () => {
+    expect(() => checkContextKeys([...CDK_KEYS, 'emails', 'regions', 'retentionDays'])).not.toThrow();
+  });
+
+  it.each([
+    ['email', 'emails'],
+    ['region', 'regions'],
+    ['task-types', 'taskTypes'],
+    ['TASKTYPES', 'taskTypes'],
+    ['retention', 'retentionDays'],
+    ['eventbus', 'eventBus'],
+    ['operatorEmail', 'operatorEmails'],
+  ])('"%s" fails the synth asking whether "%s" was meant', (key, meant) => {
+    expect(closestSetting(key)).toBe(meant);
+    expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
+      new SettingsError(
+        `${key}: not a setting, did you mean "${meant}"?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus`,
+      ),
+    );
+  });
+
+  it('names no setting when none is close', () => {
+    expect(() => checkContextKeys(['banana'])).toThrow(/^banana: not a setting; allowed: schedule, /);
   });
 });

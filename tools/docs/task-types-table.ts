@@ -34,7 +34,15 @@ export function withTaskTypesTable(readme: string): string {
   return `${readme.slice(0, start + BEGIN.length)}\n${taskTypesTable()}\n${readme.slice(end)}`;
 }
 
+/** Rewrites the README's table when the registry changed it; says which happened. */
+export function updateReadme(file = README): 'updated' | 'unchanged' {
+  const current = readFileSync(file, 'utf8');
+  const next = withTaskTypesTable(current);
+  if (next === current) return 'unchanged';
+  writeFileSync(file, next);
+  return 'updated';
+}
+
 if (require.main === module) {
-  writeFileSync(README, withTaskTypesTable(readFileSync(README, 'utf8')));
-  process.stdout.write('README.md: task types table updated\n');
+  process.stdout.write(`README.md: task types table ${updateReadme()}\n`);
 }

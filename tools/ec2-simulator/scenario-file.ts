@@ -2,10 +2,11 @@
 // by name so callers need not know where the tool lives.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { packagePath } from '../../lib/package-root';
 import { parseScenario, type Scenario, ScenarioError } from './scenario';
 
 /** Path of the built-in demo scenario (tools/ec2-simulator/scenarios/demo.json). */
-export const DEMO_SCENARIO_PATH = path.join(__dirname, 'scenarios', 'demo.json');
+export const DEMO_SCENARIO_PATH = packagePath('tools', 'ec2-simulator', 'scenarios', 'demo.json');
 
 /**
  * Reads and validates a scenario file; `demo` names the built-in demo scenario.

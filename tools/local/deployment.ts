@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../bin/app';
+import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../lib/monitor-app';
+import { packagePath } from '../../lib/package-root';
 import { type FilterPolicy, readSettings } from '../../lib/settings';
 import { CHANNEL_NAMES, type ChannelName, ENV } from '../../lambdas/shared/config';
 import { LOCAL_CREDENTIALS, type LocalEngines } from './engines';
@@ -24,7 +25,10 @@ export const LOCAL_ACCOUNT = '000000000000';
 /** Region the local resources live in. */
 export const LOCAL_REGION = 'us-east-1';
 
-type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown }>;
+};
 
 /** What the stack would deploy, read from its template. */
 export interface StackDefinition {
@@ -37,6 +41,9 @@ export interface StackDefinition {
     timeToLiveAttribute: string | undefined;
   };
   topicLogicalId: string;
+  /** Logical ids of the poller and publisher functions. */
+  pollerLogicalId: string;
+  publisherLogicalId: string;
   /** Environment of the poller and the publisher, with references left as CloudFormation objects. */
   pollerEnvironment: Record<string, unknown>;
   publisherEnvironment: Record<string, unknown>;
@@ -84,6 +91,10 @@ export interface LocalDeployment {
   channels: LocalChannel[];
   /** Local ARNs of the topics the channels publish to (the chat topic), by logical id. */
   channelTopics: Record<string, string>;
+  /** The local names of the poller and publisher functions. */
+  functionNames: { poller: string; publisher: string };
+  /** The stack's outputs that refer to what exists locally (TableName, TopicArn, PollerFunctionName, ...). */
+  outputs: Record<string, string>;
   definition: StackDefinition;
 }
 
@@ -94,14 +105,13 @@ function single(template: Template, type: string): [string, Record<string, unkno
   return [logicalId, resource.Properties ?? {}];
 }
 
-function functionEnvironment(template: Template, variable: string): Record<string, unknown> {
-  const functions = Object.values(template.Resources).filter(
-    (resource) => resource.Type === 'AWS::Lambda::Function',
-  );
-  for (const fn of functions) {
+/** The function whose environment sets `variable` (and no CHANNEL: the notifiers set TABLE_NAME too). */
+function functionSetting(template: Template, variable: string): [string, Record<string, unknown>] {
+  for (const [logicalId, fn] of Object.entries(template.Resources)) {
+    if (fn.Type !== 'AWS::Lambda::Function') continue;
     const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables;
-    if (variables && variable in variables) return variables;
+    if (variables && variable in variables && !(ENV.channel in variables)) return [logicalId, variables];
   }
   throw new Error(`No function in the stack sets ${variable}`);
 }
@@ -162,11 +172,9 @@ function channelDefinitions(resources: Resources): ChannelDefinition[] {
   });
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
 /** The `context` of the repository's cdk.json, as `cdk synth` would apply it. */
 function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+  const cdkJson = JSON.parse(readFileSync(packagePath('cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
   return cdkJson.context ?? {};
@@ -182,7 +190,8 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
     const { app } = buildApp({ ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] }, { outdir });
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const [tableId, table] = single(template, 'AWS::DynamoDB::Table');
-    const publisherEnvironment = functionEnvironment(template, ENV.topicArn);
+    const [publisherLogicalId, publisherEnvironment] = functionSetting(template, ENV.topicArn);
+    const [pollerLogicalId, pollerEnvironment] = functionSetting(template, ENV.regions);
     // The event topic is the one the publisher publishes to (the stack has an operator topic too).
     const topicId = (publisherEnvironment[ENV.topicArn] as { Ref?: string } | undefined)?.Ref;
     if (!topicId || template.Resources[topicId]?.Type !== 'AWS::SNS::Topic') {
@@ -200,7 +209,9 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
           ?.AttributeName,
       },
       topicLogicalId: topicId,
-      pollerEnvironment: functionEnvironment(template, ENV.regions),
+      pollerLogicalId,
+      publisherLogicalId,
+      pollerEnvironment,
       publisherEnvironment,
       emailFilterPolicy: settings.emailFilterPolicy,
       channels: channelDefinitions(template.Resources),
@@ -228,6 +239,17 @@ function resolveEnvironment(
     resolved[name] = physicalValue;
   }
   return resolved;
+}
+
+/** The template's outputs whose value is a reference to something created locally; the rest are left out. */
+function resolvedOutputs(template: Template, physical: Record<string, string>): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const [key, output] of Object.entries(template.Outputs ?? {})) {
+    const ref = (output.Value as { Ref?: string } | undefined)?.Ref;
+    const value = ref === undefined ? undefined : physical[ref];
+    if (value !== undefined) outputs[key] = value;
+  }
+  return outputs;
 }
 
 /** Creates the table and topic on the engines, and resolves the functions' environment. */
@@ -267,9 +289,12 @@ export async function deployLocally(
     if (!streamArn) throw new Error('DynamoDB Local created the table without a stream');
     const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: `${name}-events` }));
     if (!topicArn) throw new Error('The SNS emulator returned no topic ARN');
+    const functionNames = { poller: `${name}-poller`, publisher: `${name}-publisher` };
     const physical: Record<string, string> = {
       [table.logicalId]: name,
       [definition.topicLogicalId]: topicArn,
+      [definition.pollerLogicalId]: functionNames.poller,
+      [definition.publisherLogicalId]: functionNames.publisher,
       'AWS::AccountId': LOCAL_ACCOUNT,
       'AWS::Region': LOCAL_REGION,
     };
@@ -309,6 +334,8 @@ export async function deployLocally(
       publisherEnv: resolveEnvironment(definition.publisherEnvironment, physical),
       channels,
       channelTopics,
+      functionNames,
+      outputs: resolvedOutputs(definition.template, physical),
       definition,
     };
   } finally {

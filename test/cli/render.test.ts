@@ -1,0 +1,143 @@
+// Why: the local mode is read by a person. Counts must read right (1 task, 2 tasks), a finished
+// task must not show the progress it stopped at, and a change of progress must read as progress,
+// not as "running -> running".
+import type { StoredTask } from '../../lambdas/domain/changes';
+import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import {
+  changeOf,
+  plural,
+  progressBar,
+  renderEventLine,
+  renderStatus,
+  scenarioFinishedLine,
+  statusTableWhenChanged,
+} from '../../cli/render';
+import { aTask, stored as storedSnapshot } from '../support/tasks';
+
+const plain = { color: false };
+
+function stored(overrides: Parameters<typeof aTask>[0]): StoredTask {
+  return storedSnapshot(aTask(overrides));
+}
+
+function anEvent(overrides: Partial<TaskChangeEvent>): TaskChangeEvent {
+  return {
+    schemaVersion: '1',
+    eventId: 'e-1',
+    changeType: 'TaskProgressed',
+    detectedAt: '2026-12-02T10:44:42.000Z',
+    account: '000000000000',
+    region: 'us-east-1',
+    taskType: 'import-image',
+    taskId: 'import-ami-1',
+    previous: { state: 'active', phase: 'running', progress: 19, statusMessage: 'validated' },
+    current: { state: 'active', phase: 'running', progress: 28, statusMessage: 'converting' },
+    task: aTask({ taskId: 'import-ami-1' }),
+    ...overrides,
+  } as TaskChangeEvent;
+}
+
+describe('plural', () => {
+  it('puts the noun in the number the count asks for', () => {
+    expect([plural(0, 'task'), plural(1, 'task'), plural(2, 'change')]).toEqual([
+      '0 tasks',
+      '1 task',
+      '2 changes',
+    ]);
+  });
+
+  it('says how the scenario ended, in the words of the issue', () => {
+    expect(scenarioFinishedLine({ tasks: 10, changes: 1, alerts: 0 })).toBe(
+      'scenario finished: 10 tasks, 1 change, 0 alerts',
+    );
+  });
+});
+
+describe('renderStatus', () => {
+  it('shows a progress bar for an unfinished task and none for a finished one', () => {
+    const table = renderStatus(
+      [
+        stored({ taskId: 'import-ami-run', phase: 'running', state: 'active', progress: 28 }),
+        stored({ taskId: 'import-ami-end', phase: 'failed', state: 'deleted', progress: 28 }),
+      ],
+      plain,
+    );
+
+    const [, first, second] = table.split('\n');
+    expect(first).toContain('import-ami-end');
+    expect(first).not.toContain('28%');
+    expect(first?.endsWith('failed')).toBe(true);
+    expect(second).toContain('import-ami-run');
+    expect(second).toContain(progressBar(28));
+  });
+});
+
+describe('statusTableWhenChanged', () => {
+  it('gives the table the first time and when a row changed, nothing when it did not', () => {
+    const table = statusTableWhenChanged();
+    const running = [stored({ taskId: 'import-ami-1', progress: 28 })];
+    const moved = [stored({ taskId: 'import-ami-1', progress: 55 })];
+
+    const shown = [table(running, plain), table(running, plain), table(moved, plain), table(moved, plain)];
+
+    expect(shown.map((text) => text !== undefined)).toEqual([true, false, true, false]);
+    expect(shown[2]).toContain('55%');
+  });
+
+  it('compares without colours, and shows the coloured table', () => {
+    const table = statusTableWhenChanged();
+    const tasks = [stored({ taskId: 'import-ami-1' })];
+
+    expect(table(tasks, { color: true })).toContain('\u001b[');
+    expect(table(tasks, plain)).toBeUndefined();
+  });
+});
+
+describe('renderEventLine', () => {
+  it('reads a progress-only change as progress, with the state and message that moved', () => {
+    const line = renderEventLine(anEvent({}), plain);
+
+    expect(line).toBe(
+      '10:44:42  import-image import-ami-1 (us-east-1): progress 19% -> 28%, "validated" -> "converting"',
+    );
+    expect(line).not.toContain('running -> running');
+  });
+
+  it('names a raw state that moved within the phase', () => {
+    const event = anEvent({
+      taskType: 'bundle',
+      previous: { state: 'bundling', phase: 'running', progress: 45, statusMessage: null },
+      current: { state: 'storing', phase: 'running', progress: 45, statusMessage: null },
+    });
+
+    expect(changeOf(event)).toBe('progress bundling -> storing');
+  });
+
+  it('names discoveries, phase changes and disappearances', () => {
+    expect(
+      changeOf(
+        anEvent({
+          changeType: 'TaskDiscovered',
+          previous: null,
+          current: { state: 'pending', phase: 'pending', progress: 0, statusMessage: null },
+        }),
+      ),
+    ).toBe('discovered, pending (pending)');
+    expect(
+      changeOf(
+        anEvent({
+          changeType: 'TaskStateChanged',
+          current: { state: 'completed', phase: 'succeeded', progress: null, statusMessage: null },
+        }),
+      ),
+    ).toBe('running -> succeeded (completed)');
+    expect(
+      changeOf(
+        anEvent({
+          changeType: 'TaskDisappeared',
+          current: { state: '', phase: 'unknown', progress: null, statusMessage: null },
+        }),
+      ),
+    ).toBe('disappeared while running');
+  });
+});
