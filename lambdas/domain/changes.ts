@@ -110,13 +110,14 @@ export function diffListing({
 }
 
 function judgeListedTask(
-  task: Task,
+  listed: Task,
   snapshot: StoredTask | undefined,
   baseline: boolean,
   progressStep: number,
   now: string,
 ): ListingDecision | undefined {
   if (!snapshot) {
+    const task = listed;
     if (!isTerminal(task.phase)) return change('TaskDiscovered', null, task, 0, now);
     // Deploying the stack must not replay last week's history; after that, a task that is born
     // and finishes between two polls (an import failing in seconds) must still alert.
@@ -132,6 +133,7 @@ function judgeListedTask(
     return change('TaskStateChanged', null, task, 0, now);
   }
   const before = snapshot.task;
+  const task = withKnownProgress(listed, before);
   // Progress and message changes happen within a state, so they keep the time it began; an old
   // snapshot's unknown time stays unknown rather than being guessed.
   const since = isSameState(before, task) ? snapshot.stateSince : now;
@@ -203,6 +205,17 @@ function change(
     expectedVersion,
     stateSince: since,
   };
+}
+
+/**
+ * The listed task with the last known progress when EC2 left it out this time: a missing value
+ * says nothing about how far the task got, so 60 → (none) → 61 is no progress at all. A task that
+ * has just finished keeps its missing value: done is not "60 %".
+ */
+function withKnownProgress(listed: Task, before: Task): Task {
+  if (listed.progress !== null || before.progress === null) return listed;
+  if (isTerminal(listed.phase) && listed.phase !== before.phase) return listed;
+  return { ...listed, progress: before.progress };
 }
 
 /**

@@ -186,6 +186,57 @@ describe('diffListing', () => {
       });
     });
 
+    it('keeps the last known progress when EC2 leaves it out: 60 → (none) → 61 is no change', () => {
+      const at60 = aTask({ progress: 60 });
+      const missing = aTask({ progress: null });
+
+      const first = diffListing({
+        listed: [missing],
+        stored: storedMap(stored(at60)),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+      const second = diffListing({
+        listed: [aTask({ progress: 61 })],
+        stored: storedMap(stored(at60)),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(first).toEqual([]);
+      expect(second).toEqual([]);
+    });
+
+    it('records the last known progress with another change while EC2 leaves it out', () => {
+      const [decision] = diffListing({
+        listed: [aTask({ progress: null, statusMessage: 'updating' })],
+        stored: storedMap(stored(aTask({ progress: 60, statusMessage: 'converting' }))),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(decision).toMatchObject({
+        changeType: 'TaskProgressed',
+        current: { progress: 60, statusMessage: 'updating' },
+        task: { progress: 60 },
+      });
+    });
+
+    it('drops the progress of a task that has just finished without one', () => {
+      const [decision] = diffListing({
+        listed: [aTask({ state: 'completed', phase: 'succeeded', progress: null })],
+        stored: storedMap(stored(aTask({ progress: 60 }))),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(decision).toMatchObject({ changeType: 'TaskStateChanged', current: { progress: null } });
+    });
+
     it('honours another progress step', () => {
       const before = aTask({ progress: 10 });
 
