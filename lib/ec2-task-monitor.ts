@@ -237,7 +237,7 @@ export class Ec2TaskMonitor extends Construct {
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const regions = parseRegions(props.regions ?? [Stack.of(this).region]);
+    const regions = parseRegions(props.regions ?? [Stack.of(this).region], Stack.of(this).region);
     const taskTypes = parseTaskTypeSetting(props.taskTypes ?? TASK_TYPE_NAMES);
     const emails = parseEmails(props.emails ?? []);
     const emailFilterPolicy = parseEmailFilterPolicy(props.emailFilterPolicy ?? DEFAULT_EMAIL_FILTER_POLICY);

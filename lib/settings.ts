@@ -181,8 +181,16 @@ export function parseSchedule(value: unknown): string {
   );
 }
 
-/** Validates Region names against the Regions this CDK release knows. Unresolved tokens pass. */
-export function parseRegions(value: unknown): string[] {
+/**
+ * Validates Region names against the Regions this CDK release knows, all in one partition: the
+ * stack's, when its Region is known. A poller calls the EC2 endpoints of its own partition only
+ * (credentials of `aws` do not sign in `aws-cn`, `aws-us-gov` or an isolated partition), so a
+ * Region of another partition could never be listed. Unresolved tokens pass.
+ *
+ * @param stackRegion the Region the stack deploys to; a token (environment-agnostic stack) only
+ *   requires the Regions to share one partition
+ */
+export function parseRegions(value: unknown, stackRegion?: string): string[] {
   const setting = SETTING_KEYS.regions;
   const known = RegionInfo.regions.map((region) => region.name);
   const regions = stringList(setting, value);
@@ -193,6 +201,23 @@ export function parseRegions(value: unknown): string[] {
         setting,
         `unknown Region ${show(region)}`,
         `${known.slice(0, REGIONS_SHOWN).join(', ')}, … (${known.length} Regions)`,
+      );
+    }
+  }
+  const resolved = regions.filter((region) => !Token.isUnresolved(region));
+  const anchor =
+    stackRegion !== undefined && !Token.isUnresolved(stackRegion) && known.includes(stackRegion)
+      ? { region: stackRegion, what: `the stack's Region ${stackRegion}` }
+      : resolved[0] && { region: resolved[0], what: `the first Region ${resolved[0]}` };
+  if (anchor) {
+    const partition = RegionInfo.get(anchor.region).partition;
+    const stranger = resolved.find((region) => RegionInfo.get(region).partition !== partition);
+    if (stranger) {
+      fail(
+        setting,
+        `${show(stranger)} is in partition ${RegionInfo.get(stranger).partition}, but ${anchor.what} is in ` +
+          `partition ${partition}, and a poller can only call the EC2 endpoints of its own partition`,
+        `Regions of partition ${partition} (deploy another stack in the other partition)`,
       );
     }
   }
@@ -449,7 +474,7 @@ export function readSettings(source: SettingsSource, stackRegion: string): Monit
   const raw = (key: string, fallback: unknown): unknown => get(key) ?? fallback;
   return {
     schedule: parseSchedule(raw(SETTING_KEYS.schedule, DEFAULT_SCHEDULE)),
-    regions: parseRegions(raw(SETTING_KEYS.regions, [stackRegion])),
+    regions: parseRegions(raw(SETTING_KEYS.regions, [stackRegion]), stackRegion),
     taskTypes: parseTaskTypeSetting(raw(SETTING_KEYS.taskTypes, TASK_TYPE_NAMES)),
     emails: parseEmails(raw(SETTING_KEYS.emails, [])),
     operatorEmails: parseOperatorEmails(raw(SETTING_KEYS.operatorEmails, [])),

@@ -167,7 +167,7 @@ function description(event: TaskChangeEvent): string {
   const links = consoleLinks(event.task).map(
     (link) => `[${escapeMarkdown(link.label)}](${safeUrl(link.url)})`,
   );
-  lines.push(`Console: ${links.join(' · ')}`);
+  if (links.length > 0) lines.push(`Console: ${links.join(' · ')}`);
   return truncate(lines.join('\n'), CHATBOT_LIMITS.description);
 }
 

@@ -92,17 +92,14 @@ export function notificationText(event: TaskChangeEvent): string {
     .map(([label, value]) => `${`${label}:`.padEnd(10)} ${value}`)
     .join('\n');
   // The URLs encode what they carry; the labels name the task's resources and are task text.
-  const links = consoleLinks(task)
-    .map((link) => `  ${oneLine(link.label)}\n    ${link.url}`)
-    .join('\n');
+  const links = consoleLinks(task).map((link) => `  ${oneLine(link.label)}\n    ${link.url}`);
   return [
     sentence(event),
     '',
     table,
     '',
-    'Console:',
-    links,
-    '',
+    // A partition without a public console (the isolated ones) gets no links.
+    ...(links.length > 0 ? ['Console:', ...links, ''] : []),
     `Event ${event.eventId} (${event.changeType}). Filter or unsubscribe in the SNS console.`,
   ].join('\n');
 }

@@ -126,6 +126,29 @@ describe('regions', () => {
     expect(message.length).toBeLessThan(200);
   });
 
+  it.each(['cn-north-1', 'us-gov-west-1', 'us-iso-east-1'])(
+    'refuses %s, outside the partition of the stack (aws), naming both partitions',
+    (region) => {
+      const { message } = errorFor({ regions: `us-east-1,${region}` });
+
+      expect(message).toMatch(
+        new RegExp(
+          `^regions: "${region}" is in partition aws-[a-z-]+, but the stack's Region eu-west-1 is in partition aws, ` +
+            'and a poller can only call the EC2 endpoints of its own partition; allowed: Regions of partition aws',
+        ),
+      );
+    },
+  );
+
+  it('accepts the Regions of a stack in another partition, and refuses the aws ones there', () => {
+    expect(readSettings((key) => ({ regions: 'cn-northwest-1' })[key], 'cn-north-1').regions).toEqual([
+      'cn-northwest-1',
+    ]);
+    expect(() => readSettings((key) => ({ regions: 'us-east-1' })[key], 'cn-north-1')).toThrow(
+      /"us-east-1" is in partition aws, but the stack's Region cn-north-1 is in partition aws-cn/,
+    );
+  });
+
   it('rejects an empty list and a value that is not a list', () => {
     expect(errorFor({ regions: ' , ' }).message).toBe(
       'regions: no Region given; allowed: at least one Region',
