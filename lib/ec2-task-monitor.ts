@@ -25,6 +25,7 @@ import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
 import { ChatbotChannel } from './chatbot-channel';
+import { listingPartitionsStatement } from './listing-partitions';
 import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
@@ -302,7 +303,7 @@ export class Ec2TaskMonitor extends Construct {
     this.poller.addEnvironment(ENV.progressStep, String(progressStep));
     this.poller.addEnvironment(ENV.retentionDays, String(retentionDays));
     this.allowTaskListing(this.poller, taskTypes);
-    this.useTable(this.poller, POLLER_TABLE_ACTIONS);
+    this.useTable(this.poller, POLLER_TABLE_ACTIONS, { regions, taskTypes });
     new events.Rule(this, 'PollSchedule', {
       description: 'Runs the EC2 task monitor poller',
       schedule,
@@ -322,7 +323,8 @@ export class Ec2TaskMonitor extends Construct {
       removalPolicy,
     });
     this.usePublishing(this.publisher);
-    this.useTable(this.publisher, PUBLISHER_TABLE_ACTIONS);
+    // The publisher claims and marks history items, which live in the listings' partitions.
+    this.useTable(this.publisher, PUBLISHER_TABLE_ACTIONS, { regions, taskTypes });
     // The event source grants the stream reads it needs (DescribeStream, GetRecords,
     // GetShardIterator, ListStreams) and SendMessage on the dead-letter queue.
     this.publisher.addEventSource(
@@ -496,10 +498,14 @@ export class Ec2TaskMonitor extends Construct {
     );
   }
 
-  /** Sets TABLE_NAME and allows exactly the given actions on the table. */
-  private useTable(fn: lambda.Function, actions: readonly string[]): void {
+  /** Sets TABLE_NAME and allows exactly the given actions on the polled listings' partitions of the table. */
+  private useTable(
+    fn: lambda.Function,
+    actions: readonly string[],
+    scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[] },
+  ): void {
     fn.addEnvironment(ENV.tableName, this.table.tableName);
-    this.table.grant(fn, ...actions);
+    fn.addToRolePolicy(listingPartitionsStatement(this.table, actions, scope));
   }
 
   /** Sets TOPIC_ARN and allows publishing to the event topic. */

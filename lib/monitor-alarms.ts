@@ -141,6 +141,8 @@ export class MonitorAlarms extends Construct {
   public readonly publisherBehind: cloudwatch.Alarm;
   /** SNS rejected publishes in every one of the last `publishFailurePeriods` periods. */
   public readonly publishFailures: cloudwatch.Alarm;
+  /** The publisher dropped a stream record it could not read: a recorded change was not published. */
+  public readonly malformedRecords: cloudwatch.Alarm;
   /** Longest expected gap between two polls; undefined when the schedule has no fixed interval. */
   public readonly pollInterval?: Duration;
   /** Per notification channel: its dead-letter queue holds at least one message. */
@@ -286,6 +288,26 @@ export class MonitorAlarms extends Construct {
       },
     );
 
+    this.malformedRecords = serviceMetric('MalformedRecords', stat('Sum')).createAlarm(
+      this,
+      'MalformedRecords',
+      {
+        alarmDescription:
+          'The EC2 task monitor publisher dropped a stream record that carries no publishable change ' +
+          '(no image, an event that is not JSON or not schema 1): a change recorded in the table was ' +
+          'not published, and retrying cannot help. The publisher log line "Dropped a stream record" ' +
+          'gives the reason and the record; `ec2-task-monitor history <taskId>` shows the change as ' +
+          'unpublished. A record the monitor wrote itself should never be malformed: suspect a write ' +
+          'to the table by something else, or a bug, and report it. The alarm clears after a period ' +
+          'without drops.',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // Reported only when the publisher runs: no batch, no drop.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+
     this.channelDeadLetters = (props.channels ?? []).map((channel) =>
       channel.deadLetterQueue
         .metricApproximateNumberOfMessagesVisible(stat('Maximum'))
@@ -322,6 +344,7 @@ export class MonitorAlarms extends Construct {
       this.deadLetterQueueNotEmpty,
       this.publisherBehind,
       this.publishFailures,
+      this.malformedRecords,
       ...this.channelDeadLetters,
     ].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined);
   }

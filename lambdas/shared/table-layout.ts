@@ -32,6 +32,27 @@ export function partitionKey(region: string, taskType: TaskTypeName): string {
   return `${region}#${taskType}`;
 }
 
+/**
+ * Partition keys of every listing a deployment polls, one per (Region, task type). The poller
+ * writes only these, the publisher marks changes only in these, and the stack's IAM policy limits
+ * both to them (`dynamodb:LeadingKeys`), so the policy and the layout cannot drift apart.
+ */
+export function listingPartitionKeys(
+  regions: readonly string[],
+  taskTypes: readonly TaskTypeName[],
+): string[] {
+  return regions.flatMap((region) => taskTypes.map((taskType) => partitionKey(region, taskType)));
+}
+
+/**
+ * The partition keys of every listing of one Region, as an IAM `StringLike` pattern. Sort keys
+ * never start a partition key, and channel partitions start `DELIVERY#`, so it matches no other
+ * partition of the table.
+ */
+export function regionPartitionPattern(region: string): string {
+  return `${region}#*`;
+}
+
 /** Sort key of a task's current snapshot. */
 export function snapshotSortKey(taskId: string): string {
   return `${SNAPSHOT_PREFIX}${taskId}`;

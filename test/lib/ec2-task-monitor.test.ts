@@ -144,10 +144,38 @@ describe('poller permissions', () => {
       Roles: [{ Ref: pollerRole }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Effect: 'Allow', Action: POLLER_TABLE_ACTIONS, Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }] },
+          {
+            Effect: 'Allow',
+            Action: POLLER_TABLE_ACTIONS,
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': TASK_TYPES.map((type) => `${TEST_REGION}#${type.name}`),
+              },
+            },
+          },
         ]),
       },
     });
+  });
+
+  it('may touch only the partitions of the listings it polls (each Region × task type)', () => {
+    const leadingKeys = statementsOfRole(custom.template, ids(custom).pollerRole)
+      .filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'))
+      .map((statement) => (statement as { Condition?: unknown }).Condition);
+
+    expect(leadingKeys).toEqual([
+      {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [
+            'us-east-1#bundle',
+            'us-east-1#store-image',
+            'eu-central-1#bundle',
+            'eu-central-1#store-image',
+          ],
+        },
+      },
+    ]);
   });
 
   it('has no managed policy: log writes are on its own log group', () => {
@@ -210,7 +238,12 @@ describe('publisher permissions', () => {
           {
             Effect: 'Allow',
             Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-            Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': TASK_TYPES.map((type) => `${TEST_REGION}#${type.name}`),
+              },
+            },
           },
           {
             Effect: 'Allow',

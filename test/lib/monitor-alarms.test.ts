@@ -44,7 +44,7 @@ describe('every alarm', () => {
     const operatorTopic = { Ref: logicalIdOf(monitor.operatorTopic) };
 
     expect(Object.keys(alarms).sort()).toEqual(monitor.alarms.all.map(logicalIdOf).sort());
-    expect(Object.keys(alarms)).toHaveLength(6);
+    expect(Object.keys(alarms)).toHaveLength(7);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([operatorTopic]);
       expect(alarm.Properties.OKActions).toEqual([operatorTopic]);
@@ -157,6 +157,22 @@ describe('with the defaults', () => {
       TreatMissingData: 'notBreaching',
     });
   });
+
+  it('malformed records: one dropped stream record (MalformedRecords, service dimension) in one period', () => {
+    const properties = alarmProperties(defaults, defaults.stack.monitor.alarms.malformedRecords);
+
+    expect(properties).toMatchObject({
+      ...common,
+      Namespace: 'Ec2TaskMonitor',
+      MetricName: 'MalformedRecords',
+      Dimensions: [{ Name: 'service', Value: 'ec2-task-monitor' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(properties.AlarmDescription).toContain('a change recorded in the table was not published');
+  });
 });
 
 describe('poller not running, from the schedule', () => {
@@ -177,7 +193,7 @@ describe('poller not running, from the schedule', () => {
     const synthesized = synthMonitor({ schedule: 'cron(0 8 ? * MON-FRI *)' });
 
     expect(synthesized.stack.monitor.alarms.pollerNotRunning).toBeUndefined();
-    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     Annotations.fromStack(synthesized.stack).hasWarning(
       '/TestMonitor/Monitor/Alarms',
       Match.stringLikeRegexp('No "poller not running" alarm: the schedule cron\\(0 8 \\? \\* MON-FRI \\*\\)'),

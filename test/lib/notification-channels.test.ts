@@ -83,6 +83,23 @@ describe('Slack through AWS Chatbot', () => {
     ]);
   });
 
+  it('lets only AWS Chatbot acting for this account assume the channel role', () => {
+    const { template } = every;
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('chatbot.amazonaws.com'),
+    );
+
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'chatbot.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
+      },
+    ]);
+  });
+
   it('encrypts the chat topic with the event key and lets only the notifier publish to it', () => {
     const { template, stack } = every;
     const { chatTopic, delivery } = stack.monitor.chatbotChannel!;
