@@ -137,7 +137,13 @@ function judgeListedTask(
   // Progress and message changes happen within a state, so they keep the time it began; an old
   // snapshot's unknown time stays unknown rather than being guessed.
   const since = isSameState(before, task) ? snapshot.stateSince : now;
-  if (before.phase !== task.phase) return change('TaskStateChanged', snapshot, task, snapshot.version, since);
+  if (before.phase !== task.phase) {
+    // A task's end is announced once. EC2 changing its mind about a finished task (cancelled, then
+    // an error message) is recorded as progress, never as a second end; the task types' lifecycles
+    // (transitional states) keep the one announcement the right one.
+    const changeType = isTerminal(before.phase) ? 'TaskProgressed' : 'TaskStateChanged';
+    return change(changeType, snapshot, task, snapshot.version, since);
+  }
   if (
     before.state !== task.state ||
     before.statusMessage !== task.statusMessage ||

@@ -7,11 +7,11 @@ import {
   type ImportInstanceVolumeDetailItem,
   type ImportVolumeTaskDetails,
 } from '@aws-sdk/client-ec2';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
-  CANCELLABLE_TASK_STATES,
-  cancellableTaskPhase,
+  CANCELLABLE_TASK_LIFECYCLE,
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
@@ -72,7 +72,8 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
   name: 'conversion',
   apiName: 'DescribeConversionTasks',
   title: 'VM import conversion task',
-  documentedStates: CANCELLABLE_TASK_STATES,
+  lifecycle: CANCELLABLE_TASK_LIFECYCLE,
+  documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
   paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
@@ -93,7 +94,7 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
       region,
       account,
       state,
-      phase: cancellableTaskPhase(state, statusMessage),
+      phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
       progress: conversionProgress(raw),
       statusMessage,
       resources: {

@@ -3,7 +3,13 @@
 import { type EC2Client, type ExportImageTask, paginateDescribeExportImageTasks } from '@aws-sdk/client-ec2';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
-import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  IMPORT_EXPORT_LIFECYCLE,
+  importExportPhase,
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+} from './task-type';
 
 /** The largest MaxResults allowed (1-500). */
 const PAGE_SIZE = 500;
@@ -12,7 +18,8 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
   name: 'export-image',
   apiName: 'DescribeExportImageTasks',
   title: 'AMI export task',
-  documentedStates: ['active', 'completed', 'deleting', 'deleted'],
+  lifecycle: IMPORT_EXPORT_LIFECYCLE,
+  documentedStates: Object.keys(IMPORT_EXPORT_LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
@@ -31,7 +38,7 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(state, statusMessage),
+      phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
       resources: {

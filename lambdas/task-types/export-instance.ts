@@ -1,11 +1,11 @@
 // export-instance: DescribeExportTasks, instances exported to S3 as a VM image
 // (CreateInstanceExportTask). No pagination: one call returns every export task.
 import { DescribeExportTasksCommand, type EC2Client, type ExportTask } from '@aws-sdk/client-ec2';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId } from '../domain/values';
 import {
-  CANCELLABLE_TASK_STATES,
-  cancellableTaskPhase,
+  CANCELLABLE_TASK_LIFECYCLE,
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
@@ -15,7 +15,8 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
   name: 'export-instance',
   apiName: 'DescribeExportTasks',
   title: 'Instance export task',
-  documentedStates: CANCELLABLE_TASK_STATES,
+  lifecycle: CANCELLABLE_TASK_LIFECYCLE,
+  documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
   paginated: false,
   pageSize: undefined,
   async *listPages(client: EC2Client) {
@@ -33,7 +34,7 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
       region,
       account,
       state,
-      phase: cancellableTaskPhase(state, statusMessage),
+      phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
       progress: null,
       statusMessage,
       resources: {

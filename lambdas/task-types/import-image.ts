@@ -4,13 +4,20 @@
 import { type EC2Client, type ImportImageTask, paginateDescribeImportImageTasks } from '@aws-sdk/client-ec2';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
-import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  IMPORT_EXPORT_LIFECYCLE,
+  importExportPhase,
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+} from './task-type';
 
 export const importImage: TaskTypeDescriptor<ImportImageTask> = {
   name: 'import-image',
   apiName: 'DescribeImportImageTasks',
   title: 'VM import image task',
-  documentedStates: ['active', 'completed', 'deleting', 'deleted'],
+  lifecycle: IMPORT_EXPORT_LIFECYCLE,
+  documentedStates: Object.keys(IMPORT_EXPORT_LIFECYCLE),
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
   paginated: true,
   pageSize: undefined,
@@ -31,7 +38,7 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(state, statusMessage),
+      phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
       resources: {

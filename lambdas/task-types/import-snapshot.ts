@@ -5,16 +5,26 @@ import {
   type ImportSnapshotTask,
   paginateDescribeImportSnapshotTasks,
 } from '@aws-sdk/client-ec2';
+import type { Lifecycle } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
-import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  IMPORT_EXPORT_LIFECYCLE,
+  importExportPhase,
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+} from './task-type';
+
+/** VM import's lifecycle, and `error`: not in the API docs, but the SDK's waiter treats it as a failure. */
+const LIFECYCLE: Lifecycle = { ...IMPORT_EXPORT_LIFECYCLE, error: 'failed' };
 
 export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
   name: 'import-snapshot',
   apiName: 'DescribeImportSnapshotTasks',
   title: 'VM import snapshot task',
-  // `error` is not in the API docs, but the SDK's waiter treats it as a failure.
-  documentedStates: ['active', 'completed', 'deleting', 'deleted', 'error'],
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
   paginated: true,
   pageSize: undefined,
@@ -35,7 +45,7 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(state, statusMessage),
+      phase: importExportPhase(LIFECYCLE, state, statusMessage),
       progress: parseProgress(detail?.Progress),
       statusMessage,
       resources: {

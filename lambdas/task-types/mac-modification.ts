@@ -5,12 +5,12 @@ import {
   type MacModificationTask,
   paginateDescribeMacModificationTasks,
 } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
+import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import { optionalId, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
 
-const PHASES: Readonly<Record<string, Phase>> = {
+const LIFECYCLE: Lifecycle = {
   pending: 'pending',
   'in-progress': 'running',
   successful: 'succeeded',
@@ -24,7 +24,8 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
   name: 'mac-modification',
   apiName: 'DescribeMacModificationTasks',
   title: 'Mac instance modification task',
-  documentedStates: Object.keys(PHASES),
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
@@ -42,7 +43,7 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
       region,
       account,
       state,
-      phase: phaseFromTable(PHASES, state),
+      phase: phaseOfState(LIFECYCLE, state, null),
       progress: null,
       // The API gives no message or failure reason; what was modified (TaskType and the SIP
       // settings) stays in raw.

@@ -5,12 +5,12 @@ import {
   paginateDescribeStoreImageTasks,
   type StoreImageTaskResult,
 } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
+import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
 
-const PHASES: Readonly<Record<string, Phase>> = {
+const LIFECYCLE: Lifecycle = {
   InProgress: 'running',
   Completed: 'succeeded',
   Failed: 'failed',
@@ -23,7 +23,8 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
   name: 'store-image',
   apiName: 'DescribeStoreImageTasks',
   title: 'AMI store-to-S3 task',
-  documentedStates: Object.keys(PHASES),
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
   async *listPages(client: EC2Client) {
@@ -48,7 +49,7 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
       region,
       account,
       state,
-      phase: phaseFromTable(PHASES, state),
+      phase: phaseOfState(LIFECYCLE, state, null),
       progress: parseProgress(raw.ProgressPercentage),
       statusMessage: cleanText(raw.StoreTaskFailureReason),
       resources: {
