@@ -19,6 +19,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { trustPolicy } from '../lambdas/domain/baseline';
+import { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 import { EVENT_SOURCE } from '../lambdas/domain/event-bus-entry';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
@@ -31,6 +33,7 @@ import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
 import { NotificationChannel } from './notification-channel';
 import { OperatorTopic } from './operator-topic';
+import { pollIntervalOf } from './poll-interval';
 import { allowPublishing } from './topic-publishing';
 import {
   DEFAULT_EMAIL_FILTER_POLICY,
@@ -40,6 +43,7 @@ import {
   type EventBusChoice,
   type FilterPolicy,
   parseChatbot,
+  parseDisappearAfterMisses,
   parseEmailFilterPolicy,
   parseEmails,
   parseEventBus,
@@ -49,6 +53,7 @@ import {
   parseSchedule,
   parseSlackWebhook,
   parseTaskTypeSetting,
+  SettingsError,
   type SlackWebhookSettings,
 } from './settings';
 
@@ -124,6 +129,15 @@ export interface Ec2TaskMonitorProps {
    * @default 30
    */
   readonly retentionDays?: number;
+
+  /**
+   * Consecutive complete listings an unfinished task must be missing from before it is declared
+   * disappeared (TaskDisappeared). One listing can miss a task (pages read while the set changes,
+   * a short answer from EC2); a task back within them emits nothing. 1 to 20.
+   *
+   * @default 2
+   */
+  readonly disappearAfterMisses?: number;
 
   /**
    * Post chat-filtered changes to a Slack channel through AWS Chatbot (Amazon Q Developer in chat
@@ -202,6 +216,26 @@ const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Pu
 /** Publisher's table access (beyond the stream): claim, mark and release changes; read why a claim failed. */
 const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
+/**
+ * Refuses a schedule whose polls are further apart than the trust window allows: a listing whose
+ * last complete listing is older than the window is re-baselined (finished tasks recorded
+ * silently), so with such a schedule every poll would be a re-baseline and no task would ever
+ * alert its end.
+ */
+function checkTrustWindow(expression: string, retentionDays: number): void {
+  const interval = pollIntervalOf(expression);
+  const { windowMs, heartbeatMs } = trustPolicy(retentionDays);
+  const allowed = Duration.millis(windowMs - heartbeatMs);
+  if (interval && interval.toMilliseconds() > allowed.toMilliseconds()) {
+    throw new SettingsError(
+      `schedule: ${expression} polls less often than every ${allowed.toHumanString()}, so with ` +
+        `retentionDays ${retentionDays} every poll would re-baseline its listings and no task would ` +
+        `alert its end; allowed: a schedule polling at least every ${allowed.toHumanString()} ` +
+        `(or a longer retentionDays, up to 7 days of trust)`,
+    );
+  }
+}
+
 /** Polls EC2's task APIs on a schedule and publishes every task change to an SNS topic. */
 export class Ec2TaskMonitor extends Construct {
   /** Snapshots of the tasks (each the outbox of its own changes), the change history and the baseline markers. */
@@ -244,10 +278,14 @@ export class Ec2TaskMonitor extends Construct {
     const emailFilterPolicy = parseEmailFilterPolicy(props.emailFilterPolicy ?? DEFAULT_EMAIL_FILTER_POLICY);
     const progressStep = parseProgressStep(props.progressStep ?? DEFAULT_PROGRESS_STEP);
     const retentionDays = parseRetentionDays(props.retentionDays ?? DEFAULT_RETENTION_DAYS);
+    const disappearAfterMisses = parseDisappearAfterMisses(
+      props.disappearAfterMisses ?? DEFAULT_DISAPPEAR_AFTER_MISSES,
+    );
     const schedule =
       props.schedule instanceof events.Schedule
         ? props.schedule
         : events.Schedule.expression(parseSchedule(props.schedule ?? DEFAULT_SCHEDULE));
+    checkTrustWindow(schedule.expressionString, retentionDays);
 
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_LAYOUT.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -302,6 +340,7 @@ export class Ec2TaskMonitor extends Construct {
     this.poller.addEnvironment(ENV.accountId, Stack.of(this).account);
     this.poller.addEnvironment(ENV.progressStep, String(progressStep));
     this.poller.addEnvironment(ENV.retentionDays, String(retentionDays));
+    this.poller.addEnvironment(ENV.disappearAfterMisses, String(disappearAfterMisses));
     this.allowTaskListing(this.poller, taskTypes);
     this.useTable(this.poller, POLLER_TABLE_ACTIONS, { regions, taskTypes });
     new events.Rule(this, 'PollSchedule', {

@@ -4,7 +4,7 @@
 // fails the synth with a SettingsError naming the setting, the value and what is allowed.
 import { Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { CHANGE_TYPES } from '../lambdas/domain/changes';
+import { CHANGE_TYPES, DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 import { EVENT_ATTRIBUTE_NAMES } from '../lambdas/domain/event';
 import { PHASES, TERMINAL_PHASES } from '../lambdas/domain/phase';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
@@ -39,6 +39,8 @@ export interface MonitorSettings {
   readonly progressStep: number;
   /** Days a recorded change and a vanished task's snapshot are kept. */
   readonly retentionDays: number;
+  /** Consecutive complete listings an unfinished task must be missing from before TaskDisappeared. */
+  readonly disappearAfterMisses: number;
   /** Slack through AWS Chatbot; absent when `slackWorkspaceId` and `slackChannelId` are not set. */
   readonly chatbot?: ChatbotSettings;
   /** Slack through an incoming webhook; absent when `slackWebhookSecretName` is not set. */
@@ -81,6 +83,7 @@ export const SETTING_KEYS = {
   emailFilterPolicy: 'emailFilterPolicy',
   progressStep: 'progressStep',
   retentionDays: 'retentionDays',
+  disappearAfterMisses: 'disappearAfterMisses',
   slackWorkspaceId: 'slackWorkspaceId',
   slackChannelId: 'slackChannelId',
   chatFilterPolicy: 'chatFilterPolicy',
@@ -454,6 +457,11 @@ export function parseProgressStep(value: unknown): number {
   return integer(SETTING_KEYS.progressStep, value, LIMITS.progressStep);
 }
 
+/** Validates the number of misses before a disappearance (LIMITS.disappearAfterMisses). */
+export function parseDisappearAfterMisses(value: unknown): number {
+  return integer(SETTING_KEYS.disappearAfterMisses, value, LIMITS.disappearAfterMisses);
+}
+
 /** Validates the retention in days (LIMITS.retentionDays). */
 export function parseRetentionDays(value: unknown): number {
   return integer(SETTING_KEYS.retentionDays, value, LIMITS.retentionDays);
@@ -483,6 +491,9 @@ export function readSettings(source: SettingsSource, stackRegion: string): Monit
     ),
     progressStep: parseProgressStep(raw(SETTING_KEYS.progressStep, DEFAULT_PROGRESS_STEP)),
     retentionDays: parseRetentionDays(raw(SETTING_KEYS.retentionDays, DEFAULT_RETENTION_DAYS)),
+    disappearAfterMisses: parseDisappearAfterMisses(
+      raw(SETTING_KEYS.disappearAfterMisses, DEFAULT_DISAPPEAR_AFTER_MISSES),
+    ),
     ...present({
       chatbot: parseChatbot(
         get(SETTING_KEYS.slackWorkspaceId),

@@ -2,12 +2,14 @@
 // each object. A listing either succeeds on every page or fails as a whole (ListingError), so
 // the diff never infers a disappearance from a partial read.
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { Task } from '../domain/task';
+import type { RelatedResources, Task } from '../domain/task';
 import { InvalidTaskError, type ListingScope, type TaskTypeDescriptor } from '../task-types/task-type';
 
 /** A raw object that could not be normalised. */
 export interface SkippedTask {
   reason: string;
+  /** The resources it names, which tell which stored tasks it could be (see InvalidTaskError). */
+  resources: Partial<RelatedResources>;
 }
 
 /** A complete listing. */
@@ -48,7 +50,7 @@ export async function listTasks(
           listing.tasks.push(descriptor.normalise(raw, scope));
         } catch (error) {
           if (!(error instanceof InvalidTaskError)) throw error;
-          listing.skipped.push({ reason: error.message });
+          listing.skipped.push({ reason: error.message, resources: definedOnly(error.resources) });
         }
       }
     }
@@ -58,4 +60,9 @@ export async function listTasks(
     throw new ListingError(descriptor.name, scope.region, code, failure.message, { cause: error });
   }
   return listing;
+}
+
+/** The members that are set: an absent resource says nothing about which task an object is. */
+function definedOnly(resources: Partial<RelatedResources>): Partial<RelatedResources> {
+  return Object.fromEntries(Object.entries(resources).filter(([, value]) => value !== undefined));
 }

@@ -12,6 +12,7 @@ export const ENV = {
   accountId: 'ACCOUNT_ID',
   progressStep: 'PROGRESS_STEP',
   retentionDays: 'RETENTION_DAYS',
+  disappearAfterMisses: 'DISAPPEAR_AFTER_MISSES',
   channel: 'CHANNEL',
   chatTopicArn: 'CHAT_TOPIC_ARN',
   webhookSecretName: 'SLACK_WEBHOOK_SECRET_NAME',
@@ -41,6 +42,8 @@ export interface PollerConfig {
   /** Progress granularity in percent: a TaskProgressed is emitted when progress crosses a multiple of it. */
   progressStep: number;
   retentionDays: number;
+  /** Consecutive complete listings an unfinished task must be missing from before it is declared disappeared. */
+  disappearAfterMisses: number;
 }
 
 /** Settings of the publisher function. */
@@ -79,6 +82,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const LIMITS = {
   progressStep: { min: 1, max: 100 },
   retentionDays: { min: 1, max: 3650 },
+  disappearAfterMisses: { min: 1, max: 20 },
 } as const;
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -136,6 +140,7 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
     account,
     progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
+    disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
   };
 }
 

@@ -3,7 +3,9 @@
 //
 //   pk = <region>#<taskType>   sk = TASK#<taskId>               current snapshot of a task
 //   pk = <region>#<taskType>   sk = EVENT#<taskId>#<version>    one recorded change (history)
-//   pk = <region>#<taskType>   sk = BASELINE                    first complete listing done
+//   pk = <region>#<taskType>   sk = BASELINE                    the listing's marker: a recent
+//                                                               complete listing (heartbeat), a
+//                                                               re-baseline's start, unsettled tasks
 //
 // One partition per (Region, task type) lets a poll read all stored snapshots of a listing
 // with one Query, and a task's history sorts by version under its own prefix.
@@ -74,7 +76,7 @@ export function eventSortPrefix(taskId: string): string {
 /** Sort key prefix of every recorded change (history items). */
 export const EVENT_SORT_PREFIX = EVENT_PREFIX;
 
-/** Sort key of the marker written when a listing's baseline is done. */
+/** Sort key of a listing's marker, written by its first baseline (see lambdas/domain/baseline.ts). */
 export const BASELINE_SORT_KEY = BASELINE_KEY;
 
 /** Attribute of a snapshot item holding the change the write recorded (JSON of the event). */

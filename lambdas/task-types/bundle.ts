@@ -3,6 +3,7 @@
 import { type BundleTask, DescribeBundleTasksCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
 import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
 
@@ -46,8 +47,13 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
     yield output.BundleTasks ?? [];
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.InstanceId),
+      bucket: optionalId(raw.Storage?.S3?.Bucket),
+      key: optionalId(raw.Storage?.S3?.Prefix),
+    };
     const taskId = optionalId(raw.BundleId);
-    if (!taskId) throw new InvalidTaskError('bundle', 'BundleId is missing');
+    if (!taskId) throw new InvalidTaskError('bundle', 'BundleId is missing', resources);
     const state = stateString(raw.State);
     const error = raw.BundleTaskError;
     const statusMessage = cleanText(error ? [error.Code, error.Message].filter(Boolean).join(': ') : null);
@@ -60,11 +66,7 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
       phase: phaseOfState(LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
-      resources: {
-        instanceId: optionalId(raw.InstanceId),
-        bucket: optionalId(raw.Storage?.S3?.Bucket),
-        key: optionalId(raw.Storage?.S3?.Prefix),
-      },
+      resources,
       startTime: parseTimestamp(raw.StartTime),
       updateTime: parseTimestamp(raw.UpdateTime),
       raw: boundedRaw(withoutUploadPolicy(raw)),

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
   CANCELLABLE_TASK_LIFECYCLE,
@@ -81,13 +82,17 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
     yield output.ConversionTasks ?? [];
   },
   normalise(raw, { region, account }) {
-    const taskId = optionalId(raw.ConversionTaskId);
-    if (!taskId) throw new InvalidTaskError('conversion', 'ConversionTaskId is missing');
-    const state = stateString(raw.State);
-    const statusMessage = cleanText(raw.StatusMessage);
     const firstVolumeId =
       raw.ImportInstance?.Volumes?.map((volume) => optionalId(volume.Volume?.Id)).find(Boolean) ??
       optionalId(raw.ImportVolume?.Volume?.Id);
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.ImportInstance?.InstanceId),
+      volumeId: firstVolumeId,
+    };
+    const taskId = optionalId(raw.ConversionTaskId);
+    if (!taskId) throw new InvalidTaskError('conversion', 'ConversionTaskId is missing', resources);
+    const state = stateString(raw.State);
+    const statusMessage = cleanText(raw.StatusMessage);
     return {
       taskType: 'conversion',
       taskId,
@@ -97,10 +102,7 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
       phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
       progress: conversionProgress(raw),
       statusMessage,
-      resources: {
-        instanceId: optionalId(raw.ImportInstance?.InstanceId),
-        volumeId: firstVolumeId,
-      },
+      resources,
       // ExpirationTime is a deadline, not a start or update time; it stays in raw.
       startTime: null,
       updateTime: null,

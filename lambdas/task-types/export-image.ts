@@ -2,6 +2,7 @@
 // Status is a free string like VM Import's; the sub-step of an active task is in StatusMessage.
 import { type EC2Client, type ExportImageTask, paginateDescribeExportImageTasks } from '@aws-sdk/client-ec2';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
   IMPORT_EXPORT_LIFECYCLE,
@@ -28,8 +29,13 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
     }
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      imageId: optionalId(raw.ImageId),
+      bucket: optionalId(raw.S3ExportLocation?.S3Bucket),
+      key: optionalId(raw.S3ExportLocation?.S3Prefix),
+    };
     const taskId = optionalId(raw.ExportImageTaskId);
-    if (!taskId) throw new InvalidTaskError('export-image', 'ExportImageTaskId is missing');
+    if (!taskId) throw new InvalidTaskError('export-image', 'ExportImageTaskId is missing', resources);
     const state = stateString(raw.Status);
     const statusMessage = cleanText(raw.StatusMessage);
     return {
@@ -41,11 +47,7 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
       phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
-      resources: {
-        imageId: optionalId(raw.ImageId),
-        bucket: optionalId(raw.S3ExportLocation?.S3Bucket),
-        key: optionalId(raw.S3ExportLocation?.S3Prefix),
-      },
+      resources,
       startTime: null,
       updateTime: null,
       raw: boundedRaw(raw),

@@ -3,6 +3,7 @@
 import { DescribeExportTasksCommand, type EC2Client, type ExportTask } from '@aws-sdk/client-ec2';
 import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId } from '../domain/values';
 import {
   CANCELLABLE_TASK_LIFECYCLE,
@@ -24,8 +25,13 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
     yield output.ExportTasks ?? [];
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.InstanceExportDetails?.InstanceId),
+      bucket: optionalId(raw.ExportToS3Task?.S3Bucket),
+      key: optionalId(raw.ExportToS3Task?.S3Key),
+    };
     const taskId = optionalId(raw.ExportTaskId);
-    if (!taskId) throw new InvalidTaskError('export-instance', 'ExportTaskId is missing');
+    if (!taskId) throw new InvalidTaskError('export-instance', 'ExportTaskId is missing', resources);
     const state = stateString(raw.State);
     const statusMessage = cleanText(raw.StatusMessage);
     return {
@@ -37,11 +43,7 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
       phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
       progress: null,
       statusMessage,
-      resources: {
-        instanceId: optionalId(raw.InstanceExportDetails?.InstanceId),
-        bucket: optionalId(raw.ExportToS3Task?.S3Bucket),
-        key: optionalId(raw.ExportToS3Task?.S3Key),
-      },
+      resources,
       startTime: null,
       updateTime: null,
       raw: boundedRaw(raw),

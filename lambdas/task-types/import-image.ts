@@ -3,6 +3,7 @@
 // task (validating, converting, updating, ...) is in StatusMessage.
 import { type EC2Client, type ImportImageTask, paginateDescribeImportImageTasks } from '@aws-sdk/client-ec2';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
   IMPORT_EXPORT_LIFECYCLE,
@@ -27,11 +28,17 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
     }
   },
   normalise(raw, { region, account }) {
+    const firstSnapshot = raw.SnapshotDetails?.[0];
+    const resources: RelatedResources = {
+      imageId: optionalId(raw.ImageId),
+      snapshotId: optionalId(firstSnapshot?.SnapshotId),
+      bucket: optionalId(firstSnapshot?.UserBucket?.S3Bucket),
+      key: optionalId(firstSnapshot?.UserBucket?.S3Key),
+    };
     const taskId = optionalId(raw.ImportTaskId);
-    if (!taskId) throw new InvalidTaskError('import-image', 'ImportTaskId is missing');
+    if (!taskId) throw new InvalidTaskError('import-image', 'ImportTaskId is missing', resources);
     const state = stateString(raw.Status);
     const statusMessage = cleanText(raw.StatusMessage);
-    const firstSnapshot = raw.SnapshotDetails?.[0];
     return {
       taskType: 'import-image',
       taskId,
@@ -41,12 +48,7 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
       phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
-      resources: {
-        imageId: optionalId(raw.ImageId),
-        snapshotId: optionalId(firstSnapshot?.SnapshotId),
-        bucket: optionalId(firstSnapshot?.UserBucket?.S3Bucket),
-        key: optionalId(firstSnapshot?.UserBucket?.S3Key),
-      },
+      resources,
       startTime: null,
       updateTime: null,
       // Each disk's Url may be a presigned URL (the model marks it sensitive); UserBucket says

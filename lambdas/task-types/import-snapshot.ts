@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Lifecycle } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
   IMPORT_EXPORT_LIFECYCLE,
@@ -34,9 +35,14 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
     }
   },
   normalise(raw, { region, account }) {
-    const taskId = optionalId(raw.ImportTaskId);
-    if (!taskId) throw new InvalidTaskError('import-snapshot', 'ImportTaskId is missing');
     const detail = raw.SnapshotTaskDetail;
+    const resources: RelatedResources = {
+      snapshotId: optionalId(detail?.SnapshotId),
+      bucket: optionalId(detail?.UserBucket?.S3Bucket),
+      key: optionalId(detail?.UserBucket?.S3Key),
+    };
+    const taskId = optionalId(raw.ImportTaskId);
+    if (!taskId) throw new InvalidTaskError('import-snapshot', 'ImportTaskId is missing', resources);
     const state = stateString(detail?.Status);
     const statusMessage = cleanText(detail?.StatusMessage);
     return {
@@ -48,11 +54,7 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
       phase: importExportPhase(LIFECYCLE, state, statusMessage),
       progress: parseProgress(detail?.Progress),
       statusMessage,
-      resources: {
-        snapshotId: optionalId(detail?.SnapshotId),
-        bucket: optionalId(detail?.UserBucket?.S3Bucket),
-        key: optionalId(detail?.UserBucket?.S3Key),
-      },
+      resources,
       startTime: null,
       updateTime: null,
       // Url may be a presigned URL (the model marks it sensitive); the bucket and key say where

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
 import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
 
@@ -34,8 +35,12 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
     }
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.InstanceId),
+    };
     const taskId = optionalId(raw.MacModificationTaskId);
-    if (!taskId) throw new InvalidTaskError('mac-modification', 'MacModificationTaskId is missing');
+    if (!taskId)
+      throw new InvalidTaskError('mac-modification', 'MacModificationTaskId is missing', resources);
     const state = stateString(raw.TaskState);
     return {
       taskType: 'mac-modification',
@@ -48,9 +53,7 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
       // The API gives no message or failure reason; what was modified (TaskType and the SIP
       // settings) stays in raw.
       statusMessage: null,
-      resources: {
-        instanceId: optionalId(raw.InstanceId),
-      },
+      resources,
       startTime: parseTimestamp(raw.StartTime),
       updateTime: null,
       raw: boundedRaw(raw),

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
 import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
 
@@ -41,8 +42,14 @@ export const replaceRootVolume: TaskTypeDescriptor<ReplaceRootVolumeTask> = {
     }
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.InstanceId),
+      imageId: optionalId(raw.ImageId),
+      snapshotId: optionalId(raw.SnapshotId),
+    };
     const taskId = optionalId(raw.ReplaceRootVolumeTaskId);
-    if (!taskId) throw new InvalidTaskError('replace-root-volume', 'ReplaceRootVolumeTaskId is missing');
+    if (!taskId)
+      throw new InvalidTaskError('replace-root-volume', 'ReplaceRootVolumeTaskId is missing', resources);
     const state = stateString(raw.TaskState);
     return {
       taskType: 'replace-root-volume',
@@ -53,11 +60,7 @@ export const replaceRootVolume: TaskTypeDescriptor<ReplaceRootVolumeTask> = {
       phase: phaseOfState(LIFECYCLE, state, null),
       progress: null,
       statusMessage: null,
-      resources: {
-        instanceId: optionalId(raw.InstanceId),
-        imageId: optionalId(raw.ImageId),
-        snapshotId: optionalId(raw.SnapshotId),
-      },
+      resources,
       startTime: parseTimestamp(raw.StartTime),
       updateTime: parseTimestamp(raw.CompleteTime),
       raw: boundedRaw(raw),

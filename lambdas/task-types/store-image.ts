@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
 import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
 
@@ -35,11 +36,16 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
     }
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      imageId: optionalId(raw.AmiId),
+      bucket: optionalId(raw.Bucket),
+      key: optionalId(raw.S3objectKey),
+    };
     const amiId = optionalId(raw.AmiId);
-    if (!amiId) throw new InvalidTaskError('store-image', 'AmiId is missing');
+    if (!amiId) throw new InvalidTaskError('store-image', 'AmiId is missing', resources);
     const startTime = parseTimestamp(raw.TaskStartTime);
     if (!startTime)
-      throw new InvalidTaskError('store-image', `TaskStartTime of ${amiId} is missing or invalid`);
+      throw new InvalidTaskError('store-image', `TaskStartTime of ${amiId} is missing or invalid`, resources);
     const state = stateString(raw.StoreTaskState);
     return {
       taskType: 'store-image',
@@ -52,11 +58,7 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
       phase: phaseOfState(LIFECYCLE, state, null),
       progress: parseProgress(raw.ProgressPercentage),
       statusMessage: cleanText(raw.StoreTaskFailureReason),
-      resources: {
-        imageId: amiId,
-        bucket: optionalId(raw.Bucket),
-        key: optionalId(raw.S3objectKey),
-      },
+      resources,
       startTime,
       updateTime: null,
       raw: boundedRaw(raw),

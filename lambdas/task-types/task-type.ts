@@ -4,7 +4,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import type { Phase } from '../domain/phase';
-import type { Task, TaskTypeName } from '../domain/task';
+import type { RelatedResources, Task, TaskTypeName } from '../domain/task';
 
 /** Where a task was listed; stamped onto every normalised task. */
 export interface ListingScope {
@@ -45,6 +45,11 @@ export class InvalidTaskError extends Error {
   constructor(
     readonly taskType: TaskTypeName,
     reason: string,
+    /**
+     * The resources the object does name (those set): which stored tasks it could be. A stored
+     * task missing from the listing is judged only when its resources contradict every such object.
+     */
+    readonly resources: Partial<RelatedResources> = {},
   ) {
     super(`${taskType}: ${reason}`);
     this.name = 'InvalidTaskError';

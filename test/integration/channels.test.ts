@@ -173,6 +173,8 @@ describe('a task that vanishes before it finishes', () => {
     harness.sim.removeTask(REGION, 'import-image', id);
     const firstPost = slack.posts.length;
 
+    // Declared disappeared after two complete listings without it (disappearAfterMisses).
+    expect((await cycle()).chat).toEqual([]);
     const result = await cycle();
 
     expect(result.failures).toEqual([]);

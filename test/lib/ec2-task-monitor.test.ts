@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Ec2TaskMonitor } from '../../lib/ec2-task-monitor';
-import { DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/settings';
+import { DEFAULT_EMAIL_FILTER_POLICY, SettingsError } from '../../lib/settings';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { TASK_TYPES } from '../../lambdas/task-types';
 import {
@@ -107,6 +107,25 @@ describe('schedule', () => {
 
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
+    });
+  });
+});
+
+describe('schedule and the re-baseline rule', () => {
+  it('refuses a schedule whose polls are too far apart for the trust window, naming the setting', () => {
+    const app = () => synthMonitor({ schedule: 'rate(1 day)', retentionDays: '1' });
+
+    expect(app).toThrow(SettingsError);
+    expect(app).toThrow(
+      /^schedule: rate\(1 day\) polls less often than every 12 hours, so with retentionDays 1 every poll would re-baseline/,
+    );
+    expect(() => synthMonitor({ schedule: 'rate(12 hours)', retentionDays: '1' })).not.toThrow();
+    expect(() => synthMonitor({ schedule: 'rate(1 day)', retentionDays: '2' })).not.toThrow();
+  });
+
+  it('passes disappearAfterMisses to the poller', () => {
+    synthMonitor({ disappearAfterMisses: '3' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DISAPPEAR_AFTER_MISSES: '3' }) },
     });
   });
 });
@@ -294,6 +313,7 @@ describe('functions', () => {
           ACCOUNT_ID: TEST_ACCOUNT,
           PROGRESS_STEP: '25',
           RETENTION_DAYS: '30',
+          DISAPPEAR_AFTER_MISSES: '2',
         },
       },
     });

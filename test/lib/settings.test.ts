@@ -43,6 +43,7 @@ describe('readSettings defaults', () => {
       emailFilterPolicy: DEFAULT_EMAIL_FILTER_POLICY,
       progressStep: 25,
       retentionDays: 30,
+      disappearAfterMisses: 2,
     });
   });
 
@@ -318,6 +319,19 @@ describe('progressStep and retentionDays', () => {
   it.each([0, -1, '-7', 3651, 1.5, '30 days'])('rejects retentionDays %j', (retentionDays) => {
     expect(errorFor({ retentionDays }).message).toBe(
       `retentionDays: ${JSON.stringify(retentionDays)} is not valid; allowed: an integer from 1 to 3650`,
+    );
+  });
+});
+
+describe('disappearAfterMisses', () => {
+  it('reads a number from cdk.json and digits from the command line', () => {
+    expect(settingsFrom({ disappearAfterMisses: 3 }).disappearAfterMisses).toBe(3);
+    expect(settingsFrom({ disappearAfterMisses: '1' }).disappearAfterMisses).toBe(1);
+  });
+
+  it.each([0, 21, '-1', 1.5, 'two', ''])('rejects %j naming the setting', (disappearAfterMisses) => {
+    expect(errorFor({ disappearAfterMisses }).message).toBe(
+      `disappearAfterMisses: ${JSON.stringify(disappearAfterMisses)} is not valid; allowed: an integer from 1 to 20`,
     );
   });
 });
