@@ -9,6 +9,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchRespo
 import type { PollReport } from '../lambdas/poller/poll-cycle';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ChannelName } from '../lambdas/shared/config';
+import { sdkClientConfig } from '../lambdas/shared/sdk-clients';
 import { type ChannelDeliveryResult, type ChannelRunner, deliverChannel } from './channel-delivery';
 import { type DeliveryResult, StreamDelivery } from './stream-delivery';
 
@@ -119,7 +120,7 @@ export function loadHandlers(
   const poller = require('../lambdas/poller/handler') as typeof import('../lambdas/poller/handler');
   const publisher = require('../lambdas/publisher/handler') as typeof import('../lambdas/publisher/handler');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
   return {
     poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
     publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
@@ -129,7 +130,11 @@ export function loadHandlers(
 
 /** Creates the stream delivery for the table named by TABLE_NAME, with SDK clients from the environment. */
 export function streamDeliveryFor(tableName: string): StreamDelivery {
-  return new StreamDelivery(new DynamoDBClient({}), new DynamoDBStreamsClient({}), tableName);
+  return new StreamDelivery(
+    new DynamoDBClient(sdkClientConfig()),
+    new DynamoDBStreamsClient(sdkClientConfig()),
+    tableName,
+  );
 }
 
 /** Runs one cycle: poll, deliver what was recorded, then hand each channel what reached its queue. */

@@ -13,6 +13,7 @@ import { renderEmail, renderStatus } from '../render';
 import { readAllSnapshots } from './status';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { UsageError } from '../errors';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
@@ -166,7 +167,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
-    const store = new SnapshotStore(new DynamoDBClient({}), deployment.tableName);
+    const store = new SnapshotStore(new DynamoDBClient(sdkClientConfig()), deployment.tableName);
     engines.ec2.loadScenario(scenario);
     out(
       `Scenario: ${scenario.description ?? file} (${scenario.tasks.length} tasks). A cycle every ${options.interval} s; Ctrl-C stops.\n`,

@@ -4,6 +4,7 @@ import type { StoredTask } from '../../lambdas/domain/changes';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { ConfigurationError, ENV, parseTaskTypes } from '../../lambdas/shared/config';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { partitionKey } from '../../lambdas/shared/table-layout';
 import { renderHistory, renderStatus } from '../render';
 
@@ -36,7 +37,7 @@ export function scopeFromEnvironment(): Scope {
     .map((t) => t.trim())
     .filter(Boolean);
   return {
-    store: new SnapshotStore(new DynamoDBClient({}), tableName),
+    store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), tableName),
     regions,
     taskTypes: types ? parseTaskTypes(types, ENV.taskTypes) : [...TASK_TYPE_NAMES],
   };

@@ -3,9 +3,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ChatTopicChannel } from '../adapters/chat-topic';
 import { readChatbotNotifierConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { notifierHandler } from './lambda-handler';
 
 const config = readChatbotNotifierConfig();
 
 /** Lambda entry point of the Chatbot notifier. */
-export const handler = notifierHandler(new ChatTopicChannel(new SNSClient({}), config.chatTopicArn), config);
+export const handler = notifierHandler(
+  new ChatTopicChannel(new SNSClient(sdkClientConfig()), config.chatTopicArn),
+  config,
+);

@@ -3,12 +3,13 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBusChannel } from '../adapters/event-bus';
 import { readEventBusNotifierConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { notifierHandler } from './lambda-handler';
 
 const config = readEventBusNotifierConfig();
 
 /** Lambda entry point of the EventBridge notifier. */
 export const handler = notifierHandler(
-  new EventBusChannel(new EventBridgeClient({}), config.eventBusName),
+  new EventBusChannel(new EventBridgeClient(sdkClientConfig()), config.eventBusName),
   config,
 );

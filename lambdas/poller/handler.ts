@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { ec2ClientProvider } from '../adapters/ec2-clients';
 import { SnapshotStore } from '../adapters/snapshot-store';
 import { readPollerConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { type PollReport, runPollCycle } from './poll-cycle';
 
@@ -14,7 +15,7 @@ import { type PollReport, runPollCycle } from './poll-cycle';
 const config = readPollerConfig();
 const dependencies = {
   ec2For: ec2ClientProvider(),
-  store: new SnapshotStore(new DynamoDBClient({}), config.tableName),
+  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
   logger,
   metrics,
   now: () => new Date(),
