@@ -35,15 +35,27 @@ export class ListingError extends Error {
   }
 }
 
-/** Reads every page of a task type's listing and normalises it. Throws {@link ListingError}. */
+/** Code of a listing abandoned because it took longer than its share of the poll's time. */
+export const LISTING_TIMED_OUT = 'ListingTimedOut';
+
+/**
+ * Reads every page of a task type's listing and normalises it. Throws {@link ListingError}.
+ *
+ * @param timeoutMs the listing's share of the poll's time: a listing still reading after it is
+ *   abandoned (the call in flight is aborted) and fails as {@link LISTING_TIMED_OUT}
+ */
 export async function listTasks(
   descriptor: TaskTypeDescriptor,
   client: EC2Client,
   scope: ListingScope,
+  timeoutMs?: number,
 ): Promise<Listing> {
   const listing: Listing = { tasks: [], skipped: [], pages: 0 };
+  const abortSignal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   try {
-    for await (const page of descriptor.listPages(client)) {
+    for await (const page of descriptor.listPages(client, { abortSignal })) {
+      // A page that arrived as time ran out does not make the listing complete.
+      abortSignal?.throwIfAborted();
       listing.pages += 1;
       for (const raw of page) {
         try {
@@ -55,6 +67,15 @@ export async function listTasks(
       }
     }
   } catch (error) {
+    if (abortSignal?.aborted) {
+      throw new ListingError(
+        descriptor.name,
+        scope.region,
+        LISTING_TIMED_OUT,
+        `abandoned after ${timeoutMs} ms, its share of the poll's time, with ${listing.pages} page(s) read`,
+        { cause: error },
+      );
+    }
     const failure = error instanceof Error ? error : new Error(String(error));
     const code = (failure as { Code?: string }).Code ?? failure.name ?? 'Error';
     throw new ListingError(descriptor.name, scope.region, code, failure.message, { cause: error });

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { ec2ClientProvider } from '../adapters/ec2-clients';
 import { SnapshotStore } from '../adapters/snapshot-store';
 import { readPollerConfig } from '../shared/config';
@@ -22,8 +23,11 @@ const dependencies = {
   unknownStatesLogged: new Set<string>(),
 };
 
-async function pollHandler(): Promise<PollReport> {
-  const report = await runPollCycle(config, dependencies);
+async function pollHandler(_event: unknown, context: Context): Promise<PollReport> {
+  const report = await runPollCycle(config, {
+    ...dependencies,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  });
   logger.info('Poll cycle finished', {
     durationMs: report.durationMs,
     changes: report.changes,

@@ -24,6 +24,10 @@ import { taskTypeDescriptor } from '../task-types';
 const LISTING_CONCURRENCY = 6;
 /** Snapshot writes in flight per listing. */
 const WRITE_CONCURRENCY = 8;
+/** Share of the invocation's time kept for the writes of the last listings and the report... */
+const RESERVE_FRACTION = 0.25;
+/** ... and at least this much. */
+const MIN_RESERVE_MS = 2_000;
 const DAY_SECONDS = 86_400;
 
 /** What the poll cycle needs from the outside world. */
@@ -33,6 +37,8 @@ export interface PollDependencies {
   logger: Logger;
   metrics: Metrics;
   now(): Date;
+  /** Milliseconds left in the invocation (Lambda's `getRemainingTimeInMillis`): the poll's time budget. */
+  remainingMs(): number;
   /** Undocumented states already logged in this container, as `taskType:state`. */
   unknownStatesLogged: Set<string>;
 }
@@ -85,8 +91,9 @@ export async function runPollCycle(config: PollerConfig, deps: PollDependencies)
   const scopes = config.regions.flatMap((region) =>
     config.taskTypes.map((taskType) => ({ region, taskType })),
   );
+  const listingTimeoutMs = listingShareMs(deps.remainingMs(), scopes.length);
   const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ region, taskType }) =>
-    pollListing(region, taskType, config, deps, started),
+    pollListing(region, taskType, config, deps, started, listingTimeoutMs),
   );
   const durationMs = deps.now().getTime() - started.getTime();
   deps.metrics.addMetric('PollDuration', MetricUnit.Milliseconds, durationMs);
@@ -107,12 +114,24 @@ export async function runPollCycle(config: PollerConfig, deps: PollDependencies)
   return report;
 }
 
+/**
+ * The time one listing may take to read: the invocation's time, less a reserve for the writes of
+ * the last listings and the report, shared among the rounds of listings read side by side. Even
+ * if every endpoint hangs, every listing is abandoned in time and the poll completes and reports.
+ */
+export function listingShareMs(remainingMs: number, listings: number): number {
+  const reserve = Math.max(MIN_RESERVE_MS, remainingMs * RESERVE_FRACTION);
+  const rounds = Math.max(1, Math.ceil(listings / LISTING_CONCURRENCY));
+  return Math.max(0, Math.floor((remainingMs - reserve) / rounds));
+}
+
 async function pollListing(
   region: string,
   taskType: TaskTypeName,
   config: PollerConfig,
   deps: PollDependencies,
   detectedAt: Date,
+  listingTimeoutMs: number,
 ): Promise<ListingReport> {
   const report: ListingReport = {
     region,
@@ -139,7 +158,12 @@ async function pollListing(
     // Until this listing is judged, what the marker says stays unsettled.
     report.unsettled = marker?.unsettled.length ?? 0;
     const plan = planListing(marker, detectedAt, policy);
-    const listing = await listTasks(descriptor, deps.ec2For(region), { region, account: config.account });
+    const listing = await listTasks(
+      descriptor,
+      deps.ec2For(region),
+      { region, account: config.account },
+      listingTimeoutMs,
+    );
     Object.assign(report, {
       tasks: listing.tasks.length,
       pages: listing.pages,

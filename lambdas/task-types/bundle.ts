@@ -5,7 +5,7 @@ import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import { InvalidTaskError, stateString, type TaskTypeDescriptor, type ListOptions } from './task-type';
 
 const LIFECYCLE: Lifecycle = {
   pending: 'pending',
@@ -42,8 +42,8 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
   documentedStates: Object.keys(LIFECYCLE),
   paginated: false,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    const output = await client.send(new DescribeBundleTasksCommand({}));
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    const output = await client.send(new DescribeBundleTasksCommand({}), { abortSignal });
     yield output.BundleTasks ?? [];
   },
   normalise(raw, { region, account }) {

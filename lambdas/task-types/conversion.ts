@@ -16,6 +16,7 @@ import {
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
+  type ListOptions,
 } from './task-type';
 
 type VolumeDetails = Pick<
@@ -77,8 +78,8 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
   documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
   paginated: false,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    const output = await client.send(new DescribeConversionTasksCommand({}));
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    const output = await client.send(new DescribeConversionTasksCommand({}), { abortSignal });
     yield output.ConversionTasks ?? [];
   },
   normalise(raw, { region, account }) {

@@ -10,6 +10,9 @@ import {
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
 } from './task-type';
 
 /** The largest MaxResults allowed (1-500). */
@@ -23,10 +26,11 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
   documentedStates: Object.keys(IMPORT_EXPORT_LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeExportImageTasks({ client, pageSize: PAGE_SIZE }, {})) {
-      yield page.ExportImageTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeExportImageTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      (page) => page.ExportImageTasks,
+    );
   },
   normalise(raw, { region, account }) {
     const resources: RelatedResources = {

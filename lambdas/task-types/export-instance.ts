@@ -10,6 +10,7 @@ import {
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
+  type ListOptions,
 } from './task-type';
 
 export const exportInstance: TaskTypeDescriptor<ExportTask> = {
@@ -20,8 +21,8 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
   documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
   paginated: false,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    const output = await client.send(new DescribeExportTasksCommand({}));
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    const output = await client.send(new DescribeExportTasksCommand({}), { abortSignal });
     yield output.ExportTasks ?? [];
   },
   normalise(raw, { region, account }) {

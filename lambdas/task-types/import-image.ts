@@ -11,6 +11,9 @@ import {
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
 } from './task-type';
 
 export const importImage: TaskTypeDescriptor<ImportImageTask> = {
@@ -22,10 +25,11 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
   paginated: true,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeImportImageTasks({ client }, {})) {
-      yield page.ImportImageTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeImportImageTasks(paginatorConfig(client), {}, { abortSignal }),
+      (page) => page.ImportImageTasks,
+    );
   },
   normalise(raw, { region, account }) {
     const firstSnapshot = raw.SnapshotDetails?.[0];

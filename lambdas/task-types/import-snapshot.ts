@@ -15,6 +15,9 @@ import {
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
 } from './task-type';
 
 /** VM import's lifecycle, and `error`: not in the API docs, but the SDK's waiter treats it as a failure. */
@@ -29,10 +32,11 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
   paginated: true,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeImportSnapshotTasks({ client }, {})) {
-      yield page.ImportSnapshotTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeImportSnapshotTasks(paginatorConfig(client), {}, { abortSignal }),
+      (page) => page.ImportSnapshotTasks,
+    );
   },
   normalise(raw, { region, account }) {
     const detail = raw.SnapshotTaskDetail;

@@ -9,7 +9,14 @@ import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
 
 const LIFECYCLE: Lifecycle = {
   pending: 'pending',
@@ -29,10 +36,11 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
   documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeMacModificationTasks({ client, pageSize: PAGE_SIZE }, {})) {
-      yield page.MacModificationTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeMacModificationTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      (page) => page.MacModificationTasks,
+    );
   },
   normalise(raw, { region, account }) {
     const resources: RelatedResources = {

@@ -9,7 +9,14 @@ import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
 
 const LIFECYCLE: Lifecycle = {
   pending: 'pending',
@@ -36,10 +43,11 @@ export const replaceRootVolume: TaskTypeDescriptor<ReplaceRootVolumeTask> = {
   documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeReplaceRootVolumeTasks({ client, pageSize: PAGE_SIZE }, {})) {
-      yield page.ReplaceRootVolumeTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeReplaceRootVolumeTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      (page) => page.ReplaceRootVolumeTasks,
+    );
   },
   normalise(raw, { region, account }) {
     const resources: RelatedResources = {

@@ -9,7 +9,14 @@ import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
 
 const LIFECYCLE: Lifecycle = {
   InProgress: 'running',
@@ -28,12 +35,13 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
   documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
-  async *listPages(client: EC2Client) {
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     // One pass, no ImageIds (MaxResults cannot be combined with them): every store task of the
     // last 31 days, newest first.
-    for await (const page of paginateDescribeStoreImageTasks({ client, pageSize: PAGE_SIZE }, {})) {
-      yield page.StoreImageTaskResults ?? [];
-    }
+    yield* itemsOfPages(
+      paginateDescribeStoreImageTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      (page) => page.StoreImageTaskResults,
+    );
   },
   normalise(raw, { region, account }) {
     const resources: RelatedResources = {

@@ -33,11 +33,54 @@ export interface TaskTypeDescriptor<Raw = unknown> {
   readonly pageSize: number | undefined;
   /**
    * Reads every page of the listing, one array of raw objects per page. Throws on the first
-   * failed page: a listing is either complete or failed, never silently partial.
+   * failed page: a listing is either complete or failed, never silently partial. Every call is
+   * made with `options.abortSignal`, so the caller can abandon a listing that takes too long.
    */
-  listPages(client: EC2Client): AsyncIterable<readonly Raw[]>;
+  listPages(client: EC2Client, options?: ListOptions): AsyncIterable<readonly Raw[]>;
   /** Normalises one raw object. Throws {@link InvalidTaskError} when it cannot be identified. */
   normalise(raw: Raw, scope: ListingScope): Task;
+}
+
+/** Options of {@link TaskTypeDescriptor.listPages}. */
+export interface ListOptions {
+  /** Aborts the call in flight and the listing with it. */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** A page answered the NextToken it was requested with: following it would loop for ever. */
+export class RepeatedNextTokenError extends Error {
+  constructor(readonly nextToken: string) {
+    super('EC2 answered a page with the NextToken it was requested with; the listing is incomplete');
+    this.name = 'RepeatedNextTokenError';
+  }
+}
+
+/**
+ * The configuration of an SDK paginator for a listing: `stopOnSameToken` makes the paginator stop
+ * at a repeated NextToken instead of asking for the same page again and again until the function
+ * times out while memory grows.
+ */
+export function paginatorConfig(client: EC2Client, pageSize?: number) {
+  return { client, pageSize, stopOnSameToken: true };
+}
+
+/**
+ * The raw objects of each page of a paginator made with {@link paginatorConfig}. A page that
+ * answers the NextToken it was requested with fails the listing (RepeatedNextTokenError): the
+ * paginator stops there, so the listing did not read everything and must not count as complete.
+ */
+export async function* itemsOfPages<Page extends { NextToken?: string }, Raw>(
+  pages: AsyncIterable<Page>,
+  itemsOf: (page: Page) => readonly Raw[] | undefined,
+): AsyncIterable<readonly Raw[]> {
+  let requestedWith: string | undefined;
+  for await (const page of pages) {
+    if (page.NextToken !== undefined && page.NextToken === requestedWith) {
+      throw new RepeatedNextTokenError(page.NextToken);
+    }
+    yield itemsOf(page) ?? [];
+    requestedWith = page.NextToken;
+  }
 }
 
 /** A raw API object that cannot become a task (no id, for example). The poller skips and counts it. */

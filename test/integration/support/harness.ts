@@ -54,6 +54,8 @@ export interface HarnessOptions {
     dynamodb?: string;
     messaging?: string;
   };
+  /** The time each handler call gets, as the functions' timeout would (default 60 s). */
+  handlerTimeoutMs?: number;
 }
 
 function engineEndpoint(name: string): string {
@@ -93,7 +95,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   let loaded: Handlers | undefined;
   // Each harness gets fresh handler modules, which read the environment set above.
   jest.isolateModules(() => {
-    loaded = loadHandlers(undefined, deployment.channels);
+    loaded = loadHandlers(options.handlerTimeoutMs, deployment.channels);
   });
   if (!loaded) throw new Error('the handlers did not load');
   const handlers = loaded;

@@ -64,6 +64,7 @@ function poller(store = new MemoryStore(), settings: PollerConfig = config) {
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics,
     now: () => now,
+    remainingMs: () => 60_000,
     unknownStatesLogged: new Set(),
   };
   return {
@@ -278,6 +279,7 @@ describe('a stuck baseline or one odd object silences only what is really unknow
         },
       }) as unknown as Metrics,
       now: () => now,
+      remainingMs: () => 60_000,
       unknownStatesLogged: new Set<string>(),
     };
     const pollAt = (offset: number, ...results: StoreImageTaskResult[]) => {

@@ -40,6 +40,7 @@ function setup(store = new MemoryStore()) {
     logger,
     metrics: new Metrics({ namespace: 'Test' }),
     now: () => NOW,
+    remainingMs: () => 60_000,
     unknownStatesLogged: new Set(),
   };
   return { store, deps, logger };

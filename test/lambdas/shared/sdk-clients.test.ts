@@ -62,7 +62,8 @@ describe('the clients the product builds', () => {
   });
 
   it('connect within 3 s and give each request 10 s, as errors, not warnings', async () => {
-    const handler = new DynamoDBClient(sdkClientConfig({ region: 'us-east-1' })).config.requestHandler as {
+    const handler = new DynamoDBClient(sdkClientConfig({ region: 'us-east-1' })).config
+      .requestHandler as unknown as {
       configProvider: Promise<Record<string, unknown>>;
     };
 
