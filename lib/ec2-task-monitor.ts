@@ -19,6 +19,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_MIN_INTERVAL_MS as SLACK_POST_INTERVAL_MS } from '../lambdas/adapters/slack-webhook';
 import { trustPolicy } from '../lambdas/domain/baseline';
 import { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 import { EVENT_SOURCE } from '../lambdas/domain/event-bus-entry';
@@ -236,6 +237,12 @@ function checkTrustWindow(expression: string, retentionDays: number): void {
   }
 }
 
+/**
+ * Slack webhook notifiers running at once: the least maximum concurrency an SQS event source takes.
+ * Each paces its posts to this many times Slack's interval, so together they keep Slack's rate.
+ */
+export const WEBHOOK_NOTIFIERS = 2;
+
 /** Polls EC2's task APIs on a schedule and publishes every task change to an SNS topic. */
 export class Ec2TaskMonitor extends Construct {
   /** Snapshots of the tasks (each the outbox of its own changes), the change history and the baseline markers. */
@@ -452,9 +459,11 @@ export class Ec2TaskMonitor extends Construct {
   }
 
   /**
-   * The webhook channel: reads the URL from the named secret, posts one message at a time (a
-   * single concurrent notifier, paced to Slack's one message per second), and redelivers up to
-   * ten times, since Slack's rate limits and throttled invocations both count as deliveries.
+   * The webhook channel: reads the URL from the named secret, and posts through at most
+   * {@link WEBHOOK_NOTIFIERS} notifiers at once (the queue's maximum concurrency, Lambda's minimum),
+   * each paced to Slack's one message per second divided among them. A burst (a first deploy's
+   * discoveries) waits in the queue and drains at that rate; nothing is throttled, so every
+   * receive is a real delivery. Up to ten of them, since Slack's rate limits count as deliveries.
    */
   private slackWebhook(
     settings: SlackWebhookSettings,
@@ -470,13 +479,17 @@ export class Ec2TaskMonitor extends Construct {
       filterPolicy: settings.filterPolicy,
       table: this.table,
       retentionDays,
-      reservedConcurrentExecutions: 1,
+      maxConcurrency: WEBHOOK_NOTIFIERS,
       maxReceiveCount: 10,
       logRetention: props.logRetention,
       removalPolicy,
     });
     const secret = secretsmanager.Secret.fromSecretNameV2(this, 'SlackWebhookSecret', settings.secretName);
     channel.notifier.addEnvironment(ENV.webhookSecretName, settings.secretName);
+    channel.notifier.addEnvironment(
+      ENV.webhookPostIntervalMs,
+      String(SLACK_POST_INTERVAL_MS * WEBHOOK_NOTIFIERS),
+    );
     secret.grantRead(channel.notifier);
     return channel;
   }

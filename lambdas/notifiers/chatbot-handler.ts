@@ -8,8 +8,10 @@ import { notifierHandler } from './lambda-handler';
 
 const config = readChatbotNotifierConfig();
 
+/** A handler as one Lambda instance of its own has it (see slack-webhook-handler.ts). */
+export function newHandler() {
+  return notifierHandler(new ChatTopicChannel(new SNSClient(sdkClientConfig()), config.chatTopicArn), config);
+}
+
 /** Lambda entry point of the Chatbot notifier. */
-export const handler = notifierHandler(
-  new ChatTopicChannel(new SNSClient(sdkClientConfig()), config.chatTopicArn),
-  config,
-);
+export const handler = newHandler();

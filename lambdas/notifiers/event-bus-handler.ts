@@ -8,8 +8,13 @@ import { notifierHandler } from './lambda-handler';
 
 const config = readEventBusNotifierConfig();
 
+/** A handler as one Lambda instance of its own has it (see slack-webhook-handler.ts). */
+export function newHandler() {
+  return notifierHandler(
+    new EventBusChannel(new EventBridgeClient(sdkClientConfig()), config.eventBusName),
+    config,
+  );
+}
+
 /** Lambda entry point of the EventBridge notifier. */
-export const handler = notifierHandler(
-  new EventBusChannel(new EventBridgeClient(sdkClientConfig()), config.eventBusName),
-  config,
-);
+export const handler = newHandler();

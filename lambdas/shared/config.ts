@@ -16,6 +16,7 @@ export const ENV = {
   channel: 'CHANNEL',
   chatTopicArn: 'CHAT_TOPIC_ARN',
   webhookSecretName: 'SLACK_WEBHOOK_SECRET_NAME',
+  webhookPostIntervalMs: 'SLACK_POST_INTERVAL_MS',
   eventBusName: 'EVENT_BUS_NAME',
 } as const;
 
@@ -69,6 +70,11 @@ export interface ChatbotNotifierConfig extends NotifierConfig {
 export interface SlackWebhookNotifierConfig extends NotifierConfig {
   /** Name of the Secrets Manager secret holding the webhook URL. */
   secretName: string;
+  /**
+   * Minimum time between the starts of two posts of one notifier instance: Slack's one message
+   * per second times the number of instances the queue may run at once.
+   */
+  postIntervalMs: number;
 }
 
 /** Settings of the EventBridge notifier. */
@@ -83,6 +89,7 @@ export const LIMITS = {
   progressStep: { min: 1, max: 100 },
   retentionDays: { min: 1, max: 3650 },
   disappearAfterMisses: { min: 1, max: 20 },
+  webhookPostIntervalMs: { min: 0, max: 60_000 },
 } as const;
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -175,7 +182,11 @@ export function readChatbotNotifierConfig(env: Env = process.env): ChatbotNotifi
 
 /** Reads the Slack webhook notifier's configuration. */
 export function readSlackWebhookNotifierConfig(env: Env = process.env): SlackWebhookNotifierConfig {
-  return { ...readNotifierConfig('slack-webhook', env), secretName: required(env, ENV.webhookSecretName) };
+  return {
+    ...readNotifierConfig('slack-webhook', env),
+    secretName: required(env, ENV.webhookSecretName),
+    postIntervalMs: integer(env, ENV.webhookPostIntervalMs, LIMITS.webhookPostIntervalMs),
+  };
 }
 
 /** Reads the EventBridge notifier's configuration. */

@@ -86,11 +86,18 @@ describe('notifier configuration', () => {
     );
   });
 
-  it('reads the webhook secret name', () => {
-    expect(
-      readSlackWebhookNotifierConfig({ ...base, CHANNEL: 'slack-webhook', SLACK_WEBHOOK_SECRET_NAME: 'hook' })
-        .secretName,
-    ).toBe('hook');
+  it('reads the webhook secret name and the pace of its posts', () => {
+    const env = {
+      ...base,
+      CHANNEL: 'slack-webhook',
+      SLACK_WEBHOOK_SECRET_NAME: 'hook',
+      SLACK_POST_INTERVAL_MS: '2000',
+    };
+
+    expect(readSlackWebhookNotifierConfig(env)).toMatchObject({ secretName: 'hook', postIntervalMs: 2000 });
+    expect(() => readSlackWebhookNotifierConfig({ ...env, SLACK_POST_INTERVAL_MS: '-1' })).toThrow(
+      'SLACK_POST_INTERVAL_MS must be an integer from 0 to 60000, got "-1"',
+    );
   });
 
   it.each(['default', 'ec2-task-monitor', 'arn:aws:events:us-east-1:123456789012:event-bus/monitor'])(
