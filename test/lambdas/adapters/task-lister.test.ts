@@ -1,33 +1,26 @@
 // A listing is complete or failed: a listing still reading when its share of the poll's time is
 // over is abandoned as failed (the real SDK against a loopback endpoint that never answers), and a
 // listing whose paginator stopped at a repeated NextToken fails instead of passing as complete.
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { DescribeExportImageTasksCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { LISTING_TIMED_OUT, ListingError, listTasks } from '../../../lambdas/adapters/task-lister';
 import { sdkClientConfig } from '../../../lambdas/shared/sdk-clients';
 import { taskTypeDescriptor } from '../../../lambdas/task-types';
+import { type SilentServer, startSilentServer } from '../../support/silent-server';
 
 const SCOPE = { region: 'us-east-1', account: '123456789012' };
 
 describe('a listing whose endpoint accepts the call and never answers', () => {
-  let server: Server;
+  let server: SilentServer;
   let client: EC2Client;
-  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
-    server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.resume();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server = await startSilentServer();
     // The product's own configuration: 10-second requests, 4 attempts; only the share ends it.
     client = new EC2Client(
       sdkClientConfig({
         region: 'us-east-1',
-        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        endpoint: server.url,
         credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
         maxAttempts: 4,
       }),
@@ -35,8 +28,7 @@ describe('a listing whose endpoint accepts the call and never answers', () => {
   });
   afterAll(async () => {
     client.destroy();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   it.each(['bundle', 'export-image'] as const)(

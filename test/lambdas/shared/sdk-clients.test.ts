@@ -2,8 +2,6 @@
 // really ends a call to an endpoint that accepts the connection and never answers, for each of the
 // seven clients (EC2, DynamoDB, DynamoDB Streams, SNS, SQS, EventBridge, Secrets Manager).
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
@@ -13,6 +11,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SDK_TIMEOUTS, sdkClientConfig } from '../../../lambdas/shared/sdk-clients';
+import { type SilentServer, startSilentServer } from '../../support/silent-server';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -77,24 +76,14 @@ describe('the clients the product builds', () => {
 });
 
 describe('a call to an endpoint that accepts the connection and never answers', () => {
-  let server: Server;
+  let server: SilentServer;
   let endpoint: string;
-  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
-    server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      // Read the request, answer nothing.
-      socket.resume();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startSilentServer();
+    endpoint = server.url;
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server.close());
 
   const settings = () => ({
     region: 'us-east-1',
