@@ -1,7 +1,13 @@
-// The notification channels' queues, drained the way Lambda's SQS event source would: batches of
-// up to ten messages handed to the notifier, the messages it reports as failed left on the queue.
-// A failed message is tried again at the next cycle (Lambda waits the visibility timeout), and
-// after the queue's maxReceiveCount the emulator moves it to the dead-letter queue, as SQS does.
+// The notification channels' queues, drained the way Lambda's SQS event source would: pollers take
+// batches of up to ten messages side by side and hand each to a notifier instance; the messages an
+// instance reports as failed are left on the queue. A failed message is tried again at the next
+// cycle (Lambda waits the visibility timeout), and after the queue's maxReceiveCount the emulator
+// moves it to the dead-letter queue, as SQS does.
+//
+// Concurrency is modelled as Lambda runs it: the event source runs as many pollers as its maximum
+// concurrency (5 without one, Lambda's starting number for a standard queue), each invocation
+// takes one notifier instance with its own state, and an invocation beyond the function's reserved
+// concurrency is throttled: its batch goes back to the queue and the receive still counts.
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -11,16 +17,28 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ChannelName } from '../lambdas/shared/config';
+import { mapWithConcurrency } from '../lambdas/shared/concurrency';
 import { sqsMessageOf } from '../tools/local/sns-delivery';
 
 /** A notifier handler, callable like the Lambda service calls it. */
 export type NotifierInvoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
+/** Pollers Lambda's SQS event source starts with when it has no maximum concurrency. */
+export const DEFAULT_SQS_POLLERS = 5;
+
 /** One channel's queue and its notifier. */
 export interface ChannelRunner {
   channel: ChannelName;
   queueUrl: string;
-  invoke: NotifierInvoke;
+  /**
+   * One handler per notifier instance that can run at once, each with its own state (a Lambda
+   * execution environment): as many as the pollers, within the reserved concurrency.
+   */
+  instances: NotifierInvoke[];
+  /** Batches taken from the queue side by side: the event source's maximum concurrency, or 5. */
+  pollers: number;
+  /** Invocations that may run at once: the function's reserved concurrency, or no limit. */
+  concurrencyLimit: number;
   /** The client reading the queue, made once for every cycle. */
   sqs: SQSClient;
 }
@@ -32,6 +50,8 @@ export interface ChannelDeliveryResult {
   delivered: number;
   /** Messages it reported as failed, left for the next cycle. */
   failed: number;
+  /** Messages whose invocation was throttled (beyond the reserved concurrency), left for the next cycle. */
+  throttled: number;
 }
 
 /** Longer than any pass, so no message comes back within the pass that received it. */
@@ -61,50 +81,73 @@ function recordOf(message: Message, queueUrl: string): SQSRecord {
 /** Hands every message on the channel's queue to its notifier once; returns the counts. */
 export async function deliverChannel(runner: ChannelRunner): Promise<ChannelDeliveryResult> {
   const { sqs } = runner;
-  const result: ChannelDeliveryResult = { channel: runner.channel, delivered: 0, failed: 0 };
-  const failed: Message[] = [];
-  for (;;) {
-    const { Messages: messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: runner.queueUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: IN_FLIGHT_SECONDS,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    if (messages.length === 0) break;
-    const response = await runner.invoke({
-      Records: messages.map((message) => recordOf(message, runner.queueUrl)),
-    });
-    const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-    const succeeded = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
-    failed.push(...messages.filter((message) => failedIds.has(message.MessageId ?? '')));
-    result.delivered += succeeded.length;
-    result.failed += messages.length - succeeded.length;
-    if (succeeded.length > 0) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
+  const result: ChannelDeliveryResult = { channel: runner.channel, delivered: 0, failed: 0, throttled: 0 };
+  const returned: Message[] = [];
+  const idle = [...runner.instances];
+  let running = 0;
+
+  const poller = async (): Promise<void> => {
+    for (;;) {
+      const { Messages: messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
           QueueUrl: runner.queueUrl,
-          Entries: succeeded.map((message, index) => ({
-            Id: `m${index}`,
-            ReceiptHandle: message.ReceiptHandle,
-          })),
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: IN_FLIGHT_SECONDS,
+          MessageSystemAttributeNames: ['All'],
         }),
       );
+      if (messages.length === 0) return;
+      const instance = running < runner.concurrencyLimit ? idle.pop() : undefined;
+      if (!instance) {
+        // Throttled: Lambda refuses the invocation, and the batch comes back after the visibility
+        // timeout with its receives counted.
+        result.throttled += messages.length;
+        returned.push(...messages);
+        continue;
+      }
+      running += 1;
+      let response: SQSBatchResponse;
+      try {
+        response = await instance({ Records: messages.map((message) => recordOf(message, runner.queueUrl)) });
+      } finally {
+        running -= 1;
+        idle.push(instance);
+      }
+      const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      const succeeded = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
+      returned.push(...messages.filter((message) => failedIds.has(message.MessageId ?? '')));
+      result.delivered += succeeded.length;
+      result.failed += messages.length - succeeded.length;
+      if (succeeded.length > 0) {
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: runner.queueUrl,
+            Entries: succeeded.map((message, index) => ({
+              Id: `m${index}`,
+              ReceiptHandle: message.ReceiptHandle,
+            })),
+          }),
+        );
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, runner.pollers) }, poller));
+
   // Visible again for the next cycle's pass.
-  for (let start = 0; start < failed.length; start += 10) {
-    await sqs.send(
+  const chunks = Array.from({ length: Math.ceil(returned.length / 10) }, (_, index) =>
+    returned.slice(index * 10, index * 10 + 10),
+  );
+  await mapWithConcurrency(chunks, 4, (chunk) =>
+    sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: runner.queueUrl,
-        Entries: failed.slice(start, start + 10).map((message, index) => ({
+        Entries: chunk.map((message, index) => ({
           Id: `m${index}`,
           ReceiptHandle: message.ReceiptHandle,
           VisibilityTimeout: 0,
         })),
       }),
-    );
-  }
+    ),
+  );
   return result;
 }

@@ -5,11 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import type { PollReport } from '../lambdas/poller/poll-cycle';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ChannelName } from '../lambdas/shared/config';
-import { type ChannelDeliveryResult, type ChannelRunner, deliverChannel } from './channel-delivery';
+import { sdkClientConfig } from '../lambdas/shared/sdk-clients';
+import {
+  type ChannelDeliveryResult,
+  type ChannelRunner,
+  DEFAULT_SQS_POLLERS,
+  deliverChannel,
+} from './channel-delivery';
 import { type DeliveryResult, StreamDelivery } from './stream-delivery';
 
 /** The handlers, callable like the Lambda service calls them. */
@@ -51,16 +63,20 @@ function lambdaContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
-/** A channel to run locally: its queue and its notifier's environment (see deployLocally). */
+/** A channel to run locally: its queue, its notifier's environment and concurrency (see deployLocally). */
 export interface LocalChannelSpec {
   channel: ChannelName;
   queueUrl: string;
   env: Record<string, string>;
+  /** The event source's maximum concurrency; undefined when it has none. */
+  maxConcurrency?: number;
+  /** The notifier's reserved concurrency; undefined when it has none. */
+  reservedConcurrency?: number;
 }
 
 /** Each channel's handler module. */
 function requireNotifier(channel: ChannelName): {
-  handler: (event: unknown, context: Context) => Promise<unknown>;
+  newHandler: () => (event: unknown, context: Context) => Promise<unknown>;
 } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   switch (channel) {
@@ -80,25 +96,31 @@ function requireNotifier(channel: ChannelName): {
  * the three notifiers (each with its CHANNEL) live in one process.
  */
 function loadNotifier(spec: LocalChannelSpec, timeoutMs: number, sqs: SQSClient): ChannelRunner {
-  const saved = Object.fromEntries(Object.keys(spec.env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, spec.env);
-  let module: ReturnType<typeof requireNotifier>;
+  const module = withEnvironment(spec.env, () => requireNotifier(spec.channel));
+  const functionName = `ec2-task-monitor-${spec.channel}-notifier`;
+  const pollers = spec.maxConcurrency ?? DEFAULT_SQS_POLLERS;
+  const concurrencyLimit = spec.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+  // One instance per invocation that can run at once, each with the state of its own environment.
+  const instances = Array.from({ length: Math.min(pollers, concurrencyLimit) }, () => {
+    const handler = withEnvironment(spec.env, () => module.newHandler());
+    return (event: SQSEvent) =>
+      handler(event, lambdaContext(functionName, timeoutMs)) as Promise<SQSBatchResponse>;
+  });
+  return { channel: spec.channel, queueUrl: spec.queueUrl, sqs, instances, pollers, concurrencyLimit };
+}
+
+/** Runs `make` with `env` set, putting the variables back afterwards. */
+function withEnvironment<T>(env: Record<string, string>, make: () => T): T {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
   try {
-    module = requireNotifier(spec.channel);
+    return make();
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   }
-  const functionName = `ec2-task-monitor-${spec.channel}-notifier`;
-  return {
-    channel: spec.channel,
-    queueUrl: spec.queueUrl,
-    sqs,
-    invoke: (event) =>
-      module.handler(event, lambdaContext(functionName, timeoutMs)) as Promise<SQSBatchResponse>,
-  };
 }
 
 /**
@@ -119,7 +141,7 @@ export function loadHandlers(
   const poller = require('../lambdas/poller/handler') as typeof import('../lambdas/poller/handler');
   const publisher = require('../lambdas/publisher/handler') as typeof import('../lambdas/publisher/handler');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
   return {
     poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
     publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
@@ -129,7 +151,11 @@ export function loadHandlers(
 
 /** Creates the stream delivery for the table named by TABLE_NAME, with SDK clients from the environment. */
 export function streamDeliveryFor(tableName: string): StreamDelivery {
-  return new StreamDelivery(new DynamoDBClient({}), new DynamoDBStreamsClient({}), tableName);
+  return new StreamDelivery(
+    new DynamoDBClient(sdkClientConfig()),
+    new DynamoDBStreamsClient(sdkClientConfig()),
+    tableName,
+  );
 }
 
 /** Runs one cycle: poll, deliver what was recorded, then hand each channel what reached its queue. */
@@ -148,6 +174,8 @@ export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Pr
   for (const channel of channels) {
     if (channel.failed > 0)
       failures.push(`${channel.channel}: ${channel.failed} notification(s) failed, retried next cycle`);
+    if (channel.throttled > 0)
+      failures.push(`${channel.channel}: ${channel.throttled} notification(s) throttled, retried next cycle`);
   }
   return { report, delivery: deliveryResult, channels, failures };
 }

@@ -7,6 +7,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ConfigurationError, ENV } from '../lambdas/shared/config';
+import { sdkClientConfig } from '../lambdas/shared/sdk-clients';
 import { STACK_NAME, STACK_OUTPUTS } from '../lib/stack-outputs';
 import { LOCAL_ENV_FILE } from './local-env-file';
 import path from 'node:path';
@@ -62,8 +63,8 @@ function reasonOf(error: unknown, stackName: string, region: string | undefined)
  * @throws Error with the SDK's error when a call fails
  */
 export async function readStackVariables(stackName: string): Promise<Record<string, string>> {
-  const cloudFormation = new CloudFormationClient({});
-  const lambda = new LambdaClient({});
+  const cloudFormation = new CloudFormationClient(sdkClientConfig());
+  const lambda = new LambdaClient(sdkClientConfig());
   try {
     const { Stacks: stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
     const outputs = Object.fromEntries(

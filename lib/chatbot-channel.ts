@@ -77,7 +77,10 @@ export class ChatbotChannel extends Construct {
       statements: [new iam.PolicyStatement({ actions: [...props.channelActions], resources: ['*'] })],
     });
     const role = new iam.Role(this, 'ChannelRole', {
-      assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),
+      // Only Chatbot acting for this account may assume it (the confused-deputy guard).
+      assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: 'Role of the EC2 task monitor Slack channel in AWS Chatbot',
       managedPolicies: [this.channelPolicy],
     });

@@ -30,6 +30,7 @@ export class Ec2TaskMonitorStack extends Stack {
       emailFilterPolicy: settings.emailFilterPolicy,
       progressStep: settings.progressStep,
       retentionDays: settings.retentionDays,
+      disappearAfterMisses: settings.disappearAfterMisses,
       chatbot: settings.chatbot,
       slackWebhook: settings.slackWebhook,
       eventBus: settings.eventBus,

@@ -19,17 +19,22 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_MIN_INTERVAL_MS as SLACK_POST_INTERVAL_MS } from '../lambdas/adapters/slack-webhook';
+import { trustPolicy } from '../lambdas/domain/baseline';
+import { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 import { EVENT_SOURCE } from '../lambdas/domain/event-bus-entry';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
 import { ChatbotChannel } from './chatbot-channel';
+import { listingPartitionsStatement } from './listing-partitions';
 import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
 import { NotificationChannel } from './notification-channel';
 import { OperatorTopic } from './operator-topic';
+import { pollIntervalOf } from './poll-interval';
 import { allowPublishing } from './topic-publishing';
 import {
   DEFAULT_EMAIL_FILTER_POLICY,
@@ -39,6 +44,7 @@ import {
   type EventBusChoice,
   type FilterPolicy,
   parseChatbot,
+  parseDisappearAfterMisses,
   parseEmailFilterPolicy,
   parseEmails,
   parseEventBus,
@@ -48,6 +54,7 @@ import {
   parseSchedule,
   parseSlackWebhook,
   parseTaskTypeSetting,
+  SettingsError,
   type SlackWebhookSettings,
 } from './settings';
 
@@ -123,6 +130,15 @@ export interface Ec2TaskMonitorProps {
    * @default 30
    */
   readonly retentionDays?: number;
+
+  /**
+   * Consecutive complete listings an unfinished task must be missing from before it is declared
+   * disappeared (TaskDisappeared). One listing can miss a task (pages read while the set changes,
+   * a short answer from EC2); a task back within them emits nothing. 1 to 20.
+   *
+   * @default 2
+   */
+  readonly disappearAfterMisses?: number;
 
   /**
    * Post chat-filtered changes to a Slack channel through AWS Chatbot (Amazon Q Developer in chat
@@ -201,6 +217,32 @@ const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Pu
 /** Publisher's table access (beyond the stream): claim, mark and release changes; read why a claim failed. */
 const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
+/**
+ * Refuses a schedule whose polls are further apart than the trust window allows: a listing whose
+ * last complete listing is older than the window is re-baselined (finished tasks recorded
+ * silently), so with such a schedule every poll would be a re-baseline and no task would ever
+ * alert its end.
+ */
+function checkTrustWindow(expression: string, retentionDays: number): void {
+  const interval = pollIntervalOf(expression);
+  const { windowMs, heartbeatMs } = trustPolicy(retentionDays);
+  const allowed = Duration.millis(windowMs - heartbeatMs);
+  if (interval && interval.toMilliseconds() > allowed.toMilliseconds()) {
+    throw new SettingsError(
+      `schedule: ${expression} polls less often than every ${allowed.toHumanString()}, so with ` +
+        `retentionDays ${retentionDays} every poll would re-baseline its listings and no task would ` +
+        `alert its end; allowed: a schedule polling at least every ${allowed.toHumanString()} ` +
+        `(or a longer retentionDays, up to 7 days of trust)`,
+    );
+  }
+}
+
+/**
+ * Slack webhook notifiers running at once: the least maximum concurrency an SQS event source takes.
+ * Each paces its posts to this many times Slack's interval, so together they keep Slack's rate.
+ */
+export const WEBHOOK_NOTIFIERS = 2;
+
 /** Polls EC2's task APIs on a schedule and publishes every task change to an SNS topic. */
 export class Ec2TaskMonitor extends Construct {
   /** Snapshots of the tasks (each the outbox of its own changes), the change history and the baseline markers. */
@@ -237,16 +279,20 @@ export class Ec2TaskMonitor extends Construct {
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const regions = parseRegions(props.regions ?? [Stack.of(this).region]);
+    const regions = parseRegions(props.regions ?? [Stack.of(this).region], Stack.of(this).region);
     const taskTypes = parseTaskTypeSetting(props.taskTypes ?? TASK_TYPE_NAMES);
     const emails = parseEmails(props.emails ?? []);
     const emailFilterPolicy = parseEmailFilterPolicy(props.emailFilterPolicy ?? DEFAULT_EMAIL_FILTER_POLICY);
     const progressStep = parseProgressStep(props.progressStep ?? DEFAULT_PROGRESS_STEP);
     const retentionDays = parseRetentionDays(props.retentionDays ?? DEFAULT_RETENTION_DAYS);
+    const disappearAfterMisses = parseDisappearAfterMisses(
+      props.disappearAfterMisses ?? DEFAULT_DISAPPEAR_AFTER_MISSES,
+    );
     const schedule =
       props.schedule instanceof events.Schedule
         ? props.schedule
         : events.Schedule.expression(parseSchedule(props.schedule ?? DEFAULT_SCHEDULE));
+    checkTrustWindow(schedule.expressionString, retentionDays);
 
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_LAYOUT.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -301,8 +347,9 @@ export class Ec2TaskMonitor extends Construct {
     this.poller.addEnvironment(ENV.accountId, Stack.of(this).account);
     this.poller.addEnvironment(ENV.progressStep, String(progressStep));
     this.poller.addEnvironment(ENV.retentionDays, String(retentionDays));
+    this.poller.addEnvironment(ENV.disappearAfterMisses, String(disappearAfterMisses));
     this.allowTaskListing(this.poller, taskTypes);
-    this.useTable(this.poller, POLLER_TABLE_ACTIONS);
+    this.useTable(this.poller, POLLER_TABLE_ACTIONS, { regions, taskTypes });
     new events.Rule(this, 'PollSchedule', {
       description: 'Runs the EC2 task monitor poller',
       schedule,
@@ -322,7 +369,8 @@ export class Ec2TaskMonitor extends Construct {
       removalPolicy,
     });
     this.usePublishing(this.publisher);
-    this.useTable(this.publisher, PUBLISHER_TABLE_ACTIONS);
+    // The publisher claims and marks history items, which live in the listings' partitions.
+    this.useTable(this.publisher, PUBLISHER_TABLE_ACTIONS, { regions, taskTypes });
     // The event source grants the stream reads it needs (DescribeStream, GetRecords,
     // GetShardIterator, ListStreams) and SendMessage on the dead-letter queue.
     this.publisher.addEventSource(
@@ -411,9 +459,11 @@ export class Ec2TaskMonitor extends Construct {
   }
 
   /**
-   * The webhook channel: reads the URL from the named secret, posts one message at a time (a
-   * single concurrent notifier, paced to Slack's one message per second), and redelivers up to
-   * ten times, since Slack's rate limits and throttled invocations both count as deliveries.
+   * The webhook channel: reads the URL from the named secret, and posts through at most
+   * {@link WEBHOOK_NOTIFIERS} notifiers at once (the queue's maximum concurrency, Lambda's minimum),
+   * each paced to Slack's one message per second divided among them. A burst (a first deploy's
+   * discoveries) waits in the queue and drains at that rate; nothing is throttled, so every
+   * receive is a real delivery. Up to ten of them, since Slack's rate limits count as deliveries.
    */
   private slackWebhook(
     settings: SlackWebhookSettings,
@@ -429,13 +479,17 @@ export class Ec2TaskMonitor extends Construct {
       filterPolicy: settings.filterPolicy,
       table: this.table,
       retentionDays,
-      reservedConcurrentExecutions: 1,
+      maxConcurrency: WEBHOOK_NOTIFIERS,
       maxReceiveCount: 10,
       logRetention: props.logRetention,
       removalPolicy,
     });
     const secret = secretsmanager.Secret.fromSecretNameV2(this, 'SlackWebhookSecret', settings.secretName);
     channel.notifier.addEnvironment(ENV.webhookSecretName, settings.secretName);
+    channel.notifier.addEnvironment(
+      ENV.webhookPostIntervalMs,
+      String(SLACK_POST_INTERVAL_MS * WEBHOOK_NOTIFIERS),
+    );
     secret.grantRead(channel.notifier);
     return channel;
   }
@@ -496,10 +550,14 @@ export class Ec2TaskMonitor extends Construct {
     );
   }
 
-  /** Sets TABLE_NAME and allows exactly the given actions on the table. */
-  private useTable(fn: lambda.Function, actions: readonly string[]): void {
+  /** Sets TABLE_NAME and allows exactly the given actions on the polled listings' partitions of the table. */
+  private useTable(
+    fn: lambda.Function,
+    actions: readonly string[],
+    scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[] },
+  ): void {
     fn.addEnvironment(ENV.tableName, this.table.tableName);
-    this.table.grant(fn, ...actions);
+    fn.addToRolePolicy(listingPartitionsStatement(this.table, actions, scope));
   }
 
   /** Sets TOPIC_ARN and allows publishing to the event topic. */

@@ -93,6 +93,9 @@ export const DEFAULT_ALARM_OPTIONS = {
   maxIteratorAge: Duration.minutes(5),
 } as const;
 
+/** An hour of 5-minute periods: the alarms on a condition that must not last more than an hour. */
+const LASTING_PERIODS = Duration.hours(1).toMinutes() / ALARM_PERIOD.toMinutes();
+
 /** Periods an alarm may span: CloudWatch evaluates at most one day of 5-minute periods. */
 const MAX_PERIODS = Duration.days(1).toMinutes() / ALARM_PERIOD.toMinutes();
 
@@ -141,6 +144,12 @@ export class MonitorAlarms extends Construct {
   public readonly publisherBehind: cloudwatch.Alarm;
   /** SNS rejected publishes in every one of the last `publishFailurePeriods` periods. */
   public readonly publishFailures: cloudwatch.Alarm;
+  /** The publisher dropped a stream record it could not read: a recorded change was not published. */
+  public readonly malformedRecords: cloudwatch.Alarm;
+  /** Every poll for an hour listed an object without an id: the tasks it could be are not judged missing. */
+  public readonly unidentifiedTasks: cloudwatch.Alarm;
+  /** Every poll for an hour left a finished task of a baseline unrecorded: it stays judged as in a baseline. */
+  public readonly unsettledBaseline: cloudwatch.Alarm;
   /** Longest expected gap between two polls; undefined when the schedule has no fixed interval. */
   public readonly pollInterval?: Duration;
   /** Per notification channel: its dead-letter queue holds at least one message. */
@@ -286,6 +295,67 @@ export class MonitorAlarms extends Construct {
       },
     );
 
+    this.malformedRecords = serviceMetric('MalformedRecords', stat('Sum')).createAlarm(
+      this,
+      'MalformedRecords',
+      {
+        alarmDescription:
+          'The EC2 task monitor publisher dropped a stream record that carries no publishable change ' +
+          '(no image, an event that is not JSON or not schema 1): a change recorded in the table was ' +
+          'not published, and retrying cannot help. The publisher log line "Dropped a stream record" ' +
+          'gives the reason and the record; `ec2-task-monitor history <taskId>` shows the change as ' +
+          'unpublished. A record the monitor wrote itself should never be malformed: suspect a write ' +
+          'to the table by something else, or a bug, and report it. The alarm clears after a period ' +
+          'without drops.',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // Reported only when the publisher runs: no batch, no drop.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+
+    // "Lasts more than an hour": the smallest value of every 5-minute period of the hour is at
+    // least 1, so every poll of the hour saw it.
+    const lastingAnHour = {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: LASTING_PERIODS,
+      datapointsToAlarm: LASTING_PERIODS,
+      // No poll, no value: the "poller not running" alarm covers that.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    this.unidentifiedTasks = serviceMetric('UnidentifiedTasks', stat('Minimum')).createAlarm(
+      this,
+      'UnidentifiedTasks',
+      {
+        alarmDescription:
+          'The EC2 task monitor poller has, in every poll for more than an hour, listed at least one task ' +
+          'object without what identifies it (no task id; for store-image, no AMI id or start time). The ' +
+          'stored tasks such an object could be (those whose resources do not contradict it) are not ' +
+          'declared disappeared while it is listed, which can be weeks (store-image keeps 31 days). ' +
+          'The poller log line "Skipped a task the API returned without what identifies it" and the ' +
+          'InvalidTasks metric name the task type and why. Check the task in the EC2 console or with ' +
+          'the AWS CLI; report an API answer that lacks its id. The alarm clears when the object is ' +
+          'no longer listed.',
+        ...lastingAnHour,
+      },
+    );
+    this.unsettledBaseline = serviceMetric('UnsettledBaselineTasks', stat('Minimum')).createAlarm(
+      this,
+      'UnsettledBaseline',
+      {
+        alarmDescription:
+          'The EC2 task monitor poller has, for more than an hour, not been able to record a finished ' +
+          'task that a baseline saw: every write of its snapshot failed. Only that task stays judged as in a ' +
+          'baseline (recorded silently when it finally is); every other task is judged normally. The ' +
+          'poller log line "Finished tasks a baseline saw are not recorded yet" names the task ids, and ' +
+          '"Listing failed" the DynamoDB error (a ValidationException means the item cannot be written ' +
+          'as is: report it). The alarm clears once the write succeeds.',
+        ...lastingAnHour,
+      },
+    );
+
     this.channelDeadLetters = (props.channels ?? []).map((channel) =>
       channel.deadLetterQueue
         .metricApproximateNumberOfMessagesVisible(stat('Maximum'))
@@ -322,6 +392,9 @@ export class MonitorAlarms extends Construct {
       this.deadLetterQueueNotEmpty,
       this.publisherBehind,
       this.publishFailures,
+      this.malformedRecords,
+      this.unidentifiedTasks,
+      this.unsettledBaseline,
       ...this.channelDeadLetters,
     ].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined);
   }

@@ -31,6 +31,10 @@ export const MONITOR_METRICS = {
   Changes: ['taskType', 'changeType'],
   /** Poller: tasks a listing returned without what identifies them, skipped. */
   InvalidTasks: ['taskType'],
+  /** Poller: objects listed without what identifies them, in all listings of one cycle; 0 when none. */
+  UnidentifiedTasks: [],
+  /** Poller: finished tasks baselines saw but could not record yet, after one cycle; 0 when none. */
+  UnsettledBaselineTasks: [],
   /** Publisher: stream records received. */
   StreamRecords: [],
   /** Publisher: changes SNS accepted. */

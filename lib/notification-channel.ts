@@ -59,11 +59,14 @@ export interface NotificationChannelProps {
   readonly maxReceiveCount?: number;
 
   /**
-   * Concurrent executions reserved (and capped) for the notifier; 1 serialises a rate-limited channel.
+   * Most notifier instances the queue's event source runs at once (its maximum concurrency, 2 to
+   * 1,000). Unlike a reserved concurrency, it limits how many batches are taken from the queue, so
+   * a burst waits in the queue instead of being throttled (a throttled receive still counts towards
+   * the dead-letter queue).
    *
-   * @default - no reservation
+   * @default - no limit but the account's concurrency
    */
-  readonly reservedConcurrentExecutions?: number;
+  readonly maxConcurrency?: number;
 
   /**
    * How long the notifier waits to fill a batch; longer means fewer invocations, later messages.
@@ -149,7 +152,6 @@ export class NotificationChannel extends Construct {
       entry: props.entry,
       description: props.description,
       timeout,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logRetention: props.logRetention,
       removalPolicy,
     });
@@ -171,6 +173,7 @@ export class NotificationChannel extends Construct {
         batchSize: 10,
         maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(1),
         reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency,
       }),
     );
   }

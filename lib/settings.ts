@@ -5,7 +5,7 @@
 import { Token } from 'aws-cdk-lib';
 import { distance } from 'fastest-levenshtein';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { CHANGE_TYPES } from '../lambdas/domain/changes';
+import { CHANGE_TYPES, DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 import { EVENT_ATTRIBUTE_NAMES } from '../lambdas/domain/event';
 import { PHASES, TERMINAL_PHASES } from '../lambdas/domain/phase';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
@@ -40,6 +40,8 @@ export interface MonitorSettings {
   readonly progressStep: number;
   /** Days a recorded change and a vanished task's snapshot are kept. */
   readonly retentionDays: number;
+  /** Consecutive complete listings an unfinished task must be missing from before TaskDisappeared. */
+  readonly disappearAfterMisses: number;
   /** Slack through AWS Chatbot; absent when `slackWorkspaceId` and `slackChannelId` are not set. */
   readonly chatbot?: ChatbotSettings;
   /** Slack through an incoming webhook; absent when `slackWebhookSecretName` is not set. */
@@ -82,6 +84,7 @@ export const SETTING_KEYS = {
   emailFilterPolicy: 'emailFilterPolicy',
   progressStep: 'progressStep',
   retentionDays: 'retentionDays',
+  disappearAfterMisses: 'disappearAfterMisses',
   slackWorkspaceId: 'slackWorkspaceId',
   slackChannelId: 'slackChannelId',
   chatFilterPolicy: 'chatFilterPolicy',
@@ -182,8 +185,16 @@ export function parseSchedule(value: unknown): string {
   );
 }
 
-/** Validates Region names against the Regions this CDK release knows. Unresolved tokens pass. */
-export function parseRegions(value: unknown): string[] {
+/**
+ * Validates Region names against the Regions this CDK release knows, all in one partition: the
+ * stack's, when its Region is known. A poller calls the EC2 endpoints of its own partition only
+ * (credentials of `aws` do not sign in `aws-cn`, `aws-us-gov` or an isolated partition), so a
+ * Region of another partition could never be listed. Unresolved tokens pass.
+ *
+ * @param stackRegion the Region the stack deploys to; a token (environment-agnostic stack) only
+ *   requires the Regions to share one partition
+ */
+export function parseRegions(value: unknown, stackRegion?: string): string[] {
   const setting = SETTING_KEYS.regions;
   const known = RegionInfo.regions.map((region) => region.name);
   const regions = stringList(setting, value);
@@ -194,6 +205,23 @@ export function parseRegions(value: unknown): string[] {
         setting,
         `unknown Region ${show(region)}`,
         `${known.slice(0, REGIONS_SHOWN).join(', ')}, … (${known.length} Regions)`,
+      );
+    }
+  }
+  const resolved = regions.filter((region) => !Token.isUnresolved(region));
+  const anchor =
+    stackRegion !== undefined && !Token.isUnresolved(stackRegion) && known.includes(stackRegion)
+      ? { region: stackRegion, what: `the stack's Region ${stackRegion}` }
+      : resolved[0] && { region: resolved[0], what: `the first Region ${resolved[0]}` };
+  if (anchor) {
+    const partition = RegionInfo.get(anchor.region).partition;
+    const stranger = resolved.find((region) => RegionInfo.get(region).partition !== partition);
+    if (stranger) {
+      fail(
+        setting,
+        `${show(stranger)} is in partition ${RegionInfo.get(stranger).partition}, but ${anchor.what} is in ` +
+          `partition ${partition}, and a poller can only call the EC2 endpoints of its own partition`,
+        `Regions of partition ${partition} (deploy another stack in the other partition)`,
       );
     }
   }
@@ -430,6 +458,11 @@ export function parseProgressStep(value: unknown): number {
   return integer(SETTING_KEYS.progressStep, value, LIMITS.progressStep);
 }
 
+/** Validates the number of misses before a disappearance (LIMITS.disappearAfterMisses). */
+export function parseDisappearAfterMisses(value: unknown): number {
+  return integer(SETTING_KEYS.disappearAfterMisses, value, LIMITS.disappearAfterMisses);
+}
+
 /** Validates the retention in days (LIMITS.retentionDays). */
 export function parseRetentionDays(value: unknown): number {
   return integer(SETTING_KEYS.retentionDays, value, LIMITS.retentionDays);
@@ -495,7 +528,7 @@ export function readSettings(source: SettingsSource, stackRegion: string): Monit
   const raw = (key: string, fallback: unknown): unknown => get(key) ?? fallback;
   return {
     schedule: parseSchedule(raw(SETTING_KEYS.schedule, DEFAULT_SCHEDULE)),
-    regions: parseRegions(raw(SETTING_KEYS.regions, [stackRegion])),
+    regions: parseRegions(raw(SETTING_KEYS.regions, [stackRegion]), stackRegion),
     taskTypes: parseTaskTypeSetting(raw(SETTING_KEYS.taskTypes, TASK_TYPE_NAMES)),
     emails: parseEmails(raw(SETTING_KEYS.emails, [])),
     operatorEmails: parseOperatorEmails(raw(SETTING_KEYS.operatorEmails, [])),
@@ -504,6 +537,9 @@ export function readSettings(source: SettingsSource, stackRegion: string): Monit
     ),
     progressStep: parseProgressStep(raw(SETTING_KEYS.progressStep, DEFAULT_PROGRESS_STEP)),
     retentionDays: parseRetentionDays(raw(SETTING_KEYS.retentionDays, DEFAULT_RETENTION_DAYS)),
+    disappearAfterMisses: parseDisappearAfterMisses(
+      raw(SETTING_KEYS.disappearAfterMisses, DEFAULT_DISAPPEAR_AFTER_MISSES),
+    ),
     ...present({
       chatbot: parseChatbot(
         get(SETTING_KEYS.slackWorkspaceId),

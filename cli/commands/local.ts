@@ -27,6 +27,7 @@ import {
 } from '../render';
 import { readAllSnapshots } from './status';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { EnvironmentError, UsageError } from '../errors';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
@@ -160,7 +161,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
-    const store = new SnapshotStore(new DynamoDBClient({}), deployment.tableName);
+    const store = new SnapshotStore(new DynamoDBClient(sdkClientConfig()), deployment.tableName);
     engines.ec2.loadScenario(scenario);
     out(`Scenario (${plural(scenario.tasks.length, 'task')}): ${scenario.description ?? file}`);
     out(

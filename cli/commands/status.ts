@@ -4,6 +4,7 @@ import type { StoredTask } from '../../lambdas/domain/changes';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { ConfigurationError, ENV, parseTaskTypes } from '../../lambdas/shared/config';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { partitionKey } from '../../lambdas/shared/table-layout';
 import { applyStackOptions, resolveVariables, type StackOptions } from '../deployed-stack';
 import { renderHistory, renderStatus } from '../render';
@@ -45,7 +46,7 @@ export async function resolveScope(stack: StackOptions, required: readonly strin
     throw new ConfigurationError(`${ENV.regions} (or AWS_REGION, or --region) is not set`);
   const types = list(variables[ENV.taskTypes]);
   return {
-    store: new SnapshotStore(new DynamoDBClient({}), variables[ENV.tableName] as string),
+    store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), variables[ENV.tableName] as string),
     regions,
     taskTypes: types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : [...TASK_TYPE_NAMES],
   };

@@ -1,6 +1,7 @@
 // One EC2 client per Region, created once per container. The endpoint comes from the SDK's
 // standard AWS_ENDPOINT_URL_EC2 variable when set (the local mode), never from our code.
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { sdkClientConfig } from '../shared/sdk-clients';
 
 /** Attempts per EC2 call: the SDK retries throttling (RequestLimitExceeded) and 5xx with backoff. */
 export const EC2_MAX_ATTEMPTS = 4;
@@ -14,11 +15,13 @@ export function ec2ClientProvider(options: { maxAttempts?: number } = {}): Ec2Cl
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new EC2Client({
-        region,
-        maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS,
-        retryMode: 'standard',
-      });
+      client = new EC2Client(
+        sdkClientConfig({
+          region,
+          maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS,
+          retryMode: 'standard',
+        }),
+      );
       clients.set(region, client);
     }
     return client;

@@ -1,10 +1,12 @@
 // The Slack webhook channel: renders each event as a Block Kit message and posts it to the
 // incoming webhook whose URL is kept in Secrets Manager. The URL is read at run time (cached a
 // few minutes), never from the environment, and never appears in an error or a log line.
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TaskChangeEvent } from '../domain/event';
 import { toSlackMessage } from '../domain/slack-message';
 import type { NotificationChannel } from '../notifiers/notifier';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { type SlackWebhookClient, SlackWebhookError } from './slack-webhook';
 
 /** Reads the webhook URL; `fresh` skips any cache. */
@@ -24,10 +26,17 @@ const SECRET_MAX_AGE_SECONDS = 300;
 /**
  * The webhook URL from a Secrets Manager secret whose value is the URL itself: https, or http to
  * a loopback address (the local Slack stand-in).
+ *
+ * @param secrets Powertools' provider, by default over a client with the product's timeouts
  */
-export function webhookUrlFromSecret(secretName: string): WebhookUrlSource {
+export function webhookUrlFromSecret(
+  secretName: string,
+  secrets: Pick<SecretsProvider, 'get'> = new SecretsProvider({
+    awsSdkV3Client: new SecretsManagerClient(sdkClientConfig()),
+  }),
+): WebhookUrlSource {
   return async (fresh) => {
-    const value = await getSecret(secretName, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch: fresh });
+    const value = await secrets.get(secretName, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch: fresh });
     if (typeof value !== 'string') throw new WebhookSecretError(secretName, 'has no text value');
     let url: URL;
     try {

@@ -165,8 +165,8 @@ function rethrown(error: SlackWebhookError, message: string): SlackWebhookError 
 
 /**
  * Posts messages to Slack incoming webhooks. Create one per Lambda container and reuse it: the
- * pacing state lives on the instance, so with a reserved concurrency of 1 it holds across warm
- * invocations.
+ * pacing state lives on the instance, so it holds across the warm invocations of one Lambda
+ * instance (the stack runs at most two, each paced at half of Slack's rate).
  */
 export class SlackWebhookClient {
   private readonly timeoutMs: number;

@@ -13,6 +13,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ListingMarker } from '../domain/baseline';
 import type { StoredTask } from '../domain/changes';
 import type { TaskChangeEvent } from '../domain/event';
 import type { Task, TaskTypeName } from '../domain/task';
@@ -33,8 +34,8 @@ const { partitionKey: PK, sortKey: SK, timeToLiveAttribute: TTL } = TABLE_LAYOUT
 /** What a poll needs to know about one (Region, task type) before diffing. */
 export interface StoredListing {
   stored: Map<string, StoredTask>;
-  /** True once a complete listing was recorded; until then the poll is the baseline. */
-  baselineDone: boolean;
+  /** The listing's marker; undefined until its first baseline is recorded. */
+  marker: ListingMarker | undefined;
 }
 
 /** A snapshot write: the task, whether it left the listing, and the version it creates. */
@@ -47,6 +48,10 @@ export interface SnapshotWrite {
   expiresAt: number | undefined;
   /** When the task's current state was first observed (ISO-8601); left out when unknown. */
   stateSince?: string;
+  /** Consecutive listings the unfinished task has been missing from; left out when none. */
+  misses?: number;
+  /** Time of the poll that writes the snapshot (ISO-8601): a re-baseline trusts snapshots by it. */
+  writtenAt: string;
 }
 
 /** Outcome of a conditional write: `written`, or `conflict` when another writer got there first. */
@@ -76,12 +81,11 @@ export class SnapshotStore {
           TableName: this.tableName,
           Key: marshall({ [PK]: pk, [SK]: BASELINE_SORT_KEY }),
           ConsistentRead: true,
-          ProjectionExpression: '#pk',
-          ExpressionAttributeNames: { '#pk': PK },
+          ProjectionExpression: 'lastCompleteAt, rebaselineFrom, unsettled, unsettledSince, version',
         }),
       ),
     ]);
-    return { stored, baselineDone: marker.Item !== undefined };
+    return { stored, marker: marker.Item ? toListingMarker(marker.Item) : undefined };
   }
 
   /** Every snapshot of a listing, keyed by task id. */
@@ -94,7 +98,7 @@ export class SnapshotStore {
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
         ExpressionAttributeValues: marshall({ ':pk': pk, ':prefix': SNAPSHOT_SORT_PREFIX }),
-        ProjectionExpression: 'task, version, gone, stateSince',
+        ProjectionExpression: 'task, version, gone, stateSince, misses, updatedAt',
         ConsistentRead: true,
       },
     );
@@ -175,23 +179,41 @@ export class SnapshotStore {
     }
   }
 
-  /** Marks the baseline of a listing as done; idempotent. */
-  async markBaselineDone(region: string, taskType: TaskTypeName, at: Date): Promise<void> {
+  /**
+   * Writes a listing's marker if its version is still `marker.version` (or it has none), as
+   * `marker.version + 1`: two polls cannot both rewrite it from the same state.
+   */
+  async putMarker(region: string, taskType: TaskTypeName, marker: ListingMarker): Promise<WriteOutcome> {
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({
-            [PK]: partitionKey(region, taskType),
-            [SK]: BASELINE_SORT_KEY,
-            completedAt: at.toISOString(),
-          }),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
+          Item: marshall(
+            {
+              [PK]: partitionKey(region, taskType),
+              [SK]: BASELINE_SORT_KEY,
+              lastCompleteAt: marker.lastCompleteAt,
+              rebaselineFrom: marker.rebaselineFrom,
+              // A list, not a set: DynamoDB has no empty set, and the ids are few.
+              unsettled: marker.unsettled.length > 0 ? [...marker.unsettled] : undefined,
+              unsettledSince: marker.unsettledSince,
+              version: marker.version + 1,
+            },
+            { removeUndefinedValues: true },
+          ),
+          ...(marker.version === 0
+            ? {
+                // No marker yet, or one written before markers had versions.
+                ConditionExpression: 'attribute_not_exists(#version)',
+                ExpressionAttributeNames: { '#version': 'version' },
+              }
+            : versionCondition(marker.version)),
         }),
       );
+      return 'written';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
     }
   }
 
@@ -249,14 +271,16 @@ export class SnapshotStore {
         task,
         version,
         gone: write.gone,
-        // Next to the task, not in it: the task is EC2's view, this is the monitor's observation.
+        // Next to the task, not in it: the task is EC2's view, these are the monitor's observations.
         stateSince: write.stateSince,
+        misses: write.misses,
         // Flat copies for people reading the table in the console and for the CLI's status view.
         taskType: task.taskType,
         taskId: task.taskId,
         state: task.state,
         phase: task.phase,
-        updatedAt: new Date().toISOString(),
+        // The poll's time, which a re-baseline compares with its start.
+        updatedAt: write.writtenAt,
         [PENDING_EVENT_ATTRIBUTE]: event ? JSON.stringify(event) : undefined,
         [TTL]: write.expiresAt,
       },
@@ -302,5 +326,24 @@ export function toStoredTask(item: Record<string, AttributeValue>): StoredTask {
   };
   // Snapshots written before the monitor kept this time have none: it stays unknown.
   if (typeof record.stateSince === 'string') stored.stateSince = record.stateSince;
+  if (typeof record.misses === 'number' && record.misses > 0) stored.misses = record.misses;
+  if (typeof record.updatedAt === 'string') stored.writtenAt = record.updatedAt;
   return stored;
+}
+
+/** Reads a listing's marker item; a marker of an older release has only `completedAt`. */
+export function toListingMarker(item: Record<string, AttributeValue>): ListingMarker {
+  const record = unmarshall(item);
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const unsettled = Array.isArray(record.unsettled)
+    ? record.unsettled.filter((id): id is string => typeof id === 'string')
+    : [];
+  const marker: ListingMarker = { unsettled, version: Number(record.version ?? 0) || 0 };
+  const lastCompleteAt = text(record.lastCompleteAt);
+  const rebaselineFrom = text(record.rebaselineFrom);
+  const unsettledSince = text(record.unsettledSince);
+  if (lastCompleteAt !== undefined) marker.lastCompleteAt = lastCompleteAt;
+  if (rebaselineFrom !== undefined) marker.rebaselineFrom = rebaselineFrom;
+  if (unsettledSince !== undefined) marker.unsettledSince = unsettledSince;
+  return marker;
 }

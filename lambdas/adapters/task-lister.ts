@@ -2,12 +2,14 @@
 // each object. A listing either succeeds on every page or fails as a whole (ListingError), so
 // the diff never infers a disappearance from a partial read.
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { Task } from '../domain/task';
+import type { RelatedResources, Task } from '../domain/task';
 import { InvalidTaskError, type ListingScope, type TaskTypeDescriptor } from '../task-types/task-type';
 
 /** A raw object that could not be normalised. */
 export interface SkippedTask {
   reason: string;
+  /** The resources it names, which tell which stored tasks it could be (see InvalidTaskError). */
+  resources: Partial<RelatedResources>;
 }
 
 /** A complete listing. */
@@ -33,29 +35,55 @@ export class ListingError extends Error {
   }
 }
 
-/** Reads every page of a task type's listing and normalises it. Throws {@link ListingError}. */
+/** Code of a listing abandoned because it took longer than its share of the poll's time. */
+export const LISTING_TIMED_OUT = 'ListingTimedOut';
+
+/**
+ * Reads every page of a task type's listing and normalises it. Throws {@link ListingError}.
+ *
+ * @param timeoutMs the listing's share of the poll's time: a listing still reading after it is
+ *   abandoned (the call in flight is aborted) and fails as {@link LISTING_TIMED_OUT}
+ */
 export async function listTasks(
   descriptor: TaskTypeDescriptor,
   client: EC2Client,
   scope: ListingScope,
+  timeoutMs?: number,
 ): Promise<Listing> {
   const listing: Listing = { tasks: [], skipped: [], pages: 0 };
+  const abortSignal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   try {
-    for await (const page of descriptor.listPages(client)) {
+    for await (const page of descriptor.listPages(client, { abortSignal })) {
+      // A page that arrived as time ran out does not make the listing complete.
+      abortSignal?.throwIfAborted();
       listing.pages += 1;
       for (const raw of page) {
         try {
           listing.tasks.push(descriptor.normalise(raw, scope));
         } catch (error) {
           if (!(error instanceof InvalidTaskError)) throw error;
-          listing.skipped.push({ reason: error.message });
+          listing.skipped.push({ reason: error.message, resources: definedOnly(error.resources) });
         }
       }
     }
   } catch (error) {
+    if (abortSignal?.aborted) {
+      throw new ListingError(
+        descriptor.name,
+        scope.region,
+        LISTING_TIMED_OUT,
+        `abandoned after ${timeoutMs} ms, its share of the poll's time, with ${listing.pages} page(s) read`,
+        { cause: error },
+      );
+    }
     const failure = error instanceof Error ? error : new Error(String(error));
     const code = (failure as { Code?: string }).Code ?? failure.name ?? 'Error';
     throw new ListingError(descriptor.name, scope.region, code, failure.message, { cause: error });
   }
   return listing;
+}
+
+/** The members that are set: an absent resource says nothing about which task an object is. */
+function definedOnly(resources: Partial<RelatedResources>): Partial<RelatedResources> {
+  return Object.fromEntries(Object.entries(resources).filter(([, value]) => value !== undefined));
 }

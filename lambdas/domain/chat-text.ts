@@ -1,7 +1,8 @@
-// Text helpers shared by the chat renderings (the Amazon Q Developer / AWS Chatbot custom
-// notification and the Slack webhook message): one line, the three Slack control characters as
-// entities, cutting to a length limit without breaking an escape, and the wording of a status
-// and a duration. Each markup language keeps its own escaper; these are the parts they share.
+// Text helpers shared by the renderings of an event (the email text, the Amazon Q Developer /
+// AWS Chatbot custom notification and the Slack webhook message): one line without format
+// controls, no links, the three Slack control characters as entities, cutting to a length limit
+// without breaking an escape, and the wording of a status and a duration. Each markup language
+// keeps its own escaper; these are the parts they share.
 import type { TaskStatus } from './task';
 
 /** Marks text that was cut; one UTF-16 unit, so a cut text is at most its limit long. */
@@ -10,17 +11,45 @@ export const ELLIPSIS = '…';
 /** Every run of white space or control characters (C0, DEL and C1), line breaks included. */
 const SPACE_OR_CONTROL = /[\s\p{Cc}]+/gu;
 
+/**
+ * Unicode bidirectional and invisible format controls: the zero-width characters and marks
+ * (U+200B–U+200F), the embeddings and overrides (U+202A–U+202E), the isolates (U+2066–U+2069),
+ * the Arabic letter mark (U+061C) and the zero-width no-break space (U+FEFF). In task text they
+ * can only mislead: an override shows `exe.txt` for `txt.exe`, a zero-width space hides a word.
+ */
+const FORMAT_CONTROLS = /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
 /** The entities Slack's "Escaping text" asks for; no other character needs one. */
 const CONTROL_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
+/** Removes the bidirectional and format controls ({@link FORMAT_CONTROLS}) from text. */
+export function withoutFormatControls(text: string): string {
+  return text.replace(FORMAT_CONTROLS, '');
+}
+
 /**
- * Puts text on one line: every run of white space, line breaks (including U+2028/U+2029) and
- * control characters becomes a single space, and the ends are trimmed. A status message can
- * then neither start a new markdown block (a heading, a quote, a list) nor push the rest of a
- * message out of view.
+ * Puts text on one line: bidirectional and format controls are removed, every run of white
+ * space, line breaks (including U+2028/U+2029) and control characters becomes a single space, and
+ * the ends are trimmed. A value from a task can then neither start a new block or section (a
+ * heading, a quote, a forged "Console:" part of an email) nor reorder or hide what is shown.
+ * Every channel's text (email, Chatbot, Slack) passes task values through it.
  */
 export function oneLine(text: string): string {
-  return text.replace(SPACE_OR_CONTROL, ' ').trim();
+  return withoutFormatControls(text).replace(SPACE_OR_CONTROL, ' ').trim();
+}
+
+/** A dot between two letters or digits (`evil.example`, `v1.2`). */
+const INNER_DOT = /(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu;
+
+/**
+ * Keeps a chat client from turning task text into links: Slack and Teams link any URL or domain
+ * name they find (`https://evil.example`, `evil.example`), even escaped. The dots inside words
+ * become ONE DOT LEADER (U+2024) and `://` becomes `:∕∕` (DIVISION SLASH, U+2215): the text reads
+ * the same, but holds no address to link. For renderings that cannot turn linking off (the
+ * Chatbot custom notification); the Slack message marks its fields `verbatim` instead.
+ */
+export function withoutLinks(text: string): string {
+  return text.replace(/:\/\//g, ':\u2215\u2215').replace(INNER_DOT, '\u2024');
 }
 
 /**

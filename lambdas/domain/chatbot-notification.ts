@@ -1,6 +1,13 @@
 // Why: a chat channel (Slack, Teams) reads Amazon Q Developer / AWS Chatbot custom notifications,
 // not our raw event, so each change is rendered once here, safely escaped and within the limits.
-import { describeStatus, escapeControlCharacters, formatDuration, oneLine, truncate } from './chat-text';
+import {
+  describeStatus,
+  escapeControlCharacters,
+  formatDuration,
+  oneLine,
+  truncate,
+  withoutLinks,
+} from './chat-text';
 import { consoleLinks } from './console-links';
 import { type TaskChangeEvent, timeInPreviousState } from './event';
 import type { Phase } from './phase';
@@ -109,6 +116,15 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, '@\u200b');
 }
 
+/**
+ * Escapes text that comes from a task (a status message, a raw state, an id, an S3 location) like
+ * {@link escapeMarkdown} and also keeps it from becoming a link: the chat client would otherwise
+ * link any address in it.
+ */
+function escapeTaskText(text: string): string {
+  return withoutLinks(escapeMarkdown(text));
+}
+
 /** Makes a URL safe inside `[label](url)`: no character that could end the link or start another. */
 function safeUrl(url: string): string {
   return url.replace(
@@ -134,16 +150,16 @@ function headline(event: TaskChangeEvent): string {
 function timeInPreviousStateLine(event: TaskChangeEvent): string | undefined {
   const ms = timeInPreviousState(event);
   if (ms === undefined || !event.previous) return undefined;
-  return `Time in ${describeStatus(event.previous, escapeMarkdown)}: ${formatDuration(ms)}`;
+  return `Time in ${describeStatus(event.previous, escapeTaskText)}: ${formatDuration(ms)}`;
 }
 
 function description(event: TaskChangeEvent): string {
   const { current } = event;
   const lines: string[] = [
-    `Change: ${describeStatus(event.previous, escapeMarkdown)} → ${describeStatus(current, escapeMarkdown)}`,
+    `Change: ${describeStatus(event.previous, escapeTaskText)} → ${describeStatus(current, escapeTaskText)}`,
   ];
   if (current.statusMessage)
-    lines.push(`Message: ${truncate(escapeMarkdown(current.statusMessage), MAX_MESSAGE)}`);
+    lines.push(`Message: ${truncate(escapeTaskText(current.statusMessage), MAX_MESSAGE)}`);
   if (current.progress !== null) lines.push(`Progress: ${current.progress}%`);
   const time = timeInPreviousStateLine(event);
   if (time !== undefined) lines.push(time);
@@ -151,7 +167,7 @@ function description(event: TaskChangeEvent): string {
   const links = consoleLinks(event.task).map(
     (link) => `[${escapeMarkdown(link.label)}](${safeUrl(link.url)})`,
   );
-  lines.push(`Console: ${links.join(' · ')}`);
+  if (links.length > 0) lines.push(`Console: ${links.join(' · ')}`);
   return truncate(lines.join('\n'), CHATBOT_LIMITS.description);
 }
 
@@ -169,11 +185,25 @@ function nextSteps(event: TaskChangeEvent): string[] | undefined {
   return undefined;
 }
 
+/** The task's resources, each one escaped line: ids, and the S3 location as `s3://bucket/key`. */
 function relatedResources(event: TaskChangeEvent): string[] {
   const { instanceId, imageId, snapshotId, volumeId, bucket, key } = event.task.resources;
   const ids = [imageId, instanceId, snapshotId, volumeId].filter((id): id is string => Boolean(id));
   if (bucket) ids.push(`s3://${bucket}/${key ?? ''}`);
-  return ids;
+  return ids.map(escapeTaskText).filter((id) => id !== '');
+}
+
+/** Context for the chat client's own use, every value one escaped line. */
+function additionalContext(event: TaskChangeEvent): Record<string, string> {
+  const context: Record<string, string> = {
+    taskType: event.taskType,
+    taskId: escapeTaskText(event.taskId),
+    region: escapeMarkdown(event.region),
+    account: escapeMarkdown(event.account),
+    phase: event.current.phase,
+  };
+  if (event.current.state) context.state = escapeTaskText(event.current.state);
+  return context;
 }
 
 /**
@@ -183,7 +213,7 @@ function relatedResources(event: TaskChangeEvent): string[] {
  */
 export function toChatbotNotification(event: TaskChangeEvent): ChatbotNotification {
   const summary = truncate(
-    `${escapeMarkdown(event.taskType)} ${escapeMarkdown(event.taskId)} ${headline(event)} (${escapeMarkdown(event.region)})`,
+    `${escapeMarkdown(event.taskType)} ${escapeTaskText(event.taskId)} ${headline(event)} (${escapeMarkdown(event.region)})`,
     CHATBOT_LIMITS.title - PHASE_EMOJI[event.current.phase].length - 1,
   );
   const steps = nextSteps(event);
@@ -200,10 +230,12 @@ export function toChatbotNotification(event: TaskChangeEvent): ChatbotNotificati
       keywords: [event.taskType, event.current.phase, escapeMarkdown(event.region)],
     },
     metadata: {
-      threadId: event.taskId,
+      // Not shown, but still task text: one line, no format controls.
+      threadId: oneLine(event.taskId),
       summary,
       eventType: event.changeType,
       ...(resources.length > 0 ? { relatedResources: resources } : {}),
+      additionalContext: additionalContext(event),
     },
   };
 }

@@ -1,6 +1,7 @@
 // Links a person can click from an alert: the console pages of the resources a task works on.
 // EC2 has console pages for instances, AMIs, snapshots and volumes but none for most task
 // listings, so the task's own resources are the useful destinations.
+import { consoleOrigin, partitionOf } from './partition';
 import type { Task } from './task';
 
 /** One labelled console link. */
@@ -9,15 +10,16 @@ export interface ConsoleLink {
   url: string;
 }
 
-function consoleHost(region: string): string {
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
-  return `https://${region}.console.aws.amazon.com`;
-}
-
-/** Console links for a task's related resources, most specific first. */
+/**
+ * Console links for a task's related resources, most specific first, on the console of the
+ * Region's partition; none in a partition without a public console.
+ */
 export function consoleLinks(task: Pick<Task, 'region' | 'resources'>): ConsoleLink[] {
-  const ec2 = `${consoleHost(task.region)}/ec2/home?region=${task.region}`;
+  const origin = consoleOrigin(task.region);
+  if (origin === undefined) return [];
+  const ec2 = `${origin}/ec2/home?region=${task.region}`;
+  // S3 has a global console address in the aws partition; elsewhere the Region's console serves it.
+  const s3 = partitionOf(task.region) === 'aws' ? 'https://s3.console.aws.amazon.com' : origin;
   const { instanceId, imageId, snapshotId, volumeId, bucket, key } = task.resources;
   const links: ConsoleLink[] = [];
   if (imageId)
@@ -46,7 +48,7 @@ export function consoleLinks(task: Pick<Task, 'region' | 'resources'>): ConsoleL
     const prefix = key ? `&prefix=${encodeURIComponent(key)}` : '';
     links.push({
       label: `S3 s3://${bucket}/${key ?? ''}`,
-      url: `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(bucket)}?region=${task.region}${prefix}`,
+      url: `${s3}/s3/buckets/${encodeURIComponent(bucket)}?region=${task.region}${prefix}`,
     });
   }
   links.push({ label: 'EC2 console', url: `${ec2}#Home:` });

@@ -1,6 +1,7 @@
 // How an event goes on an EventBridge bus: a fixed source and detail type that consumers' rules
 // match, the event itself as the detail, and the task's AWS resources as the entry's resources.
 import type { TaskChangeEvent } from './event';
+import { partitionOf } from './partition';
 
 /** The `source` of every entry; EventBridge reserves `aws.*` for AWS services. */
 export const EVENT_SOURCE = 'ec2-task-monitor';
@@ -26,18 +27,19 @@ export interface EventBusEntry {
   Resources: string[];
 }
 
-/** ARNs of the resources a task names, in a stable order. */
+/** ARNs of the resources a task names, in the Region's partition, in a stable order. */
 export function resourceArns(event: TaskChangeEvent): string[] {
   const { region, account } = event;
+  const partition = partitionOf(region);
   const { imageId, instanceId, snapshotId, volumeId, bucket } = event.task.resources;
   const ec2 = (type: string, id: string | undefined): string[] =>
-    id ? [`arn:aws:ec2:${region}:${account}:${type}/${id}`] : [];
+    id ? [`arn:${partition}:ec2:${region}:${account}:${type}/${id}`] : [];
   return [
     ...ec2('image', imageId),
     ...ec2('instance', instanceId),
     ...ec2('snapshot', snapshotId),
     ...ec2('volume', volumeId),
-    ...(bucket ? [`arn:aws:s3:::${bucket}`] : []),
+    ...(bucket ? [`arn:${partition}:s3:::${bucket}`] : []),
   ];
 }
 

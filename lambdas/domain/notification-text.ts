@@ -1,6 +1,8 @@
 // The human rendering of an event: an email subject and a plain-text body written for a
 // person. The local mode prints the same text, so what a developer sees is what a subscriber gets.
-import { formatDuration } from './chat-text';
+// Every value that comes from the task is data, never layout: it is put on one line without
+// format controls, so a newline in an S3 key cannot forge a "Console:" section or any other line.
+import { formatDuration, oneLine } from './chat-text';
 import { consoleLinks } from './console-links';
 import { type TaskChangeEvent, timeInPreviousState } from './event';
 import type { TaskStatus } from './task';
@@ -35,11 +37,11 @@ export function notificationSubject(event: TaskChangeEvent): string {
 
 function describeStatus(status: TaskStatus | null): string {
   if (!status) return '(first seen)';
-  return status.state ? `${status.phase} (${status.state})` : status.phase;
+  return status.state ? `${status.phase} (${oneLine(status.state)})` : status.phase;
 }
 
 function sentence(event: TaskChangeEvent): string {
-  const what = `The EC2 ${event.taskType} task ${event.taskId} in ${event.region}`;
+  const what = `The EC2 ${event.taskType} task ${oneLine(event.taskId)} in ${oneLine(event.region)}`;
   switch (event.changeType) {
     case 'TaskStateChanged':
       return event.previous
@@ -85,20 +87,19 @@ export function notificationText(event: TaskChangeEvent): string {
     ['Detected', formatTime(event.detectedAt)],
   ];
   const table = rows
+    .map(([label, value]): [string, string | undefined] => [label, value && oneLine(value)])
     .filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '')
     .map(([label, value]) => `${`${label}:`.padEnd(10)} ${value}`)
     .join('\n');
-  const links = consoleLinks(task)
-    .map((link) => `  ${link.label}\n    ${link.url}`)
-    .join('\n');
+  // The URLs encode what they carry; the labels name the task's resources and are task text.
+  const links = consoleLinks(task).map((link) => `  ${oneLine(link.label)}\n    ${link.url}`);
   return [
     sentence(event),
     '',
     table,
     '',
-    'Console:',
-    links,
-    '',
+    // A partition without a public console (the isolated ones) gets no links.
+    ...(links.length > 0 ? ['Console:', ...links, ''] : []),
     `Event ${event.eventId} (${event.changeType}). Filter or unsubscribe in the SNS console.`,
   ].join('\n');
 }

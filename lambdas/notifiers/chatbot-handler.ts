@@ -3,9 +3,15 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ChatTopicChannel } from '../adapters/chat-topic';
 import { readChatbotNotifierConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { notifierHandler } from './lambda-handler';
 
 const config = readChatbotNotifierConfig();
 
+/** A handler as one Lambda instance of its own has it (see slack-webhook-handler.ts). */
+export function newHandler() {
+  return notifierHandler(new ChatTopicChannel(new SNSClient(sdkClientConfig()), config.chatTopicArn), config);
+}
+
 /** Lambda entry point of the Chatbot notifier. */
-export const handler = notifierHandler(new ChatTopicChannel(new SNSClient({}), config.chatTopicArn), config);
+export const handler = newHandler();

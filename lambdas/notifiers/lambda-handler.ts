@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { deliveryRecords } from '../adapters/delivery-records';
 import type { NotifierConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { createNotifier, type NotificationChannel } from './notifier';
 
@@ -14,7 +15,11 @@ export function notifierHandler(channel: NotificationChannel, config: NotifierCo
   return middy(
     createNotifier({
       channel,
-      persistenceStore: deliveryRecords(new DynamoDBClient({}), config.tableName, config.channel),
+      persistenceStore: deliveryRecords(
+        new DynamoDBClient(sdkClientConfig()),
+        config.tableName,
+        config.channel,
+      ),
       retentionDays: config.retentionDays,
       logger,
       metrics,

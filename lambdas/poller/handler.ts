@@ -4,9 +4,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { ec2ClientProvider } from '../adapters/ec2-clients';
 import { SnapshotStore } from '../adapters/snapshot-store';
 import { readPollerConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { type PollReport, runPollCycle } from './poll-cycle';
 
@@ -14,15 +16,18 @@ import { type PollReport, runPollCycle } from './poll-cycle';
 const config = readPollerConfig();
 const dependencies = {
   ec2For: ec2ClientProvider(),
-  store: new SnapshotStore(new DynamoDBClient({}), config.tableName),
+  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
   logger,
   metrics,
   now: () => new Date(),
   unknownStatesLogged: new Set<string>(),
 };
 
-async function pollHandler(): Promise<PollReport> {
-  const report = await runPollCycle(config, dependencies);
+async function pollHandler(_event: unknown, context: Context): Promise<PollReport> {
+  const report = await runPollCycle(config, {
+    ...dependencies,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  });
   logger.info('Poll cycle finished', {
     durationMs: report.durationMs,
     changes: report.changes,

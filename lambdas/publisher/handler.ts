@@ -9,13 +9,14 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { EventPublisher } from '../adapters/event-publisher';
 import { Outbox } from '../adapters/outbox';
 import { readPublisherConfig } from '../shared/config';
+import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { deliverChanges } from './deliver-changes';
 
 const config = readPublisherConfig();
 const dependencies = {
-  publisher: new EventPublisher(new SNSClient({}), config.topicArn),
-  outbox: new Outbox(new DynamoDBClient({}), config.tableName),
+  publisher: new EventPublisher(new SNSClient(sdkClientConfig()), config.topicArn),
+  outbox: new Outbox(new DynamoDBClient(sdkClientConfig()), config.tableName),
   logger,
   metrics,
   now: () => new Date(),

@@ -12,9 +12,11 @@ export const ENV = {
   accountId: 'ACCOUNT_ID',
   progressStep: 'PROGRESS_STEP',
   retentionDays: 'RETENTION_DAYS',
+  disappearAfterMisses: 'DISAPPEAR_AFTER_MISSES',
   channel: 'CHANNEL',
   chatTopicArn: 'CHAT_TOPIC_ARN',
   webhookSecretName: 'SLACK_WEBHOOK_SECRET_NAME',
+  webhookPostIntervalMs: 'SLACK_POST_INTERVAL_MS',
   eventBusName: 'EVENT_BUS_NAME',
 } as const;
 
@@ -41,6 +43,8 @@ export interface PollerConfig {
   /** Progress granularity in percent: a TaskProgressed is emitted when progress crosses a multiple of it. */
   progressStep: number;
   retentionDays: number;
+  /** Consecutive complete listings an unfinished task must be missing from before it is declared disappeared. */
+  disappearAfterMisses: number;
 }
 
 /** Settings of the publisher function. */
@@ -66,6 +70,11 @@ export interface ChatbotNotifierConfig extends NotifierConfig {
 export interface SlackWebhookNotifierConfig extends NotifierConfig {
   /** Name of the Secrets Manager secret holding the webhook URL. */
   secretName: string;
+  /**
+   * Minimum time between the starts of two posts of one notifier instance: Slack's one message
+   * per second times the number of instances the queue may run at once.
+   */
+  postIntervalMs: number;
 }
 
 /** Settings of the EventBridge notifier. */
@@ -79,6 +88,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const LIMITS = {
   progressStep: { min: 1, max: 100 },
   retentionDays: { min: 1, max: 3650 },
+  disappearAfterMisses: { min: 1, max: 20 },
+  webhookPostIntervalMs: { min: 0, max: 60_000 },
 } as const;
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -136,6 +147,7 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
     account,
     progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
+    disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
   };
 }
 
@@ -170,7 +182,11 @@ export function readChatbotNotifierConfig(env: Env = process.env): ChatbotNotifi
 
 /** Reads the Slack webhook notifier's configuration. */
 export function readSlackWebhookNotifierConfig(env: Env = process.env): SlackWebhookNotifierConfig {
-  return { ...readNotifierConfig('slack-webhook', env), secretName: required(env, ENV.webhookSecretName) };
+  return {
+    ...readNotifierConfig('slack-webhook', env),
+    secretName: required(env, ENV.webhookSecretName),
+    postIntervalMs: integer(env, ENV.webhookPostIntervalMs, LIMITS.webhookPostIntervalMs),
+  };
 }
 
 /** Reads the EventBridge notifier's configuration. */

@@ -3,7 +3,9 @@
 //
 //   pk = <region>#<taskType>   sk = TASK#<taskId>               current snapshot of a task
 //   pk = <region>#<taskType>   sk = EVENT#<taskId>#<version>    one recorded change (history)
-//   pk = <region>#<taskType>   sk = BASELINE                    first complete listing done
+//   pk = <region>#<taskType>   sk = BASELINE                    the listing's marker: a recent
+//                                                               complete listing (heartbeat), a
+//                                                               re-baseline's start, unsettled tasks
 //
 // One partition per (Region, task type) lets a poll read all stored snapshots of a listing
 // with one Query, and a task's history sorts by version under its own prefix.
@@ -32,6 +34,27 @@ export function partitionKey(region: string, taskType: TaskTypeName): string {
   return `${region}#${taskType}`;
 }
 
+/**
+ * Partition keys of every listing a deployment polls, one per (Region, task type). The poller
+ * writes only these, the publisher marks changes only in these, and the stack's IAM policy limits
+ * both to them (`dynamodb:LeadingKeys`), so the policy and the layout cannot drift apart.
+ */
+export function listingPartitionKeys(
+  regions: readonly string[],
+  taskTypes: readonly TaskTypeName[],
+): string[] {
+  return regions.flatMap((region) => taskTypes.map((taskType) => partitionKey(region, taskType)));
+}
+
+/**
+ * The partition keys of every listing of one Region, as an IAM `StringLike` pattern. Sort keys
+ * never start a partition key, and channel partitions start `DELIVERY#`, so it matches no other
+ * partition of the table.
+ */
+export function regionPartitionPattern(region: string): string {
+  return `${region}#*`;
+}
+
 /** Sort key of a task's current snapshot. */
 export function snapshotSortKey(taskId: string): string {
   return `${SNAPSHOT_PREFIX}${taskId}`;
@@ -53,7 +76,7 @@ export function eventSortPrefix(taskId: string): string {
 /** Sort key prefix of every recorded change (history items). */
 export const EVENT_SORT_PREFIX = EVENT_PREFIX;
 
-/** Sort key of the marker written when a listing's baseline is done. */
+/** Sort key of a listing's marker, written by its first baseline (see lambdas/domain/baseline.ts). */
 export const BASELINE_SORT_KEY = BASELINE_KEY;
 
 /** Attribute of a snapshot item holding the change the write recorded (JSON of the event). */

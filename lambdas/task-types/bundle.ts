@@ -1,19 +1,20 @@
 // bundle: DescribeBundleTasks, instance store-backed Windows instances bundled into S3.
 // No pagination: one call returns every bundle task.
 import { type BundleTask, DescribeBundleTasksCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
+import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+import { InvalidTaskError, stateString, type TaskTypeDescriptor, type ListOptions } from './task-type';
 
-const PHASES: Readonly<Record<string, Phase>> = {
+const LIFECYCLE: Lifecycle = {
   pending: 'pending',
   'waiting-for-shutdown': 'running',
   bundling: 'running',
   storing: 'running',
-  // cancelling is on its way to an end the API does not name (the task then leaves the
-  // listing), so it is already the cancelled phase.
-  cancelling: 'cancelled',
+  // A cancelled bundle task may still report `failed`, or leave the listing (the API has no
+  // cancelled state): its end is not known while it is cancelling.
+  cancelling: endingIn('cancelled', 'failed'),
   complete: 'succeeded',
   failed: 'failed',
 };
@@ -37,33 +38,35 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
   name: 'bundle',
   apiName: 'DescribeBundleTasks',
   title: 'Instance bundle task',
-  documentedStates: Object.keys(PHASES),
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   paginated: false,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    const output = await client.send(new DescribeBundleTasksCommand({}));
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    const output = await client.send(new DescribeBundleTasksCommand({}), { abortSignal });
     yield output.BundleTasks ?? [];
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.InstanceId),
+      bucket: optionalId(raw.Storage?.S3?.Bucket),
+      key: optionalId(raw.Storage?.S3?.Prefix),
+    };
     const taskId = optionalId(raw.BundleId);
-    if (!taskId) throw new InvalidTaskError('bundle', 'BundleId is missing');
+    if (!taskId) throw new InvalidTaskError('bundle', 'BundleId is missing', resources);
     const state = stateString(raw.State);
     const error = raw.BundleTaskError;
-    const errorText = error ? [error.Code, error.Message].filter(Boolean).join(': ') : null;
+    const statusMessage = cleanText(error ? [error.Code, error.Message].filter(Boolean).join(': ') : null);
     return {
       taskType: 'bundle',
       taskId,
       region,
       account,
       state,
-      phase: phaseFromTable(PHASES, state),
+      phase: phaseOfState(LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
-      statusMessage: cleanText(errorText),
-      resources: {
-        instanceId: optionalId(raw.InstanceId),
-        bucket: optionalId(raw.Storage?.S3?.Bucket),
-        key: optionalId(raw.Storage?.S3?.Prefix),
-      },
+      statusMessage,
+      resources,
       startTime: parseTimestamp(raw.StartTime),
       updateTime: parseTimestamp(raw.UpdateTime),
       raw: boundedRaw(withoutUploadPolicy(raw)),

@@ -7,14 +7,16 @@ import {
   type ImportInstanceVolumeDetailItem,
   type ImportVolumeTaskDetails,
 } from '@aws-sdk/client-ec2';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
-  CANCELLABLE_TASK_STATES,
-  cancellableTaskPhase,
+  CANCELLABLE_TASK_LIFECYCLE,
   InvalidTaskError,
   stateString,
   type TaskTypeDescriptor,
+  type ListOptions,
 } from './task-type';
 
 type VolumeDetails = Pick<
@@ -72,34 +74,36 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
   name: 'conversion',
   apiName: 'DescribeConversionTasks',
   title: 'VM import conversion task',
-  documentedStates: CANCELLABLE_TASK_STATES,
+  lifecycle: CANCELLABLE_TASK_LIFECYCLE,
+  documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
   paginated: false,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    const output = await client.send(new DescribeConversionTasksCommand({}));
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    const output = await client.send(new DescribeConversionTasksCommand({}), { abortSignal });
     yield output.ConversionTasks ?? [];
   },
   normalise(raw, { region, account }) {
-    const taskId = optionalId(raw.ConversionTaskId);
-    if (!taskId) throw new InvalidTaskError('conversion', 'ConversionTaskId is missing');
-    const state = stateString(raw.State);
-    const statusMessage = cleanText(raw.StatusMessage);
     const firstVolumeId =
       raw.ImportInstance?.Volumes?.map((volume) => optionalId(volume.Volume?.Id)).find(Boolean) ??
       optionalId(raw.ImportVolume?.Volume?.Id);
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.ImportInstance?.InstanceId),
+      volumeId: firstVolumeId,
+    };
+    const taskId = optionalId(raw.ConversionTaskId);
+    if (!taskId) throw new InvalidTaskError('conversion', 'ConversionTaskId is missing', resources);
+    const state = stateString(raw.State);
+    const statusMessage = cleanText(raw.StatusMessage);
     return {
       taskType: 'conversion',
       taskId,
       region,
       account,
       state,
-      phase: cancellableTaskPhase(state, statusMessage),
+      phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
       progress: conversionProgress(raw),
       statusMessage,
-      resources: {
-        instanceId: optionalId(raw.ImportInstance?.InstanceId),
-        volumeId: firstVolumeId,
-      },
+      resources,
       // ExpirationTime is a deadline, not a start or update time; it stays in raw.
       startTime: null,
       updateTime: null,

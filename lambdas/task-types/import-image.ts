@@ -3,43 +3,56 @@
 // task (validating, converting, updating, ...) is in StatusMessage.
 import { type EC2Client, type ImportImageTask, paginateDescribeImportImageTasks } from '@aws-sdk/client-ec2';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
-import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  IMPORT_EXPORT_LIFECYCLE,
+  importExportPhase,
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
 
 export const importImage: TaskTypeDescriptor<ImportImageTask> = {
   name: 'import-image',
   apiName: 'DescribeImportImageTasks',
   title: 'VM import image task',
-  documentedStates: ['active', 'completed', 'deleting', 'deleted'],
+  lifecycle: IMPORT_EXPORT_LIFECYCLE,
+  documentedStates: Object.keys(IMPORT_EXPORT_LIFECYCLE),
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
   paginated: true,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeImportImageTasks({ client }, {})) {
-      yield page.ImportImageTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeImportImageTasks(paginatorConfig(client), {}, { abortSignal }),
+      (page) => page.ImportImageTasks,
+    );
   },
   normalise(raw, { region, account }) {
+    const firstSnapshot = raw.SnapshotDetails?.[0];
+    const resources: RelatedResources = {
+      imageId: optionalId(raw.ImageId),
+      snapshotId: optionalId(firstSnapshot?.SnapshotId),
+      bucket: optionalId(firstSnapshot?.UserBucket?.S3Bucket),
+      key: optionalId(firstSnapshot?.UserBucket?.S3Key),
+    };
     const taskId = optionalId(raw.ImportTaskId);
-    if (!taskId) throw new InvalidTaskError('import-image', 'ImportTaskId is missing');
+    if (!taskId) throw new InvalidTaskError('import-image', 'ImportTaskId is missing', resources);
     const state = stateString(raw.Status);
     const statusMessage = cleanText(raw.StatusMessage);
-    const firstSnapshot = raw.SnapshotDetails?.[0];
     return {
       taskType: 'import-image',
       taskId,
       region,
       account,
       state,
-      phase: importExportPhase(state, statusMessage),
+      phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
-      resources: {
-        imageId: optionalId(raw.ImageId),
-        snapshotId: optionalId(firstSnapshot?.SnapshotId),
-        bucket: optionalId(firstSnapshot?.UserBucket?.S3Bucket),
-        key: optionalId(firstSnapshot?.UserBucket?.S3Key),
-      },
+      resources,
       startTime: null,
       updateTime: null,
       // Each disk's Url may be a presigned URL (the model marks it sensitive); UserBucket says

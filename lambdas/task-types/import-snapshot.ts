@@ -5,28 +5,48 @@ import {
   type ImportSnapshotTask,
   paginateDescribeImportSnapshotTasks,
 } from '@aws-sdk/client-ec2';
+import type { Lifecycle } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
-import { importExportPhase, InvalidTaskError, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  IMPORT_EXPORT_LIFECYCLE,
+  importExportPhase,
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
+
+/** VM import's lifecycle, and `error`: not in the API docs, but the SDK's waiter treats it as a failure. */
+const LIFECYCLE: Lifecycle = { ...IMPORT_EXPORT_LIFECYCLE, error: 'failed' };
 
 export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
   name: 'import-snapshot',
   apiName: 'DescribeImportSnapshotTasks',
   title: 'VM import snapshot task',
-  // `error` is not in the API docs, but the SDK's waiter treats it as a failure.
-  documentedStates: ['active', 'completed', 'deleting', 'deleted', 'error'],
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
   paginated: true,
   pageSize: undefined,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeImportSnapshotTasks({ client }, {})) {
-      yield page.ImportSnapshotTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeImportSnapshotTasks(paginatorConfig(client), {}, { abortSignal }),
+      (page) => page.ImportSnapshotTasks,
+    );
   },
   normalise(raw, { region, account }) {
-    const taskId = optionalId(raw.ImportTaskId);
-    if (!taskId) throw new InvalidTaskError('import-snapshot', 'ImportTaskId is missing');
     const detail = raw.SnapshotTaskDetail;
+    const resources: RelatedResources = {
+      snapshotId: optionalId(detail?.SnapshotId),
+      bucket: optionalId(detail?.UserBucket?.S3Bucket),
+      key: optionalId(detail?.UserBucket?.S3Key),
+    };
+    const taskId = optionalId(raw.ImportTaskId);
+    if (!taskId) throw new InvalidTaskError('import-snapshot', 'ImportTaskId is missing', resources);
     const state = stateString(detail?.Status);
     const statusMessage = cleanText(detail?.StatusMessage);
     return {
@@ -35,14 +55,10 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(state, statusMessage),
+      phase: importExportPhase(LIFECYCLE, state, statusMessage),
       progress: parseProgress(detail?.Progress),
       statusMessage,
-      resources: {
-        snapshotId: optionalId(detail?.SnapshotId),
-        bucket: optionalId(detail?.UserBucket?.S3Bucket),
-        key: optionalId(detail?.UserBucket?.S3Key),
-      },
+      resources,
       startTime: null,
       updateTime: null,
       // Url may be a presigned URL (the model marks it sensitive); the bucket and key say where

@@ -5,12 +5,20 @@ import {
   type MacModificationTask,
   paginateDescribeMacModificationTasks,
 } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
+import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
 
-const PHASES: Readonly<Record<string, Phase>> = {
+const LIFECYCLE: Lifecycle = {
   pending: 'pending',
   'in-progress': 'running',
   successful: 'succeeded',
@@ -24,17 +32,23 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
   name: 'mac-modification',
   apiName: 'DescribeMacModificationTasks',
   title: 'Mac instance modification task',
-  documentedStates: Object.keys(PHASES),
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
-  async *listPages(client: EC2Client) {
-    for await (const page of paginateDescribeMacModificationTasks({ client, pageSize: PAGE_SIZE }, {})) {
-      yield page.MacModificationTasks ?? [];
-    }
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+    yield* itemsOfPages(
+      paginateDescribeMacModificationTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      (page) => page.MacModificationTasks,
+    );
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      instanceId: optionalId(raw.InstanceId),
+    };
     const taskId = optionalId(raw.MacModificationTaskId);
-    if (!taskId) throw new InvalidTaskError('mac-modification', 'MacModificationTaskId is missing');
+    if (!taskId)
+      throw new InvalidTaskError('mac-modification', 'MacModificationTaskId is missing', resources);
     const state = stateString(raw.TaskState);
     return {
       taskType: 'mac-modification',
@@ -42,14 +56,12 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
       region,
       account,
       state,
-      phase: phaseFromTable(PHASES, state),
+      phase: phaseOfState(LIFECYCLE, state, null),
       progress: null,
       // The API gives no message or failure reason; what was modified (TaskType and the SIP
       // settings) stays in raw.
       statusMessage: null,
-      resources: {
-        instanceId: optionalId(raw.InstanceId),
-      },
+      resources,
       startTime: parseTimestamp(raw.StartTime),
       updateTime: null,
       raw: boundedRaw(raw),

@@ -5,12 +5,20 @@ import {
   paginateDescribeStoreImageTasks,
   type StoreImageTaskResult,
 } from '@aws-sdk/client-ec2';
-import type { Phase } from '../domain/phase';
+import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
+import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
-import { InvalidTaskError, phaseFromTable, stateString, type TaskTypeDescriptor } from './task-type';
+import {
+  InvalidTaskError,
+  stateString,
+  type TaskTypeDescriptor,
+  itemsOfPages,
+  type ListOptions,
+  paginatorConfig,
+} from './task-type';
 
-const PHASES: Readonly<Record<string, Phase>> = {
+const LIFECYCLE: Lifecycle = {
   InProgress: 'running',
   Completed: 'succeeded',
   Failed: 'failed',
@@ -23,22 +31,29 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
   name: 'store-image',
   apiName: 'DescribeStoreImageTasks',
   title: 'AMI store-to-S3 task',
-  documentedStates: Object.keys(PHASES),
+  lifecycle: LIFECYCLE,
+  documentedStates: Object.keys(LIFECYCLE),
   paginated: true,
   pageSize: PAGE_SIZE,
-  async *listPages(client: EC2Client) {
+  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     // One pass, no ImageIds (MaxResults cannot be combined with them): every store task of the
     // last 31 days, newest first.
-    for await (const page of paginateDescribeStoreImageTasks({ client, pageSize: PAGE_SIZE }, {})) {
-      yield page.StoreImageTaskResults ?? [];
-    }
+    yield* itemsOfPages(
+      paginateDescribeStoreImageTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      (page) => page.StoreImageTaskResults,
+    );
   },
   normalise(raw, { region, account }) {
+    const resources: RelatedResources = {
+      imageId: optionalId(raw.AmiId),
+      bucket: optionalId(raw.Bucket),
+      key: optionalId(raw.S3objectKey),
+    };
     const amiId = optionalId(raw.AmiId);
-    if (!amiId) throw new InvalidTaskError('store-image', 'AmiId is missing');
+    if (!amiId) throw new InvalidTaskError('store-image', 'AmiId is missing', resources);
     const startTime = parseTimestamp(raw.TaskStartTime);
     if (!startTime)
-      throw new InvalidTaskError('store-image', `TaskStartTime of ${amiId} is missing or invalid`);
+      throw new InvalidTaskError('store-image', `TaskStartTime of ${amiId} is missing or invalid`, resources);
     const state = stateString(raw.StoreTaskState);
     return {
       taskType: 'store-image',
@@ -48,14 +63,10 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
       region,
       account,
       state,
-      phase: phaseFromTable(PHASES, state),
+      phase: phaseOfState(LIFECYCLE, state, null),
       progress: parseProgress(raw.ProgressPercentage),
       statusMessage: cleanText(raw.StoreTaskFailureReason),
-      resources: {
-        imageId: amiId,
-        bucket: optionalId(raw.Bucket),
-        key: optionalId(raw.S3objectKey),
-      },
+      resources,
       startTime,
       updateTime: null,
       raw: boundedRaw(raw),

@@ -2,8 +2,9 @@
 // simulator and the docs all read the registry built from these descriptors, so adding a task
 // type means one new module (plus its test) and one line in the registry.
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import type { Phase } from '../domain/phase';
-import type { Task, TaskTypeName } from '../domain/task';
+import type { RelatedResources, Task, TaskTypeName } from '../domain/task';
 
 /** Where a task was listed; stamped onto every normalised task. */
 export interface ListingScope {
@@ -19,7 +20,12 @@ export interface TaskTypeDescriptor<Raw = unknown> {
   readonly apiName: string;
   /** What the type is, for humans (docs, email). */
   readonly title: string;
-  /** Every documented value of the API's state field, in lifecycle order. */
+  /**
+   * Every documented value of the API's state field, in lifecycle order, with its phase or, for a
+   * transitional state (cancelling, deleting, failing), the ends it leads to (see phaseOfState).
+   */
+  readonly lifecycle: Lifecycle;
+  /** Every documented value of the API's state field, in lifecycle order: the keys of {@link lifecycle}. */
   readonly documentedStates: readonly string[];
   /** Whether the API pages its results with NextToken (all pages are always read). */
   readonly paginated: boolean;
@@ -27,11 +33,54 @@ export interface TaskTypeDescriptor<Raw = unknown> {
   readonly pageSize: number | undefined;
   /**
    * Reads every page of the listing, one array of raw objects per page. Throws on the first
-   * failed page: a listing is either complete or failed, never silently partial.
+   * failed page: a listing is either complete or failed, never silently partial. Every call is
+   * made with `options.abortSignal`, so the caller can abandon a listing that takes too long.
    */
-  listPages(client: EC2Client): AsyncIterable<readonly Raw[]>;
+  listPages(client: EC2Client, options?: ListOptions): AsyncIterable<readonly Raw[]>;
   /** Normalises one raw object. Throws {@link InvalidTaskError} when it cannot be identified. */
   normalise(raw: Raw, scope: ListingScope): Task;
+}
+
+/** Options of {@link TaskTypeDescriptor.listPages}. */
+export interface ListOptions {
+  /** Aborts the call in flight and the listing with it. */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** A page answered the NextToken it was requested with: following it would loop for ever. */
+export class RepeatedNextTokenError extends Error {
+  constructor(readonly nextToken: string) {
+    super('EC2 answered a page with the NextToken it was requested with; the listing is incomplete');
+    this.name = 'RepeatedNextTokenError';
+  }
+}
+
+/**
+ * The configuration of an SDK paginator for a listing: `stopOnSameToken` makes the paginator stop
+ * at a repeated NextToken instead of asking for the same page again and again until the function
+ * times out while memory grows.
+ */
+export function paginatorConfig(client: EC2Client, pageSize?: number) {
+  return { client, pageSize, stopOnSameToken: true };
+}
+
+/**
+ * The raw objects of each page of a paginator made with {@link paginatorConfig}. A page that
+ * answers the NextToken it was requested with fails the listing (RepeatedNextTokenError): the
+ * paginator stops there, so the listing did not read everything and must not count as complete.
+ */
+export async function* itemsOfPages<Page extends { NextToken?: string }, Raw>(
+  pages: AsyncIterable<Page>,
+  itemsOf: (page: Page) => readonly Raw[] | undefined,
+): AsyncIterable<readonly Raw[]> {
+  let requestedWith: string | undefined;
+  for await (const page of pages) {
+    if (page.NextToken !== undefined && page.NextToken === requestedWith) {
+      throw new RepeatedNextTokenError(page.NextToken);
+    }
+    yield itemsOf(page) ?? [];
+    requestedWith = page.NextToken;
+  }
 }
 
 /** A raw API object that cannot become a task (no id, for example). The poller skips and counts it. */
@@ -39,6 +88,11 @@ export class InvalidTaskError extends Error {
   constructor(
     readonly taskType: TaskTypeName,
     reason: string,
+    /**
+     * The resources the object does name (those set): which stored tasks it could be. A stored
+     * task missing from the listing is judged only when its resources contradict every such object.
+     */
+    readonly resources: Partial<RelatedResources> = {},
   ) {
     super(`${taskType}: ${reason}`);
     this.name = 'InvalidTaskError';
@@ -50,69 +104,35 @@ export function iamActionOf(descriptor: Pick<TaskTypeDescriptor, 'apiName'>): st
   return `ec2:${descriptor.apiName}`;
 }
 
-/**
- * Maps a state through a table of documented states. An empty, missing or undocumented state
- * maps to `unknown`: the poller logs it once and carries on.
- */
-export function phaseFromTable(table: Readonly<Record<string, Phase>>, state: string): Phase {
-  return Object.hasOwn(table, state) ? (table[state] as Phase) : 'unknown';
-}
-
-/** A status message that reports an error: VM Import/Export writes `ClientError: ...` or `ServerError: ...`. */
-export function carriesError(message: string | null): boolean {
-  if (!message) return false;
-  return (
-    /^(ClientError|ServerError)\b/i.test(message) ||
-    /\berror\b/i.test(message) ||
-    /\bfail(ed|ure)?\b/i.test(message)
-  );
-}
-
-/**
- * Phase of an import or export image/snapshot task. These APIs have no `failed` state: a task
- * that failed ends `deleting`/`deleted` with an error message (failed), one a user cancelled
- * ends `deleted` without one (cancelled); `deleting` without an error is still running.
- */
-export function importExportPhase(state: string, statusMessage: string | null): Phase {
-  switch (state) {
-    case 'active':
-      return statusMessage && /^pending\b/i.test(statusMessage) ? 'pending' : 'running';
-    case 'completed':
-      return 'succeeded';
-    // The error message may arrive only with `deleted`: a `deleting` task without one is still
-    // on its way out, so that it does not alert "cancelled" and then "failed".
-    case 'deleting':
-      return carriesError(statusMessage) ? 'failed' : 'running';
-    case 'deleted':
-      return carriesError(statusMessage) ? 'failed' : 'cancelled';
-    case 'error':
-      return 'failed';
-    default:
-      return 'unknown';
-  }
-}
-
-/** The states of conversion and instance export tasks (the same enum for both APIs). */
-const CANCELLABLE_TASK_PHASES: Readonly<Record<string, Phase>> = {
+/** The lifecycle of VM import image tasks and AMI export tasks (free-string states). */
+export const IMPORT_EXPORT_LIFECYCLE: Lifecycle = {
   active: 'running',
-  // cancelling only ever ends in cancelled, so it is already the cancelled phase.
-  cancelling: 'cancelled',
+  completed: 'succeeded',
+  // On the way to `deleted`, which ends a failed task and a cancelled one alike; the error message
+  // (which may only come with `deleted`) tells them apart.
+  deleting: endingIn('failed', 'cancelled'),
+  deleted: 'cancelled',
+};
+
+/**
+ * Phase of an import or export image/snapshot task. These APIs have no `failed` state: a task that
+ * failed ends `deleting`/`deleted` with an error message (failed), one a user cancelled ends
+ * `deleted` without one (cancelled). An active task whose sub-step is `pending` has not started.
+ */
+export function importExportPhase(lifecycle: Lifecycle, state: string, statusMessage: string | null): Phase {
+  if (state === 'active' && statusMessage && /^pending\b/i.test(statusMessage)) return 'pending';
+  return phaseOfState(lifecycle, state, statusMessage);
+}
+
+/** The lifecycle of conversion and instance export tasks (the same enum for both APIs). */
+export const CANCELLABLE_TASK_LIFECYCLE: Lifecycle = {
+  active: 'running',
+  // EC2 cancels a task that failed (an upload that expired, an export that broke) as well as one
+  // the user cancelled; the error message, which may only come with `cancelled`, tells them apart.
+  cancelling: endingIn('cancelled', 'failed'),
   cancelled: 'cancelled',
   completed: 'succeeded',
 };
-
-/** Every documented state of conversion and instance export tasks. */
-export const CANCELLABLE_TASK_STATES: readonly string[] = Object.keys(CANCELLABLE_TASK_PHASES);
-
-/**
- * Phase of a conversion or instance export task. Neither API has a failed state: EC2 cancels a
- * task that failed (an upload that expired, an export that broke) and says why in the message,
- * which tells it from a cancellation the user asked for.
- */
-export function cancellableTaskPhase(state: string, statusMessage: string | null): Phase {
-  const phase = phaseFromTable(CANCELLABLE_TASK_PHASES, state);
-  return phase === 'cancelled' && carriesError(statusMessage) ? 'failed' : phase;
-}
 
 /** Reads a string field, or '' when absent; states are compared as strings. */
 export function stateString(value: unknown): string {

@@ -5,7 +5,10 @@
 // EventBridge stand-in. One scenario gives the expected Chatbot messages and webhook posts; hostile
 // task text is escaped; a 429 is waited out; a failing webhook ends in the dead-letter queue; a
 // redelivered event is never posted twice.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { deliverChannel } from '../../cli/channel-delivery';
+import { mapWithConcurrency } from '../../lambdas/shared/concurrency';
+import { aChange, aTask } from '../support/tasks';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
 import { VM_IMPORT_TROUBLESHOOTING_URL } from '../../lambdas/domain/chatbot-notification';
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
@@ -15,6 +18,7 @@ import { LOCAL_REGION, type LocalChannel } from '../../tools/local/deployment';
 import { LOCAL_CREDENTIALS } from '../../tools/local/engines';
 import { Inbox } from '../../tools/local/inbox';
 import { type SlackStandIn, startSlackStandIn } from '../../tools/local/slack-stand-in';
+import { recordFigures } from './support/fault-figures';
 import { createHarness, type Harness } from './support/harness';
 
 jest.setTimeout(120_000);
@@ -70,6 +74,9 @@ beforeAll(async () => {
       slackWebhookSecretName: SECRET,
       eventBus: 'create',
     },
+    // The pace is a setting of the notifier: locally it is raised so a burst drains in seconds;
+    // the stack's pace (Slack's rate shared by the notifiers) is in the infrastructure tests.
+    channelEnvironment: { 'slack-webhook': { SLACK_POST_INTERVAL_MS: '0' } },
   });
   const chatTopics = Object.values(harness.deployment.channelTopics);
   expect(chatTopics).toHaveLength(1);
@@ -173,6 +180,8 @@ describe('a task that vanishes before it finishes', () => {
     harness.sim.removeTask(REGION, 'import-image', id);
     const firstPost = slack.posts.length;
 
+    // Declared disappeared after two complete listings without it (disappearAfterMisses).
+    expect((await cycle()).chat).toEqual([]);
     const result = await cycle();
 
     expect(result.failures).toEqual([]);
@@ -181,6 +190,73 @@ describe('a task that vanishes before it finishes', () => {
     ).toEqual([[id, 'TaskDisappeared']]);
     expect(postedBodies(firstPost).map((post) => post.blocks[0])).toEqual([
       { type: 'header', text: { type: 'plain_text', text: `import-image ${id} unknown` } },
+    ]);
+  });
+});
+
+describe("a burst of alerts (a first deploy's discoveries)", () => {
+  it('drains 2,000 messages through the webhook channel as the event source runs it: 2,000 posts, each once, none throttled, an empty dead-letter queue', async () => {
+    // Prepare: 2,000 distinct events straight on the channel's queue, as the topic delivers them.
+    const events = Array.from({ length: 2_000 }, (_, index) =>
+      aChange(aTask({ taskId: `import-ami-burst${String(index).padStart(5, '0')}` }), {
+        changeType: 'TaskDiscovered',
+        previous: null,
+      }),
+    );
+    const batches = Array.from({ length: events.length / 10 }, (_, index) =>
+      events.slice(index * 10, index * 10 + 10),
+    );
+    await mapWithConcurrency(batches, 8, (batch) =>
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: webhookChannel.queueUrl,
+          Entries: batch.map((event, index) => ({ Id: `m${index}`, MessageBody: JSON.stringify(event) })),
+        }),
+      ),
+    );
+    const runner = harness.handlers.channels.find((channel) => channel.channel === 'slack-webhook')!;
+    const firstPost = slack.posts.length;
+
+    // Act: passes of the event source until the queue is empty.
+    const started = Date.now();
+    const passes = [];
+    for (let pass = 0; pass <= webhookChannel.maxReceiveCount; pass++) {
+      const result = await deliverChannel(runner);
+      passes.push(result);
+      if (result.delivered + result.failed + result.throttled === 0) break;
+    }
+    const drainedMs = Date.now() - started;
+    const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
+    const deadLetters = await dlq.drainBodies();
+    dlq.close();
+    // Each post names its event in its context line (`event <eventId>`).
+    const postedIds = postedBodies(firstPost).map(
+      (post) => /event ([0-9a-f-]{36})/.exec(JSON.stringify(post.attachments))?.[1],
+    );
+    const throttled = passes.reduce((sum, pass) => sum + pass.throttled, 0);
+    recordFigures({
+      case: 'burst of 2,000 alerts to the Slack webhook',
+      injected:
+        `2,000 events on the webhook queue; ${passes.length} pass(es) of the event source, ` +
+        `${drainedMs} ms, ${throttled} throttled receives, ${deadLetters.length} in the dead-letter queue`,
+      transitions: events.length,
+      delivered: postedIds.length,
+      lost: events.filter((event) => !postedIds.includes(event.eventId)).length,
+      duplicatesInWindow: 0,
+      duplicatesOutsideWindow: postedIds.length - new Set(postedIds).size,
+    });
+
+    // Assess
+    expect(postedIds).toHaveLength(2_000);
+    expect(new Set(postedIds)).toEqual(new Set(events.map((event) => event.eventId)));
+    expect(throttled).toBe(0);
+    expect(passes[0]).toMatchObject({ delivered: 2_000, failed: 0, throttled: 0 });
+    expect(deadLetters).toEqual([]);
+    // The stack's event source, as deployed: maximum concurrency 2, no reserved concurrency.
+    expect([runner.pollers, runner.concurrencyLimit, runner.instances.length]).toEqual([
+      2,
+      Number.POSITIVE_INFINITY,
+      2,
     ]);
   });
 });

@@ -175,10 +175,11 @@ it('a listing whose second page fails changes nothing for its type until it succ
     sorted([
       [exportImageId(1), 'TaskProgressed', 'running'],
       [exportImageId(5), 'TaskStateChanged', 'succeeded'],
-      [exportImageId(7), 'TaskDisappeared', 'unknown'],
     ]),
   );
-  expect(settled.messages).toEqual([]);
+  // The failed listing counted no miss: task 7 is declared disappeared after two complete ones.
+  expect(tuples(settled.messages)).toEqual([[exportImageId(7), 'TaskDisappeared', 'unknown']]);
+  expect((await harness.cycleAndReceive()).messages).toEqual([]);
 });
 
 it('an invalid NextToken fails the listing the same way', async () => {
@@ -193,18 +194,15 @@ it('an invalid NextToken fails the listing the same way', async () => {
   const afterFailure = await exportImageSnapshots();
   harness.sim.clearFaults();
   const recovered = await harness.cycleAndReceive();
+  const settled = await harness.cycleAndReceive();
 
   // Assess
   expect(failedListings(failing.outcome)).toEqual([['export-image', US, 'InvalidNextToken']]);
   expect(failing.messages).toEqual([]);
   expect(afterFailure).toEqual(before);
   expect(recovered.outcome.failures).toEqual([]);
-  expect(sorted(tuples(recovered.messages))).toEqual(
-    sorted([
-      [exportImageId(2), 'TaskProgressed', 'running'],
-      [exportImageId(6), 'TaskDisappeared', 'unknown'],
-    ]),
-  );
+  expect(tuples(recovered.messages)).toEqual([[exportImageId(2), 'TaskProgressed', 'running']]);
+  expect(tuples(settled.messages)).toEqual([[exportImageId(6), 'TaskDisappeared', 'unknown']]);
 });
 
 it('a call throttled once succeeds on the SDK retry: no failure, the change delivered', async () => {

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Ec2TaskMonitor } from '../../lib/ec2-task-monitor';
-import { DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/settings';
+import { DEFAULT_EMAIL_FILTER_POLICY, SettingsError } from '../../lib/settings';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { TASK_TYPES } from '../../lambdas/task-types';
 import {
@@ -111,6 +111,25 @@ describe('schedule', () => {
   });
 });
 
+describe('schedule and the re-baseline rule', () => {
+  it('refuses a schedule whose polls are too far apart for the trust window, naming the setting', () => {
+    const app = () => synthMonitor({ schedule: 'rate(1 day)', retentionDays: '1' });
+
+    expect(app).toThrow(SettingsError);
+    expect(app).toThrow(
+      /^schedule: rate\(1 day\) polls less often than every 12 hours, so with retentionDays 1 every poll would re-baseline/,
+    );
+    expect(() => synthMonitor({ schedule: 'rate(12 hours)', retentionDays: '1' })).not.toThrow();
+    expect(() => synthMonitor({ schedule: 'rate(1 day)', retentionDays: '2' })).not.toThrow();
+  });
+
+  it('passes disappearAfterMisses to the poller', () => {
+    synthMonitor({ disappearAfterMisses: '3' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DISAPPEAR_AFTER_MISSES: '3' }) },
+    });
+  });
+});
+
 describe('poller permissions', () => {
   it('lists exactly the Describe actions of all nine task types by default, on "*" only', () => {
     const { pollerRole } = ids(defaults);
@@ -144,10 +163,38 @@ describe('poller permissions', () => {
       Roles: [{ Ref: pollerRole }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Effect: 'Allow', Action: POLLER_TABLE_ACTIONS, Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }] },
+          {
+            Effect: 'Allow',
+            Action: POLLER_TABLE_ACTIONS,
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': TASK_TYPES.map((type) => `${TEST_REGION}#${type.name}`),
+              },
+            },
+          },
         ]),
       },
     });
+  });
+
+  it('may touch only the partitions of the listings it polls (each Region × task type)', () => {
+    const leadingKeys = statementsOfRole(custom.template, ids(custom).pollerRole)
+      .filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'))
+      .map((statement) => (statement as { Condition?: unknown }).Condition);
+
+    expect(leadingKeys).toEqual([
+      {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [
+            'us-east-1#bundle',
+            'us-east-1#store-image',
+            'eu-central-1#bundle',
+            'eu-central-1#store-image',
+          ],
+        },
+      },
+    ]);
   });
 
   it('has no managed policy: log writes are on its own log group', () => {
@@ -210,7 +257,12 @@ describe('publisher permissions', () => {
           {
             Effect: 'Allow',
             Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-            Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': TASK_TYPES.map((type) => `${TEST_REGION}#${type.name}`),
+              },
+            },
           },
           {
             Effect: 'Allow',
@@ -261,6 +313,7 @@ describe('functions', () => {
           ACCOUNT_ID: TEST_ACCOUNT,
           PROGRESS_STEP: '25',
           RETENTION_DAYS: '30',
+          DISAPPEAR_AFTER_MISSES: '2',
         },
       },
     });

@@ -44,7 +44,7 @@ describe('every alarm', () => {
     const operatorTopic = { Ref: logicalIdOf(monitor.operatorTopic) };
 
     expect(Object.keys(alarms).sort()).toEqual(monitor.alarms.all.map(logicalIdOf).sort());
-    expect(Object.keys(alarms)).toHaveLength(6);
+    expect(Object.keys(alarms)).toHaveLength(9);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([operatorTopic]);
       expect(alarm.Properties.OKActions).toEqual([operatorTopic]);
@@ -157,6 +157,41 @@ describe('with the defaults', () => {
       TreatMissingData: 'notBreaching',
     });
   });
+
+  it('malformed records: one dropped stream record (MalformedRecords, service dimension) in one period', () => {
+    const properties = alarmProperties(defaults, defaults.stack.monitor.alarms.malformedRecords);
+
+    expect(properties).toMatchObject({
+      ...common,
+      Namespace: 'Ec2TaskMonitor',
+      MetricName: 'MalformedRecords',
+      Dimensions: [{ Name: 'service', Value: 'ec2-task-monitor' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(properties.AlarmDescription).toContain('a change recorded in the table was not published');
+  });
+
+  it.each([
+    ['unidentifiedTasks', 'UnidentifiedTasks', 'without what identifies it'],
+    ['unsettledBaseline', 'UnsettledBaselineTasks', 'not been able to record a finished task'],
+  ] as const)('%s: %s at least 1 in every poll of an hour (Minimum of 12 periods)', (alarm, metric, text) => {
+    const properties = alarmProperties(defaults, defaults.stack.monitor.alarms[alarm]);
+
+    expect(properties).toMatchObject({
+      ...common,
+      Namespace: 'Ec2TaskMonitor',
+      MetricName: metric,
+      Dimensions: [{ Name: 'service', Value: 'ec2-task-monitor' }],
+      Statistic: 'Minimum',
+      EvaluationPeriods: 12,
+      DatapointsToAlarm: 12,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(properties.AlarmDescription).toContain(text);
+  });
 });
 
 describe('poller not running, from the schedule', () => {
@@ -177,7 +212,7 @@ describe('poller not running, from the schedule', () => {
     const synthesized = synthMonitor({ schedule: 'cron(0 8 ? * MON-FRI *)' });
 
     expect(synthesized.stack.monitor.alarms.pollerNotRunning).toBeUndefined();
-    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     Annotations.fromStack(synthesized.stack).hasWarning(
       '/TestMonitor/Monitor/Alarms',
       Match.stringLikeRegexp('No "poller not running" alarm: the schedule cron\\(0 8 \\? \\* MON-FRI \\*\\)'),

@@ -83,6 +83,23 @@ describe('Slack through AWS Chatbot', () => {
     ]);
   });
 
+  it('lets only AWS Chatbot acting for this account assume the channel role', () => {
+    const { template } = every;
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('chatbot.amazonaws.com'),
+    );
+
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'chatbot.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
+      },
+    ]);
+  });
+
   it('encrypts the chat topic with the event key and lets only the notifier publish to it', () => {
     const { template, stack } = every;
     const { chatTopic, delivery } = stack.monitor.chatbotChannel!;
@@ -152,12 +169,21 @@ describe('Slack through an incoming webhook', () => {
     expect(JSON.stringify(every.template.toJSON())).not.toMatch(/hooks\.slack\.com/);
   });
 
-  it('runs one notifier at a time and redelivers up to ten times before the dead-letter queue', () => {
+  it("limits the notifiers with the event source (2 at most, nothing reserved), each posting at half of Slack's rate, and redelivers up to ten times", () => {
     const { template, stack } = every;
     const channel = stack.monitor.slackWebhookChannel!;
     const resources = template.toJSON().Resources;
+    const mapping = Object.values(resources).find(
+      (resource) =>
+        (resource as { Type: string }).Type === 'AWS::Lambda::EventSourceMapping' &&
+        JSON.stringify((resource as { Properties: unknown }).Properties).includes(logicalIdOf(channel.queue)),
+    ) as { Properties: Record<string, unknown> };
 
-    expect(resources[logicalIdOf(channel.notifier)].Properties.ReservedConcurrentExecutions).toBe(1);
+    // A reserved concurrency would throttle the queue's pollers, and throttled receives count
+    // towards the dead-letter queue; the event source's maximum concurrency takes no more batches.
+    expect(resources[logicalIdOf(channel.notifier)].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+    expect(environmentOf(every, channel).SLACK_POST_INTERVAL_MS).toBe('2000');
     expect(resources[logicalIdOf(channel.queue)].Properties.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'Arn'] },
       maxReceiveCount: 10,

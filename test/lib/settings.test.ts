@@ -45,6 +45,7 @@ describe('readSettings defaults', () => {
       emailFilterPolicy: DEFAULT_EMAIL_FILTER_POLICY,
       progressStep: 25,
       retentionDays: 30,
+      disappearAfterMisses: 2,
     });
   });
 
@@ -126,6 +127,29 @@ describe('regions', () => {
 
     expect(message).toMatch(/^regions: unknown Region "mars-1"; allowed: af-south-1, .*, … \(\d+ Regions\)$/);
     expect(message.length).toBeLessThan(200);
+  });
+
+  it.each(['cn-north-1', 'us-gov-west-1', 'us-iso-east-1'])(
+    'refuses %s, outside the partition of the stack (aws), naming both partitions',
+    (region) => {
+      const { message } = errorFor({ regions: `us-east-1,${region}` });
+
+      expect(message).toMatch(
+        new RegExp(
+          `^regions: "${region}" is in partition aws-[a-z-]+, but the stack's Region eu-west-1 is in partition aws, ` +
+            'and a poller can only call the EC2 endpoints of its own partition; allowed: Regions of partition aws',
+        ),
+      );
+    },
+  );
+
+  it('accepts the Regions of a stack in another partition, and refuses the aws ones there', () => {
+    expect(readSettings((key) => ({ regions: 'cn-northwest-1' })[key], 'cn-north-1').regions).toEqual([
+      'cn-northwest-1',
+    ]);
+    expect(() => readSettings((key) => ({ regions: 'us-east-1' })[key], 'cn-north-1')).toThrow(
+      /"us-east-1" is in partition aws, but the stack's Region cn-north-1 is in partition aws-cn/,
+    );
   });
 
   it('rejects an empty list and a value that is not a list', () => {
@@ -297,6 +321,19 @@ describe('progressStep and retentionDays', () => {
   it.each([0, -1, '-7', 3651, 1.5, '30 days'])('rejects retentionDays %j', (retentionDays) => {
     expect(errorFor({ retentionDays }).message).toBe(
       `retentionDays: ${JSON.stringify(retentionDays)} is not valid; allowed: an integer from 1 to 3650`,
+    );
+  });
+});
+
+describe('disappearAfterMisses', () => {
+  it('reads a number from cdk.json and digits from the command line', () => {
+    expect(settingsFrom({ disappearAfterMisses: 3 }).disappearAfterMisses).toBe(3);
+    expect(settingsFrom({ disappearAfterMisses: '1' }).disappearAfterMisses).toBe(1);
+  });
+
+  it.each([0, 21, '-1', 1.5, 'two', ''])('rejects %j naming the setting', (disappearAfterMisses) => {
+    expect(errorFor({ disappearAfterMisses }).message).toBe(
+      `disappearAfterMisses: ${JSON.stringify(disappearAfterMisses)} is not valid; allowed: an integer from 1 to 20`,
     );
   });
 });

@@ -217,6 +217,7 @@ describe('the task change event schema', () => {
         baseline: false,
         progressStep: 10,
         detectedAt,
+        disappearAfterMisses: 1,
       });
       if (decision?.kind !== 'change') throw new Error('expected a change');
       // Act

@@ -15,7 +15,7 @@ export const CONTROL_ROUTES = [
   'PATCH  /_simulator/tasks/{region}/{taskType}/{id}   patch',
   'DELETE /_simulator/tasks/{region}/{taskType}/{id}',
   'GET    /_simulator/faults',
-  'POST   /_simulator/faults                     {api, region?, code, message?, status?, times?, page?}',
+  'POST   /_simulator/faults                     {api, region?, effect?, code?, message?, status?, times?, page?}',
   'DELETE /_simulator/faults[/{id}]',
   'POST   /_simulator/tick',
   'POST   /_simulator/scenario                   scenario JSON',

@@ -4,14 +4,23 @@ import { defaultMessageOf, Ec2Error, statusOf } from './errors';
 import { assertRegion } from './store';
 import { isApiName, type ApiName } from './task-types';
 
+/**
+ * What a matching call gets: an EC2 error (`error`, the default); no answer at all, the connection
+ * accepted and left open (`hang`, an endpoint that never answers); or its own page again with the
+ * NextToken it was sent (`repeat-token`, a listing that would loop forever).
+ */
+export type FaultEffect = 'error' | 'hang' | 'repeat-token';
+
 /** A failure to inject into EC2 calls. */
 export interface FaultSpec {
   /** The API to fail, or `*` for all nine. */
   readonly api: ApiName | '*';
   /** Only calls signed for this Region; every Region when absent. */
   readonly region?: string;
-  /** EC2 error code, e.g. `RequestLimitExceeded`, `UnauthorizedOperation`, `OptInRequired`. */
-  readonly code: string;
+  /** What the call gets. @default 'error' */
+  readonly effect?: FaultEffect;
+  /** EC2 error code, e.g. `RequestLimitExceeded`, `UnauthorizedOperation`, `OptInRequired`; for the `error` effect only. */
+  readonly code?: string;
   /** Error message; EC2's usual text for the code when absent. */
   readonly message?: string;
   /** HTTP status; the status EC2 uses for the code when absent (400 for codes the simulator does not know). */
@@ -72,11 +81,16 @@ export class FaultInjector {
   }
 
   /**
-   * The error a call must fail with, or undefined. The first armed fault that matches wins and
+   * What a call gets instead of its normal answer: an error to fail with, `hang` or
+   * `repeat-token`; undefined for a normal answer. The first armed fault that matches wins and
    * counts the call; a fault whose `times` are used up is disarmed.
    * @param page the call's page number, undefined when its NextToken is not valid.
    */
-  match(api: ApiName, region: string, page: number | undefined): Ec2Error | undefined {
+  match(
+    api: ApiName,
+    region: string,
+    page: number | undefined,
+  ): Ec2Error | 'hang' | 'repeat-token' | undefined {
     const fault = this.faults.find(
       (candidate) =>
         (candidate.api === '*' || candidate.api === api) &&
@@ -89,11 +103,9 @@ export class FaultInjector {
       fault.remaining -= 1;
       if (fault.remaining <= 0) this.remove(fault.id);
     }
-    return new Ec2Error(
-      fault.code,
-      fault.message ?? defaultMessageOf(fault.code, api),
-      fault.status ?? statusOf(fault.code),
-    );
+    if (fault.effect === 'hang' || fault.effect === 'repeat-token') return fault.effect;
+    const code = fault.code as string;
+    return new Ec2Error(code, fault.message ?? defaultMessageOf(code, api), fault.status ?? statusOf(code));
   }
 }
 
@@ -105,7 +117,17 @@ function checkSpec(spec: FaultSpec): void {
     );
   }
   if (spec.region !== undefined) assertRegion(spec.region, 'fault.region');
-  if (typeof spec.code !== 'string' || !/^[A-Za-z][A-Za-z0-9.]*$/.test(spec.code)) {
+  const effect = spec.effect ?? 'error';
+  if (!['error', 'hang', 'repeat-token'].includes(effect)) {
+    throw new TypeError(
+      `fault.effect: expected 'error', 'hang' or 'repeat-token', got ${JSON.stringify(spec.effect)}`,
+    );
+  }
+  if (effect !== 'error') {
+    if (spec.code !== undefined || spec.message !== undefined || spec.status !== undefined) {
+      throw new TypeError(`fault.code, message and status: only for the 'error' effect, not '${effect}'`);
+    }
+  } else if (typeof spec.code !== 'string' || !/^[A-Za-z][A-Za-z0-9.]*$/.test(spec.code)) {
     throw new TypeError(
       `fault.code: expected an EC2 error code like 'RequestLimitExceeded', got ${JSON.stringify(spec.code)}`,
     );

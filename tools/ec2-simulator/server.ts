@@ -13,12 +13,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Prefix of the control API's paths. */
 export const CONTROL_PREFIX = '/_simulator/';
 
-/** The answer to an EC2 call: XML and its status, plus what to log. */
-export interface Ec2Answer {
-  readonly status: number;
-  readonly xml: string;
-  readonly errorCode?: string;
-}
+/** The answer to an EC2 call: XML and its status, plus what to log; or none at all (`hang`). */
+export type Ec2Answer =
+  { readonly status: number; readonly xml: string; readonly errorCode?: string } | 'hang';
 
 /** The answer to a control call. */
 export interface ControlAnswer {
@@ -113,6 +110,9 @@ async function handle(
       errorCode: error.code,
     };
   }
+  // An endpoint that accepts the call and never answers: the response stays open until the client
+  // gives up (its socket is closed) or the server closes.
+  if (answer === 'hang') return;
   send(response, answer.status, 'text/xml;charset=UTF-8', answer.xml, { 'x-amzn-RequestId': requestId });
 }
 

@@ -9,6 +9,7 @@ import type { QueryParams } from './query';
 import { parseScenario, type Scenario, ScenarioRunner } from './scenario';
 import { startServer, type Ec2Answer, type RunningServer } from './server';
 import { TaskStore, type StoredTask } from './store';
+import { escapeXml } from './xml';
 import {
   isApiName,
   specOfApi,
@@ -38,8 +39,9 @@ export interface RequestLogEntry {
   readonly region: string;
   /** Every parameter sent, e.g. `{ Action, Version, MaxResults: '200', 'Filter.1.Name': 'task-state', ... }`. */
   readonly params: Readonly<Record<string, string>>;
+  /** HTTP status; 0 for a call left without an answer (a `hang` fault). */
   readonly status: number;
-  /** The EC2 error code when the call failed. */
+  /** The EC2 error code when the call failed; `NoAnswer` for a call left without an answer. */
   readonly errorCode?: string;
   readonly requestId: string;
 }
@@ -223,7 +225,12 @@ export class Ec2Simulator {
     const action = params.Action ?? '';
     let answer: Ec2Answer;
     try {
-      answer = { status: 200, xml: this.describe(action, params, region, requestId) };
+      const described = this.describe(action, params, region, requestId);
+      if (described === 'hang') {
+        this.log.push({ api: action, region, params, status: 0, errorCode: 'NoAnswer', requestId });
+        return 'hang';
+      }
+      answer = { status: 200, xml: described };
     } catch (error) {
       if (error instanceof Ec2Error) {
         this.log.push({
@@ -241,20 +248,28 @@ export class Ec2Simulator {
     return answer;
   }
 
-  private describe(action: string, params: QueryParams, region: string, requestId: string): string {
+  private describe(action: string, params: QueryParams, region: string, requestId: string): string | 'hang' {
     if (action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
     const spec = isApiName(action) ? specOfApi(action) : undefined;
     if (!spec) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
     // Faults come first, as throttling and permission checks do at EC2.
     const fault = this.faultInjector.match(spec.api, region, this.tokens.pageOf(params.NextToken));
-    if (fault) throw fault;
-    return describeTasks(
+    if (fault instanceof Ec2Error) throw fault;
+    if (fault === 'hang') return 'hang';
+    const xml = describeTasks(
       spec,
       region,
       params,
       { store: this.store, tokens: this.tokens, pageSizeCap: this.pageSizeCap },
       requestId,
     );
+    // The page's NextToken becomes the one the call was sent: a client that follows it forever loops.
+    if (fault === 'repeat-token' && params.NextToken) {
+      return xml
+        .replace(/<nextToken>[^<]*<\/nextToken>/, '')
+        .replace(/(<\/[A-Za-z]+Response>)\s*$/, `<nextToken>${escapeXml(params.NextToken)}</nextToken>$1`);
+    }
+    return xml;
   }
 }
 

@@ -63,6 +63,10 @@ export interface ChannelDefinition {
   rawMessageDelivery: boolean;
   /** Deliveries before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /** The event source's maximum concurrency; undefined when it has none. */
+  maxConcurrency: number | undefined;
+  /** The notifier's reserved concurrency; undefined when it has none. */
+  reservedConcurrency: number | undefined;
   /** Topics and buses the notifier's environment refers to, to create locally. */
   topicLogicalIds: string[];
   eventBuses: Array<{ logicalId: string; name: string }>;
@@ -74,6 +78,10 @@ export interface LocalChannel {
   queueUrl: string;
   deadLetterQueueUrl: string;
   maxReceiveCount: number;
+  /** The event source's maximum concurrency; undefined when it has none. */
+  maxConcurrency: number | undefined;
+  /** The notifier's reserved concurrency; undefined when it has none. */
+  reservedConcurrency: number | undefined;
   /** Environment for the notifier handler (the stack's values, local names resolved). */
   env: Record<string, string>;
 }
@@ -163,6 +171,10 @@ function channelDefinitions(resources: Resources): ChannelDefinition[] {
         filterPolicy: subscription.FilterPolicy as FilterPolicy | undefined,
         rawMessageDelivery: subscription.RawMessageDelivery === true,
         maxReceiveCount: redrive?.maxReceiveCount ?? Number.POSITIVE_INFINITY,
+        maxConcurrency: (
+          mapping?.[1].Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined
+        )?.MaximumConcurrency,
+        reservedConcurrency: fn.Properties?.ReservedConcurrentExecutions as number | undefined,
         topicLogicalIds: refs.filter((id) => resources[id]?.Type === 'AWS::SNS::Topic'),
         eventBuses: refs
           .filter((id) => resources[id]?.Type === 'AWS::Events::EventBus')
@@ -323,6 +335,8 @@ export async function deployLocally(
         queueUrl: queues.queueUrl,
         deadLetterQueueUrl: queues.deadLetterQueueUrl ?? '',
         maxReceiveCount: channel.maxReceiveCount,
+        maxConcurrency: channel.maxConcurrency,
+        reservedConcurrency: channel.reservedConcurrency,
         env: resolveEnvironment(channel.environment, physical),
       });
     }

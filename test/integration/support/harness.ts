@@ -20,6 +20,7 @@ import {
   streamDeliveryFor,
 } from '../../../cli/cycle';
 import type { StreamDelivery } from '../../../cli/stream-delivery';
+import type { ChannelName } from '../../../lambdas/shared/config';
 import { ENGINE_ENV } from './global-setup';
 
 /** A running deployment for one test file. */
@@ -54,6 +55,10 @@ export interface HarnessOptions {
     dynamodb?: string;
     messaging?: string;
   };
+  /** The time each handler call gets, as the functions' timeout would (default 60 s). */
+  handlerTimeoutMs?: number;
+  /** Variables to set on a channel's notifier over the stack's (a faster Slack pace, say). */
+  channelEnvironment?: Partial<Record<ChannelName, Record<string, string>>>;
 }
 
 function engineEndpoint(name: string): string {
@@ -93,7 +98,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   let loaded: Handlers | undefined;
   // Each harness gets fresh handler modules, which read the environment set above.
   jest.isolateModules(() => {
-    loaded = loadHandlers(undefined, deployment.channels);
+    loaded = loadHandlers(
+      options.handlerTimeoutMs,
+      deployment.channels.map((channel) => ({
+        ...channel,
+        env: { ...channel.env, ...options.channelEnvironment?.[channel.channel] },
+      })),
+    );
   });
   if (!loaded) throw new Error('the handlers did not load');
   const handlers = loaded;

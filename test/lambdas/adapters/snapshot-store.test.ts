@@ -1,4 +1,5 @@
 import {
+  ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -14,11 +15,13 @@ import { aTask } from '../../support/tasks';
 
 const dynamodb = mockClient(DynamoDBClient);
 const store = new SnapshotStore(new DynamoDBClient({ region: 'us-east-1' }), 'monitor');
+/** The time of the poll that writes the snapshots. */
+const WRITTEN_AT = '2026-11-23T08:00:00.000Z';
 
 beforeEach(() => dynamodb.reset());
 
 describe('SnapshotStore', () => {
-  it('loads the snapshots of one listing with consistent reads and reports whether the baseline is done', async () => {
+  it('loads the snapshots of one listing with consistent reads, and a marker of an older release', async () => {
     const task = aTask();
     dynamodb.on(QueryCommand).resolves({
       Items: [
@@ -31,11 +34,17 @@ describe('SnapshotStore', () => {
         }),
       ],
     });
-    dynamodb.on(GetItemCommand).resolves({ Item: marshall({ pk: 'us-east-1#import-image' }) });
+    dynamodb.on(GetItemCommand).resolves({
+      Item: marshall({
+        pk: 'us-east-1#import-image',
+        sk: 'BASELINE',
+        completedAt: '2026-01-01T00:00:00.000Z',
+      }),
+    });
 
     const listing = await store.loadListing('us-east-1', 'import-image');
 
-    expect(listing.baselineDone).toBe(true);
+    expect(listing.marker).toEqual({ unsettled: [], version: 0 });
     expect(listing.stored.get(task.taskId)).toEqual({ task, version: 3, gone: false });
     const query = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query).toMatchObject({ TableName: 'monitor', ConsistentRead: true });
@@ -93,12 +102,19 @@ describe('SnapshotStore', () => {
 
     // Act
     await store.recordChange(
-      { task, gone: false, expectedVersion: 4, expiresAt: undefined, stateSince },
+      { task, gone: false, expectedVersion: 4, expiresAt: undefined, writtenAt: WRITTEN_AT, stateSince },
       anEvent(5, task),
       1,
     );
-    await store.recordSilently({ task, gone: true, expectedVersion: 5, expiresAt: 1, stateSince });
-    await store.recordSilently({ task, gone: true, expectedVersion: 6, expiresAt: 1 });
+    await store.recordSilently({
+      task,
+      gone: true,
+      expectedVersion: 5,
+      expiresAt: 1,
+      writtenAt: WRITTEN_AT,
+      stateSince,
+    });
+    await store.recordSilently({ task, gone: true, expectedVersion: 6, expiresAt: 1, writtenAt: WRITTEN_AT });
 
     // Assess
     const [changed] = dynamodb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -115,7 +131,7 @@ describe('SnapshotStore', () => {
     const event = anEvent(5, task);
 
     const outcome = await store.recordChange(
-      { task, gone: false, expectedVersion: 4, expiresAt: undefined },
+      { task, gone: false, expectedVersion: 4, expiresAt: undefined, writtenAt: WRITTEN_AT },
       event,
       1_900_000_000,
     );
@@ -144,7 +160,7 @@ describe('SnapshotStore', () => {
     dynamodb.on(TransactWriteItemsCommand).resolves({});
 
     await store.recordChange(
-      { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined },
+      { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined, writtenAt: WRITTEN_AT },
       anEvent(1),
       1,
     );
@@ -165,7 +181,7 @@ describe('SnapshotStore', () => {
 
     await expect(
       store.recordChange(
-        { task: aTask(), gone: false, expectedVersion: 1, expiresAt: undefined },
+        { task: aTask(), gone: false, expectedVersion: 1, expiresAt: undefined, writtenAt: WRITTEN_AT },
         anEvent(2),
         1,
       ),
@@ -183,7 +199,7 @@ describe('SnapshotStore', () => {
 
     await expect(
       store.recordChange(
-        { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined },
+        { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined, writtenAt: WRITTEN_AT },
         anEvent(1),
         1,
       ),
@@ -197,7 +213,7 @@ describe('SnapshotStore', () => {
 
     await expect(
       store.recordChange(
-        { task: aTask(), gone: false, expectedVersion: 1, expiresAt: undefined },
+        { task: aTask(), gone: false, expectedVersion: 1, expiresAt: undefined, writtenAt: WRITTEN_AT },
         anEvent(2),
         1,
       ),
@@ -212,10 +228,83 @@ describe('SnapshotStore', () => {
       gone: true,
       expectedVersion: 2,
       expiresAt: 1_900_000_000,
+      writtenAt: WRITTEN_AT,
     });
 
     const item = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
     expect(item).toMatchObject({ version: { N: '3' }, gone: { BOOL: true }, expiresAt: { N: '1900000000' } });
     expect(item).not.toHaveProperty('pendingEvent');
+  });
+
+  it("keeps a task's miss count and the poll's time on its snapshot, and reads both back", async () => {
+    // Prepare
+    dynamodb.on(PutItemCommand).resolves({});
+    const task = aTask();
+    await store.recordSilently({
+      task,
+      gone: false,
+      expectedVersion: 2,
+      expiresAt: undefined,
+      misses: 1,
+      writtenAt: WRITTEN_AT,
+    });
+    const item = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
+    dynamodb.on(QueryCommand).resolves({ Items: [item!] });
+    dynamodb.on(GetItemCommand).resolves({});
+
+    // Act
+    const { stored, marker } = await store.loadListing('us-east-1', 'import-image');
+
+    // Assess
+    expect(item).toMatchObject({ misses: { N: '1' }, updatedAt: { S: WRITTEN_AT } });
+    expect(stored.get(task.taskId)).toEqual({
+      task,
+      version: 3,
+      gone: false,
+      misses: 1,
+      writtenAt: WRITTEN_AT,
+    });
+    expect(marker).toBeUndefined();
+  });
+
+  it('writes the marker conditioned on its version, and reads it back', async () => {
+    // Prepare
+    dynamodb.on(PutItemCommand).resolves({});
+    const marker = {
+      lastCompleteAt: WRITTEN_AT,
+      unsettled: ['import-ami-1'],
+      unsettledSince: WRITTEN_AT,
+      version: 4,
+    };
+
+    // Act
+    const outcome = await store.putMarker('us-east-1', 'import-image', marker);
+    await store.putMarker('us-east-1', 'import-image', { unsettled: [], version: 0 });
+
+    // Assess
+    const [first, second] = dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+    expect(outcome).toBe('written');
+    expect(first).toMatchObject({
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': { N: '4' } },
+      Item: { pk: { S: 'us-east-1#import-image' }, sk: { S: 'BASELINE' }, version: { N: '5' } },
+    });
+    expect(second?.ConditionExpression).toBe('attribute_not_exists(#version)');
+    expect(second?.Item).not.toHaveProperty('unsettled');
+    dynamodb.on(GetItemCommand).resolves({ Item: first?.Item });
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    expect((await store.loadListing('us-east-1', 'import-image')).marker).toEqual({ ...marker, version: 5 });
+  });
+
+  it('answers conflict when another poll rewrote the marker first', async () => {
+    dynamodb
+      .on(PutItemCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+
+    await expect(store.putMarker('us-east-1', 'bundle', { unsettled: [], version: 2 })).resolves.toBe(
+      'conflict',
+    );
   });
 });

@@ -186,6 +186,57 @@ describe('diffListing', () => {
       });
     });
 
+    it('keeps the last known progress when EC2 leaves it out: 60 → (none) → 61 is no change', () => {
+      const at60 = aTask({ progress: 60 });
+      const missing = aTask({ progress: null });
+
+      const first = diffListing({
+        listed: [missing],
+        stored: storedMap(stored(at60)),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+      const second = diffListing({
+        listed: [aTask({ progress: 61 })],
+        stored: storedMap(stored(at60)),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(first).toEqual([]);
+      expect(second).toEqual([]);
+    });
+
+    it('records the last known progress with another change while EC2 leaves it out', () => {
+      const [decision] = diffListing({
+        listed: [aTask({ progress: null, statusMessage: 'updating' })],
+        stored: storedMap(stored(aTask({ progress: 60, statusMessage: 'converting' }))),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(decision).toMatchObject({
+        changeType: 'TaskProgressed',
+        current: { progress: 60, statusMessage: 'updating' },
+        task: { progress: 60 },
+      });
+    });
+
+    it('drops the progress of a task that has just finished without one', () => {
+      const [decision] = diffListing({
+        listed: [aTask({ state: 'completed', phase: 'succeeded', progress: null })],
+        stored: storedMap(stored(aTask({ progress: 60 }))),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(decision).toMatchObject({ changeType: 'TaskStateChanged', current: { progress: null } });
+    });
+
     it('honours another progress step', () => {
       const before = aTask({ progress: 10 });
 
@@ -235,12 +286,12 @@ describe('diffListing', () => {
   });
 
   describe('a stored task absent from a complete listing', () => {
-    it('is TaskDisappeared when it had not finished, and its snapshot is marked gone', () => {
+    it('is TaskDisappeared when it had not finished and its misses reach the threshold, and its snapshot is marked gone', () => {
       const before = aTask({ state: 'active', phase: 'running' });
 
       const [decision] = diffListing({
         listed: [],
-        stored: storedMap(stored(before, 3)),
+        stored: storedMap({ ...stored(before, 3), misses: 1 }),
         baseline: false,
         progressStep: step,
         detectedAt,
@@ -272,19 +323,102 @@ describe('diffListing', () => {
       ]);
     });
 
-    it('is not judged when the listing could not identify every object', () => {
-      const before = aTask({ state: 'active', phase: 'running' });
+    it('is not judged when an object the listing could not identify could be it', () => {
+      const before = aTask({ state: 'active', phase: 'running', resources: { imageId: 'ami-1' } });
 
-      expect(
+      for (const unidentified of [[{}], [{ imageId: 'ami-1' }], [{ bucket: 'other' }]]) {
+        expect(
+          diffListing({
+            listed: [],
+            stored: storedMap({ ...stored(before), misses: 1 }),
+            baseline: false,
+            progressStep: step,
+            detectedAt,
+            unidentified,
+          }),
+        ).toEqual([]);
+      }
+    });
+
+    it('is judged when every object the listing could not identify names other resources', () => {
+      const mine = aTask({ taskId: 'import-ami-1', resources: { imageId: 'ami-1', bucket: 'b' } });
+      const other = aTask({ taskId: 'import-ami-2', resources: { imageId: 'ami-2' } });
+
+      const decisions = diffListing({
+        listed: [],
+        stored: storedMap({ ...stored(mine), misses: 1 }, { ...stored(other), misses: 1 }),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+        unidentified: [{ imageId: 'ami-2' }],
+      });
+
+      expect(decisions.map((d) => [d.task.taskId, d.kind === 'change' && d.changeType])).toEqual([
+        ['import-ami-1', 'TaskDisappeared'],
+      ]);
+    });
+
+    it('counts a miss silently below the threshold, and is TaskDisappeared at it', () => {
+      const before = aTask({ state: 'active', phase: 'running' });
+      const judge = (misses: number | undefined, disappearAfterMisses: number) =>
         diffListing({
           listed: [],
-          stored: storedMap(stored(before)),
+          stored: storedMap({ ...stored(before, 5, false, EARLIER), ...(misses ? { misses } : {}) }),
           baseline: false,
           progressStep: step,
           detectedAt,
-          judgeAbsent: false,
-        }),
-      ).toEqual([]);
+          disappearAfterMisses,
+        });
+
+      expect(judge(undefined, 2)).toEqual([
+        {
+          kind: 'silent',
+          reason: 'missed',
+          task: before,
+          gone: false,
+          expectedVersion: 5,
+          stateSince: EARLIER,
+          misses: 1,
+        },
+      ]);
+      expect(judge(1, 3)).toMatchObject([{ kind: 'silent', reason: 'missed', misses: 2 }]);
+      expect(judge(2, 3)).toMatchObject([{ kind: 'change', changeType: 'TaskDisappeared', gone: true }]);
+      expect(judge(undefined, 1)).toMatchObject([{ kind: 'change', changeType: 'TaskDisappeared' }]);
+    });
+
+    it('emits nothing when a missed task is back before the threshold, only clears its count', () => {
+      const task = aTask();
+
+      const [decision, ...rest] = diffListing({
+        listed: [task],
+        stored: storedMap({ ...stored(task, 6, false, EARLIER), misses: 1 }),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(rest).toEqual([]);
+      expect(decision).toEqual({
+        kind: 'silent',
+        reason: 'returned',
+        task,
+        gone: false,
+        expectedVersion: 6,
+        stateSince: EARLIER,
+      });
+    });
+
+    it('reports what changed while a task was missed, and clears its count', () => {
+      const [decision] = diffListing({
+        listed: [aTask({ state: 'completed', phase: 'succeeded', progress: null })],
+        stored: storedMap({ ...stored(aTask(), 6), misses: 1 }),
+        baseline: false,
+        progressStep: step,
+        detectedAt,
+      });
+
+      expect(decision).toMatchObject({ kind: 'change', changeType: 'TaskStateChanged', expectedVersion: 6 });
+      expect(decision).not.toHaveProperty('misses');
     });
 
     it('is nothing once it is already marked gone', () => {
@@ -424,7 +558,7 @@ describe('diffListing: since when a state was observed', () => {
     it('when the task disappears: phase unknown starts now', () => {
       const before = aTask({ state: 'active', phase: 'running' });
 
-      const change = asChange(decide([], stored(before, 3, false, EARLIER)));
+      const change = asChange(decide([], { ...stored(before, 3, false, EARLIER), misses: 1 }));
 
       expect(change).toMatchObject({
         changeType: 'TaskDisappeared',
@@ -516,5 +650,77 @@ describe('progressBucket', () => {
     [100, 4],
   ])('puts %p in step %p of 25', (progress, bucket) => {
     expect(progressBucket(progress, 25)).toBe(bucket);
+  });
+});
+
+describe('diffListing: a baseline that does not trust every stored snapshot', () => {
+  const REBASELINE = '2026-11-23T07:59:00.000Z';
+  const STALE = '2026-10-01T00:00:00.000Z';
+  const rebaseline = (listed: Task[], ...snapshots: StoredTask[]) =>
+    diffListing({
+      listed,
+      stored: storedMap(...snapshots),
+      baseline: true,
+      untrustedBefore: REBASELINE,
+      progressStep: step,
+      detectedAt,
+    });
+  const describeDecisions = (decisions: ListingDecision[]) =>
+    decisions.map((d) => [d.task.taskId, d.kind === 'change' ? d.changeType : d.reason, d.expectedVersion]);
+
+  it('judges a task whose snapshot predates the re-baseline as first seen: discovered when running, silent when finished', () => {
+    const running = aTask({ taskId: 'import-ami-run' });
+    const finished = aTask({
+      taskId: 'import-ami-done',
+      state: 'completed',
+      phase: 'succeeded',
+      progress: null,
+    });
+    const staleRunning = {
+      ...stored(aTask({ taskId: 'import-ami-run', progress: 10 }), 4),
+      writtenAt: STALE,
+    };
+    const staleFinished = { ...stored(aTask({ taskId: 'import-ami-done' }), 7), writtenAt: STALE };
+
+    const decisions = rebaseline([running, finished], staleRunning, staleFinished);
+
+    expect(describeDecisions(decisions)).toEqual([
+      ['import-ami-run', 'TaskDiscovered', 4],
+      ['import-ami-done', 'baseline-terminal', 7],
+    ]);
+    expect(decisions[0]).toMatchObject({ previous: null });
+  });
+
+  it('retires a stale snapshot of a task no longer listed, silently, instead of calling it disappeared', () => {
+    const vanished = { ...stored(aTask({ taskId: 'import-ami-old' }), 3), writtenAt: STALE, misses: 1 };
+
+    const decisions = rebaseline([], vanished);
+
+    expect(decisions).toMatchObject([{ kind: 'silent', reason: 'stale', gone: true, expectedVersion: 3 }]);
+  });
+
+  it('trusts what the re-baseline itself wrote before a retry: nothing discovered twice', () => {
+    const task = aTask();
+
+    expect(rebaseline([task], { ...stored(task, 5), writtenAt: REBASELINE })).toEqual([]);
+  });
+
+  it('judges only the unsettled tasks of an earlier baseline as in a baseline, the others normally', () => {
+    const unsettled = aTask({ taskId: 'import-ami-unsettled', state: 'completed', phase: 'succeeded' });
+    const news = aTask({ taskId: 'import-ami-new', state: 'deleted', phase: 'failed' });
+
+    const decisions = diffListing({
+      listed: [unsettled, news],
+      stored: new Map(),
+      baseline: false,
+      unsettled: new Set(['import-ami-unsettled']),
+      progressStep: step,
+      detectedAt,
+    });
+
+    expect(describeDecisions(decisions)).toEqual([
+      ['import-ami-unsettled', 'baseline-terminal', 0],
+      ['import-ami-new', 'TaskStateChanged', 0],
+    ]);
   });
 });

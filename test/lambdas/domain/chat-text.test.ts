@@ -5,6 +5,7 @@ import {
   formatDuration,
   oneLine,
   truncate,
+  withoutLinks,
 } from '../../../lambdas/domain/chat-text';
 import type { TaskStatus } from '../../../lambdas/domain/task';
 
@@ -21,8 +22,22 @@ describe('oneLine', () => {
     expect(oneLine('a\u0000b\u0007c\u001bd\u007fe\u009bf')).toBe('a b c d e f');
   });
 
+  it('removes bidirectional and format controls, so nothing is reordered or hidden', () => {
+    expect(oneLine('report\u202Etxt.exe \u2066x\u2069 a\u200Bb\u200Fc \u202Ad\u202C \uFEFFe\u061C')).toBe(
+      'reporttxt.exe x abc d e',
+    );
+  });
+
   it('leaves other text, including emoji and non-Latin letters, as it is', () => {
     expect(oneLine('Échec 😀 変換')).toBe('Échec 😀 変換');
+  });
+});
+
+describe('withoutLinks', () => {
+  it('leaves no address to link, in text that reads the same', () => {
+    expect(withoutLinks('see https://evil.example/x or www.evil.example, v1.2 done.')).toBe(
+      'see https:\u2215\u2215evil\u2024example/x or www\u2024evil\u2024example, v1\u20242 done.',
+    );
   });
 });
 

@@ -120,7 +120,16 @@ describe('toChatbotNotification', () => {
         threadId: 'import-ami-0abc',
         summary: 'import-image import-ami-0abc failed (us-east-1)',
         eventType: 'TaskStateChanged',
-        relatedResources: ['s3://vm-images/disks/web.vmdk'],
+        // Task text holds no address a chat client could link (look-alike `∕∕` and `․`).
+        relatedResources: ['s3:\u2215\u2215vm-images/disks/web\u2024vmdk'],
+        additionalContext: {
+          taskType: 'import-image',
+          taskId: 'import-ami-0abc',
+          region: 'us-east-1',
+          account: '123456789012',
+          phase: 'failed',
+          state: 'deleted',
+        },
       },
     });
   });
@@ -245,7 +254,7 @@ describe('toChatbotNotification', () => {
       'Store and restore an AMI using S3: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html',
     ]);
     expect(notification.metadata?.threadId).toBe('ami-0abc@2026-11-23T07:00:00.000Z');
-    expect(notification.metadata?.relatedResources).toEqual(['ami-0abc', 's3://ami-store/']);
+    expect(notification.metadata?.relatedResources).toEqual(['ami-0abc', 's3:\u2215\u2215ami-store/']);
   });
 
   it('suggests checking the console when a task disappears', () => {
@@ -265,7 +274,7 @@ describe('toChatbotNotification', () => {
 
     // Assess
     expect(content.description.split('\n')[1]).toBe(
-      'Message: ClientError: &lt;\\!channel&gt; @\u200bhere \\[x\\]\\(http://evil\\) \\# big',
+      'Message: ClientError: &lt;\\!channel&gt; @\u200bhere \\[x\\]\\(http:\u2215\u2215evil\\) \\# big',
     );
     expect(content.description).not.toContain('<!channel>');
     expect(content.description).not.toContain('](http://evil)');
@@ -299,7 +308,7 @@ describe('toChatbotNotification', () => {
     const event = failedImport({ state: '*[x](http://evil)*' });
 
     expect(toChatbotNotification(event).content.description.split('\n')[0]).toBe(
-      'Change: running (active) → failed (\\*\\[x\\]\\(http://evil\\)\\*)',
+      'Change: running (active) → failed (\\*\\[x\\]\\(http:\u2215\u2215evil\\)\\*)',
     );
   });
 

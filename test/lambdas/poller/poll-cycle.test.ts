@@ -21,6 +21,7 @@ const config: PollerConfig = {
   account: '123456789012',
   progressStep: 25,
   retentionDays: 30,
+  disappearAfterMisses: 2,
 };
 
 function importTask(id: string, patch: Partial<ImportImageTask> = {}): ImportImageTask {
@@ -39,6 +40,7 @@ function setup(store = new MemoryStore()) {
     logger,
     metrics: new Metrics({ namespace: 'Test' }),
     now: () => NOW,
+    remainingMs: () => 60_000,
     unknownStatesLogged: new Set(),
   };
   return { store, deps, logger };
@@ -176,12 +178,14 @@ describe('runPollCycle', () => {
     ]);
   });
 
-  it('reports a disappearance when a running task leaves a complete listing, and ages out finished ones silently', async () => {
+  it('reports a disappearance when a running task has left complete listings, and ages out finished ones silently', async () => {
     const { store, deps } = setup();
     listImports(importTask('import-ami-run'), importTask('import-ami-done', { Status: 'completed' }));
     await runPollCycle(config, deps);
     listImports();
 
+    // Missing from two consecutive complete listings (disappearAfterMisses).
+    await runPollCycle(config, deps);
     await runPollCycle(config, deps);
 
     expect(store.events.map((e) => [e.taskId, e.changeType])).toEqual([

@@ -14,6 +14,7 @@ const pollerEnv = {
   ACCOUNT_ID: '123456789012',
   PROGRESS_STEP: '25',
   RETENTION_DAYS: '30',
+  DISAPPEAR_AFTER_MISSES: '2',
 };
 
 describe('readPollerConfig', () => {
@@ -25,6 +26,7 @@ describe('readPollerConfig', () => {
       account: '123456789012',
       progressStep: 25,
       retentionDays: 30,
+      disappearAfterMisses: 2,
     });
   });
 
@@ -39,6 +41,8 @@ describe('readPollerConfig', () => {
     [{ PROGRESS_STEP: '0' }, 'PROGRESS_STEP must be an integer from 1 to 100, got "0"'],
     [{ RETENTION_DAYS: '-1' }, 'RETENTION_DAYS must be an integer from 1 to 3650, got "-1"'],
     [{ RETENTION_DAYS: '1.5' }, 'RETENTION_DAYS must be an integer'],
+    [{ DISAPPEAR_AFTER_MISSES: '0' }, 'DISAPPEAR_AFTER_MISSES must be an integer from 1 to 20, got "0"'],
+    [{ DISAPPEAR_AFTER_MISSES: undefined }, 'DISAPPEAR_AFTER_MISSES is not set'],
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
@@ -82,11 +86,18 @@ describe('notifier configuration', () => {
     );
   });
 
-  it('reads the webhook secret name', () => {
-    expect(
-      readSlackWebhookNotifierConfig({ ...base, CHANNEL: 'slack-webhook', SLACK_WEBHOOK_SECRET_NAME: 'hook' })
-        .secretName,
-    ).toBe('hook');
+  it('reads the webhook secret name and the pace of its posts', () => {
+    const env = {
+      ...base,
+      CHANNEL: 'slack-webhook',
+      SLACK_WEBHOOK_SECRET_NAME: 'hook',
+      SLACK_POST_INTERVAL_MS: '2000',
+    };
+
+    expect(readSlackWebhookNotifierConfig(env)).toMatchObject({ secretName: 'hook', postIntervalMs: 2000 });
+    expect(() => readSlackWebhookNotifierConfig({ ...env, SLACK_POST_INTERVAL_MS: '-1' })).toThrow(
+      'SLACK_POST_INTERVAL_MS must be an integer from 0 to 60000, got "-1"',
+    );
   });
 
   it.each(['default', 'ec2-task-monitor', 'arn:aws:events:us-east-1:123456789012:event-bus/monitor'])(

@@ -66,9 +66,20 @@ describe('bundle descriptor', () => {
       });
     });
 
-    it('normalises a cancelling task as cancelled', () => {
+    it('normalises a cancelling task as still running: it may yet fail', () => {
       const task = bundle.normalise(fixtures.cancelling, SCOPE);
-      expect(task).toMatchObject({ state: 'cancelling', phase: 'cancelled' });
+      expect(task).toMatchObject({ state: 'cancelling', phase: 'running' });
+    });
+
+    it('normalises a cancelling task with an error as failed', () => {
+      const task = bundle.normalise(
+        {
+          ...fixtures.cancelling,
+          BundleTaskError: { Code: 'Client.Unsupported', Message: 'failed to shut down' },
+        },
+        SCOPE,
+      );
+      expect(task).toMatchObject({ state: 'cancelling', phase: 'failed' });
     });
 
     it('keeps the S3 upload policy and its signature out of raw', () => {
@@ -89,7 +100,7 @@ describe('bundle descriptor', () => {
       ['waiting-for-shutdown', 'running'],
       ['bundling', 'running'],
       ['storing', 'running'],
-      ['cancelling', 'cancelled'],
+      ['cancelling', 'running'],
       ['complete', 'succeeded'],
       ['failed', 'failed'],
     ])('maps the documented state %s to %s', (state, phase) => {

@@ -2,7 +2,11 @@
 // silently partial listing. Each test file calls one of these once, with its own fixtures.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import type { ListingScope, TaskTypeDescriptor } from '../../../lambdas/task-types/task-type';
+import {
+  type ListingScope,
+  RepeatedNextTokenError,
+  type TaskTypeDescriptor,
+} from '../../../lambdas/task-types/task-type';
 
 export const SCOPE: ListingScope = { region: 'us-east-1', account: '111122223333' };
 
@@ -131,6 +135,41 @@ export function describePaginatedListing<Raw>({
       // Assess
       expect(result).toEqual([[]]);
     });
+
+    it('fails when a page answers the NextToken it was sent, and asks for no further page', async () => {
+      // Prepare: page 2 repeats its own token, which would loop for ever.
+      ec2().callsFake((input: Input) => {
+        seen.push({ ...input });
+        return input.NextToken === 'token-2'
+          ? { [listKey]: [items[1]], NextToken: 'token-2' }
+          : { [listKey]: [items[0]], NextToken: 'token-2' };
+      });
+      const received: Raw[][] = [];
+      // Act
+      const listing = collectPages(descriptor, client, received);
+      // Assess
+      await expect(listing).rejects.toThrow(RepeatedNextTokenError);
+      expect(received).toEqual([[items[0]]]);
+      expect(seen.map((input) => input.NextToken)).toEqual([undefined, 'token-2']);
+    });
+
+    it('sends every call with the abort signal it is given', async () => {
+      // Prepare
+      ec2().callsFake(answerFromPages);
+      const { signal } = new AbortController();
+      // Act
+      for await (const page of descriptor.listPages(client, { abortSignal: signal })) void page;
+      // Assess
+      expect(
+        ec2()
+          .calls()
+          .map(
+            (call) =>
+              (call.args as unknown[])[1] &&
+              ((call.args as unknown[])[1] as { abortSignal?: unknown }).abortSignal,
+          ),
+      ).toEqual([signal, signal, signal]);
+    });
   });
 }
 
@@ -157,6 +196,18 @@ export function describeSingleCallListing<Raw>({
       expect(sent).toBeInstanceOf(command);
       expect((sent as unknown as { input: Input }).input).toEqual({});
       expect(descriptor.pageSize).toBeUndefined();
+    });
+
+    it('sends the call with the abort signal it is given', async () => {
+      // Prepare
+      ec2().resolves({ [listKey]: [...items] });
+      const { signal } = new AbortController();
+      // Act
+      for await (const page of descriptor.listPages(client, { abortSignal: signal })) void page;
+      // Assess
+      expect(
+        ((ec2().call(0).args as unknown[])[1] as { abortSignal?: unknown } | undefined)?.abortSignal,
+      ).toBe(signal);
     });
 
     it('throws when the call fails', async () => {

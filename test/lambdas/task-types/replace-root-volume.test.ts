@@ -76,9 +76,10 @@ describe('replace-root-volume descriptor', () => {
       ['pending', 'pending'],
       ['in-progress', 'running'],
       ['succeeded', 'succeeded'],
-      ['failing', 'running'],
+      // Its only end is failed, so the failure is announced once, here.
+      ['failing', 'failed'],
       ['failed', 'failed'],
-      ['failing-detached', 'running'],
+      ['failing-detached', 'failed'],
       ['failed-detached', 'failed'],
     ])('maps the documented state %s to %s', (state, phase) => {
       expect(replaceRootVolume.normalise(withState(state), SCOPE).phase).toBe(phase);

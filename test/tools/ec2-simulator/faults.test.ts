@@ -40,6 +40,54 @@ describe('EC2 simulator: fault injection', () => {
     ]);
   });
 
+  it('hang: accepts the call and never answers, until the client gives up', async () => {
+    // Prepare: a client that waits 300 ms for an answer, once.
+    const impatient = new EC2Client({
+      region: 'us-east-1',
+      endpoint: sim.url,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
+    });
+    sim.injectFault({ api: 'DescribeBundleTasks', effect: 'hang', times: 1 });
+    try {
+      // Act
+      const failure = await failureOf(impatient.send(new DescribeBundleTasksCommand({})));
+      const next = await impatient.send(new DescribeBundleTasksCommand({}));
+      // Assess
+      expect(failure.name).toBe('TimeoutError');
+      expect(next.BundleTasks).toEqual([]);
+      expect(sim.requests.map(({ status, errorCode }) => ({ status, errorCode }))).toEqual([
+        { status: 0, errorCode: 'NoAnswer' },
+        { status: 200, errorCode: undefined },
+      ]);
+    } finally {
+      impatient.destroy();
+    }
+  });
+
+  it('repeat-token: a page answers the NextToken it was sent, so a client that follows it would loop', async () => {
+    // Prepare: pages of 2, five tasks; page 2 repeats its token.
+    for (let n = 1; n <= 5; n++) sim.putTask('us-east-1', 'import-image', numberedTask('import-image', n));
+    sim.injectFault({ api: 'DescribeImportImageTasks', effect: 'repeat-token', page: 2 });
+    // Act
+    const first = await ec2.send(new DescribeImportImageTasksCommand({}));
+    const second = await ec2.send(new DescribeImportImageTasksCommand({ NextToken: first.NextToken }));
+    // Assess
+    expect(first.NextToken).toBeDefined();
+    expect(second.NextToken).toBe(first.NextToken);
+    expect(second.ImportImageTasks).toHaveLength(2);
+  });
+
+  it('refuses an error code on a hang or repeat-token fault', () => {
+    expect(() =>
+      sim.injectFault({ api: 'DescribeBundleTasks', effect: 'hang', code: 'InternalError' }),
+    ).toThrow("fault.code, message and status: only for the 'error' effect, not 'hang'");
+    expect(() => sim.injectFault({ api: 'DescribeBundleTasks', effect: 'sleep' as never })).toThrow(
+      /fault.effect: expected 'error', 'hang' or 'repeat-token'/,
+    );
+  });
+
   it('the SDK retries RequestLimitExceeded as throttling and succeeds once the fault is used up', async () => {
     // Prepare
     const retrying = new EC2Client({

@@ -1,0 +1,45 @@
+// Least privilege on the monitor's table: the poller and the publisher may touch only the
+// partitions of the listings this deployment polls (dynamodb:LeadingKeys), never a channel's
+// delivery records nor a listing it does not poll. The keys come from the table layout, so the
+// policy follows the layout in one place.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { TaskTypeName } from '../lambdas/domain/task';
+import { listingPartitionKeys, regionPartitionPattern } from '../lambdas/shared/table-layout';
+
+/**
+ * Above this many (Region, task type) pairs the condition names one `<region>#*` pattern per
+ * Region instead of every key: IAM allows 10,240 characters of inline policy per role, and 35
+ * Regions × 9 task types would take about 10,000 for the keys alone.
+ */
+export const MAX_LISTED_PARTITIONS = 100;
+
+/** The `dynamodb:LeadingKeys` values of the listings polled: every key, or a pattern per Region. */
+export function listingPartitionPatterns(
+  regions: readonly string[],
+  taskTypes: readonly TaskTypeName[],
+): string[] {
+  const keys = listingPartitionKeys(regions, taskTypes);
+  return keys.length <= MAX_LISTED_PARTITIONS ? keys : regions.map(regionPartitionPattern);
+}
+
+/**
+ * A statement allowing `actions` on the table, for items of the polled listings' partitions only.
+ * Query, GetItem, PutItem, UpdateItem and each item of TransactWriteItems are all checked
+ * against the condition.
+ */
+export function listingPartitionsStatement(
+  table: dynamodb.ITable,
+  actions: readonly string[],
+  scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[] },
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...actions],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': listingPartitionPatterns(scope.regions, scope.taskTypes),
+      },
+    },
+  });
+}
