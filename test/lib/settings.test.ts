@@ -486,7 +486,7 @@ describe('unknown context keys', () => {
     expect(closestSetting(key)).toBe(meant);
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new SettingsError(
-        `${key}: not a setting, did you mean "${meant}"?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus`,
+        `${key}: not a setting, did you mean "${meant}"?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus`,
       ),
     );
   });
