@@ -26,7 +26,7 @@ import { EVENT_SOURCE } from '../lambdas/domain/event-bus-entry';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
-import { iamActionOf, taskTypeDescriptor } from '../lambdas/task-types';
+import { listingActionsOf } from '../lambdas/task-types/metadata';
 import { ChatbotChannel } from './chatbot-channel';
 import { listingPartitionsStatement } from './listing-partitions';
 import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
@@ -398,7 +398,7 @@ export class Ec2TaskMonitor extends Construct {
         topicKey: this.topicKey,
         table: this.table,
         retentionDays,
-        channelActions: taskTypes.map((name) => iamActionOf(taskTypeDescriptor(name))),
+        channelActions: listingActionsOf(taskTypes),
         logRetention: props.logRetention,
         removalPolicy,
       });
@@ -543,7 +543,7 @@ export class Ec2TaskMonitor extends Construct {
     fn.addEnvironment(ENV.taskTypes, taskTypes.join(','));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: taskTypes.map((name) => iamActionOf(taskTypeDescriptor(name))),
+        actions: listingActionsOf(taskTypes),
         // The EC2 Describe* APIs support no resource-level permissions: "*" is the only resource.
         resources: ['*'],
       }),

@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service';
 import { PACKAGE_ROOT } from './package-root';
 
 /** Root of the repository: the esbuild project root and the home of package-lock.json. */
@@ -20,8 +21,8 @@ export const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Powertools settings shared by every function. */
 export const POWERTOOLS_ENVIRONMENT = {
-  POWERTOOLS_SERVICE_NAME: 'ec2-task-monitor',
-  POWERTOOLS_METRICS_NAMESPACE: 'Ec2TaskMonitor',
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL: 'INFO',
 } as const;
 

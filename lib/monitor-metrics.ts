@@ -1,16 +1,14 @@
 // The custom metrics the functions emit with Powertools (EMF), as CloudWatch metrics and search
-// expressions for the alarms and the dashboard. Namespace and service come from the same
-// Powertools settings the functions get; every dimension set includes `service`, Powertools'
-// default dimension.
+// expressions for the alarms and the dashboard. Namespace and service are the functions' own
+// (lambdas/shared/service.ts); every dimension set includes `service`, Powertools' default dimension.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { POWERTOOLS_ENVIRONMENT } from './monitor-function';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service';
 
-/** Namespace of the custom metrics. */
-export const METRICS_NAMESPACE = POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE;
+export { METRICS_NAMESPACE } from '../lambdas/shared/service';
 
 /** Value of the `service` dimension on every custom metric. */
-export const METRICS_SERVICE = POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME;
+export const METRICS_SERVICE = SERVICE_NAME;
 
 /**
  * Names of the custom metrics, with the dimensions each has besides `service`. They are written

@@ -39,7 +39,9 @@ it('uses the namespace and service the functions are configured with', () => {
 
   expect(METRICS_NAMESPACE).toBe('Ec2TaskMonitor');
   expect(METRICS_SERVICE).toBe('ec2-task-monitor');
-  expect(observability).toContain(`namespace: '${METRICS_NAMESPACE}', serviceName: '${METRICS_SERVICE}'`);
+  // One literal each (lambdas/shared/service.ts), which the functions' metrics are built with.
+  expect(observability).toContain(`namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME`);
+  expect(observability).toContain(`from './service'`);
 });
 
 it('searches a metric over its full dimension set, service included', () => {

@@ -1,25 +1,17 @@
-// Why: the simulator's own table of the nine task APIs (name ↔ API ↔ XML list ↔ id ↔ filters ↔
-// limits). It speaks EC2's wire format, which the product never sees, so it keeps its own table;
-// a test checks that it serves exactly the APIs of the product's registry.
+// Why: how the simulator serves each of the nine task APIs on the wire (XML list element, id
+// members, filters, MaxResults limits). Which task type is served by which API comes from the
+// product's task-type metadata, not from a copy here; the rest is EC2's wire format, which the
+// product never sees.
 import { types } from 'node:util';
+import type { TaskTypeName } from '../../lambdas/domain/task';
+import { TASK_TYPE_LIST, type TaskApiName } from '../../lambdas/task-types/metadata';
 import * as shapes from './shapes';
 import type { StructureShape } from './shapes';
 
-/** The product's name of each EC2 task type: the product's own vocabulary (a type-only import). */
 export type { TaskTypeName } from '../../lambdas/domain/task';
-import type { TaskTypeName } from '../../lambdas/domain/task';
 
-/** The EC2 operation serving each task type. */
-export type ApiName =
-  | 'DescribeBundleTasks'
-  | 'DescribeConversionTasks'
-  | 'DescribeImportImageTasks'
-  | 'DescribeImportSnapshotTasks'
-  | 'DescribeStoreImageTasks'
-  | 'DescribeExportTasks'
-  | 'DescribeExportImageTasks'
-  | 'DescribeReplaceRootVolumeTasks'
-  | 'DescribeMacModificationTasks';
+/** The EC2 operation serving each task type (from the product's task-type metadata). */
+export type ApiName = TaskApiName;
 
 /** A task as the SDK returns it (PascalCase members); timestamps may be Date or ISO strings. */
 export type SdkTask = Record<string, unknown>;
@@ -28,9 +20,13 @@ export type SdkTask = Record<string, unknown>;
 type FilterField = (task: SdkTask) => unknown;
 
 /** How one task API is listed, identified, filtered and paged. */
-export interface TaskTypeSpec {
+export interface TaskTypeSpec extends WireSpec {
   readonly taskType: TaskTypeName;
   readonly api: ApiName;
+}
+
+/** What the simulator adds to the product's metadata of a task type: its wire format. */
+interface WireSpec {
   /** Element of the response holding the list, e.g. `bundleInstanceTasksSet`. */
   readonly listElement: string;
   /** SDK output member holding the list, e.g. `BundleTasks` (for docs and tests). */
@@ -88,11 +84,9 @@ const timeAt =
   (task) =>
     isoTimestamp(task[member]);
 
-/** Every task type, in the order the product lists them. */
-export const TASK_TYPES: readonly TaskTypeSpec[] = [
-  {
-    taskType: 'bundle',
-    api: 'DescribeBundleTasks',
+/** The wire format of each task API. */
+const WIRE: Readonly<Record<TaskTypeName, WireSpec>> = {
+  bundle: {
     listElement: 'bundleInstanceTasksSet',
     outputMember: 'BundleTasks',
     itemShape: shapes.BundleTask,
@@ -115,9 +109,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: undefined,
     dryRun: true,
   },
-  {
-    taskType: 'conversion',
-    api: 'DescribeConversionTasks',
+  conversion: {
     listElement: 'conversionTasks',
     outputMember: 'ConversionTasks',
     itemShape: shapes.ConversionTask,
@@ -129,9 +121,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: undefined,
     dryRun: true,
   },
-  {
-    taskType: 'import-image',
-    api: 'DescribeImportImageTasks',
+  'import-image': {
     listElement: 'importImageTaskSet',
     outputMember: 'ImportImageTasks',
     itemShape: shapes.ImportImageTask,
@@ -146,9 +136,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: { min: 1, max: 1000, defaultPageSize: 100 },
     dryRun: true,
   },
-  {
-    taskType: 'import-snapshot',
-    api: 'DescribeImportSnapshotTasks',
+  'import-snapshot': {
     listElement: 'importSnapshotTaskSet',
     outputMember: 'ImportSnapshotTasks',
     itemShape: shapes.ImportSnapshotTask,
@@ -161,9 +149,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: { min: 1, max: 1000, defaultPageSize: 100 },
     dryRun: true,
   },
-  {
-    taskType: 'store-image',
-    api: 'DescribeStoreImageTasks',
+  'store-image': {
     listElement: 'storeImageTaskResultSet',
     outputMember: 'StoreImageTaskResults',
     itemShape: shapes.StoreImageTaskResult,
@@ -177,9 +163,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: { min: 1, max: 200, defaultPageSize: 200 },
     dryRun: true,
   },
-  {
-    taskType: 'export-instance',
-    api: 'DescribeExportTasks',
+  'export-instance': {
     listElement: 'exportTaskSet',
     outputMember: 'ExportTasks',
     itemShape: shapes.ExportTask,
@@ -192,9 +176,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: undefined,
     dryRun: false,
   },
-  {
-    taskType: 'export-image',
-    api: 'DescribeExportImageTasks',
+  'export-image': {
     listElement: 'exportImageTaskSet',
     outputMember: 'ExportImageTasks',
     itemShape: shapes.ExportImageTask,
@@ -207,9 +189,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: { min: 1, max: 500, defaultPageSize: 500 },
     dryRun: true,
   },
-  {
-    taskType: 'replace-root-volume',
-    api: 'DescribeReplaceRootVolumeTasks',
+  'replace-root-volume': {
     listElement: 'replaceRootVolumeTaskSet',
     outputMember: 'ReplaceRootVolumeTasks',
     itemShape: shapes.ReplaceRootVolumeTask,
@@ -222,9 +202,7 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: { min: 1, max: 50, defaultPageSize: 50 },
     dryRun: true,
   },
-  {
-    taskType: 'mac-modification',
-    api: 'DescribeMacModificationTasks',
+  'mac-modification': {
     listElement: 'macModificationTaskSet',
     outputMember: 'MacModificationTasks',
     itemShape: shapes.MacModificationTask,
@@ -247,7 +225,14 @@ export const TASK_TYPES: readonly TaskTypeSpec[] = [
     pagination: { min: 1, max: 500, defaultPageSize: 500 },
     dryRun: true,
   },
-];
+};
+
+/** Every task type, in the order the product lists them: its metadata's name and API, and its wire format. */
+export const TASK_TYPES: readonly TaskTypeSpec[] = TASK_TYPE_LIST.map((type) => ({
+  taskType: type.name,
+  api: type.apiName,
+  ...WIRE[type.name],
+}));
 
 const BY_TYPE = new Map(TASK_TYPES.map((spec) => [spec.taskType, spec]));
 const BY_API = new Map(TASK_TYPES.map((spec) => [spec.api, spec]));
