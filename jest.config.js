@@ -22,6 +22,7 @@ module.exports = {
         '<rootDir>/test/tools/**/*.test.ts',
         '<rootDir>/test/schema/**/*.test.ts',
         '<rootDir>/test/cli/**/*.test.ts',
+        '<rootDir>/test/support/**/*.test.ts',
       ],
     },
     {

@@ -7,7 +7,7 @@
 import { runCycle, streamDeliveryFor } from '../../../cli/cycle';
 import { eventIdFor } from '../../../lambdas/domain/event';
 import { LOCAL_ACCOUNT } from '../../../tools/local/deployment';
-import type { FaultRule, ProxiedRequest } from '../../../tools/local/fault-proxy';
+import type { FaultRule, ProxiedRequest } from '../../support/fault-proxy';
 import type { TaskTypeName } from '../../../lambdas/domain/task';
 import { countDelivery, recordFigures } from '../support/fault-figures';
 import {

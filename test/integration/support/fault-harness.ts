@@ -20,7 +20,7 @@ import {
   publishBatchEntries,
   type PublishBatchEntry,
   startFaultProxy,
-} from '../../../tools/local/fault-proxy';
+} from '../../support/fault-proxy';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import { ENGINE_ENV } from './global-setup';
 import type { Harness } from './harness';

@@ -29,8 +29,8 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, startDynamoDb, startMessaging } from '../../../tools/local/engines';
-import { type FaultProxy, startFaultProxy } from '../../../tools/local/fault-proxy';
+import { LOCAL_CREDENTIALS, startDynamoDb, startMessaging } from '../../tools/local/engines';
+import { type FaultProxy, startFaultProxy } from './fault-proxy';
 
 const REGION = 'us-east-1';
 const common = { region: REGION, credentials: LOCAL_CREDENTIALS };

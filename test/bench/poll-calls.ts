@@ -1,20 +1,20 @@
 // Counts the AWS requests one poll makes, on the local engines, for the README's cost estimate:
 // the built-in demo scenario from start to end (every change recorded, published and delivered to
 // the channels), then idle polls over the finished tasks. DynamoDB and SNS/SQS requests go through
-// counting proxies (tools/local/fault-proxy.ts, no fault injected), EC2's are the simulator's log;
+// counting proxies (test/support/fault-proxy.ts, no fault injected), EC2's are the simulator's log;
 // the read units of an idle poll's queries are asked of DynamoDB Local (ReturnConsumedCapacity), and
 // the custom metrics are counted from the functions' EMF output. Not a test: it prints figures.
-//   node --import tsx tools/bench/poll-calls.ts [--idle-polls 10]
+//   npm run bench:poll-calls (node --import tsx test/bench/poll-calls.ts) [--idle-polls 10]
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { loadHandlers, runCycle, streamDeliveryFor } from '../../cli/cycle';
 import { partitionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
-import { DEMO_SCENARIO_PATH, parseScenario } from '../ec2-simulator';
-import { deployLocally, LOCAL_REGION } from '../local/deployment';
-import { endpointEnvironment, LOCAL_CREDENTIALS, startLocalEngines } from '../local/engines';
-import { type ProxiedRequest, startFaultProxy } from '../local/fault-proxy';
-import { awsStandInsEnvironment, startAwsStandIns } from '../local/aws-stand-ins';
-import { startSlackStandIn } from '../local/slack-stand-in';
+import { DEMO_SCENARIO_PATH, parseScenario } from '../../tools/ec2-simulator';
+import { deployLocally, LOCAL_REGION } from '../../tools/local/deployment';
+import { endpointEnvironment, LOCAL_CREDENTIALS, startLocalEngines } from '../../tools/local/engines';
+import { type ProxiedRequest, startFaultProxy } from '../support/fault-proxy';
+import { awsStandInsEnvironment, startAwsStandIns } from '../../tools/local/aws-stand-ins';
+import { startSlackStandIn } from '../../tools/local/slack-stand-in';
 
 const IDLE_POLLS = Number(process.argv[process.argv.indexOf('--idle-polls') + 1]) || 10;
 
