@@ -7,7 +7,8 @@ const common = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // The functions' bundles (dist/) are plain CommonJS, loaded as Lambda loads them.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)', '/dist/'],
   moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
 };
 
@@ -37,6 +38,7 @@ module.exports = {
     {
       ...common,
       displayName: 'infra',
+      globalSetup: '<rootDir>/test/support/build-first.ts',
       testMatch: ['<rootDir>/test/lib/**/*.test.ts', '<rootDir>/test/bin/**/*.test.ts'],
     },
   ],

@@ -1,7 +1,9 @@
 // One full cycle of the deployed code path, in this process: the poller's handler, then the
 // delivery of every change it recorded through the publisher's handler. The handlers are the
-// very modules Lambda runs; they read their configuration from the environment at import.
+// very files Lambda runs, the functions' bundles; they read their configuration from the
+// environment when they load.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -23,6 +25,12 @@ import {
   deliverChannel,
 } from './channel-delivery';
 import { type DeliveryResult, StreamDelivery } from './stream-delivery';
+import {
+  functionBundleFile,
+  notifierFunction,
+  POLLER_FUNCTION,
+  PUBLISHER_FUNCTION,
+} from '../lib/function-bundles';
 
 /** The handlers, callable like the Lambda service calls them. */
 export interface Handlers {
@@ -74,20 +82,22 @@ export interface LocalChannelSpec {
   reservedConcurrency?: number;
 }
 
-/** Each channel's handler module. */
-function requireNotifier(channel: ChannelName): {
+/** A notifier function's module: its Lambda handler, and a fresh handler per execution environment. */
+interface NotifierModule {
   newHandler: () => (event: unknown, context: Context) => Promise<unknown>;
-} {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  switch (channel) {
-    case 'chatbot':
-      return require('../lambdas/notifiers/chatbot-handler');
-    case 'slack-webhook':
-      return require('../lambdas/notifiers/slack-webhook-handler');
-    case 'event-bus':
-      return require('../lambdas/notifiers/event-bus-handler');
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * Loads a function's bundle, the very file Lambda runs (see lib/function-bundles.ts). `require`
+ * keeps a module's state per process, as a Lambda execution environment keeps it per container;
+ * under jest each harness gets fresh modules (jest.isolateModules).
+ */
+function requireFunction<T>(name: string): T {
+  const file = functionBundleFile(name);
+  if (!existsSync(file))
+    throw new Error(`The ${name} function is not built (${file}): run \`npm run build\``);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as T;
 }
 
 /**
@@ -96,7 +106,9 @@ function requireNotifier(channel: ChannelName): {
  * the three notifiers (each with its CHANNEL) live in one process.
  */
 function loadNotifier(spec: LocalChannelSpec, timeoutMs: number, sqs: SQSClient): ChannelRunner {
-  const module = withEnvironment(spec.env, () => requireNotifier(spec.channel));
+  const module = withEnvironment(spec.env, () =>
+    requireFunction<NotifierModule>(notifierFunction(spec.channel)),
+  );
   const functionName = `ec2-task-monitor-${spec.channel}-notifier`;
   const pollers = spec.maxConcurrency ?? DEFAULT_SQS_POLLERS;
   const concurrencyLimit = spec.reservedConcurrency ?? Number.POSITIVE_INFINITY;
@@ -135,12 +147,9 @@ export function loadHandlers(
   // This process is a consumer of the stream of its own: its name keeps its publication claims
   // apart from the deployed publisher's and from another process's.
   const consumer = `ec2-task-monitor-publisher@${hostname()}:${process.pid}`;
-  // Loaded lazily because each handler reads its configuration when it loads; `require` keeps
-  // the sources CommonJS under both tsx and jest.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const poller = require('../lambdas/poller/handler') as typeof import('../lambdas/poller/handler');
-  const publisher = require('../lambdas/publisher/handler') as typeof import('../lambdas/publisher/handler');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  // Loaded here because each handler reads its configuration when it loads.
+  const poller = requireFunction<typeof import('../lambdas/poller/handler')>(POLLER_FUNCTION);
+  const publisher = requireFunction<typeof import('../lambdas/publisher/handler')>(PUBLISHER_FUNCTION);
   const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
   return {
     poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),

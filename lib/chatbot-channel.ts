@@ -97,7 +97,6 @@ export class ChatbotChannel extends Construct {
 
     this.delivery = new NotificationChannel(this, 'Delivery', {
       channel: 'chatbot',
-      entry: 'lambdas/notifiers/chatbot-handler.ts',
       description: 'Renders the chat-filtered task changes as AWS Chatbot custom notifications',
       topic: props.topic,
       filterPolicy: props.filterPolicy,

@@ -28,6 +28,7 @@ import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../lambdas/shared/table-layout';
 import { listingActionsOf } from '../lambdas/task-types/metadata';
 import { ChatbotChannel } from './chatbot-channel';
+import { POLLER_FUNCTION, PUBLISHER_FUNCTION } from './function-bundles';
 import { listingPartitionsStatement } from './listing-partitions';
 import { type MonitorAlarmOptions, MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
@@ -330,7 +331,7 @@ export class Ec2TaskMonitor extends Construct {
     });
 
     this.poller = new MonitorFunction(this, 'Poller', {
-      entry: 'lambdas/poller/handler.ts',
+      code: POLLER_FUNCTION,
       description: 'Lists the EC2 tasks and records each change in the table',
       memorySize: 512,
       timeout: Duration.seconds(60),
@@ -362,7 +363,7 @@ export class Ec2TaskMonitor extends Construct {
     });
 
     this.publisher = new MonitorFunction(this, 'Publisher', {
-      entry: 'lambdas/publisher/handler.ts',
+      code: PUBLISHER_FUNCTION,
       description: 'Publishes each change recorded in the table to the topic',
       timeout: Duration.seconds(60),
       logRetention: props.logRetention,
@@ -473,7 +474,6 @@ export class Ec2TaskMonitor extends Construct {
   ): NotificationChannel {
     const channel = new NotificationChannel(this, 'SlackWebhook', {
       channel: 'slack-webhook',
-      entry: 'lambdas/notifiers/slack-webhook-handler.ts',
       description: 'Posts the filtered task changes to a Slack incoming webhook',
       topic: this.topic,
       filterPolicy: settings.filterPolicy,
@@ -525,7 +525,6 @@ export class Ec2TaskMonitor extends Construct {
   ): NotificationChannel {
     const channel = new NotificationChannel(this, 'EventBusDelivery', {
       channel: 'event-bus',
-      entry: 'lambdas/notifiers/event-bus-handler.ts',
       description: 'Puts every task change on the EventBridge bus',
       topic: this.topic,
       table: this.table,

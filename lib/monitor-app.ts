@@ -26,7 +26,7 @@ export interface MonitorApp {
 /**
  * Builds the app with the monitor stack and cdk-nag.
  *
- * @param context CDK context (settings such as `regions`, plus CDK keys such as `aws:cdk:bundling-stacks`)
+ * @param context CDK context (settings such as `regions`, plus CDK keys such as `aws:cdk:disable-asset-staging`)
  * @param appProps further App properties (outdir, ...)
  * @throws SettingsError when a setting is invalid
  */

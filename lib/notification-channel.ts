@@ -13,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type ChannelName, ENV } from '../lambdas/shared/config';
 import { deliveryPartitionKey } from '../lambdas/shared/table-layout';
+import { notifierFunction } from './function-bundles';
 import { MonitorFunction } from './monitor-function';
 import type { FilterPolicy } from './settings';
 
@@ -26,11 +27,11 @@ const DELIVERY_RECORD_ACTIONS = [
 
 /** Properties of a {@link NotificationChannel}. */
 export interface NotificationChannelProps {
-  /** The channel: names its delivery records, metrics and logs, and tells the handler what it serves. */
+  /**
+   * The channel: names its delivery records, metrics and logs, tells the handler what it serves,
+   * and names the notifier's code in the package (`<channel>-notifier`, see lib/function-bundles.ts).
+   */
   readonly channel: ChannelName;
-
-  /** Handler file of the notifier, relative to the repository root. */
-  readonly entry: string;
 
   /** What the notifier does, shown in the Lambda console. */
   readonly description: string;
@@ -149,7 +150,7 @@ export class NotificationChannel extends Construct {
     });
 
     this.notifier = new MonitorFunction(this, 'Notifier', {
-      entry: props.entry,
+      code: notifierFunction(props.channel),
       description: props.description,
       timeout,
       logRetention: props.logRetention,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp, type MonitorApp } from '../../lib/monitor-app';
-import { NO_BUNDLING } from './synth';
+import { NO_STAGING } from './synth';
 
 /** The part of CDK's validation-report.json read here. */
 interface Report {
@@ -66,7 +66,7 @@ beforeAll(() => {
   result = synthesizeWithNag((outdir) => {
     monitorApp = buildApp(
       {
-        ...NO_BUNDLING,
+        ...NO_STAGING,
         ...EVERY_CHANNEL,
         emails: 'ops@example.com',
         operatorEmails: 'oncall@example.com',
@@ -113,7 +113,7 @@ it('acknowledges only the findings that are by design, each with its reason', ()
 
 it('fails the synth on a finding nobody acknowledged (the checks are wired in)', () => {
   const { findings, error } = synthesizeWithNag((outdir) => {
-    const built = buildApp({ ...NO_BUNDLING }, { outdir });
+    const built = buildApp({ ...NO_STAGING }, { outdir });
     new sqs.Queue(built.stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     return built;
   });

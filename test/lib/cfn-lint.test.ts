@@ -1,4 +1,4 @@
-// cfn-lint over the synthesized template (bundling skipped): CloudFormation's own schema and
+// cfn-lint over the synthesized template (assets left in place): CloudFormation's own schema and
 // rules, beyond what CDK checks. Exit code 4 means warnings only; CDK's output triggers W3005
 // (an explicit DependsOn next to a GetAtt), the one warning tolerated.
 import { spawnSync } from 'node:child_process';

@@ -10,7 +10,7 @@ import { TASK_TYPES } from '../../lambdas/task-types';
 import {
   actionsOfRole,
   logicalIdOf,
-  NO_BUNDLING,
+  NO_STAGING,
   statementsOfRole,
   synthMonitor,
   TEST_ACCOUNT,
@@ -100,7 +100,7 @@ describe('schedule', () => {
   });
 
   it('accepts an events.Schedule as a construct prop', () => {
-    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Direct', {
+    const stack = new Stack(new App({ context: NO_STAGING }), 'Direct', {
       env: { account: TEST_ACCOUNT, region: TEST_REGION },
     });
     new Ec2TaskMonitor(stack, 'Monitor', { schedule: Schedule.rate(Duration.minutes(5)) });
@@ -499,7 +499,7 @@ describe('outputs', () => {
 
 describe('construct props', () => {
   it('validates props like the settings', () => {
-    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Invalid', {
+    const stack = new Stack(new App({ context: NO_STAGING }), 'Invalid', {
       env: { account: TEST_ACCOUNT, region: TEST_REGION },
     });
 

@@ -193,13 +193,16 @@ function cdkJsonContext(): Record<string, unknown> {
 }
 
 /**
- * Synthesizes the stack in-process (bundling skipped) with cdk.json's context plus `context`,
+ * Synthesizes the stack in-process (assets left in place) with cdk.json's context plus `context`,
  * and reads what the local mode needs from its template.
  */
 export function readStackDefinition(context: Record<string, unknown> = {}): StackDefinition {
   const outdir = mkdtempSync(path.join(tmpdir(), 'ec2-task-monitor-synth-'));
   try {
-    const { app } = buildApp({ ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] }, { outdir });
+    const { app } = buildApp(
+      { ...cdkJsonContext(), ...context, 'aws:cdk:disable-asset-staging': true },
+      { outdir },
+    );
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const [tableId, table] = single(template, 'AWS::DynamoDB::Table');
     const [publisherLogicalId, publisherEnvironment] = functionSetting(template, ENV.topicArn);
