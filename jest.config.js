@@ -20,10 +20,13 @@ module.exports = {
       displayName: 'unit',
       testMatch: [
         '<rootDir>/test/lambdas/**/*.test.ts',
-        '<rootDir>/test/tools/**/*.test.ts',
+        '<rootDir>/test/runtime/**/*.test.ts',
+        '<rootDir>/test/devkit/**/*.test.ts',
+        '<rootDir>/test/scripts/**/*.test.ts',
         '<rootDir>/test/schema/**/*.test.ts',
         '<rootDir>/test/cli/**/*.test.ts',
         '<rootDir>/test/support/**/*.test.ts',
+        '<rootDir>/test/architecture/**/*.test.ts',
       ],
     },
     {

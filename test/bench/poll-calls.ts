@@ -7,14 +7,14 @@
 //   npm run bench:poll-calls (node --import tsx test/bench/poll-calls.ts) [--idle-polls 10]
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
-import { loadHandlers, runCycle, streamDeliveryFor } from '../../cli/cycle';
+import { loadHandlers, runCycle, streamDeliveryFor } from '../../runtime/cycle';
 import { partitionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
-import { DEMO_SCENARIO_PATH, parseScenario } from '../../tools/ec2-simulator';
-import { deployLocally, LOCAL_REGION } from '../../tools/local/deployment';
-import { endpointEnvironment, LOCAL_CREDENTIALS, startLocalEngines } from '../../tools/local/engines';
+import { DEMO_SCENARIO_PATH, parseScenario } from '../../devkit/ec2-simulator';
+import { deployLocally, LOCAL_REGION } from '../../devkit/local-deployment';
+import { endpointEnvironment, LOCAL_CREDENTIALS, startLocalEngines } from '../../devkit/engines/engines';
 import { type ProxiedRequest, startFaultProxy } from '../support/fault-proxy';
-import { awsStandInsEnvironment, startAwsStandIns } from '../../tools/local/aws-stand-ins';
-import { startSlackStandIn } from '../../tools/local/slack-stand-in';
+import { awsStandInsEnvironment, startAwsStandIns } from '../../devkit/stand-ins/aws-stand-ins';
+import { startSlackStandIn } from '../../devkit/stand-ins/slack-stand-in';
 
 const IDLE_POLLS = Number(process.argv[process.argv.indexOf('--idle-polls') + 1]) || 10;
 

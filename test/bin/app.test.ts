@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../lib/monitor-app';
+import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../bin/monitor-app';
 import { SettingsError } from '../../lib/settings';
 
 const NO_STAGING = { 'aws:cdk:disable-asset-staging': true };

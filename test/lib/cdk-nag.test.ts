@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { buildApp, type MonitorApp } from '../../lib/monitor-app';
+import { buildApp, type MonitorApp } from '../../bin/monitor-app';
 import { NO_STAGING } from './synth';
 
 /** The part of CDK's validation-report.json read here. */

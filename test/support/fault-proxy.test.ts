@@ -29,7 +29,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, startDynamoDb, startMessaging } from '../../tools/local/engines';
+import { LOCAL_CREDENTIALS, startDynamoDb, startMessaging } from '../../devkit/engines/engines';
 import { type FaultProxy, startFaultProxy } from './fault-proxy';
 
 const REGION = 'us-east-1';

@@ -11,10 +11,10 @@ import {
   loadHandlers,
   runCycle,
   streamDeliveryFor,
-} from '../../../cli/cycle';
-import type { StreamDelivery } from '../../../cli/stream-delivery';
-import { LOCAL_REGION } from '../../../tools/local/deployment';
-import { endpointEnvironment } from '../../../tools/local/engines';
+} from '../../../runtime/cycle';
+import type { StreamDelivery } from '../../../runtime/stream-delivery';
+import { LOCAL_REGION } from '../../../devkit/local-deployment';
+import { endpointEnvironment } from '../../../devkit/engines/engines';
 import {
   type FaultProxy,
   publishBatchEntries,

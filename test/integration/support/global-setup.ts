@@ -2,7 +2,7 @@
 // file starts its own EC2 simulator and creates its own table and topic on these engines. First it
 // builds (`npm run build`, incremental): the tests run the functions' bundles and the command, and
 // never ones older than the sources.
-import { startDynamoDb, startMessaging } from '../../../tools/local/engines';
+import { startDynamoDb, startMessaging } from '../../../devkit/engines/engines';
 import { buildFirst } from '../../support/build-first';
 
 export const ENGINE_ENV = { dynamodb: 'IT_DYNAMODB_ENDPOINT', messaging: 'IT_MESSAGING_ENDPOINT' } as const;

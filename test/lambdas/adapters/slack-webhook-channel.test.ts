@@ -11,9 +11,9 @@ import {
   type AwsStandIns,
   awsStandInsEnvironment,
   startAwsStandIns,
-} from '../../../tools/local/aws-stand-ins';
-import { LOCAL_CREDENTIALS } from '../../../tools/local/engines';
-import { type SlackStandIn, startSlackStandIn } from '../../../tools/local/slack-stand-in';
+} from '../../../devkit/stand-ins/aws-stand-ins';
+import { LOCAL_CREDENTIALS } from '../../../devkit/engines/engines';
+import { type SlackStandIn, startSlackStandIn } from '../../../devkit/stand-ins/slack-stand-in';
 import { aChange, aTask } from '../../support/tasks';
 
 const event = aChange(

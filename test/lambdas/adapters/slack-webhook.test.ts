@@ -10,7 +10,7 @@ import {
   SlackWebhookError,
   parseRetryAfter,
 } from '../../../lambdas/adapters/slack-webhook';
-import { type SlackStandIn, startSlackStandIn } from '../../../tools/local/slack-stand-in';
+import { type SlackStandIn, startSlackStandIn } from '../../../devkit/stand-ins/slack-stand-in';
 import { aTask } from '../../support/tasks';
 
 const message: SlackMessage = toSlackMessage(
