@@ -12,7 +12,7 @@ export type { ObservedStatus, RelatedResources, Task, TaskStatus, TaskTypeName }
 
 export { CHANGE_TYPES } from './lambdas/domain/changes';
 export { EVENT_ATTRIBUTE_NAMES, isTaskChangeEvent, SCHEMA_VERSION } from './lambdas/domain/event';
-export { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './lambdas/domain/event-bus-entry';
+export { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './channels/event-bus/entry';
 export { PHASES, TERMINAL_PHASES } from './lambdas/domain/phase';
 export { TASK_TYPE_NAMES } from './lambdas/domain/task';
 

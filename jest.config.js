@@ -20,6 +20,7 @@ module.exports = {
       displayName: 'unit',
       testMatch: [
         '<rootDir>/test/lambdas/**/*.test.ts',
+        '<rootDir>/test/channels/**/*.test.ts',
         '<rootDir>/test/runtime/**/*.test.ts',
         '<rootDir>/test/devkit/**/*.test.ts',
         '<rootDir>/test/scripts/**/*.test.ts',

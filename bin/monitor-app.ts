@@ -23,7 +23,8 @@ export function buildApp(
   context: Record<string, unknown> = {},
   appProps: Omit<AppProps, 'context'> = {},
 ): MonitorApp {
-  const app = new App({ ...appProps, context });
+  // Synthesized by the caller (bin/app.ts), never on exit: an app whose settings failed has nothing to synthesize.
+  const app = new App({ autoSynth: false, ...appProps, context });
   const stack = addMonitorStack(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -16,8 +16,8 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App } from 'aws-cdk-lib';
 import { packagePath } from '#cli';
-import { addMonitorStack, FALLBACK_REGION, type FilterPolicy, readSettings, STACK_NAME } from '#monitor';
-import { CHANNEL_NAMES, type ChannelName, ENV } from '#runtime';
+import { addMonitorStack, type FilterPolicy, STACK_NAME } from '#monitor';
+import { type ChannelName, ENV } from '#runtime';
 import { LOCAL_CREDENTIALS, type LocalEngines } from './engines/engines';
 import { sqsMessageOf } from './engines/sns-delivery';
 
@@ -87,6 +87,8 @@ export interface LocalChannel {
   env: Record<string, string>;
   /** The emulator delivers a published message structure whole: the notifier gets the SQS member, as from SNS. */
   bodyOf: (body: string) => string;
+  /** Local ARNs of the topics the notifier publishes to (a chat channel's chat topic). */
+  topicArns: string[];
 }
 
 /** Resources created on the engines. */
@@ -147,8 +149,6 @@ function channelDefinitions(resources: Resources): ChannelDefinition[] {
       ?.Variables;
     const channel = environment?.[ENV.channel];
     if (!environment || typeof channel !== 'string') return [];
-    if (!(CHANNEL_NAMES as readonly string[]).includes(channel))
-      throw new Error(`Unknown channel ${channel}`);
     const mapping = entries.find(
       ([, resource]) =>
         resource.Type === 'AWS::Lambda::EventSourceMapping' &&
@@ -207,8 +207,9 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
     const app = new App({
       context: { ...cdkJsonContext(), ...context, 'aws:cdk:disable-asset-staging': true },
       outdir,
+      autoSynth: false,
     });
-    addMonitorStack(app);
+    const stack = addMonitorStack(app);
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const [tableId, table] = single(template, 'AWS::DynamoDB::Table');
     const [publisherLogicalId, publisherEnvironment] = functionSetting(template, ENV.topicArn);
@@ -218,7 +219,6 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
     if (!topicId || template.Resources[topicId]?.Type !== 'AWS::SNS::Topic') {
       throw new Error(`The publisher's ${ENV.topicArn} does not reference a topic of the stack`);
     }
-    const settings = readSettings(app.node, process.env.CDK_DEFAULT_REGION || FALLBACK_REGION);
     return {
       template,
       table: {
@@ -234,7 +234,7 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
       publisherLogicalId,
       pollerEnvironment,
       publisherEnvironment,
-      emailFilterPolicy: settings.emailFilterPolicy,
+      emailFilterPolicy: stack.monitor.emailFilterPolicy,
       channels: channelDefinitions(template.Resources),
     };
   } finally {
@@ -348,6 +348,7 @@ export async function deployLocally(
         reservedConcurrency: channel.reservedConcurrency,
         env: resolveEnvironment(channel.environment, physical),
         bodyOf: sqsMessageOf,
+        topicArns: channel.topicLogicalIds.map((topicId) => physical[topicId] as string),
       });
     }
     return {

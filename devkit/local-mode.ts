@@ -20,7 +20,7 @@ import {
   statusTableWhenChanged,
   UsageError,
 } from '#cli';
-import { STACK_NAME } from '#monitor';
+import { CHANNELS, STACK_NAME } from '#monitor';
 import { loadHandlers, runCycle, streamDeliveryFor } from '#runtime';
 import {
   endpointEnvironment,
@@ -32,24 +32,7 @@ import { deployLocally, LOCAL_REGION, subscribeQueue } from './local-deployment'
 import { Inbox } from './engines/inbox';
 import { DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
 import { startStackStandIn, stackStandInEnvironment } from './stand-ins/stack-stand-in';
-import { awsStandInsEnvironment, startAwsStandIns } from './stand-ins/aws-stand-ins';
-import { startSlackStandIn } from './stand-ins/slack-stand-in';
-
-/** Name of the secret holding the local Slack stand-in's webhook URL. */
-const LOCAL_WEBHOOK_SECRET = 'ec2-task-monitor/local-slack-webhook';
-
-/** Every channel on, with placeholder Slack ids (no Slack is reached; Chatbot is read from its topic). */
-const LOCAL_CHANNELS = {
-  slackWorkspaceId: 'T0LOCAL',
-  slackChannelId: 'C0LOCAL',
-  slackWebhookSecretName: LOCAL_WEBHOOK_SECRET,
-  eventBus: 'create',
-};
-
-/** What the local mode reads of a Slack post: its header block's text. */
-interface SlackPost {
-  blocks: Array<{ type: string; text?: { text: string } }>;
-}
+import { startChannelStandIns } from './stand-ins/channel-stand-ins';
 
 function clock(): string {
   return new Date().toISOString().slice(11, 19);
@@ -94,32 +77,24 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     out(
       `Creating the stack's table and topic from its synthesized template (Regions: ${regions.join(', ')})...`,
     );
-    // The channels are on, as a user would set them: Slack through Chatbot (its chat topic read by
-    // a queue here), Slack through a webhook (a local Slack stand-in, its URL in a local Secrets
-    // Manager stand-in) and EventBridge (a local stand-in recording the entries).
-    const slack = await startSlackStandIn();
-    standIns.push(slack);
-    const aws = await startAwsStandIns();
-    standIns.push(aws);
-    aws.putSecret(LOCAL_WEBHOOK_SECRET, slack.url);
-    Object.assign(process.env, awsStandInsEnvironment(aws));
+    // Every channel is on, as a user would set it, each delivering to the dev kit's stand-in for
+    // its destination (placeholder ids: no Slack or Teams is reached).
+    const channels = await startChannelStandIns(CHANNELS);
+    standIns.push(channels);
+    Object.assign(process.env, channels.environment);
     const stackApis = await startStackStandIn();
     standIns.push(stackApis);
-    out(`  Slack webhook stand-in ${slack.url}   Secrets Manager + EventBridge stand-in ${aws.endpoint}`);
+    if (channels.description) out(`  ${channels.description}`);
     const deployment = await deployLocally(engines, {
-      context: { regions: regions.join(','), ...LOCAL_CHANNELS },
+      context: { regions: regions.join(','), ...channels.context },
     });
+    await channels.attach(engines, deployment);
     // The stack as `status --stack-name` reads it: its outputs and its poller's environment.
     stackApis.putStack({
       name: STACK_NAME,
       outputs: deployment.outputs,
       functions: { [deployment.functionNames.poller]: deployment.pollerEnv },
     });
-    const chatQueues = await Promise.all(
-      Object.values(deployment.channelTopics).map((topicArn, index) =>
-        subscribeQueue(engines, topicArn, `chat-${index}`, undefined, { raw: true }),
-      ),
-    );
     const inbox = await subscribeQueue(engines, deployment.topicArn, 'inbox');
     const emailPreview = await subscribeQueue(
       engines,
@@ -145,9 +120,6 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     out(`Other commands reach these engines after: source ${path.relative(process.cwd(), envFile.path)}`);
     out(`  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once`);
     const handlers = loadHandlers(undefined, deployment.channels);
-    const chatReaders = chatQueues.map((queue) => new Inbox(engines.endpoints.sqs, queue.queueUrl));
-    let posts = 0;
-    let busEntries = 0;
     let changes = 0;
     let alerts = 0;
     let finishedSaid = false;
@@ -176,25 +148,7 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
           out(renderEventLine(message.event, options));
         }
       }
-      for (const reader of chatReaders) {
-        for (const body of await reader.drainBodies()) {
-          out(
-            `  Chatbot (chat topic): ${(JSON.parse(body) as { content: { title: string } }).content.title}`,
-          );
-        }
-      }
-      for (const post of slack.posts.slice(posts)) {
-        const header = (post.body as SlackPost).blocks.find((block) => block.type === 'header');
-        out(`  Slack webhook post: ${header?.text?.text ?? '(no header)'}`);
-      }
-      posts = slack.posts.length;
-      if (aws.events.length > busEntries) {
-        const entries = aws.events.length - busEntries;
-        out(
-          `  EventBridge: ${entries} "EC2 Task Change" ${entries === 1 ? 'entry' : 'entries'} put on the bus`,
-        );
-        busEntries = aws.events.length;
-      }
+      for (const line of await channels.drain()) out(line);
       for (const failure of outcome.failures) out(`! ${failure}`);
       const tasks = await readAllSnapshots(scope);
       // A quiet cycle prints nothing: the table only when a task's row changed.
@@ -223,7 +177,6 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     }
     inboxReader.close();
     emailReader.close();
-    chatReaders.forEach((reader) => reader.close());
   } finally {
     out('Stopping the engines...');
     envFile?.release();

@@ -46,6 +46,40 @@ export const MONITOR_METRICS = {
 /** A custom metric name. */
 export type MonitorMetricName = keyof typeof MONITOR_METRICS;
 
+/**
+ * The metrics every channel's notifier emits, each with the dimensions `service` and `channel`
+ * (the channel's name). Written in lambdas/notifiers/notifier.ts (a test keeps both sides equal).
+ */
+export const NOTIFIER_METRICS = {
+  /** An event delivered to the channel. */
+  NotificationsDelivered: 'Delivered',
+  /** A delivery that failed and will be retried. */
+  NotificationFailures: 'Failures',
+  /** An event already delivered, skipped. */
+  DuplicateNotifications: 'Duplicates skipped',
+  /** A queue message that is not an event. */
+  MalformedNotifications: 'Malformed messages',
+} as const;
+
+/** A notifier metric name. */
+export type NotifierMetricName = keyof typeof NOTIFIER_METRICS;
+
+/** A notifier metric of one channel. */
+export function channelMetric(
+  metricName: NotifierMetricName,
+  channel: string,
+  options: { statistic: string; period?: Duration; label?: string },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: METRICS_SERVICE, channel },
+    statistic: options.statistic,
+    period: options.period ?? Duration.minutes(5),
+    label: options.label ?? NOTIFIER_METRICS[metricName],
+  });
+}
+
 /** A custom metric that has only the `service` dimension. */
 export function serviceMetric(
   metricName: MonitorMetricName,

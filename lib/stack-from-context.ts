@@ -1,10 +1,10 @@
 // The monitor as a stack of its own, configured from the app's CDK context (cdk.json or
 // `cdk synth -c key=value`): what this repository's app (bin/app.ts) deploys and what the local
-// mode creates on its engines. A context key that is no setting fails here, and every setting is
-// validated by the construct.
+// mode creates on its engines. A context key that is no setting fails here; the context's values
+// become the construct's props, which the construct checks.
 import type { App } from 'aws-cdk-lib';
 import { Ec2TaskMonitorStack } from './ec2-task-monitor-stack';
-import { checkContextKeys, readSettings } from './settings';
+import { checkContextKeys, propsFromContext } from './settings';
 import { STACK_NAME } from './stack-outputs';
 
 /**
@@ -29,6 +29,6 @@ export function addMonitorStack(app: App): Ec2TaskMonitorStack {
   return new Ec2TaskMonitorStack(app, STACK_NAME, {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
     description: 'EC2 Task Monitor: polls the EC2 task APIs and publishes each task change to SNS',
-    settings: readSettings(app.node, region),
+    monitor: propsFromContext(app.node),
   });
 }

@@ -19,4 +19,5 @@ export {
 } from './channel-delivery';
 export { type RedriveResult, redriveUnpublished } from './redrive';
 export { type DeliveryResult, feedPublisher, StreamDelivery, toLambdaRecord } from './stream-delivery';
-export { CHANNEL_NAMES, type ChannelName, ENV } from '../lambdas/shared/config';
+export { type ChannelName, ENV } from '../lambdas/shared/config';
+export { functionBundleFile, notifierFunction } from '../lib/function-bundles';

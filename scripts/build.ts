@@ -121,17 +121,20 @@ function functionJob(name: string, entry: string): Job {
   });
 }
 
-/** The functions: the poller, the publisher and every channel's notifier (found by file name). */
+/**
+ * The functions: the poller, the publisher and every channel's notifier, found by its place:
+ * channels/<name>/notifier.ts, where <name> is the channel's name.
+ */
 function functionJobs(): Job[] {
-  const notifiers = readdirSync(path.join(root, 'lambdas', 'notifiers'))
-    .map((file) => /^(.+)-handler\.ts$/.exec(file)?.[1])
-    .filter((channel): channel is string => channel !== undefined && channel !== 'lambda');
+  const channels = readdirSync(path.join(root, 'channels'), { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(path.join(root, 'channels', entry.name, 'notifier.ts')),
+    )
+    .map((entry) => entry.name);
   return [
     functionJob(POLLER_FUNCTION, 'lambdas/poller/handler.ts'),
     functionJob(PUBLISHER_FUNCTION, 'lambdas/publisher/handler.ts'),
-    ...notifiers.map((channel) =>
-      functionJob(notifierFunction(channel), `lambdas/notifiers/${channel}-handler.ts`),
-    ),
+    ...channels.map((channel) => functionJob(notifierFunction(channel), `channels/${channel}/notifier.ts`)),
   ];
 }
 
@@ -190,6 +193,16 @@ function javaJob(): Job {
   };
 }
 
+/** Removes the bundles of functions that no longer exist (a channel removed), so the package never ships them. */
+function removeStaleFunctions(): void {
+  const directory = path.join(root, FUNCTIONS_DIR);
+  if (!existsSync(directory)) return;
+  const current = new Set(functionJobs().map((job) => path.basename(path.dirname(job.outputs[0] as string))));
+  for (const name of readdirSync(directory)) {
+    if (!current.has(name)) rmSync(path.join(directory, name), { recursive: true, force: true });
+  }
+}
+
 const JOBS: Record<string, () => Job[]> = {
   functions: functionJobs,
   cli: () => [cliJob()],
@@ -205,6 +218,7 @@ export async function runBuild(
   if (unknown.length > 0)
     throw new Error(`unknown build job ${unknown.join(', ')}; jobs: ${Object.keys(JOBS).join(', ')}`);
   const jobs = names.flatMap((name) => (JOBS[name] as () => Job[])());
+  removeStaleFunctions();
   const built: string[] = [];
   await Promise.all(
     jobs.map(async (job) => {

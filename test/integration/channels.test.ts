@@ -12,7 +12,7 @@ import { aChange, aTask } from '../support/tasks';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
 import { VM_IMPORT_TROUBLESHOOTING_URL } from '../../lambdas/domain/chatbot-notification';
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
-import type { SlackMessage } from '../../lambdas/domain/slack-message';
+import type { SlackMessage } from '../../channels/slack-webhook/message';
 import {
   type AwsStandIns,
   awsStandInsEnvironment,

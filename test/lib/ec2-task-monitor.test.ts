@@ -4,7 +4,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Ec2TaskMonitor } from '../../lib/ec2-task-monitor';
-import { DEFAULT_EMAIL_FILTER_POLICY, SettingsError } from '../../lib/settings';
+import { DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
+import { SettingsError } from '../../lib/settings';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { TASK_TYPES } from '../../lambdas/task-types';
 import {

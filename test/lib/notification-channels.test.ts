@@ -4,8 +4,8 @@
 // queue, a notifier limited to its own delivery records, an alarm and an output.
 import { Match } from 'aws-cdk-lib/assertions';
 import { deliveryPartitionKey } from '../../lambdas/shared/table-layout';
-import type { NotificationChannel } from '../../lib/notification-channel';
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/settings';
+import type { ChannelDelivery } from '../../lib/channel/channel-delivery';
+import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
 import {
   actionsOfRole,
   logicalIdOf,
@@ -27,14 +27,14 @@ beforeAll(() => {
   every = synthMonitor({ ...CHATBOT, ...WEBHOOK, eventBus: 'create', taskTypes: 'import-image,store-image' });
 });
 
-function channels(monitor: SynthesizedMonitor): NotificationChannel[] {
-  const { chatbotChannel, slackWebhookChannel, eventBusChannel } = monitor.stack.monitor;
-  return [chatbotChannel?.delivery, slackWebhookChannel, eventBusChannel].filter(
-    (channel): channel is NotificationChannel => channel !== undefined,
+function channels(monitor: SynthesizedMonitor): ChannelDelivery[] {
+  const { chatbot, slackWebhook, eventBus } = monitor.stack.monitor.channels;
+  return [chatbot?.delivery, slackWebhook?.delivery, eventBus?.delivery].filter(
+    (channel): channel is ChannelDelivery => channel !== undefined,
   );
 }
 
-function environmentOf(monitor: SynthesizedMonitor, channel: NotificationChannel): Record<string, unknown> {
+function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
   const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
   return resource.Properties.Environment.Variables;
 }
@@ -57,7 +57,7 @@ describe('with no channel set', () => {
 describe('Slack through AWS Chatbot', () => {
   it('creates the Slack channel configuration subscribed to the chat topic, with a guardrail', () => {
     const { template, stack } = every;
-    const chatbot = stack.monitor.chatbotChannel!;
+    const chatbot = stack.monitor.channels.chatbot!;
 
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCDEF',
@@ -72,7 +72,7 @@ describe('Slack through AWS Chatbot', () => {
 
   it('lets the channel only describe the watched task types, read-only', () => {
     const { template, stack } = every;
-    const policy = template.toJSON().Resources[logicalIdOf(stack.monitor.chatbotChannel!.channelPolicy)];
+    const policy = template.toJSON().Resources[logicalIdOf(stack.monitor.channels.chatbot!.channelPolicy)];
 
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       {
@@ -102,7 +102,7 @@ describe('Slack through AWS Chatbot', () => {
 
   it('encrypts the chat topic with the event key and lets only the notifier publish to it', () => {
     const { template, stack } = every;
-    const { chatTopic, delivery } = stack.monitor.chatbotChannel!;
+    const { chatTopic, delivery } = stack.monitor.channels.chatbot!;
 
     template.hasResourceProperties('AWS::SNS::Topic', {
       DisplayName: 'EC2 task monitor chat',
@@ -123,7 +123,7 @@ describe('Slack through AWS Chatbot', () => {
     const custom = synthMonitor({ ...CHATBOT, chatFilterPolicy: '{"phase":["failed"]}' });
     const subscriptionOf = (monitor: SynthesizedMonitor) =>
       monitor.template.toJSON().Resources[
-        logicalIdOf(monitor.stack.monitor.chatbotChannel!.delivery.node.findChild('Subscription'))
+        logicalIdOf(monitor.stack.monitor.channels.chatbot!.delivery.node.findChild('Subscription'))
       ];
 
     expect(subscriptionOf(every).Properties.FilterPolicy).toEqual(DEFAULT_CHAT_FILTER_POLICY);
@@ -132,7 +132,7 @@ describe('Slack through AWS Chatbot', () => {
 
   it('outputs the chat topic', () => {
     every.template.hasOutput('ChatTopicArn', {
-      Value: { Ref: logicalIdOf(every.stack.monitor.chatbotChannel!.chatTopic) },
+      Value: { Ref: logicalIdOf(every.stack.monitor.channels.chatbot!.chatTopic) },
     });
   });
 });
@@ -140,7 +140,7 @@ describe('Slack through AWS Chatbot', () => {
 describe('Slack through an incoming webhook', () => {
   it('gives the notifier the secret name and read access to that secret only', () => {
     const { template, stack } = every;
-    const channel = stack.monitor.slackWebhookChannel!;
+    const channel = stack.monitor.channels.slackWebhook!.delivery;
 
     expect(environmentOf(every, channel)).toMatchObject({
       CHANNEL: 'slack-webhook',
@@ -171,7 +171,7 @@ describe('Slack through an incoming webhook', () => {
 
   it("limits the notifiers with the event source (2 at most, nothing reserved), each posting at half of Slack's rate, and redelivers up to ten times", () => {
     const { template, stack } = every;
-    const channel = stack.monitor.slackWebhookChannel!;
+    const channel = stack.monitor.channels.slackWebhook!.delivery;
     const resources = template.toJSON().Resources;
     const mapping = Object.values(resources).find(
       (resource) =>
@@ -194,14 +194,14 @@ describe('Slack through an incoming webhook', () => {
 describe('EventBridge', () => {
   it('creates a bus with an archive of the monitor events when asked to', () => {
     const { template, stack } = every;
-    const bus = stack.monitor.eventBus!;
+    const bus = stack.monitor.channels.eventBus!.bus;
 
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.hasResourceProperties('AWS::Events::Archive', {
       EventPattern: { source: ['ec2-task-monitor'] },
       RetentionDays: 30,
     });
-    expect(environmentOf(every, stack.monitor.eventBusChannel!)).toMatchObject({
+    expect(environmentOf(every, stack.monitor.channels.eventBus!.delivery)).toMatchObject({
       CHANNEL: 'event-bus',
       EVENT_BUS_NAME: { Ref: logicalIdOf(bus as never) },
     });
@@ -210,7 +210,7 @@ describe('EventBridge', () => {
 
   it('puts every change (no filter) on the default bus when asked to', () => {
     const monitor = synthMonitor({ eventBus: 'default' });
-    const channel = monitor.stack.monitor.eventBusChannel!;
+    const channel = monitor.stack.monitor.channels.eventBus!.delivery;
     const subscription =
       monitor.template.toJSON().Resources[logicalIdOf(channel.node.findChild('Subscription'))];
 
@@ -299,9 +299,9 @@ describe('every channel', () => {
     const { template, stack } = every;
     expect(stack.monitor.alarms.channelDeadLetters).toHaveLength(3);
     for (const [output, channel] of [
-      ['ChatbotDeadLetterQueueUrl', stack.monitor.chatbotChannel!.delivery],
-      ['SlackWebhookDeadLetterQueueUrl', stack.monitor.slackWebhookChannel!],
-      ['EventBusDeadLetterQueueUrl', stack.monitor.eventBusChannel!],
+      ['ChatbotDeadLetterQueueUrl', stack.monitor.channels.chatbot!.delivery],
+      ['SlackWebhookDeadLetterQueueUrl', stack.monitor.channels.slackWebhook!.delivery],
+      ['EventBusDeadLetterQueueUrl', stack.monitor.channels.eventBus!.delivery],
     ] as const) {
       template.hasOutput(output, { Value: { Ref: logicalIdOf(channel.deadLetterQueue) } });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

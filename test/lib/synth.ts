@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
-import { readSettings } from '../../lib/settings';
+import { propsFromContext } from '../../lib/settings';
 
 export const TEST_ACCOUNT = '123456789012';
 export const TEST_REGION = 'eu-west-1';
@@ -23,7 +23,7 @@ export function synthMonitor(settings: Record<string, unknown> = {}): Synthesize
   const app = new App({ context: { ...NO_STAGING, ...settings } });
   const stack = new Ec2TaskMonitorStack(app, 'TestMonitor', {
     env: { account: TEST_ACCOUNT, region: TEST_REGION },
-    settings: readSettings(app.node, TEST_REGION),
+    monitor: propsFromContext(app.node),
   });
   return { stack, template: Template.fromStack(stack) };
 }

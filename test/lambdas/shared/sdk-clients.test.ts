@@ -15,7 +15,7 @@ import { type SilentServer, startSilentServer } from '../../support/silent-serve
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** Every TypeScript source of the product: the functions, the in-process runtime and the command line. */
+/** Every TypeScript source of the product: the functions, the channels, the in-process runtime and the command line. */
 function productSources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(dir, entry.name);
@@ -25,12 +25,15 @@ function productSources(dir: string): string[] {
 }
 
 describe('the clients the product builds', () => {
-  const sources = [...productSources('lambdas'), ...productSources('runtime'), ...productSources('cli')].map(
-    (file) => ({
-      file,
-      text: readFileSync(path.join(ROOT, file), 'utf8'),
-    }),
-  );
+  const sources = [
+    ...productSources('lambdas'),
+    ...productSources('channels'),
+    ...productSources('runtime'),
+    ...productSources('cli'),
+  ].map((file) => ({
+    file,
+    text: readFileSync(path.join(ROOT, file), 'utf8'),
+  }));
 
   it('are all made with sdkClientConfig', () => {
     const constructions = sources.flatMap(({ file, text }) => {

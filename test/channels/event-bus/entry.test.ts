@@ -3,7 +3,7 @@ import {
   EVENT_SOURCE,
   resourceArns,
   toEventBusEntry,
-} from '../../../lambdas/domain/event-bus-entry';
+} from '../../../channels/event-bus/entry';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import type { Task } from '../../../lambdas/domain/task';
 import { aChange, aTask } from '../../support/tasks';

@@ -3,13 +3,13 @@
 // never leak the webhook URL. Each behaviour is checked over real HTTP against the Slack stand-in.
 import { inspect } from 'node:util';
 import { buildEvent } from '../../../lambdas/domain/event';
-import { type SlackMessage, toSlackMessage } from '../../../lambdas/domain/slack-message';
+import { type SlackMessage, toSlackMessage } from '../../../channels/slack-webhook/message';
 import {
   SlackWebhookClient,
   type SlackWebhookClientOptions,
   SlackWebhookError,
   parseRetryAfter,
-} from '../../../lambdas/adapters/slack-webhook';
+} from '../../../channels/slack-webhook/client';
 import { type SlackStandIn, startSlackStandIn } from '../../../devkit/stand-ins/slack-stand-in';
 import { aTask } from '../../support/tasks';
 

@@ -1,10 +1,16 @@
 // The Slack rendering of an event, for a webhook notifier: task-supplied text is escaped so that it
 // can neither ping a channel nor forge a link, and every Block Kit limit is enforced by truncation.
-import { describeStatus, escapeControlCharacters, formatDuration, oneLine, truncate } from './chat-text';
-import { consoleLinks } from './console-links';
-import { type TaskChangeEvent, timeInPreviousState } from './event';
-import { notificationSubject } from './notification-text';
-import type { Phase } from './phase';
+import {
+  describeStatus,
+  escapeControlCharacters,
+  formatDuration,
+  oneLine,
+  truncate,
+} from '../../lambdas/domain/chat-text';
+import { consoleLinks } from '../../lambdas/domain/console-links';
+import { type TaskChangeEvent, timeInPreviousState } from '../../lambdas/domain/event';
+import { notificationSubject } from '../../lambdas/domain/notification-text';
+import type { Phase } from '../../lambdas/domain/phase';
 
 // Block Kit limits, from Slack's reference (docs.slack.dev/reference/block-kit):
 // header block text: 150 characters (blocks/header-block); section text: 3000 and section fields:

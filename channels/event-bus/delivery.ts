@@ -1,9 +1,10 @@
 // The EventBridge channel: puts each event on a bus as the detail of an "EC2 Task Change" entry,
 // so programs can match it with rules, archive it and replay it.
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { TaskChangeEvent } from '../domain/event';
-import { toEventBusEntry } from '../domain/event-bus-entry';
-import type { NotificationChannel } from '../notifiers/notifier';
+import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import { toEventBusEntry } from './entry';
+import type { DeliveryAdapter } from '../../lambdas/notifiers/notifier';
+import { EVENT_BUS } from './config';
 
 /** PutEvents answered, but refused the entry (EventBridge reports failures per entry, not by throwing). */
 export class EventBusEntryError extends Error {
@@ -17,8 +18,8 @@ export class EventBusEntryError extends Error {
 }
 
 /** Delivers events to one event bus. */
-export class EventBusChannel implements NotificationChannel {
-  readonly name = 'event-bus';
+export class EventBusDelivery implements DeliveryAdapter {
+  readonly name = EVENT_BUS;
 
   constructor(
     private readonly client: EventBridgeClient,

@@ -2,10 +2,10 @@
 // webhook's filter, and each is posted to the incoming webhook named by the secret. The queue runs
 // at most a fixed number of instances at once (the event source's maximum concurrency), each
 // pacing its posts to Slack's rate divided among them (SLACK_POST_INTERVAL_MS).
-import { SlackWebhookClient } from '../adapters/slack-webhook';
-import { SlackWebhookChannel, webhookUrlFromSecret } from '../adapters/slack-webhook-channel';
-import { readSlackWebhookNotifierConfig } from '../shared/config';
-import { notifierHandler } from './lambda-handler';
+import { SlackWebhookClient } from './client';
+import { SlackWebhookDelivery, webhookUrlFromSecret } from './delivery';
+import { readSlackWebhookNotifierConfig } from './config';
+import { notifierHandler } from '../../lambdas/notifiers/lambda-handler';
 
 const config = readSlackWebhookNotifierConfig();
 
@@ -16,7 +16,7 @@ const config = readSlackWebhookNotifierConfig();
  */
 export function newHandler() {
   return notifierHandler(
-    new SlackWebhookChannel(
+    new SlackWebhookDelivery(
       webhookUrlFromSecret(config.secretName),
       new SlackWebhookClient({ minIntervalMs: config.postIntervalMs }),
     ),

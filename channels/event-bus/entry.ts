@@ -1,7 +1,7 @@
 // How an event goes on an EventBridge bus: a fixed source and detail type that consumers' rules
 // match, the event itself as the detail, and the task's AWS resources as the entry's resources.
-import type { TaskChangeEvent } from './event';
-import { partitionOf } from './partition';
+import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import { partitionOf } from '../../lambdas/domain/partition';
 
 /** The `source` of every entry; EventBridge reserves `aws.*` for AWS services. */
 export const EVENT_SOURCE = 'ec2-task-monitor';

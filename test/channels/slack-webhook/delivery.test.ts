@@ -1,12 +1,12 @@
 // The Slack webhook channel end to end over loopback: the URL comes from the Secrets Manager
 // stand-in through Powertools' getSecret, the message goes to the Slack stand-in.
-import { toSlackMessage } from '../../../lambdas/domain/slack-message';
-import { SlackWebhookClient, SlackWebhookError } from '../../../lambdas/adapters/slack-webhook';
+import { toSlackMessage } from '../../../channels/slack-webhook/message';
+import { SlackWebhookClient, SlackWebhookError } from '../../../channels/slack-webhook/client';
 import {
-  SlackWebhookChannel,
+  SlackWebhookDelivery,
   webhookUrlFromSecret,
   WebhookSecretError,
-} from '../../../lambdas/adapters/slack-webhook-channel';
+} from '../../../channels/slack-webhook/delivery';
 import {
   type AwsStandIns,
   awsStandInsEnvironment,
@@ -56,11 +56,11 @@ afterEach(async () => {
   await slack.stop();
 });
 
-function channel(): SlackWebhookChannel {
-  return new SlackWebhookChannel(webhookUrlFromSecret(SECRET), new SlackWebhookClient({ minIntervalMs: 0 }));
+function channel(): SlackWebhookDelivery {
+  return new SlackWebhookDelivery(webhookUrlFromSecret(SECRET), new SlackWebhookClient({ minIntervalMs: 0 }));
 }
 
-describe('SlackWebhookChannel', () => {
+describe('SlackWebhookDelivery', () => {
   it("posts the event's Block Kit message to the URL kept in the secret", async () => {
     aws.putSecret(SECRET, slack.url);
 

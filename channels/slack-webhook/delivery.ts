@@ -3,11 +3,12 @@
 // few minutes), never from the environment, and never appears in an error or a log line.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { TaskChangeEvent } from '../domain/event';
-import { toSlackMessage } from '../domain/slack-message';
-import type { NotificationChannel } from '../notifiers/notifier';
-import { sdkClientConfig } from '../shared/sdk-clients';
-import { type SlackWebhookClient, SlackWebhookError } from './slack-webhook';
+import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import { toSlackMessage } from './message';
+import type { DeliveryAdapter } from '../../lambdas/notifiers/notifier';
+import { SLACK_WEBHOOK } from './config';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
+import { type SlackWebhookClient, SlackWebhookError } from './client';
 
 /** Reads the webhook URL; `fresh` skips any cache. */
 export type WebhookUrlSource = (fresh: boolean) => Promise<string>;
@@ -56,8 +57,8 @@ export function webhookUrlFromSecret(
 }
 
 /** Delivers events to one Slack incoming webhook. */
-export class SlackWebhookChannel implements NotificationChannel {
-  readonly name = 'slack-webhook';
+export class SlackWebhookDelivery implements DeliveryAdapter {
+  readonly name = SLACK_WEBHOOK;
   /** After Slack refused the URL (revoked, archived), the next delivery reads the secret again. */
   private refreshUrl = false;
 

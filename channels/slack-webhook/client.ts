@@ -6,7 +6,7 @@
 // Slack's references: https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
 // (payload, error bodies) and https://docs.slack.dev/apis/web-api/rate-limits (one message per
 // second per webhook, bursts tolerated briefly, then HTTP 429 with Retry-After in seconds).
-import type { SlackMessage } from '../domain/slack-message';
+import type { SlackMessage } from './message';
 
 /** Default time allowed for one HTTP request, body included. */
 export const DEFAULT_TIMEOUT_MS = 5000;

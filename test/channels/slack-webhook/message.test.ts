@@ -12,7 +12,7 @@ import {
   type SlackMessage,
   toSlackMessage,
   truncate,
-} from '../../../lambdas/domain/slack-message';
+} from '../../../channels/slack-webhook/message';
 import { type ObservedStatus, statusOf, type Task } from '../../../lambdas/domain/task';
 import { aTask } from '../../support/tasks';
 

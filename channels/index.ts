@@ -1,0 +1,14 @@
+// The registry of notification channels: the monitor, its alarms, outputs and dashboard, the
+// settings and the local mode all loop over this list, so a channel exists for the product exactly
+// when it is listed here (in the order its alarms, outputs and widgets appear).
+import type { ChannelDefinition } from '../lib/channel/channel';
+import { chatbotChannel } from './chatbot';
+import { eventBusChannel } from './event-bus';
+import { slackWebhookChannel } from './slack-webhook';
+
+export * from './chatbot';
+export * from './event-bus';
+export * from './slack-webhook';
+
+/** Every channel. */
+export const CHANNELS: readonly ChannelDefinition[] = [chatbotChannel, slackWebhookChannel, eventBusChannel];
