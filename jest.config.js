@@ -1,4 +1,4 @@
-// Three projects so a developer can run the fast ones alone (`npm run test:unit`).
+// Four projects so a developer can run the fast ones alone (`npm run test:unit`).
 // middy is ESM-only: transform it with ts-jest and map its entry point (see toolchain notes).
 const common = {
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
@@ -44,6 +44,13 @@ module.exports = {
       displayName: 'infra',
       globalSetup: '<rootDir>/test/support/build-first.ts',
       testMatch: ['<rootDir>/test/lib/**/*.test.ts', '<rootDir>/test/bin/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'package',
+      // Packs what `npm run build` wrote: the setup builds first.
+      globalSetup: '<rootDir>/test/support/build-first.ts',
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
     },
   ],
 };

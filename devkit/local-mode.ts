@@ -33,6 +33,7 @@ import { Inbox } from './engines/inbox';
 import { DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
 import { startStackStandIn, stackStandInEnvironment } from './stand-ins/stack-stand-in';
 import { startChannelStandIns } from './stand-ins/channel-stand-ins';
+import { missingEnginePackages, missingEnginesMessage } from './engines/engine-packages';
 
 function clock(): string {
   return new Date().toISOString().slice(11, 19);
@@ -40,6 +41,8 @@ function clock(): string {
 
 /** Runs the local mode (`ec2-task-monitor local`); returns the exit code when stopped. */
 export async function runLocalMode(options: LocalOptions): Promise<number> {
+  const missing = missingEnginePackages();
+  if (missing.length > 0) throw new EnvironmentError(missingEnginesMessage(missing));
   const file = options.scenario ?? DEMO_SCENARIO_PATH;
   let scenario: ReturnType<typeof parseScenario>;
   try {

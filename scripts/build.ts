@@ -1,17 +1,19 @@
 // Builds what the package runs and ships into dist/ (`npm run build`; `npm ci` runs it through the
 // `prepare` script, and the CDK app, `npm start` and the test setups run it first):
+// - dist/lib/, dist/channels/, dist/lambdas/, dist/events.js: the construct library and the event
+//   types compiled by tsc, with their .d.ts (tsconfig.build.json), the package's entry points;
 // - dist/functions/<name>/: each Lambda function's handler bundled by esbuild, the function's code
 //   asset (see lib/function-bundles.ts);
-// - dist/cli/: the `ec2-task-monitor` command;
+// - dist/cli/: the `ec2-task-monitor` command, the dev kit's local mode inside it;
 // - dist/java/: DynamoDB Local's loopback launcher, for the local mode.
 // Every job is incremental: it is skipped when its outputs exist and none of the files it was
 // built from (esbuild's list of inputs, dependencies included) nor its options changed, so running
 // the build before every synth and test run costs a few hundred milliseconds, and editing a
 // handler can never leave a stale bundle in use.
-//   node --import tsx scripts/build.ts [--force] [job ...]   jobs: functions, cli, java (default: all)
+//   node --import tsx scripts/build.ts [--force] [job ...]   jobs: lib, functions, cli, java (default: all)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions, version as esbuildVersion } from 'esbuild';
 import {
@@ -25,7 +27,7 @@ import { PACKAGE_ROOT } from '../lib/package-root';
 const root = PACKAGE_ROOT;
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 };
 const STAMPS = path.join(root, 'dist', '.build');
 
@@ -139,14 +141,14 @@ function functionJobs(): Job[] {
 }
 
 /**
- * The command: one CommonJS bundle of cli/main.ts and the project's sources it reaches, so it
- * starts without transpiling TypeScript. Dependencies stay external and load from node_modules,
- * except @middy/core: it ships ES modules only, with no `require` export, so it is bundled. A
- * command's modules run only when that command does (cli/main.ts imports them lazily), so `--help`
- * loads none of aws-cdk-lib or the SDK.
+ * The command: one CommonJS bundle of cli/main.ts and the sources it reaches, the AWS SDK clients
+ * included, so an installed package runs it with plain `node` and needs no dependency of its own
+ * beyond the package's: the peers (aws-cdk-lib and constructs, for the local mode's synth; the
+ * dev kit's engines, which `local` asks for when they are missing) and the dependencies stay
+ * external. A command's modules run only when that command does (cli/main.ts imports them
+ * lazily), so `--help` loads none of aws-cdk-lib or the SDK, and only `local` loads the dev kit.
  */
 function cliJob(): Job {
-  const bundled = ['@middy/core'];
   return esbuildJob('cli', {
     entryPoints: ['cli/main.ts'],
     outfile: CLI_BUNDLE,
@@ -154,11 +156,12 @@ function cliJob(): Job {
     platform: 'node',
     format: 'cjs',
     target: 'node20.19',
-    external: Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter(
-      (name) => !bundled.includes(name),
-    ),
+    mainFields: ['module', 'main'],
+    external: Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }),
+    supported: { 'dynamic-import': false },
     // Stack traces of unexpected errors point at the TypeScript sources.
     sourcemap: true,
+    sourcesContent: false,
   });
 }
 
@@ -203,7 +206,61 @@ function removeStaleFunctions(): void {
   }
 }
 
+/** Where tsc writes the compiled library: what is not one of the other jobs' outputs. */
+const LIBRARY_OUTPUTS = [
+  'dist/lib',
+  'dist/channels',
+  'dist/lambdas',
+  'dist/schema',
+  'dist/events.js',
+  'dist/events.d.ts',
+];
+
+/** The sources a compiled file came from. */
+function sourceOf(output: string): string {
+  const relative = path.relative('dist', output);
+  return relative.endsWith('.js') ? relative.replace(/\.js$/, '.ts') : relative;
+}
+
+/**
+ * The construct library and the event types: tsc compiles lib/index.ts and events.ts, with what
+ * they import, to CommonJS with declarations (tsconfig.build.json), type-checking them as a
+ * consumer's compiler will. The stamp lists every compiled source.
+ */
+function libraryJob(): Job {
+  return {
+    name: 'lib',
+    outputs: ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/events.js', 'dist/events.d.ts'],
+    key: `${readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8')}:${readFileSync(path.join(root, 'tsconfig.json'), 'utf8')}:${hashOf('package-lock.json')}`,
+    async run() {
+      for (const output of LIBRARY_OUTPUTS) rmSync(path.join(root, output), { recursive: true, force: true });
+      const tsc = spawnSync(
+        process.execPath,
+        [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+      const emitted = LIBRARY_OUTPUTS.flatMap((output) => filesUnder(output)).filter(
+        (file) => !file.endsWith('.d.ts'),
+      );
+      return ['tsconfig.build.json', 'tsconfig.json', ...emitted.map(sourceOf)];
+    },
+  };
+}
+
+/** Every file under a path (the path itself when it is a file), relative to the package root. */
+function filesUnder(relative: string): string[] {
+  const absolute = path.join(root, relative);
+  if (!existsSync(absolute)) return [];
+  if (!statSync(absolute).isDirectory()) return [relative];
+  return readdirSync(absolute).flatMap((name) => filesUnder(path.join(relative, name)));
+}
+
 const JOBS: Record<string, () => Job[]> = {
+  lib: () => [libraryJob()],
   functions: functionJobs,
   cli: () => [cliJob()],
   java: () => [javaJob()],
