@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp, type MonitorApp } from '../../bin/monitor-app';
-import { NO_STAGING } from './synth';
+import { EVERY_REGISTERED_CHANNEL, NO_STAGING } from './synth';
 
 /** The part of CDK's validation-report.json read here. */
 interface Report {
@@ -50,8 +50,9 @@ function synthesizeWithNag(build: (outdir: string) => MonitorApp): { findings: F
   }
 }
 
-/** Settings turning on the Chatbot, webhook and EventBridge channels. */
+/** Settings turning on every registered channel, the Chatbot, webhook and EventBridge ones as given here. */
 const EVERY_CHANNEL = {
+  ...EVERY_REGISTERED_CHANNEL,
   slackWorkspaceId: 'T0123ABCDEF',
   slackChannelId: 'C0123ABCDEF',
   slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',

@@ -1,12 +1,14 @@
 // What every notification channel shares (each channel's own contract is in
-// test/channels/<name>/construct.test.ts): nothing when none is set; with every one set, a filtered
-// raw subscription, a queue with a dead-letter queue, a notifier limited to its own delivery
-// records, an alarm and an output.
+// test/channels/<name>/construct.test.ts): nothing when none is set; with every registered one set,
+// a filtered raw subscription, a queue with a dead-letter queue, a notifier limited to its own
+// delivery records, an alarm and an output.
 import { Match } from 'aws-cdk-lib/assertions';
 import { deliveryPartitionKey } from '../../../lambdas/shared/table-layout';
+import { CHANNELS } from '../../../channels';
 import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
 import {
   actionsOfRole,
+  EVERY_REGISTERED_CHANNEL,
   logicalIdOf,
   statementsOfRole,
   synthMonitor,
@@ -21,14 +23,18 @@ let every: SynthesizedMonitor;
 
 beforeAll(() => {
   none = synthMonitor();
-  every = synthMonitor({ ...CHATBOT, ...WEBHOOK, eventBus: 'create', taskTypes: 'import-image,store-image' });
+  every = synthMonitor({
+    ...EVERY_REGISTERED_CHANNEL,
+    ...CHATBOT,
+    ...WEBHOOK,
+    eventBus: 'create',
+    taskTypes: 'import-image,store-image',
+  });
 });
 
+/** Every channel the monitor built, as the alarms, outputs and dashboard see them. */
 function channels(monitor: SynthesizedMonitor): ChannelDelivery[] {
-  const { chatbot, slackWebhook, eventBus } = monitor.stack.monitor.channels;
-  return [chatbot?.delivery, slackWebhook?.delivery, eventBus?.delivery].filter(
-    (channel): channel is ChannelDelivery => channel !== undefined,
-  );
+  return monitor.stack.monitor.configuredChannels.map(({ channel }) => channel.delivery);
 }
 
 function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
@@ -52,6 +58,12 @@ describe('with no channel set', () => {
 });
 
 describe('every channel', () => {
+  it('is built for every registered channel', () => {
+    expect(every.stack.monitor.configuredChannels.map(({ name }) => name)).toEqual(
+      CHANNELS.map((channel) => channel.name),
+    );
+  });
+
   it('subscribes its queue raw to the event topic, and lets only that topic send to it', () => {
     const { template, stack } = every;
     for (const channel of channels(every)) {
@@ -115,21 +127,22 @@ describe('every channel', () => {
 
   it('alarms the operators when its dead-letter queue holds a message, and outputs its URL', () => {
     const { template, stack } = every;
-    expect(stack.monitor.alarms.channelDeadLetters).toHaveLength(3);
-    for (const [output, channel] of [
-      ['ChatbotDeadLetterQueueUrl', stack.monitor.channels.chatbot!.delivery],
-      ['SlackWebhookDeadLetterQueueUrl', stack.monitor.channels.slackWebhook!.delivery],
-      ['EventBusDeadLetterQueueUrl', stack.monitor.channels.eventBus!.delivery],
-    ] as const) {
-      template.hasOutput(output, { Value: { Ref: logicalIdOf(channel.deadLetterQueue) } });
+    const ids = stack.monitor.configuredChannels.map(({ id }) => id);
+    expect(ids).toEqual(expect.arrayContaining(['Chatbot', 'SlackWebhook', 'EventBus']));
+    expect(stack.monitor.alarms.channelDeadLetters).toHaveLength(CHANNELS.length);
+    for (const { id, channel } of stack.monitor.configuredChannels) {
+      const output = `${id}DeadLetterQueueUrl`;
+      const { delivery } = channel;
+      template.hasOutput(output, { Value: { Ref: logicalIdOf(delivery.deadLetterQueue) } });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Dimensions: [
-          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'QueueName'] } },
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [logicalIdOf(delivery.deadLetterQueue), 'QueueName'] },
+          },
         ],
         Threshold: 1,
-        AlarmDescription: Match.stringLikeRegexp(
-          `^The ${output.replace('DeadLetterQueueUrl', '')} notification channel`,
-        ),
+        AlarmDescription: Match.stringLikeRegexp(`^The ${id} notification channel`),
         AlarmActions: [{ Ref: logicalIdOf(stack.monitor.operatorTopic) }],
       });
     }
