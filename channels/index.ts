@@ -10,5 +10,9 @@ export * from './chatbot';
 export * from './event-bus';
 export * from './slack-webhook';
 
-/** Every channel. */
-export const CHANNELS: readonly ChannelDefinition[] = [chatbotChannel, slackWebhookChannel, eventBusChannel];
+/** Every channel: registering one is its import, its `export *` and its line here. */
+export const CHANNELS: readonly ChannelDefinition[] = [
+  chatbotChannel, // Slack through AWS Chatbot
+  slackWebhookChannel, // Slack through an incoming webhook
+  eventBusChannel, // EventBridge
+];
