@@ -1,4 +1,4 @@
-// Three projects so a developer can run the fast ones alone (`npm run test:unit`).
+// Four projects so a developer can run the fast ones alone (`npm run test:unit`).
 // middy is ESM-only: transform it with ts-jest and map its entry point (see toolchain notes).
 const common = {
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
@@ -7,7 +7,8 @@ const common = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // The functions' bundles (dist/) are plain CommonJS, loaded as Lambda loads them.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)', '/dist/'],
   moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
 };
 
@@ -17,11 +18,18 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
+      // A channel's construct tests synthesize: they run with the infrastructure tests.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/channels/.*/construct\\.test\\.ts$'],
       testMatch: [
         '<rootDir>/test/lambdas/**/*.test.ts',
-        '<rootDir>/test/tools/**/*.test.ts',
+        '<rootDir>/test/channels/**/*.test.ts',
+        '<rootDir>/test/runtime/**/*.test.ts',
+        '<rootDir>/test/devkit/**/*.test.ts',
+        '<rootDir>/test/scripts/**/*.test.ts',
         '<rootDir>/test/schema/**/*.test.ts',
         '<rootDir>/test/cli/**/*.test.ts',
+        '<rootDir>/test/support/**/*.test.ts',
+        '<rootDir>/test/architecture/**/*.test.ts',
       ],
     },
     {
@@ -36,7 +44,19 @@ module.exports = {
     {
       ...common,
       displayName: 'infra',
-      testMatch: ['<rootDir>/test/lib/**/*.test.ts', '<rootDir>/test/bin/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/build-first.ts',
+      testMatch: [
+        '<rootDir>/test/lib/**/*.test.ts',
+        '<rootDir>/test/bin/**/*.test.ts',
+        '<rootDir>/test/channels/**/construct.test.ts',
+      ],
+    },
+    {
+      ...common,
+      displayName: 'package',
+      // Packs what `npm run build` wrote: the setup builds first.
+      globalSetup: '<rootDir>/test/support/build-first.ts',
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
     },
   ],
 };

@@ -1,6 +1,6 @@
 // The CDK app's entry point (cdk.json runs it for `cdk synth` and `cdk deploy`): builds the app
-// (lib/monitor-app.ts) and synthesizes it; a bad setting is one line on stderr and exit code 1.
-import { buildApp } from '../lib/monitor-app';
+// (bin/monitor-app.ts) and synthesizes it; a bad setting is one line on stderr and exit code 1.
+import { buildApp } from './monitor-app';
 import { SettingsError } from '../lib/settings';
 
 function main(): void {

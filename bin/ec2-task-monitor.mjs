@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Launcher of the `ec2-task-monitor` command: runs the compiled bundle that `npm run build` writes
 // to dist/ (npm ci builds it through the `prepare` script), so no TypeScript is transpiled at run
-// time. See scripts/build.mjs.
+// time. See scripts/build.ts.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -4,10 +4,12 @@
 // removes only the file it wrote (a file whose owner died is taken over).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { packagePath } from '../lib/package-root';
 
-/** Where the local mode writes the environment other commands need to reach its engines. */
-export const LOCAL_ENV_FILE = packagePath('.local', 'ec2-task-monitor.env');
+/**
+ * Where the local mode writes the environment other commands need to reach its engines: in the
+ * directory it runs in (the repository's root for `npm start`), never inside an installed package.
+ */
+export const LOCAL_ENV_FILE = path.resolve('.local', 'ec2-task-monitor.env');
 
 /** What to tell a user whose local engines went away. */
 export const LOCAL_ENV_FILE_HINT = `source ${path.join('.local', path.basename(LOCAL_ENV_FILE))} again (or the file \`npm start\` named)`;

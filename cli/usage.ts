@@ -176,7 +176,7 @@ Each cycle polls once, delivers what changed, then waits --interval seconds; the
 one tick per cycle.
 
 Options:
-  --scenario <file>     scenario JSON (default: the built-in demo, tools/ec2-simulator/scenarios/demo.json)
+  --scenario <file>     scenario JSON (default: the built-in demo, devkit/ec2-simulator/scenarios/demo.json)
   --interval <seconds>  pause between the end of a cycle and the start of the next (default 3)
   --cycles <n>          stop after n cycles (default: run until Ctrl-C)
   --dynamodb-port <p>   DynamoDB Local port (default: a free one)

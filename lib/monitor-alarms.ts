@@ -11,7 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceMetric } from './monitor-metrics';
 import { ALARM_PERIOD, parsePollInterval, pollIntervalOf, silenceWindowOf } from './poll-interval';
-import { SettingsError } from './settings';
+import { SettingsError } from './settings/settings-error';
 
 /** Thresholds of the monitor's alarms. Each is validated; a bad one throws a SettingsError naming it. */
 export interface MonitorAlarmOptions {
@@ -57,8 +57,20 @@ export interface MonitorAlarmOptions {
   readonly expectedPollInterval?: Duration;
 }
 
+/** The alarms' thresholds, checked, with their defaults applied (see {@link checkAlarmOptions}). */
+export interface AlarmThresholds {
+  readonly pollerErrorPeriods: number;
+  readonly listingFailurePeriods: number;
+  readonly publishFailurePeriods: number;
+  readonly maxIteratorAge: Duration;
+  /** Longest expected gap between two polls; undefined when the schedule has no fixed interval. */
+  readonly pollInterval: Duration | undefined;
+}
+
 /** Properties of {@link MonitorAlarms}. */
-export interface MonitorAlarmsProps extends MonitorAlarmOptions {
+export interface MonitorAlarmsProps {
+  /** The thresholds, checked (see {@link checkAlarmOptions}). */
+  readonly thresholds: AlarmThresholds;
   /** The scheduled poller. */
   readonly poller: lambda.IFunction;
   /** The stream-fed publisher. */
@@ -79,8 +91,8 @@ export interface MonitorAlarmsProps extends MonitorAlarmOptions {
 
 /** What the alarms need of a notification channel. */
 export interface AlarmedChannel {
-  /** The channel's name in the alarm's id and description, e.g. `Chatbot`. */
-  readonly name: string;
+  /** The channel's id in the alarm's id and description, e.g. `Chatbot`. */
+  readonly id: string;
   /** Where the channel's messages go after every delivery failed. */
   readonly deadLetterQueue: sqs.IQueue;
 }
@@ -130,6 +142,32 @@ function lastPeriods(count: number): string {
     : `each of the last ${count} five-minute periods (${spanOf(count)})`;
 }
 
+/**
+ * Checks the alarm options and applies their defaults; the poll interval is the given one, or the
+ * one read from the schedule.
+ * @throws SettingsError naming the bad option
+ */
+export function checkAlarmOptions(options: MonitorAlarmOptions, scheduleExpression: string): AlarmThresholds {
+  return {
+    pollerErrorPeriods: periods(
+      'pollerErrorPeriods',
+      options.pollerErrorPeriods ?? DEFAULT_ALARM_OPTIONS.pollerErrorPeriods,
+    ),
+    listingFailurePeriods: periods(
+      'listingFailurePeriods',
+      options.listingFailurePeriods ?? DEFAULT_ALARM_OPTIONS.listingFailurePeriods,
+    ),
+    publishFailurePeriods: periods(
+      'publishFailurePeriods',
+      options.publishFailurePeriods ?? DEFAULT_ALARM_OPTIONS.publishFailurePeriods,
+    ),
+    maxIteratorAge: iteratorAge(options.maxIteratorAge ?? DEFAULT_ALARM_OPTIONS.maxIteratorAge),
+    pollInterval: options.expectedPollInterval
+      ? parsePollInterval(options.expectedPollInterval)
+      : pollIntervalOf(scheduleExpression),
+  };
+}
+
 /** The monitor's alarms, all notifying one topic. */
 export class MonitorAlarms extends Construct {
   /** The poller failed in every one of the last `pollerErrorPeriods` periods. */
@@ -157,22 +195,9 @@ export class MonitorAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitorAlarmsProps) {
     super(scope, id);
-    const pollerErrorPeriods = periods(
-      'pollerErrorPeriods',
-      props.pollerErrorPeriods ?? DEFAULT_ALARM_OPTIONS.pollerErrorPeriods,
-    );
-    const listingFailurePeriods = periods(
-      'listingFailurePeriods',
-      props.listingFailurePeriods ?? DEFAULT_ALARM_OPTIONS.listingFailurePeriods,
-    );
-    const publishFailurePeriods = periods(
-      'publishFailurePeriods',
-      props.publishFailurePeriods ?? DEFAULT_ALARM_OPTIONS.publishFailurePeriods,
-    );
-    const maxIteratorAge = iteratorAge(props.maxIteratorAge ?? DEFAULT_ALARM_OPTIONS.maxIteratorAge);
-    this.pollInterval = props.expectedPollInterval
-      ? parsePollInterval(props.expectedPollInterval)
-      : pollIntervalOf(props.scheduleExpression);
+    const { pollerErrorPeriods, listingFailurePeriods, publishFailurePeriods, maxIteratorAge } =
+      props.thresholds;
+    this.pollInterval = props.thresholds.pollInterval;
     const silence = this.pollInterval && silenceWindowOf(this.pollInterval);
     const stat = (statistic: string) => ({ statistic, period: ALARM_PERIOD });
 
@@ -359,9 +384,9 @@ export class MonitorAlarms extends Construct {
     this.channelDeadLetters = (props.channels ?? []).map((channel) =>
       channel.deadLetterQueue
         .metricApproximateNumberOfMessagesVisible(stat('Maximum'))
-        .createAlarm(this, `${channel.name}DeadLetters`, {
+        .createAlarm(this, `${channel.id}DeadLetters`, {
           alarmDescription:
-            `The ${channel.name} notification channel gave up on at least one task change after ` +
+            `The ${channel.id} notification channel gave up on at least one task change after ` +
             'every redelivery and moved it to its dead-letter queue: that change did not reach the ' +
             "channel (it is still on the event topic's other subscriptions). The notifier log " +
             '("Delivery failed") names the cause, such as a revoked webhook or a missing permission. ' +

@@ -1,6 +1,6 @@
 // One CloudWatch dashboard for the operator: alarm states first, then the poller (is it running,
-// what does it see and record), the listings that fail, and the publisher and its dead-letter
-// queue. Per-type lines come from SEARCH expressions built from the same vocabularies the
+// what does it see and record), the listings that fail, the publisher and its dead-letter queue,
+// and a widget per notification channel (delivered, failures, duplicates skipped, its dead letters). Per-type lines come from SEARCH expressions built from the same vocabularies the
 // functions use (change types, phases), so a new series appears without a redeploy.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHANGE_TYPES } from '../lambdas/domain/changes';
 import { PHASES } from '../lambdas/domain/phase';
-import { searchSeries, searchSum, serviceMetric } from './monitor-metrics';
+import { channelMetric, searchSeries, searchSum, serviceMetric } from './monitor-metrics';
 import { ALARM_PERIOD } from './poll-interval';
 
 /** Properties of a {@link MonitorDashboard}. */
@@ -29,11 +29,27 @@ export interface MonitorDashboardProps {
   /** The alarms shown in the status widget. */
   readonly alarms: readonly cloudwatch.IAlarm[];
   /**
+   * The notification channels, a widget each.
+   *
+   * @default - none
+   */
+  readonly channels?: readonly DashboardChannel[];
+  /**
    * Longest gap between two polls: the period of the "tasks seen" graph, so that each point is one poll.
    *
    * @default - 5 minutes
    */
   readonly pollInterval?: Duration;
+}
+
+/** What the dashboard shows of a notification channel. */
+export interface DashboardChannel {
+  /** Its id, in the widget's title, e.g. `Chatbot`. */
+  readonly id: string;
+  /** Its name, the `channel` dimension of its notifier's metrics, e.g. `chatbot`. */
+  readonly name: string;
+  /** Its dead-letter queue. */
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 const WIDTH = 12;
@@ -160,5 +176,32 @@ export class MonitorDashboard extends Construct {
         leftYAxis: { min: 0 },
       }),
     );
+
+    const channelWidgets = (props.channels ?? []).map(
+      (channel) =>
+        new cloudwatch.GraphWidget({
+          title: `${channel.id} channel: deliveries`,
+          width: WIDTH,
+          height: HEIGHT,
+          left: [
+            channelMetric('NotificationsDelivered', channel.name, { statistic: 'Sum', period }),
+            channelMetric('NotificationFailures', channel.name, { statistic: 'Sum', period }),
+            channelMetric('DuplicateNotifications', channel.name, { statistic: 'Sum', period }),
+          ],
+          right: [
+            channel.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+              statistic: 'Maximum',
+              period,
+              label: 'Dead-letter queue depth',
+            }),
+          ],
+          leftYAxis: { min: 0, label: 'count' },
+          rightYAxis: { min: 0, label: 'messages' },
+        }),
+    );
+    // Two channels a row.
+    for (let index = 0; index < channelWidgets.length; index += 2) {
+      this.dashboard.addWidgets(...channelWidgets.slice(index, index + 2));
+    }
   }
 }

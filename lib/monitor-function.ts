@@ -1,37 +1,34 @@
 // One place fixing the defaults every function of the monitor shares (runtime, architecture,
-// tracing, bundling, log group, Powertools environment), after Powertools' examples/app
+// tracing, code, log group, Powertools environment), after Powertools' examples/app
 // function-with-logstream-construct. Each function gets its own role with no managed policy:
 // log writes are granted on its own log group only, instead of AWSLambdaBasicExecutionRole's
 // logs:* on every log group of the account.
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { PACKAGE_ROOT } from './package-root';
-
-/** Root of the repository: the esbuild project root and the home of package-lock.json. */
-export const REPO_ROOT = PACKAGE_ROOT;
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service';
+import { functionBundleDir, functionBundleFile } from './function-bundles';
 
 /** Runtime of every function; Node.js 24 is the newest Lambda runtime of this CDK release. */
 export const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Powertools settings shared by every function. */
 export const POWERTOOLS_ENVIRONMENT = {
-  POWERTOOLS_SERVICE_NAME: 'ec2-task-monitor',
-  POWERTOOLS_METRICS_NAMESPACE: 'Ec2TaskMonitor',
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL: 'INFO',
 } as const;
 
 /** Properties of a {@link MonitorFunction}. */
 export interface MonitorFunctionProps {
   /**
-   * Handler file, relative to the repository root (for example `lambdas/poller/handler.ts`).
-   * It must export `handler`.
+   * The function's bundle in the package (see lib/function-bundles.ts), for example `poller`:
+   * dist/functions/<code>/index.js, which exports `handler`.
    */
-  readonly entry: string;
+  readonly code: string;
 
   /**
    * What the function does, shown in the Lambda console.
@@ -99,14 +96,26 @@ export interface MonitorFunctionProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The package was installed or cloned without its built function code. */
+export class FunctionCodeMissingError extends Error {
+  constructor(code: string) {
+    super(
+      `The code of the ${code} function is missing (${functionBundleFile(code)}): the package is not built. ` +
+        'In a clone of the repository, run `npm run build`; an installed package ships it.',
+    );
+    this.name = 'FunctionCodeMissingError';
+  }
+}
+
 /**
  * A Node.js function with the monitor's defaults: Node.js 24 on ARM64 (cheaper per GB-second),
- * X-Ray tracing, a log group with retention, source maps, and the AWS SDK bundled and
- * tree-shaken (`mainFields: ['module', 'main']` lets esbuild pick the SDK's ES modules), which
- * pins the SDK version and gives the fastest cold start measured.
+ * X-Ray tracing, a log group with retention, source maps, and the code the package ships, bundled
+ * at build time with the AWS SDK tree-shaken in (scripts/build.ts), so synthesizing needs neither
+ * esbuild nor Docker nor the TypeScript sources.
  */
-export class MonitorFunction extends nodejs.NodejsFunction {
+export class MonitorFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: MonitorFunctionProps) {
+    if (!existsSync(functionBundleFile(props.code))) throw new FunctionCodeMissingError(props.code);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -117,10 +126,8 @@ export class MonitorFunction extends nodejs.NodejsFunction {
       description: `Execution role of ${id}`,
     });
     super(scope, id, {
-      entry: path.join(REPO_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      code: lambda.Code.fromAsset(functionBundleDir(props.code)),
+      handler: 'index.handler',
       description: props.description,
       runtime: MONITOR_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -136,14 +143,6 @@ export class MonitorFunction extends nodejs.NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...POWERTOOLS_ENVIRONMENT,
         ...props.environment,
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: `node${/nodejs(\d+)/.exec(MONITOR_RUNTIME.name)?.[1] ?? ''}`,
-        mainFields: ['module', 'main'],
-        // Empty, so the SDK is bundled instead of taken from the runtime (see above).
-        externalModules: [],
       },
     });
     // The function's `logGroup` is this group: writes are granted here and nowhere else.

@@ -1,16 +1,14 @@
 // The custom metrics the functions emit with Powertools (EMF), as CloudWatch metrics and search
-// expressions for the alarms and the dashboard. Namespace and service come from the same
-// Powertools settings the functions get; every dimension set includes `service`, Powertools'
-// default dimension.
+// expressions for the alarms and the dashboard. Namespace and service are the functions' own
+// (lambdas/shared/service.ts); every dimension set includes `service`, Powertools' default dimension.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { POWERTOOLS_ENVIRONMENT } from './monitor-function';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service';
 
-/** Namespace of the custom metrics. */
-export const METRICS_NAMESPACE = POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE;
+export { METRICS_NAMESPACE } from '../lambdas/shared/service';
 
 /** Value of the `service` dimension on every custom metric. */
-export const METRICS_SERVICE = POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME;
+export const METRICS_SERVICE = SERVICE_NAME;
 
 /**
  * Names of the custom metrics, with the dimensions each has besides `service`. They are written
@@ -47,6 +45,40 @@ export const MONITOR_METRICS = {
 
 /** A custom metric name. */
 export type MonitorMetricName = keyof typeof MONITOR_METRICS;
+
+/**
+ * The metrics every channel's notifier emits, each with the dimensions `service` and `channel`
+ * (the channel's name). Written in lambdas/notifiers/notifier.ts (a test keeps both sides equal).
+ */
+export const NOTIFIER_METRICS = {
+  /** An event delivered to the channel. */
+  NotificationsDelivered: 'Delivered',
+  /** A delivery that failed and will be retried. */
+  NotificationFailures: 'Failures',
+  /** An event already delivered, skipped. */
+  DuplicateNotifications: 'Duplicates skipped',
+  /** A queue message that is not an event. */
+  MalformedNotifications: 'Malformed messages',
+} as const;
+
+/** A notifier metric name. */
+export type NotifierMetricName = keyof typeof NOTIFIER_METRICS;
+
+/** A notifier metric of one channel. */
+export function channelMetric(
+  metricName: NotifierMetricName,
+  channel: string,
+  options: { statistic: string; period?: Duration; label?: string },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: METRICS_SERVICE, channel },
+    statistic: options.statistic,
+    period: options.period ?? Duration.minutes(5),
+    label: options.label ?? NOTIFIER_METRICS[metricName],
+  });
+}
 
 /** A custom metric that has only the `service` dimension. */
 export function serviceMetric(

@@ -8,7 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { parseOperatorEmails } from './settings';
 
 /** Service principal CloudWatch alarms publish as. */
 export const CLOUDWATCH_PRINCIPAL = 'cloudwatch.amazonaws.com';
@@ -16,7 +15,8 @@ export const CLOUDWATCH_PRINCIPAL = 'cloudwatch.amazonaws.com';
 /** Properties of an {@link OperatorTopic}. */
 export interface OperatorTopicProps {
   /**
-   * Addresses subscribed by email (every message, no filter); each must confirm the subscription.
+   * Addresses subscribed by email (every message, no filter), checked by the monitor; each must
+   * confirm the subscription.
    *
    * @default - no email subscription
    */
@@ -40,7 +40,6 @@ export class OperatorTopic extends Construct {
   constructor(scope: Construct, id: string, props: OperatorTopicProps = {}) {
     super(scope, id);
     const { account, region, partition } = Stack.of(this);
-    const emails = parseOperatorEmails(props.emails ?? []);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'Encrypts the EC2 task monitor operator topic (alarms)',
@@ -80,7 +79,7 @@ export class OperatorTopic extends Construct {
       }),
     );
 
-    emails.forEach((email) => {
+    (props.emails ?? []).forEach((email) => {
       new sns.Subscription(this, `Email-${email}`, {
         topic: this.topic,
         protocol: sns.SubscriptionProtocol.EMAIL,

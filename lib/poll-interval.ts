@@ -2,7 +2,7 @@
 // running" alarm watches: long enough that a silent window means the poller stopped, not that a
 // poll was merely late. Pure: Durations in, Durations out.
 import { Duration } from 'aws-cdk-lib';
-import { SettingsError } from './settings';
+import { SettingsError } from './settings/settings-error';
 
 /** Length of the alarm periods; also the shortest period of the "not running" alarm. */
 export const ALARM_PERIOD = Duration.minutes(5);

@@ -1,7 +1,7 @@
 // `ec2-task-monitor poll`: runs the deployed code path from this machine, once or on an interval.
 import { ENV, readPollerConfig, readPublisherConfig } from '../../lambdas/shared/config';
 import { requireVariables } from '../deployed-stack';
-import { type CycleOutcome, loadHandlers, runCycle, streamDeliveryFor } from '../cycle';
+import { type CycleOutcome, loadHandlers, runCycle, streamDeliveryFor } from '../../runtime/cycle';
 import { EXIT, UsageError } from '../errors';
 import { plural } from '../render';
 

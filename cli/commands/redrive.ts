@@ -1,7 +1,7 @@
 // `ec2-task-monitor redrive`: publishes the recorded changes that never went out.
 import { ENV } from '../../lambdas/shared/config';
-import { loadHandlers } from '../cycle';
-import { redriveUnpublished } from '../redrive';
+import { loadHandlers } from '../../runtime/cycle';
+import { redriveUnpublished } from '../../runtime/redrive';
 import { plural, renderHistory } from '../render';
 import type { ReadOptions } from './status';
 import { resolveScope } from './status';

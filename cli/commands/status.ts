@@ -45,11 +45,20 @@ export async function resolveScope(stack: StackOptions, required: readonly strin
   if (regions.length === 0)
     throw new ConfigurationError(`${ENV.regions} (or AWS_REGION, or --region) is not set`);
   const types = list(variables[ENV.taskTypes]);
-  return {
-    store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), variables[ENV.tableName] as string),
+  return scopeOf(
+    variables[ENV.tableName] as string,
     regions,
-    taskTypes: types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : [...TASK_TYPE_NAMES],
-  };
+    types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : undefined,
+  );
+}
+
+/** A table's listings: its Regions and task types (every one by default). */
+export function scopeOf(
+  tableName: string,
+  regions: string[],
+  taskTypes: TaskTypeName[] = [...TASK_TYPE_NAMES],
+): Scope {
+  return { store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), tableName), regions, taskTypes };
 }
 
 /** Every stored snapshot of the configured Regions and task types. */

@@ -8,10 +8,10 @@ import { deliveryRecords } from '../adapters/delivery-records';
 import type { NotifierConfig } from '../shared/config';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
-import { createNotifier, type NotificationChannel } from './notifier';
+import { createNotifier, type DeliveryAdapter } from './notifier';
 
 /** A notifier's Lambda entry point for a channel and its configuration. */
-export function notifierHandler(channel: NotificationChannel, config: NotifierConfig) {
+export function notifierHandler(channel: DeliveryAdapter, config: NotifierConfig) {
   return middy(
     createNotifier({
       channel,

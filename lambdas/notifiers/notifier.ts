@@ -14,7 +14,7 @@ import { isTaskChangeEvent, type TaskChangeEvent } from '../domain/event';
 import type { ChannelName } from '../shared/config';
 
 /** A place events are delivered to. */
-export interface NotificationChannel {
+export interface DeliveryAdapter {
   readonly name: ChannelName;
   /**
    * Delivers one event. Throws when it could not; the message is then redelivered later.
@@ -26,7 +26,7 @@ export interface NotificationChannel {
 
 /** What {@link createNotifier} needs. */
 export interface NotifierDependencies {
-  channel: NotificationChannel;
+  channel: DeliveryAdapter;
   /** Where deliveries are remembered (see delivery-records.ts). */
   persistenceStore: BasePersistenceLayer;
   /** Days a delivery is remembered; a redelivery after that would be posted again. */

@@ -14,17 +14,13 @@ export const ENV = {
   retentionDays: 'RETENTION_DAYS',
   disappearAfterMisses: 'DISAPPEAR_AFTER_MISSES',
   channel: 'CHANNEL',
-  chatTopicArn: 'CHAT_TOPIC_ARN',
-  webhookSecretName: 'SLACK_WEBHOOK_SECRET_NAME',
-  webhookPostIntervalMs: 'SLACK_POST_INTERVAL_MS',
-  eventBusName: 'EVENT_BUS_NAME',
 } as const;
 
-/** The notification channels, each served by its own notifier function. */
-export type ChannelName = 'chatbot' | 'slack-webhook' | 'event-bus';
-
-/** Every channel name. */
-export const CHANNEL_NAMES: readonly ChannelName[] = ['chatbot', 'slack-webhook', 'event-bus'];
+/**
+ * A notification channel's name (channels/<name>): each is served by its own notifier function,
+ * which reads its own variables besides these (channels/<name>/config.ts).
+ */
+export type ChannelName = string;
 
 /** A configuration value is missing or invalid. */
 export class ConfigurationError extends Error {
@@ -61,40 +57,20 @@ export interface NotifierConfig {
   retentionDays: number;
 }
 
-/** Settings of the Chatbot notifier. */
-export interface ChatbotNotifierConfig extends NotifierConfig {
-  chatTopicArn: string;
-}
-
-/** Settings of the Slack webhook notifier. */
-export interface SlackWebhookNotifierConfig extends NotifierConfig {
-  /** Name of the Secrets Manager secret holding the webhook URL. */
-  secretName: string;
-  /**
-   * Minimum time between the starts of two posts of one notifier instance: Slack's one message
-   * per second times the number of instances the queue may run at once.
-   */
-  postIntervalMs: number;
-}
-
-/** Settings of the EventBridge notifier. */
-export interface EventBusNotifierConfig extends NotifierConfig {
-  eventBusName: string;
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
+/** The process environment, or variables given for a test. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Limits shared with the stack's settings validation. */
 export const LIMITS = {
   progressStep: { min: 1, max: 100 },
   retentionDays: { min: 1, max: 3650 },
   disappearAfterMisses: { min: 1, max: 20 },
-  webhookPostIntervalMs: { min: 0, max: 60_000 },
 } as const;
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-function required(env: Env, name: string): string {
+/** A variable's value, trimmed. @throws ConfigurationError when it is missing or blank */
+export function required(env: Env, name: string): string {
   const value = env[name]?.trim();
   if (!value) throw new ConfigurationError(`${name} is not set`);
   return value;
@@ -109,7 +85,8 @@ function list(env: Env, name: string): string[] {
   return [...new Set(items)];
 }
 
-function integer(env: Env, name: string, limits: { min: number; max: number }): number {
+/** A variable's whole number within limits. @throws ConfigurationError naming the variable */
+export function integer(env: Env, name: string, limits: { min: number; max: number }): number {
   const text = required(env, name);
   const value = Number(text);
   if (!Number.isInteger(value) || value < limits.min || value > limits.max) {
@@ -151,7 +128,8 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
   };
 }
 
-function topicArn(env: Env, name: string): string {
+/** A variable holding an SNS topic ARN. @throws ConfigurationError naming the variable */
+export function topicArn(env: Env, name: string): string {
   const arn = required(env, name);
   if (!/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/.test(arn)) {
     throw new ConfigurationError(`${name} is not an SNS topic ARN: "${arn}"`);
@@ -173,30 +151,6 @@ export function readNotifierConfig(channel: ChannelName, env: Env = process.env)
     tableName: required(env, ENV.tableName),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
   };
-}
-
-/** Reads the Chatbot notifier's configuration. */
-export function readChatbotNotifierConfig(env: Env = process.env): ChatbotNotifierConfig {
-  return { ...readNotifierConfig('chatbot', env), chatTopicArn: topicArn(env, ENV.chatTopicArn) };
-}
-
-/** Reads the Slack webhook notifier's configuration. */
-export function readSlackWebhookNotifierConfig(env: Env = process.env): SlackWebhookNotifierConfig {
-  return {
-    ...readNotifierConfig('slack-webhook', env),
-    secretName: required(env, ENV.webhookSecretName),
-    postIntervalMs: integer(env, ENV.webhookPostIntervalMs, LIMITS.webhookPostIntervalMs),
-  };
-}
-
-/** Reads the EventBridge notifier's configuration. */
-export function readEventBusNotifierConfig(env: Env = process.env): EventBusNotifierConfig {
-  const eventBusName = required(env, ENV.eventBusName);
-  // A name, or an ARN (PutEvents takes both); CloudFormation's pattern for names.
-  if (!/^(arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus\/)?[/.\-_A-Za-z0-9]{1,256}$/.test(eventBusName)) {
-    throw new ConfigurationError(`${ENV.eventBusName} is not an event bus name or ARN: "${eventBusName}"`);
-  }
-  return { ...readNotifierConfig('event-bus', env), eventBusName };
 }
 
 /** Reads the publisher's configuration. Throws {@link ConfigurationError} naming the bad variable. */

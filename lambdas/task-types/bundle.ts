@@ -1,23 +1,15 @@
 // bundle: DescribeBundleTasks, instance store-backed Windows instances bundled into S3.
 // No pagination: one call returns every bundle task.
 import { type BundleTask, DescribeBundleTasksCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
 import { InvalidTaskError, stateString, type TaskTypeDescriptor, type ListOptions } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
 
-const LIFECYCLE: Lifecycle = {
-  pending: 'pending',
-  'waiting-for-shutdown': 'running',
-  bundling: 'running',
-  storing: 'running',
-  // A cancelled bundle task may still report `failed`, or leave the listing (the API has no
-  // cancelled state): its end is not known while it is cancelling.
-  cancelling: endingIn('cancelled', 'failed'),
-  complete: 'succeeded',
-  failed: 'failed',
-};
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA.bundle;
 
 /**
  * The raw object without the S3 upload policy and its signature. The model marks both
@@ -35,13 +27,7 @@ function withoutUploadPolicy(raw: BundleTask): BundleTask {
 }
 
 export const bundle: TaskTypeDescriptor<BundleTask> = {
-  name: 'bundle',
-  apiName: 'DescribeBundleTasks',
-  title: 'Instance bundle task',
-  lifecycle: LIFECYCLE,
-  documentedStates: Object.keys(LIFECYCLE),
-  paginated: false,
-  pageSize: undefined,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     const output = await client.send(new DescribeBundleTasksCommand({}), { abortSignal });
     yield output.BundleTasks ?? [];
@@ -63,7 +49,7 @@ export const bundle: TaskTypeDescriptor<BundleTask> = {
       region,
       account,
       state,
-      phase: phaseOfState(LIFECYCLE, state, statusMessage),
+      phase: phaseOfState(META.lifecycle, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
       resources,

@@ -11,13 +11,11 @@ import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
-import {
-  CANCELLABLE_TASK_LIFECYCLE,
-  InvalidTaskError,
-  stateString,
-  type TaskTypeDescriptor,
-  type ListOptions,
-} from './task-type';
+import { InvalidTaskError, stateString, type TaskTypeDescriptor, type ListOptions } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
+
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA.conversion;
 
 type VolumeDetails = Pick<
   ImportInstanceVolumeDetailItem | ImportVolumeTaskDetails,
@@ -71,13 +69,7 @@ function withoutManifestUrls(raw: ConversionTask): ConversionTask {
 }
 
 export const conversion: TaskTypeDescriptor<ConversionTask> = {
-  name: 'conversion',
-  apiName: 'DescribeConversionTasks',
-  title: 'VM import conversion task',
-  lifecycle: CANCELLABLE_TASK_LIFECYCLE,
-  documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
-  paginated: false,
-  pageSize: undefined,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     const output = await client.send(new DescribeConversionTasksCommand({}), { abortSignal });
     yield output.ConversionTasks ?? [];
@@ -100,7 +92,7 @@ export const conversion: TaskTypeDescriptor<ConversionTask> = {
       region,
       account,
       state,
-      phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
+      phase: phaseOfState(META.lifecycle, state, statusMessage),
       progress: conversionProgress(raw),
       statusMessage,
       resources,

@@ -5,7 +5,6 @@ import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
-  IMPORT_EXPORT_LIFECYCLE,
   importExportPhase,
   InvalidTaskError,
   stateString,
@@ -14,21 +13,16 @@ import {
   type ListOptions,
   paginatorConfig,
 } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
 
-/** The largest MaxResults allowed (1-500). */
-const PAGE_SIZE = 500;
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['export-image'];
 
 export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
-  name: 'export-image',
-  apiName: 'DescribeExportImageTasks',
-  title: 'AMI export task',
-  lifecycle: IMPORT_EXPORT_LIFECYCLE,
-  documentedStates: Object.keys(IMPORT_EXPORT_LIFECYCLE),
-  paginated: true,
-  pageSize: PAGE_SIZE,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     yield* itemsOfPages(
-      paginateDescribeExportImageTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      paginateDescribeExportImageTasks(paginatorConfig(client, META.pageSize), {}, { abortSignal }),
       (page) => page.ExportImageTasks,
     );
   },
@@ -48,7 +42,7 @@ export const exportImage: TaskTypeDescriptor<ExportImageTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
+      phase: importExportPhase(META.lifecycle, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
       resources,

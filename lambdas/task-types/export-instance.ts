@@ -5,22 +5,14 @@ import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId } from '../domain/values';
-import {
-  CANCELLABLE_TASK_LIFECYCLE,
-  InvalidTaskError,
-  stateString,
-  type TaskTypeDescriptor,
-  type ListOptions,
-} from './task-type';
+import { InvalidTaskError, stateString, type TaskTypeDescriptor, type ListOptions } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
+
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['export-instance'];
 
 export const exportInstance: TaskTypeDescriptor<ExportTask> = {
-  name: 'export-instance',
-  apiName: 'DescribeExportTasks',
-  title: 'Instance export task',
-  lifecycle: CANCELLABLE_TASK_LIFECYCLE,
-  documentedStates: Object.keys(CANCELLABLE_TASK_LIFECYCLE),
-  paginated: false,
-  pageSize: undefined,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     const output = await client.send(new DescribeExportTasksCommand({}), { abortSignal });
     yield output.ExportTasks ?? [];
@@ -41,7 +33,7 @@ export const exportInstance: TaskTypeDescriptor<ExportTask> = {
       region,
       account,
       state,
-      phase: phaseOfState(CANCELLABLE_TASK_LIFECYCLE, state, statusMessage),
+      phase: phaseOfState(META.lifecycle, state, statusMessage),
       progress: null,
       statusMessage,
       resources,

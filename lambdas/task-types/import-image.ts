@@ -6,7 +6,6 @@ import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
-  IMPORT_EXPORT_LIFECYCLE,
   importExportPhase,
   InvalidTaskError,
   stateString,
@@ -15,16 +14,13 @@ import {
   type ListOptions,
   paginatorConfig,
 } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
+
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['import-image'];
 
 export const importImage: TaskTypeDescriptor<ImportImageTask> = {
-  name: 'import-image',
-  apiName: 'DescribeImportImageTasks',
-  title: 'VM import image task',
-  lifecycle: IMPORT_EXPORT_LIFECYCLE,
-  documentedStates: Object.keys(IMPORT_EXPORT_LIFECYCLE),
-  // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
-  paginated: true,
-  pageSize: undefined,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     yield* itemsOfPages(
       paginateDescribeImportImageTasks(paginatorConfig(client), {}, { abortSignal }),
@@ -49,7 +45,7 @@ export const importImage: TaskTypeDescriptor<ImportImageTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(IMPORT_EXPORT_LIFECYCLE, state, statusMessage),
+      phase: importExportPhase(META.lifecycle, state, statusMessage),
       progress: parseProgress(raw.Progress),
       statusMessage,
       resources,

@@ -5,12 +5,10 @@ import {
   type ImportSnapshotTask,
   paginateDescribeImportSnapshotTasks,
 } from '@aws-sdk/client-ec2';
-import type { Lifecycle } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress } from '../domain/values';
 import {
-  IMPORT_EXPORT_LIFECYCLE,
   importExportPhase,
   InvalidTaskError,
   stateString,
@@ -19,19 +17,13 @@ import {
   type ListOptions,
   paginatorConfig,
 } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
 
-/** VM import's lifecycle, and `error`: not in the API docs, but the SDK's waiter treats it as a failure. */
-const LIFECYCLE: Lifecycle = { ...IMPORT_EXPORT_LIFECYCLE, error: 'failed' };
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['import-snapshot'];
 
 export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
-  name: 'import-snapshot',
-  apiName: 'DescribeImportSnapshotTasks',
-  title: 'VM import snapshot task',
-  lifecycle: LIFECYCLE,
-  documentedStates: Object.keys(LIFECYCLE),
-  // EC2 documents no limit for MaxResults here, so none is sent and EC2 picks its page size.
-  paginated: true,
-  pageSize: undefined,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     yield* itemsOfPages(
       paginateDescribeImportSnapshotTasks(paginatorConfig(client), {}, { abortSignal }),
@@ -55,7 +47,7 @@ export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
       region,
       account,
       state,
-      phase: importExportPhase(LIFECYCLE, state, statusMessage),
+      phase: importExportPhase(META.lifecycle, state, statusMessage),
       progress: parseProgress(detail?.Progress),
       statusMessage,
       resources,

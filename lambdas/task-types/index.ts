@@ -1,5 +1,6 @@
-// The registry of EC2 task types. The poller, the stack's IAM policy, the simulator and the docs
-// all read this list, so a task type exists for the product exactly when it is listed here.
+// The registry of the EC2 task types' listing modules, which the poller reads. Their metadata
+// (name, API, lifecycle), which the stack's IAM policy, the simulator and the docs read without
+// loading the SDK, is in metadata.ts.
 import type { TaskTypeName } from '../domain/task';
 import { bundle } from './bundle';
 import { conversion } from './conversion';
@@ -12,7 +13,8 @@ import { replaceRootVolume } from './replace-root-volume';
 import { storeImage } from './store-image';
 import type { TaskTypeDescriptor } from './task-type';
 
-export { iamActionOf, InvalidTaskError } from './task-type';
+export { InvalidTaskError } from './task-type';
+export { iamActionOf } from './metadata';
 export type { ListingScope, TaskTypeDescriptor } from './task-type';
 
 /**

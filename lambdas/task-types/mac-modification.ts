@@ -5,7 +5,7 @@ import {
   type MacModificationTask,
   paginateDescribeMacModificationTasks,
 } from '@aws-sdk/client-ec2';
-import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
@@ -17,28 +17,16 @@ import {
   type ListOptions,
   paginatorConfig,
 } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
 
-const LIFECYCLE: Lifecycle = {
-  pending: 'pending',
-  'in-progress': 'running',
-  successful: 'succeeded',
-  failed: 'failed',
-};
-
-/** The largest MaxResults allowed (the model says 1-500; the doc text says 5-500). */
-const PAGE_SIZE = 500;
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['mac-modification'];
 
 export const macModification: TaskTypeDescriptor<MacModificationTask> = {
-  name: 'mac-modification',
-  apiName: 'DescribeMacModificationTasks',
-  title: 'Mac instance modification task',
-  lifecycle: LIFECYCLE,
-  documentedStates: Object.keys(LIFECYCLE),
-  paginated: true,
-  pageSize: PAGE_SIZE,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     yield* itemsOfPages(
-      paginateDescribeMacModificationTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      paginateDescribeMacModificationTasks(paginatorConfig(client, META.pageSize), {}, { abortSignal }),
       (page) => page.MacModificationTasks,
     );
   },
@@ -56,7 +44,7 @@ export const macModification: TaskTypeDescriptor<MacModificationTask> = {
       region,
       account,
       state,
-      phase: phaseOfState(LIFECYCLE, state, null),
+      phase: phaseOfState(META.lifecycle, state, null),
       progress: null,
       // The API gives no message or failure reason; what was modified (TaskType and the SIP
       // settings) stays in raw.

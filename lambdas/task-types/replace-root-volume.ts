@@ -5,7 +5,7 @@ import {
   paginateDescribeReplaceRootVolumeTasks,
   type ReplaceRootVolumeTask,
 } from '@aws-sdk/client-ec2';
-import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { optionalId, parseTimestamp } from '../domain/values';
@@ -17,35 +17,16 @@ import {
   type ListOptions,
   paginatorConfig,
 } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
 
-const LIFECYCLE: Lifecycle = {
-  pending: 'pending',
-  'in-progress': 'running',
-  succeeded: 'succeeded',
-  // failing: EC2 is still restoring the original root volume, but the only end is failed, so it
-  // is announced now, once; `failed` after it is no second end.
-  failing: endingIn('failed'),
-  failed: 'failed',
-  // The *-detached states: the task is failing or failed with the original root volume left
-  // detached. failing-detached is named by the user guide but missing from the API's enum.
-  'failing-detached': endingIn('failed'),
-  'failed-detached': 'failed',
-};
-
-/** The largest MaxResults allowed (1-50). */
-const PAGE_SIZE = 50;
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['replace-root-volume'];
 
 export const replaceRootVolume: TaskTypeDescriptor<ReplaceRootVolumeTask> = {
-  name: 'replace-root-volume',
-  apiName: 'DescribeReplaceRootVolumeTasks',
-  title: 'Root volume replacement task',
-  lifecycle: LIFECYCLE,
-  documentedStates: Object.keys(LIFECYCLE),
-  paginated: true,
-  pageSize: PAGE_SIZE,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     yield* itemsOfPages(
-      paginateDescribeReplaceRootVolumeTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      paginateDescribeReplaceRootVolumeTasks(paginatorConfig(client, META.pageSize), {}, { abortSignal }),
       (page) => page.ReplaceRootVolumeTasks,
     );
   },
@@ -65,7 +46,7 @@ export const replaceRootVolume: TaskTypeDescriptor<ReplaceRootVolumeTask> = {
       region,
       account,
       state,
-      phase: phaseOfState(LIFECYCLE, state, null),
+      phase: phaseOfState(META.lifecycle, state, null),
       progress: null,
       statusMessage: null,
       resources,

@@ -5,7 +5,7 @@ import {
   paginateDescribeStoreImageTasks,
   type StoreImageTaskResult,
 } from '@aws-sdk/client-ec2';
-import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
+import { phaseOfState } from '../domain/lifecycle';
 import { boundedRaw } from '../domain/raw';
 import type { RelatedResources } from '../domain/task';
 import { cleanText, optionalId, parseProgress, parseTimestamp } from '../domain/values';
@@ -17,29 +17,18 @@ import {
   type ListOptions,
   paginatorConfig,
 } from './task-type';
+import { TASK_TYPE_METADATA } from './metadata';
 
-const LIFECYCLE: Lifecycle = {
-  InProgress: 'running',
-  Completed: 'succeeded',
-  Failed: 'failed',
-};
-
-/** The largest MaxResults allowed (1-200): the fewest calls against the API's small bucket. */
-const PAGE_SIZE = 200;
+/** The type's name, API, lifecycle and page size. */
+const META = TASK_TYPE_METADATA['store-image'];
 
 export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
-  name: 'store-image',
-  apiName: 'DescribeStoreImageTasks',
-  title: 'AMI store-to-S3 task',
-  lifecycle: LIFECYCLE,
-  documentedStates: Object.keys(LIFECYCLE),
-  paginated: true,
-  pageSize: PAGE_SIZE,
+  ...META,
   async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
     // One pass, no ImageIds (MaxResults cannot be combined with them): every store task of the
     // last 31 days, newest first.
     yield* itemsOfPages(
-      paginateDescribeStoreImageTasks(paginatorConfig(client, PAGE_SIZE), {}, { abortSignal }),
+      paginateDescribeStoreImageTasks(paginatorConfig(client, META.pageSize), {}, { abortSignal }),
       (page) => page.StoreImageTaskResults,
     );
   },
@@ -63,7 +52,7 @@ export const storeImage: TaskTypeDescriptor<StoreImageTaskResult> = {
       region,
       account,
       state,
-      phase: phaseOfState(LIFECYCLE, state, null),
+      phase: phaseOfState(META.lifecycle, state, null),
       progress: parseProgress(raw.ProgressPercentage),
       statusMessage: cleanText(raw.StoreTaskFailureReason),
       resources,

@@ -1,10 +1,11 @@
-// The contract each EC2 task type module fulfils. The poller, the stack's IAM policy, the local
-// simulator and the docs all read the registry built from these descriptors, so adding a task
-// type means one new module (plus its test) and one line in the registry.
+// The contract each EC2 task type's listing module fulfils: its metadata (metadata.ts) plus how
+// to list the API and read its objects. The poller reads the registry built from these
+// descriptors; the stack, the docs and the simulator read the metadata alone, without the SDK.
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { endingIn, type Lifecycle, phaseOfState } from '../domain/lifecycle';
+import { type Lifecycle, phaseOfState } from '../domain/lifecycle';
 import type { Phase } from '../domain/phase';
 import type { RelatedResources, Task, TaskTypeName } from '../domain/task';
+import type { TaskTypeMetadata } from './metadata';
 
 /** Where a task was listed; stamped onto every normalised task. */
 export interface ListingScope {
@@ -12,25 +13,8 @@ export interface ListingScope {
   account: string;
 }
 
-/** Describes one EC2 task API: how to list it, how to read its objects, how to map its states. */
-export interface TaskTypeDescriptor<Raw = unknown> {
-  /** The product's name for the type, used in events, attributes and settings. */
-  readonly name: TaskTypeName;
-  /** The EC2 API operation; the IAM action is `ec2:<apiName>`. */
-  readonly apiName: string;
-  /** What the type is, for humans (docs, email). */
-  readonly title: string;
-  /**
-   * Every documented value of the API's state field, in lifecycle order, with its phase or, for a
-   * transitional state (cancelling, deleting, failing), the ends it leads to (see phaseOfState).
-   */
-  readonly lifecycle: Lifecycle;
-  /** Every documented value of the API's state field, in lifecycle order: the keys of {@link lifecycle}. */
-  readonly documentedStates: readonly string[];
-  /** Whether the API pages its results with NextToken (all pages are always read). */
-  readonly paginated: boolean;
-  /** Page size sent as MaxResults, or undefined when the API has no pagination or no documented limit. */
-  readonly pageSize: number | undefined;
+/** Describes one EC2 task API: its metadata, how to list it and how to read its objects. */
+export interface TaskTypeDescriptor<Raw = unknown> extends TaskTypeMetadata {
   /**
    * Reads every page of the listing, one array of raw objects per page. Throws on the first
    * failed page: a listing is either complete or failed, never silently partial. Every call is
@@ -99,21 +83,6 @@ export class InvalidTaskError extends Error {
   }
 }
 
-/** The IAM action that allows listing a task type. */
-export function iamActionOf(descriptor: Pick<TaskTypeDescriptor, 'apiName'>): string {
-  return `ec2:${descriptor.apiName}`;
-}
-
-/** The lifecycle of VM import image tasks and AMI export tasks (free-string states). */
-export const IMPORT_EXPORT_LIFECYCLE: Lifecycle = {
-  active: 'running',
-  completed: 'succeeded',
-  // On the way to `deleted`, which ends a failed task and a cancelled one alike; the error message
-  // (which may only come with `deleted`) tells them apart.
-  deleting: endingIn('failed', 'cancelled'),
-  deleted: 'cancelled',
-};
-
 /**
  * Phase of an import or export image/snapshot task. These APIs have no `failed` state: a task that
  * failed ends `deleting`/`deleted` with an error message (failed), one a user cancelled ends
@@ -123,16 +92,6 @@ export function importExportPhase(lifecycle: Lifecycle, state: string, statusMes
   if (state === 'active' && statusMessage && /^pending\b/i.test(statusMessage)) return 'pending';
   return phaseOfState(lifecycle, state, statusMessage);
 }
-
-/** The lifecycle of conversion and instance export tasks (the same enum for both APIs). */
-export const CANCELLABLE_TASK_LIFECYCLE: Lifecycle = {
-  active: 'running',
-  // EC2 cancels a task that failed (an upload that expired, an export that broke) as well as one
-  // the user cancelled; the error message, which may only come with `cancelled`, tells them apart.
-  cancelling: endingIn('cancelled', 'failed'),
-  cancelled: 'cancelled',
-  completed: 'succeeded',
-};
 
 /** Reads a string field, or '' when absent; states are compared as strings. */
 export function stateString(value: unknown): string {

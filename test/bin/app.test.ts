@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../lib/monitor-app';
+import { buildApp, FALLBACK_REGION, STACK_NAME } from '../../bin/monitor-app';
 import { SettingsError } from '../../lib/settings';
 
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+const NO_STAGING = { 'aws:cdk:disable-asset-staging': true };
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
 describe('buildApp', () => {
@@ -29,7 +29,7 @@ describe('buildApp', () => {
     delete process.env.CDK_DEFAULT_REGION;
     delete process.env.CDK_DEFAULT_ACCOUNT;
 
-    const { stack } = buildApp(NO_BUNDLING);
+    const { stack } = buildApp(NO_STAGING);
 
     expect(stack.stackName).toBe(STACK_NAME);
     expect(stack.region).toBe(FALLBACK_REGION);
@@ -40,7 +40,7 @@ describe('buildApp', () => {
     process.env.CDK_DEFAULT_REGION = 'eu-north-1';
     process.env.CDK_DEFAULT_ACCOUNT = '210987654321';
 
-    const { stack } = buildApp({ ...NO_BUNDLING, taskTypes: 'bundle' });
+    const { stack } = buildApp({ ...NO_STAGING, taskTypes: 'bundle' });
 
     expect(stack.region).toBe('eu-north-1');
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
@@ -55,7 +55,7 @@ describe('buildApp', () => {
   });
 
   it('throws a SettingsError for a bad setting', () => {
-    expect(() => buildApp({ ...NO_BUNDLING, regions: 'mars-1' })).toThrow(SettingsError);
+    expect(() => buildApp({ ...NO_STAGING, regions: 'mars-1' })).toThrow(SettingsError);
   });
 });
 
@@ -77,7 +77,7 @@ describe('bin/app.ts as the CLI runs it', () => {
       encoding: 'utf8',
       env: {
         ...process.env,
-        CDK_CONTEXT_JSON: JSON.stringify({ ...NO_BUNDLING, regions: 'mars-1' }),
+        CDK_CONTEXT_JSON: JSON.stringify({ ...NO_STAGING, regions: 'mars-1' }),
         CDK_OUTDIR: outdir,
       },
     });
@@ -96,7 +96,7 @@ describe('bin/app.ts as the CLI runs it', () => {
       env: {
         ...process.env,
         CDK_CONTEXT_JSON: JSON.stringify({
-          ...NO_BUNDLING,
+          ...NO_STAGING,
           'cli-telemetry': false,
           email: 'ops@example.com',
         }),

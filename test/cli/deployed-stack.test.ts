@@ -7,8 +7,8 @@ import {
   type StackStandIn,
   stackStandInEnvironment,
   startStackStandIn,
-} from '../../tools/local/stack-stand-in';
-import { LOCAL_CREDENTIALS } from '../../tools/local/engines';
+} from '../../devkit/stand-ins/stack-stand-in';
+import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
 
 let standIn: StackStandIn;
 const saved = { ...process.env };

@@ -1,7 +1,7 @@
 // The product's change rules through the real engines: the baseline, discovery, progress steps,
 // disappearance and silent ageing-out, and exactly one message per change however often EC2 is
 // polled without one.
-import type { InboxMessage } from '../../tools/local/inbox';
+import type { InboxMessage } from '../../devkit/engines/inbox';
 import { renderStatus } from '../../cli/render';
 import { createHarness, type Harness } from './support/harness';
 import { expectObservedSince, sorted, TableReader, tuples } from './support/events';

@@ -6,18 +6,22 @@
 // task text is escaped; a 429 is waited out; a failing webhook ends in the dead-letter queue; a
 // redelivered event is never posted twice.
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { deliverChannel } from '../../cli/channel-delivery';
+import { deliverChannel } from '../../runtime/channel-delivery';
 import { mapWithConcurrency } from '../../lambdas/shared/concurrency';
 import { aChange, aTask } from '../support/tasks';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
 import { VM_IMPORT_TROUBLESHOOTING_URL } from '../../lambdas/domain/chatbot-notification';
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
-import type { SlackMessage } from '../../lambdas/domain/slack-message';
-import { type AwsStandIns, awsStandInsEnvironment, startAwsStandIns } from '../../tools/local/aws-stand-ins';
-import { LOCAL_REGION, type LocalChannel } from '../../tools/local/deployment';
-import { LOCAL_CREDENTIALS } from '../../tools/local/engines';
-import { Inbox } from '../../tools/local/inbox';
-import { type SlackStandIn, startSlackStandIn } from '../../tools/local/slack-stand-in';
+import type { SlackMessage } from '../../channels/slack-webhook/message';
+import {
+  type AwsStandIns,
+  awsStandInsEnvironment,
+  startAwsStandIns,
+} from '../../devkit/stand-ins/aws-stand-ins';
+import { LOCAL_REGION, type LocalChannel } from '../../devkit/local-deployment';
+import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
+import { Inbox } from '../../devkit/engines/inbox';
+import { type SlackStandIn, startSlackStandIn } from '../../devkit/stand-ins/slack-stand-in';
 import { recordFigures } from './support/fault-figures';
 import { createHarness, type Harness } from './support/harness';
 

@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../tools/local/engines';
+import { freePort } from '../../devkit/engines/engines';
 import {
   type StackStandIn,
   stackStandInEnvironment,
   startStackStandIn,
-} from '../../tools/local/stack-stand-in';
+} from '../../devkit/stand-ins/stack-stand-in';
 import { createHarness, type Harness } from './support/harness';
 import { sorted, tuples } from './support/events';
 

@@ -1,7 +1,7 @@
 // Filter policies against the SNS emulator: a queue subscribed with the stack's email filter
 // receives the finished and the vanished tasks and nothing else, while the unfiltered inbox
 // receives every change; a subscriber's own policy receives exactly what it asks for.
-import type { Inbox, InboxMessage } from '../../tools/local/inbox';
+import type { Inbox, InboxMessage } from '../../devkit/engines/inbox';
 import { createHarness, type Harness } from './support/harness';
 import { emailWorthy, eventIds, sorted, tuples } from './support/events';
 

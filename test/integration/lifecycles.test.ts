@@ -1,9 +1,9 @@
 // The full lifecycle of every one of the nine task types, success and failure or cancellation,
 // through the real engines: the simulator plays each task's states one poll at a time, and every
 // change must reach the subscriber once, in order, with attributes and subject matching it.
-import type { InboxMessage } from '../../tools/local/inbox';
+import type { InboxMessage } from '../../devkit/engines/inbox';
 import type { TaskTypeName } from '../../lambdas/domain/task';
-import type { SdkTask } from '../../tools/ec2-simulator';
+import type { SdkTask } from '../../devkit/ec2-simulator';
 import { createHarness, type Harness } from './support/harness';
 import { expectConsistent, TableReader, type Transition, transitionOf } from './support/events';
 

@@ -12,7 +12,7 @@ import {
   startDynamoDb,
   startLocalEngines,
   startMessaging,
-} from '../../tools/local/engines';
+} from '../../devkit/engines/engines';
 import { listeningSocketsOf, listeningSocketsOn } from '../support/listening-sockets';
 
 describe('running engines', () => {

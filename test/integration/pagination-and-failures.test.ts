@@ -1,7 +1,7 @@
 // Listings that span pages and listings that fail, through the real SDK against the simulator:
 // every page is read, a listing that fails on any page changes nothing for its (Region, task
 // type) and is reported, throttling is retried by the SDK, and the other listings carry on.
-import type { CycleOutcome } from '../../cli/cycle';
+import type { CycleOutcome } from '../../runtime/cycle';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 import { EC2_MAX_ATTEMPTS } from '../../lambdas/adapters/ec2-clients';
 import { createHarness, type Harness } from './support/harness';

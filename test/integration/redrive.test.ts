@@ -2,7 +2,7 @@
 // dead-letter queue) are published by `redrive`, once, through the publisher handler.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
-import { redriveUnpublished } from '../../cli/redrive';
+import { redriveUnpublished } from '../../runtime/redrive';
 import { createHarness, type Harness } from './support/harness';
 
 let harness: Harness;

@@ -4,13 +4,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Ec2TaskMonitor } from '../../lib/ec2-task-monitor';
-import { DEFAULT_EMAIL_FILTER_POLICY, SettingsError } from '../../lib/settings';
+import { DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
+import { SettingsError } from '../../lib/settings';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { TASK_TYPES } from '../../lambdas/task-types';
 import {
   actionsOfRole,
   logicalIdOf,
-  NO_BUNDLING,
+  NO_STAGING,
   statementsOfRole,
   synthMonitor,
   TEST_ACCOUNT,
@@ -100,7 +101,7 @@ describe('schedule', () => {
   });
 
   it('accepts an events.Schedule as a construct prop', () => {
-    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Direct', {
+    const stack = new Stack(new App({ context: NO_STAGING }), 'Direct', {
       env: { account: TEST_ACCOUNT, region: TEST_REGION },
     });
     new Ec2TaskMonitor(stack, 'Monitor', { schedule: Schedule.rate(Duration.minutes(5)) });
@@ -499,7 +500,7 @@ describe('outputs', () => {
 
 describe('construct props', () => {
   it('validates props like the settings', () => {
-    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Invalid', {
+    const stack = new Stack(new App({ context: NO_STAGING }), 'Invalid', {
       env: { account: TEST_ACCOUNT, region: TEST_REGION },
     });
 

@@ -4,7 +4,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { deliveryPartitionKey, listingPartitionKeys, partitionKey } from '../../lambdas/shared/table-layout';
-import { CHANNEL_NAMES } from '../../lambdas/shared/config';
+import { CHANNELS } from '../../channels';
 import { listingPartitionPatterns, MAX_LISTED_PARTITIONS } from '../../lib/listing-partitions';
 import { synthMonitor } from './synth';
 
@@ -29,7 +29,7 @@ describe('listingPartitionPatterns', () => {
     const allowed = (key: string) => patterns.some((pattern) => matchesLike(pattern, key));
 
     for (const key of listingPartitionKeys(regions, types)) expect(allowed(key)).toBe(true);
-    for (const channel of CHANNEL_NAMES) expect(allowed(deliveryPartitionKey(channel))).toBe(false);
+    for (const { name } of CHANNELS) expect(allowed(deliveryPartitionKey(name))).toBe(false);
     expect(allowed(partitionKey('ap-south-2', 'bundle'))).toBe(regions.includes('ap-south-2'));
     if (regions.length * types.length <= MAX_LISTED_PARTITIONS) {
       expect(patterns).toEqual(listingPartitionKeys(regions, types));

@@ -7,7 +7,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Ec2TaskMonitor, type Ec2TaskMonitorProps } from '../../lib/ec2-task-monitor';
 import {
   logicalIdOf,
-  NO_BUNDLING,
+  NO_STAGING,
   synthMonitor,
   TEST_ACCOUNT,
   TEST_REGION,
@@ -28,7 +28,7 @@ function alarmProperties({ template }: { template: Template }, alarm: cloudwatch
 
 /** A monitor built from construct props, in a stack of its own. */
 function monitorWith(props: Ec2TaskMonitorProps) {
-  const stack = new Stack(new App({ context: NO_BUNDLING }), 'Direct', {
+  const stack = new Stack(new App({ context: NO_STAGING }), 'Direct', {
     env: { account: TEST_ACCOUNT, region: TEST_REGION },
   });
   const monitor = new Ec2TaskMonitor(stack, 'Monitor', props);

@@ -130,3 +130,43 @@ it('graphs the publisher and its dead-letter queue', () => {
     `"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","{GetAtt ${logicalIdOf(deadLetterQueue)}.QueueName}"`,
   );
 });
+
+describe('the notification channels', () => {
+  it('has no channel widget when no channel is configured', () => {
+    expect(dashboardOf(defaults).widgets.filter((w) => / channel: /.test(w.properties.title))).toEqual([]);
+  });
+
+  it('graphs each configured channel: delivered, failures, duplicates skipped, and its dead letters', () => {
+    const every = synthMonitor({
+      slackWorkspaceId: 'T0123ABCDEF',
+      slackChannelId: 'C0123ABCDEF',
+      slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',
+      eventBus: 'default',
+    });
+    const dashboard = dashboardOf(every);
+    const { configuredChannels } = every.stack.monitor;
+
+    expect(
+      dashboard.widgets.filter((w) => / channel: /.test(w.properties.title)).map((w) => w.properties.title),
+    ).toEqual([
+      'Chatbot channel: deliveries',
+      'SlackWebhook channel: deliveries',
+      'EventBus channel: deliveries',
+    ]);
+    for (const { id, name, channel } of configuredChannels) {
+      const graph = plotted(widget(dashboard, new RegExp(`^${id} channel: deliveries$`)));
+      for (const [metric, label] of [
+        ['NotificationsDelivered', 'Delivered'],
+        ['NotificationFailures', 'Failures'],
+        ['DuplicateNotifications', 'Duplicates skipped'],
+      ]) {
+        expect(graph).toContain(
+          `"Ec2TaskMonitor","${metric}","channel","${name}","service","ec2-task-monitor",{"label":"${label}","stat":"Sum"}`,
+        );
+      }
+      expect(graph).toContain(
+        `"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","{GetAtt ${logicalIdOf(channel.delivery.deadLetterQueue)}.QueueName}"`,
+      );
+    }
+  });
+});

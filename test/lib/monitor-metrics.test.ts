@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { METRICS_NAMESPACE, METRICS_SERVICE, MONITOR_METRICS, searchText } from '../../lib/monitor-metrics';
+import {
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  MONITOR_METRICS,
+  NOTIFIER_METRICS,
+  searchText,
+} from '../../lib/monitor-metrics';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SOURCES = ['lambdas/poller/poll-cycle.ts', 'lambdas/publisher/deliver-changes.ts'].map((file) =>
@@ -39,7 +45,9 @@ it('uses the namespace and service the functions are configured with', () => {
 
   expect(METRICS_NAMESPACE).toBe('Ec2TaskMonitor');
   expect(METRICS_SERVICE).toBe('ec2-task-monitor');
-  expect(observability).toContain(`namespace: '${METRICS_NAMESPACE}', serviceName: '${METRICS_SERVICE}'`);
+  // One literal each (lambdas/shared/service.ts), which the functions' metrics are built with.
+  expect(observability).toContain(`namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME`);
+  expect(observability).toContain(`from './service'`);
 });
 
 it('searches a metric over its full dimension set, service included', () => {
@@ -49,4 +57,12 @@ it('searches a metric over its full dimension set, service included', () => {
   expect(searchText('TasksSeen', 'Sum', Duration.minutes(1), { phase: 'running' })).toBe(
     `SEARCH('{Ec2TaskMonitor,service,taskType,phase} MetricName="TasksSeen" phase="running"', 'Sum', 60)`,
   );
+});
+
+it("names exactly the metrics every notifier emits, each with its channel's name as a dimension", () => {
+  const notifier = readFileSync(path.join(ROOT, 'lambdas/notifiers/notifier.ts'), 'utf8');
+  const emitted = [...notifier.matchAll(/count\('(\w+)'\)/g)].map(([, name]) => name);
+
+  expect(new Set(emitted)).toEqual(new Set(Object.keys(NOTIFIER_METRICS)));
+  expect(notifier).toContain("metrics.addDimension('channel', channel.name)");
 });

@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Ec2TaskMonitor } from '../../lib/ec2-task-monitor';
 import {
   logicalIdOf,
-  NO_BUNDLING,
+  NO_STAGING,
   synthMonitor,
   TEST_ACCOUNT,
   TEST_REGION,
@@ -132,7 +132,7 @@ describe('operatorEmails', () => {
   });
 
   it('validates the addresses given as a construct prop', () => {
-    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Invalid', {
+    const stack = new Stack(new App({ context: NO_STAGING }), 'Invalid', {
       env: { account: TEST_ACCOUNT, region: TEST_REGION },
     });
 

@@ -2,20 +2,51 @@
 // objects, command-line strings), and an error naming the setting and the allowed values for
 // every bad value.
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
+import { CHANNELS, type ChatbotOptions, type SlackWebhookOptions } from '../../channels';
+import { type CheckedProps, checkProps } from '../../lib/check-props';
+import { DEFAULT_CHAT_FILTER_POLICY, DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
 import {
   checkContextKeys,
   closestSetting,
-  DEFAULT_CHAT_FILTER_POLICY,
-  DEFAULT_EMAIL_FILTER_POLICY,
-  readSettings,
+  type ContextSource,
+  propsFromContext,
+  settingKeys,
   SettingsError,
-  type MonitorSettings,
 } from '../../lib/settings';
+import { contextKeysOf } from '../../lib/settings/setting';
 
 const STACK_REGION = 'eu-west-1';
 
+/**
+ * The settings a context gives: its values mapped onto the construct's props, checked as the
+ * construct checks them, shown as the settings read (the schedule's expression, each configured
+ * channel's options under its prop).
+ */
+type ReadSettings = Omit<CheckedProps, 'schedule' | 'channels' | 'alarms'> & {
+  schedule: string;
+  chatbot?: Required<ChatbotOptions>;
+  slackWebhook?: Required<SlackWebhookOptions>;
+  eventBus?: unknown;
+};
+
+function readSettings(source: ContextSource, stackRegion: string): ReadSettings {
+  const {
+    schedule,
+    channels,
+    alarms: _alarms,
+    ...settings
+  } = checkProps(propsFromContext(source), {
+    stackRegion,
+  });
+  return {
+    ...settings,
+    schedule: schedule.expressionString,
+    ...Object.fromEntries(channels.map(({ definition, options }) => [definition.prop, options])),
+  };
+}
+
 /** Reads settings from a plain context object, as `-c` or cdk.json would give them. */
-function settingsFrom(context: Record<string, unknown>): MonitorSettings {
+function settingsFrom(context: Record<string, unknown>): ReadSettings {
   return readSettings((key) => context[key], STACK_REGION);
 }
 
@@ -72,7 +103,6 @@ describe('schedule', () => {
     'rate(1 hour)',
     'rate(12 hours)',
     'rate(1 day)',
-    'rate(7 days)',
     'cron(0/5 * * * ? *)',
     'cron(0 8 ? * MON-FRI *)',
   ])('accepts %s', (schedule) => {
@@ -98,6 +128,12 @@ describe('schedule', () => {
     expect(message).toContain(`"${schedule}"`);
     expect(message).toContain('rate(N minute|minutes|hour|hours|day|days)');
     expect(message).toContain('cron(<6 fields>)');
+  });
+
+  it('refuses rate(7 days), a valid expression no trust window accepts (the settings are checked as the construct checks them)', () => {
+    expect(errorFor({ schedule: 'rate(7 days)', retentionDays: 3650 }).message).toMatch(
+      /^schedule: rate\(7 days\) polls less often than every 6 days/,
+    );
   });
 
   it('rejects a value that is not text', () => {
@@ -484,11 +520,21 @@ describe('unknown context keys', () => {
     ['operatorEmail', 'operatorEmails'],
   ])('"%s" fails the synth asking whether "%s" was meant', (key, meant) => {
     expect(closestSetting(key)).toBe(meant);
+    expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(SettingsError);
+    // The monitor's settings and the first channels' keys, in registry order; a channel added to
+    // the registry appends its keys.
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
-      new SettingsError(
-        `${key}: not a setting, did you mean "${meant}"?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus`,
+      new RegExp(
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
+  });
+
+  it("accepts every registered channel's keys, after the monitor's own", () => {
+    const channelKeys = CHANNELS.flatMap((channel) => contextKeysOf(channel.contextKeys));
+
+    expect(settingKeys().slice(-channelKeys.length)).toEqual(channelKeys);
+    expect(() => checkContextKeys(channelKeys)).not.toThrow();
   });
 
   it('names no setting when none is close', () => {

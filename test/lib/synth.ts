@@ -1,17 +1,28 @@
-// Test support: synthesizes the monitor stack without esbuild bundling, from context settings,
+// Test support: synthesizes the monitor stack without copying its assets, from context settings,
 // and reads things out of the template by construct rather than by guessed logical id.
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { CHANNELS } from '../../channels';
 import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
-import { readSettings } from '../../lib/settings';
+import { propsFromContext } from '../../lib/settings';
 
 export const TEST_ACCOUNT = '123456789012';
 export const TEST_REGION = 'eu-west-1';
 
-/** Context that skips esbuild bundling: assets are hashed from the source, nothing is built. */
-export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+/** Context that leaves the functions' code assets where they are (dist/functions): hashed, not copied. */
+export const NO_STAGING = { 'aws:cdk:disable-asset-staging': true };
+
+/**
+ * Context turning on every registered channel (with the ids its local stand-in uses), so the
+ * checks every channel must pass (cdk-nag, cfn-lint, what all channels share) cover a channel as
+ * soon as it is registered.
+ */
+export const EVERY_REGISTERED_CHANNEL: Readonly<Record<string, string>> = Object.assign(
+  {},
+  ...CHANNELS.map((channel) => channel.local.context),
+);
 
 export interface SynthesizedMonitor {
   readonly stack: Ec2TaskMonitorStack;
@@ -20,10 +31,10 @@ export interface SynthesizedMonitor {
 
 /** Synthesizes one monitor stack with the given settings in context. */
 export function synthMonitor(settings: Record<string, unknown> = {}): SynthesizedMonitor {
-  const app = new App({ context: { ...NO_BUNDLING, ...settings } });
+  const app = new App({ context: { ...NO_STAGING, ...settings } });
   const stack = new Ec2TaskMonitorStack(app, 'TestMonitor', {
     env: { account: TEST_ACCOUNT, region: TEST_REGION },
-    settings: readSettings(app.node, TEST_REGION),
+    monitor: propsFromContext(app.node),
   });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -11,7 +11,7 @@ import {
   TASK_TYPE_NAMES,
   type TaskChangeEvent,
   type TaskTypeName,
-} from '../../index';
+} from '../../events';
 import { diffListing } from '../../lambdas/domain/changes';
 import { buildEvent } from '../../lambdas/domain/event';
 import { toSnsMessage } from '../../lambdas/domain/sns-message';

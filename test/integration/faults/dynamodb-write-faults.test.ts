@@ -4,8 +4,8 @@
 // again, records it and publishes it exactly once.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SnapshotStore } from '../../../lambdas/adapters/snapshot-store';
-import { LOCAL_REGION } from '../../../tools/local/deployment';
-import { LOCAL_CREDENTIALS } from '../../../tools/local/engines';
+import { LOCAL_REGION } from '../../../devkit/local-deployment';
+import { LOCAL_CREDENTIALS } from '../../../devkit/engines/engines';
 import { countDelivery, recordFigures } from '../support/fault-figures';
 import {
   type FaultProxies,

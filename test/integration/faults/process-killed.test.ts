@@ -4,10 +4,10 @@
 // runs the way a new process would: its stream delivery starts from the oldest record and relies
 // on the publication marks. No transition may be lost; the only duplicates allowed are changes
 // SNS accepted whose mark was not written yet, and they must carry the same eventId.
-import { runCycle, streamDeliveryFor } from '../../../cli/cycle';
+import { runCycle, streamDeliveryFor } from '../../../runtime/cycle';
 import { eventIdFor } from '../../../lambdas/domain/event';
-import { LOCAL_ACCOUNT } from '../../../tools/local/deployment';
-import type { FaultRule, ProxiedRequest } from '../../../tools/local/fault-proxy';
+import { LOCAL_ACCOUNT } from '../../../devkit/local-deployment';
+import type { FaultRule, ProxiedRequest } from '../../support/fault-proxy';
 import type { TaskTypeName } from '../../../lambdas/domain/task';
 import { countDelivery, recordFigures } from '../support/fault-figures';
 import {

@@ -1,7 +1,7 @@
 // Helpers the integration tests share to read what subscribers received: compact transition
 // tuples per task, and the check that a message's attributes and subject say what its event says.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { InboxMessage } from '../../../tools/local/inbox';
+import type { InboxMessage } from '../../../devkit/engines/inbox';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import type { StoredTask } from '../../../lambdas/domain/changes';
 import { isSameState, statusOf, type TaskTypeName } from '../../../lambdas/domain/task';

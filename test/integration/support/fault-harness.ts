@@ -11,16 +11,16 @@ import {
   loadHandlers,
   runCycle,
   streamDeliveryFor,
-} from '../../../cli/cycle';
-import type { StreamDelivery } from '../../../cli/stream-delivery';
-import { LOCAL_REGION } from '../../../tools/local/deployment';
-import { endpointEnvironment } from '../../../tools/local/engines';
+} from '../../../runtime/cycle';
+import type { StreamDelivery } from '../../../runtime/stream-delivery';
+import { LOCAL_REGION } from '../../../devkit/local-deployment';
+import { endpointEnvironment } from '../../../devkit/engines/engines';
 import {
   type FaultProxy,
   publishBatchEntries,
   type PublishBatchEntry,
   startFaultProxy,
-} from '../../../tools/local/fault-proxy';
+} from '../../support/fault-proxy';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
 import { ENGINE_ENV } from './global-setup';
 import type { Harness } from './harness';

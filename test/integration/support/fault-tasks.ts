@@ -1,8 +1,8 @@
 // The fault suite's tasks and the transitions they must produce. Tests drive simulated tasks
 // through this model, which knows each task's next snapshot version and so the exact event id
 // (derived from the task and its version) of every transition the monitor has to deliver.
-import type { Ec2Simulator } from '../../../tools/ec2-simulator';
-import { LOCAL_ACCOUNT } from '../../../tools/local/deployment';
+import type { Ec2Simulator } from '../../../devkit/ec2-simulator';
+import { LOCAL_ACCOUNT } from '../../../devkit/local-deployment';
 import type { ChangeType } from '../../../lambdas/domain/changes';
 import { eventIdFor, type TaskChangeEvent } from '../../../lambdas/domain/event';
 import type { Phase } from '../../../lambdas/domain/phase';

@@ -3,23 +3,27 @@
 // SNS/SQS emulator, an inbox queue subscribed to the topic, and the real handlers loaded with
 // the environment the stack sets. `cycle()` is `ec2-task-monitor poll --once`.
 import { randomUUID } from 'node:crypto';
-import { type Ec2Simulator, type Ec2SimulatorOptions, startEc2Simulator } from '../../../tools/ec2-simulator';
+import {
+  type Ec2Simulator,
+  type Ec2SimulatorOptions,
+  startEc2Simulator,
+} from '../../../devkit/ec2-simulator';
 import {
   deployLocally,
   LOCAL_REGION,
   type LocalDeployment,
   subscribeQueue,
-} from '../../../tools/local/deployment';
-import { endpointEnvironment } from '../../../tools/local/engines';
-import { Inbox, type InboxMessage } from '../../../tools/local/inbox';
+} from '../../../devkit/local-deployment';
+import { endpointEnvironment } from '../../../devkit/engines/engines';
+import { Inbox, type InboxMessage } from '../../../devkit/engines/inbox';
 import {
   type CycleOutcome,
   type Handlers,
   loadHandlers,
   runCycle,
   streamDeliveryFor,
-} from '../../../cli/cycle';
-import type { StreamDelivery } from '../../../cli/stream-delivery';
+} from '../../../runtime/cycle';
+import type { StreamDelivery } from '../../../runtime/stream-delivery';
 import type { ChannelName } from '../../../lambdas/shared/config';
 import { ENGINE_ENV } from './global-setup';
 

@@ -5,9 +5,9 @@
 // link nothing, while the EventBridge detail stays the raw event, value for value.
 import { toChatbotNotification } from '../../../lambdas/domain/chatbot-notification';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
-import { toEventBusEntry } from '../../../lambdas/domain/event-bus-entry';
+import { toEventBusEntry } from '../../../channels/event-bus/entry';
 import { notificationSubject, notificationText } from '../../../lambdas/domain/notification-text';
-import { toSlackMessage } from '../../../lambdas/domain/slack-message';
+import { toSlackMessage } from '../../../channels/slack-webhook/message';
 import { aChange, aTask } from '../../support/tasks';
 
 const HOSTILE: Record<string, string> = {

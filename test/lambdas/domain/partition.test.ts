@@ -1,6 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { consoleLinks } from '../../../lambdas/domain/console-links';
-import { toEventBusEntry } from '../../../lambdas/domain/event-bus-entry';
+import { toEventBusEntry } from '../../../channels/event-bus/entry';
 import { notificationText } from '../../../lambdas/domain/notification-text';
 import { consoleOrigin, partitionOf } from '../../../lambdas/domain/partition';
 import { aChange, aTask } from '../../support/tasks';

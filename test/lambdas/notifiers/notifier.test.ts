@@ -7,7 +7,7 @@ import {
   createNotifier,
   eventFromRecord,
   MalformedNotificationError,
-  type NotificationChannel,
+  type DeliveryAdapter,
 } from '../../../lambdas/notifiers/notifier';
 import { logger, metrics } from '../../../lambdas/shared/observability';
 import { MemoryDeliveryRecords } from '../../support/memory-delivery-records';
@@ -52,7 +52,7 @@ function batchOf(...events: Array<TaskChangeEvent | string>): SQSEvent {
 }
 
 /** A channel that records what it delivers and fails for the task ids it is told to. */
-class RecordingChannel implements NotificationChannel {
+class RecordingChannel implements DeliveryAdapter {
   readonly name = 'chatbot';
   readonly delivered: string[] = [];
   readonly failFor = new Set<string>();

@@ -1,11 +1,4 @@
-import {
-  ConfigurationError,
-  readChatbotNotifierConfig,
-  readEventBusNotifierConfig,
-  readPollerConfig,
-  readPublisherConfig,
-  readSlackWebhookNotifierConfig,
-} from '../../../lambdas/shared/config';
+import { ConfigurationError, readPollerConfig, readPublisherConfig } from '../../../lambdas/shared/config';
 
 const pollerEnv = {
   TABLE_NAME: 'monitor',
@@ -63,66 +56,5 @@ describe('readPublisherConfig', () => {
     expect(() => readPublisherConfig({ TABLE_NAME: 't', TOPIC_ARN: 'events' })).toThrow(
       'TOPIC_ARN is not an SNS topic ARN: "events"',
     );
-  });
-});
-
-describe('notifier configuration', () => {
-  const base = { CHANNEL: 'chatbot', TABLE_NAME: 'monitor', RETENTION_DAYS: '30' };
-
-  it('reads the Chatbot notifier', () => {
-    expect(
-      readChatbotNotifierConfig({ ...base, CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:chat' }),
-    ).toEqual({
-      channel: 'chatbot',
-      tableName: 'monitor',
-      retentionDays: 30,
-      chatTopicArn: 'arn:aws:sns:us-east-1:123456789012:chat',
-    });
-  });
-
-  it('refuses a handler deployed for another channel', () => {
-    expect(() => readSlackWebhookNotifierConfig({ ...base, SLACK_WEBHOOK_SECRET_NAME: 'hook' })).toThrow(
-      'CHANNEL is "chatbot" but this is the slack-webhook notifier',
-    );
-  });
-
-  it('reads the webhook secret name and the pace of its posts', () => {
-    const env = {
-      ...base,
-      CHANNEL: 'slack-webhook',
-      SLACK_WEBHOOK_SECRET_NAME: 'hook',
-      SLACK_POST_INTERVAL_MS: '2000',
-    };
-
-    expect(readSlackWebhookNotifierConfig(env)).toMatchObject({ secretName: 'hook', postIntervalMs: 2000 });
-    expect(() => readSlackWebhookNotifierConfig({ ...env, SLACK_POST_INTERVAL_MS: '-1' })).toThrow(
-      'SLACK_POST_INTERVAL_MS must be an integer from 0 to 60000, got "-1"',
-    );
-  });
-
-  it.each(['default', 'ec2-task-monitor', 'arn:aws:events:us-east-1:123456789012:event-bus/monitor'])(
-    'accepts the event bus %s',
-    (name) => {
-      expect(
-        readEventBusNotifierConfig({ ...base, CHANNEL: 'event-bus', EVENT_BUS_NAME: name }).eventBusName,
-      ).toBe(name);
-    },
-  );
-
-  it.each([
-    [{ CHAT_TOPIC_ARN: 'chat' }, 'CHAT_TOPIC_ARN is not an SNS topic ARN: "chat"'],
-    [
-      { CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:chat', RETENTION_DAYS: '0' },
-      'RETENTION_DAYS must be an integer from 1 to 3650, got "0"',
-    ],
-    [{ CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:chat', CHANNEL: '' }, 'CHANNEL is not set'],
-  ])('names the bad variable in %j', (overrides, message) => {
-    expect(() => readChatbotNotifierConfig({ ...base, ...overrides })).toThrow(message);
-  });
-
-  it('names a bad event bus', () => {
-    expect(() =>
-      readEventBusNotifierConfig({ ...base, CHANNEL: 'event-bus', EVENT_BUS_NAME: 'my bus' }),
-    ).toThrow('EVENT_BUS_NAME is not an event bus name or ARN: "my bus"');
   });
 });

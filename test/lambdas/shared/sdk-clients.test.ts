@@ -15,7 +15,7 @@ import { type SilentServer, startSilentServer } from '../../support/silent-serve
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** Every TypeScript source of the product: the functions and the command line. */
+/** Every TypeScript source of the product: the functions, the channels, the in-process runtime and the command line. */
 function productSources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(dir, entry.name);
@@ -25,7 +25,12 @@ function productSources(dir: string): string[] {
 }
 
 describe('the clients the product builds', () => {
-  const sources = [...productSources('lambdas'), ...productSources('cli')].map((file) => ({
+  const sources = [
+    ...productSources('lambdas'),
+    ...productSources('channels'),
+    ...productSources('runtime'),
+    ...productSources('cli'),
+  ].map((file) => ({
     file,
     text: readFileSync(path.join(ROOT, file), 'utf8'),
   }));

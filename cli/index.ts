@@ -1,0 +1,16 @@
+// What the command line shares with the dev kit's local mode, which prints what a user of the
+// command sees: the renderers, the status reading, the env file other shells source, the errors
+// that end a command with one line, the local command's options and the package's own files.
+export type { LocalOptions } from './commands/local';
+export { readAllSnapshots, type Scope, scopeOf } from './commands/status';
+export { EnvironmentError, EXIT, UsageError } from './errors';
+export { claimEnvFile, type ClaimedEnvFile, type ClaimOptions } from './local-env-file';
+export {
+  plural,
+  renderEmail,
+  renderEventLine,
+  type RenderOptions,
+  scenarioFinishedLine,
+  statusTableWhenChanged,
+} from './render';
+export { packagePath } from '../lib/package-root';

@@ -1,0 +1,191 @@
+// `ec2-task-monitor local` (npm start): the whole pipeline on embedded engines. Starts DynamoDB
+// Local, the SNS/SQS emulator and the EC2 simulator on loopback, creates the stack's table and
+// topic from its own template, subscribes an SQS inbox, and runs the real poller and publisher
+// handlers on a short schedule against a scripted scenario. The output is for a person to follow:
+// each emailed event in full, one line for every other event, the status table when it changed,
+// and one line when the scenario is over.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import {
+  claimEnvFile,
+  type ClaimedEnvFile,
+  EnvironmentError,
+  type LocalOptions,
+  plural,
+  readAllSnapshots,
+  renderEmail,
+  renderEventLine,
+  scenarioFinishedLine,
+  scopeOf,
+  statusTableWhenChanged,
+  UsageError,
+} from '#cli';
+import { CHANNELS, STACK_NAME } from '#monitor';
+import { loadHandlers, runCycle, streamDeliveryFor } from '#runtime';
+import {
+  endpointEnvironment,
+  EngineStartError,
+  type LocalEngines,
+  startLocalEngines,
+} from './engines/engines';
+import { deployLocally, LOCAL_REGION, subscribeQueue } from './local-deployment';
+import { Inbox } from './engines/inbox';
+import { DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
+import { startStackStandIn, stackStandInEnvironment } from './stand-ins/stack-stand-in';
+import { startChannelStandIns } from './stand-ins/channel-stand-ins';
+import { missingEnginePackages, missingEnginesMessage } from './engines/engine-packages';
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+/** Runs the local mode (`ec2-task-monitor local`); returns the exit code when stopped. */
+export async function runLocalMode(options: LocalOptions): Promise<number> {
+  const missing = missingEnginePackages();
+  if (missing.length > 0) throw new EnvironmentError(missingEnginesMessage(missing));
+  const file = options.scenario ?? DEMO_SCENARIO_PATH;
+  let scenario: ReturnType<typeof parseScenario>;
+  try {
+    scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new UsageError(`scenario ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const regions = [...new Set(scenario.tasks.map((task) => task.region))];
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const stop = () => {
+    stopping = true;
+    wake?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  out(`Starting DynamoDB Local, the SNS/SQS emulator and the EC2 simulator...`);
+  let engines: LocalEngines;
+  try {
+    engines = await startLocalEngines(options.ports);
+  } catch (error) {
+    if (error instanceof EngineStartError) throw new EnvironmentError(error.message);
+    throw error;
+  }
+  const standIns: Array<{ stop(): Promise<void> }> = [];
+  let envFile: ClaimedEnvFile | undefined;
+  try {
+    Object.assign(process.env, endpointEnvironment(engines), { AWS_REGION: LOCAL_REGION });
+    out(
+      `  DynamoDB ${engines.endpoints.dynamodb}   SNS/SQS ${engines.endpoints.sns}   EC2 ${engines.endpoints.ec2}`,
+    );
+    out(
+      `Creating the stack's table and topic from its synthesized template (Regions: ${regions.join(', ')})...`,
+    );
+    // Every channel is on, as a user would set it, each delivering to the dev kit's stand-in for
+    // its destination (placeholder ids: no Slack or Teams is reached).
+    const channels = await startChannelStandIns(CHANNELS);
+    standIns.push(channels);
+    Object.assign(process.env, channels.environment);
+    const stackApis = await startStackStandIn();
+    standIns.push(stackApis);
+    if (channels.description) out(`  ${channels.description}`);
+    const deployment = await deployLocally(engines, {
+      context: { regions: regions.join(','), ...channels.context },
+    });
+    await channels.attach(engines, deployment);
+    // The stack as `status --stack-name` reads it: its outputs and its poller's environment.
+    stackApis.putStack({
+      name: STACK_NAME,
+      outputs: deployment.outputs,
+      functions: { [deployment.functionNames.poller]: deployment.pollerEnv },
+    });
+    const inbox = await subscribeQueue(engines, deployment.topicArn, 'inbox');
+    const emailPreview = await subscribeQueue(
+      engines,
+      deployment.topicArn,
+      'email-preview',
+      deployment.definition.emailFilterPolicy,
+    );
+    // The functions' environment, as the stack sets it, except their log level: their JSON logs
+    // would drown the live view (see run() in cli/main.ts).
+    const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+    Object.assign(process.env, deployment.pollerEnv, deployment.publisherEnv);
+    if (logLevel) process.env.POWERTOOLS_LOG_LEVEL = logLevel;
+    // The functions' settings and the endpoints; not their Lambda-only tuning (log level, NODE_OPTIONS).
+    const functionSettings = Object.entries({ ...deployment.pollerEnv, ...deployment.publisherEnv }).filter(
+      ([name]) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS',
+    );
+    envFile = claimEnvFile({
+      ...endpointEnvironment(engines),
+      ...stackStandInEnvironment(stackApis),
+      AWS_REGION: LOCAL_REGION,
+      ...Object.fromEntries(functionSettings),
+    });
+    out(`Other commands reach these engines after: source ${path.relative(process.cwd(), envFile.path)}`);
+    out(`  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once`);
+    const handlers = loadHandlers(undefined, deployment.channels);
+    let changes = 0;
+    let alerts = 0;
+    let finishedSaid = false;
+    const statusTable = statusTableWhenChanged();
+    const delivery = streamDeliveryFor(deployment.tableName);
+    const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
+    const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
+    const scope = scopeOf(deployment.tableName, regions);
+    engines.ec2.loadScenario(scenario);
+    out(`Scenario (${plural(scenario.tasks.length, 'task')}): ${scenario.description ?? file}`);
+    out(
+      `Each cycle polls once and delivers what changed, then pauses ${options.interval} s; the scenario moves one tick per cycle. Ctrl-C stops.\n`,
+    );
+
+    for (let cycle = 1; !stopping && (options.cycles === undefined || cycle <= options.cycles); cycle++) {
+      if (cycle > 1) engines.ec2.tick();
+      const outcome = await runCycle(handlers, delivery);
+      const emailed = new Set((await emailReader.drain()).map((message) => message.event.eventId));
+      for (const message of await inboxReader.drain()) {
+        changes++;
+        if (emailed.has(message.event.eventId)) {
+          alerts++;
+          out(`${message.event.changeType}, sent to email subscribers:`);
+          out(renderEmail(message.event, options));
+        } else {
+          out(renderEventLine(message.event, options));
+        }
+      }
+      for (const line of await channels.drain()) out(line);
+      for (const failure of outcome.failures) out(`! ${failure}`);
+      const tasks = await readAllSnapshots(scope);
+      // A quiet cycle prints nothing: the table only when a task's row changed.
+      const table = statusTable(tasks, options);
+      if (table !== undefined) {
+        out(`== ${clock()}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}  ==`);
+        out(`${table}\n`);
+      }
+      if (engines.ec2.scenarioFinished && !finishedSaid) {
+        finishedSaid = true;
+        const counts = { tasks: scenario.tasks.length, changes, alerts };
+        const runsOn =
+          options.cycles === undefined ? 'Ctrl-C to stop' : `stopping after cycle ${options.cycles}`;
+        out(`${scenarioFinishedLine(counts)}; ${runsOn}`);
+      }
+      if (stopping || (options.cycles !== undefined && cycle >= options.cycles)) break;
+      await new Promise<void>((resolve) => {
+        // Ctrl-C ends the pause at once, and its timer with it (a pending timer would keep the
+        // process alive for the rest of the interval after everything stopped).
+        const timer = setTimeout(resolve, options.interval * 1000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    inboxReader.close();
+    emailReader.close();
+  } finally {
+    out('Stopping the engines...');
+    envFile?.release();
+    for (const standIn of standIns) await standIn.stop();
+    await engines.stop();
+    out('Stopped.');
+  }
+  return 0;
+}

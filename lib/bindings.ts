@@ -1,0 +1,53 @@
+// Bindings: each sets a function's variable and grants what that variable is used for, in one
+// call (after Powertools' bindTable and AWS Solutions Constructs), so a function's configuration and
+// its permissions cannot drift apart.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { TaskTypeName } from '../lambdas/domain/task';
+import { ENV } from '../lambdas/shared/config';
+import { listingActionsOf } from '../lambdas/task-types/metadata';
+import { listingPartitionsStatement } from './listing-partitions';
+import { allowPublishing } from './topic-publishing';
+
+/** The listings a function works on: every (Region, task type). */
+export interface Listings {
+  readonly regions: readonly string[];
+  readonly taskTypes: readonly TaskTypeName[];
+}
+
+/** Sets TASK_TYPES and allows exactly the listing actions of those types. */
+export function bindTaskListing(fn: lambda.Function, taskTypes: readonly TaskTypeName[]): void {
+  fn.addEnvironment(ENV.taskTypes, taskTypes.join(','));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: listingActionsOf(taskTypes),
+      // The EC2 Describe* APIs support no resource-level permissions: "*" is the only resource.
+      resources: ['*'],
+    }),
+  );
+}
+
+/** Sets TABLE_NAME and allows exactly the given actions on the listings' partitions of the table. */
+export function bindTable(
+  fn: lambda.Function,
+  table: dynamodb.ITable,
+  actions: readonly string[],
+  listings: Listings,
+): void {
+  fn.addEnvironment(ENV.tableName, table.tableName);
+  fn.addToRolePolicy(listingPartitionsStatement(table, actions, listings));
+}
+
+/** Sets TOPIC_ARN and allows publishing to the (encrypted) event topic. */
+export function bindPublishing(fn: lambda.Function, topic: sns.ITopic, key: kms.IKey): void {
+  fn.addEnvironment(ENV.topicArn, topic.topicArn);
+  allowPublishing(fn, topic, key);
+}
+
+/** Sets variables that need no permission: settings the function reads. */
+export function bindSettings(fn: lambda.Function, variables: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(variables)) fn.addEnvironment(name, value);
+}

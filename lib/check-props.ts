@@ -1,0 +1,72 @@
+// The construct's props checked once, as its first step (after aws-solutions-constructs'
+// CheckProps): every setting read from its prop or its context form and validated with the message
+// users see at synth, the defaults applied, each configured channel's options checked, and the
+// rules that join settings (the schedule against the trust window).
+import { Duration } from 'aws-cdk-lib';
+import { CHANNELS } from '../channels';
+import { trustPolicy } from '../lambdas/domain/baseline';
+import type { ChannelDefinition } from './channel/channel';
+import type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
+import { type AlarmThresholds, checkAlarmOptions } from './monitor-alarms';
+import { pollIntervalOf } from './poll-interval';
+import { MONITOR_SETTINGS, type MonitorSettingValues } from './settings/monitor-settings';
+import { type SettingScope, settingValue } from './settings/setting';
+import { SettingsError } from './settings/settings-error';
+
+/** A channel turned on, with its checked options. */
+export interface ConfiguredChannel {
+  readonly definition: ChannelDefinition;
+  readonly options: unknown;
+}
+
+/** The props checked, with their defaults applied. */
+export interface CheckedProps extends MonitorSettingValues {
+  /** The channels turned on, in the order of the registry. */
+  readonly channels: readonly ConfiguredChannel[];
+  /** The alarms' thresholds. */
+  readonly alarms: AlarmThresholds;
+}
+
+/**
+ * Refuses a schedule whose polls are further apart than the trust window allows: a listing whose
+ * last complete listing is older than the window is re-baselined (finished tasks recorded
+ * silently), so with such a schedule every poll would be a re-baseline and no task would ever
+ * alert its end.
+ */
+function checkTrustWindow(expression: string, retentionDays: number): void {
+  const interval = pollIntervalOf(expression);
+  const { windowMs, heartbeatMs } = trustPolicy(retentionDays);
+  const allowed = Duration.millis(windowMs - heartbeatMs);
+  if (interval && interval.toMilliseconds() > allowed.toMilliseconds()) {
+    throw new SettingsError(
+      `schedule: ${expression} polls less often than every ${allowed.toHumanString()}, so with ` +
+        `retentionDays ${retentionDays} every poll would re-baseline its listings and no task would ` +
+        `alert its end; allowed: a schedule polling at least every ${allowed.toHumanString()} ` +
+        `(or a longer retentionDays, up to 7 days of trust)`,
+    );
+  }
+}
+
+/**
+ * Checks every prop and applies the defaults.
+ * @throws SettingsError naming the first bad setting, its value and what is allowed
+ */
+export function checkProps(props: Ec2TaskMonitorProps, scope: SettingScope): CheckedProps {
+  const given = props as Readonly<Record<string, unknown>>;
+  const settings = Object.fromEntries(
+    Object.entries(MONITOR_SETTINGS).map(([prop, setting]) => [
+      prop,
+      settingValue(setting as Parameters<typeof settingValue>[0], given[prop], scope),
+    ]),
+  ) as unknown as MonitorSettingValues;
+  const channels = CHANNELS.flatMap((definition) => {
+    const options = definition.check(given[definition.prop]);
+    return options === undefined ? [] : [{ definition, options }];
+  });
+  checkTrustWindow(settings.schedule.expressionString, settings.retentionDays);
+  return {
+    ...settings,
+    channels,
+    alarms: checkAlarmOptions(props.alarms ?? {}, settings.schedule.expressionString),
+  };
+}

@@ -1,0 +1,37 @@
+// The defaults of the monitor's settings, in one place (after aws-solutions-constructs'
+// *-defaults.ts): the construct applies them to props left out, and the docs quote them.
+import { TERMINAL_PHASES } from '../lambdas/domain/phase';
+import type { FilterPolicy } from './settings/filter-policy';
+
+export { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
+
+/** Poll once a minute: EC2 tasks take minutes to hours, so a minute is timely and cheap. */
+export const DEFAULT_SCHEDULE = 'rate(1 minute)';
+
+/** TaskProgressed at 25, 50 and 75 percent. */
+export const DEFAULT_PROGRESS_STEP = 25;
+
+/** A month of history is enough to answer "what happened to that import last week". */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** Email subscribers hear about finished tasks (a terminal phase) and tasks that vanished, not every step. */
+export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
+  $or: [
+    { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
+    { changeType: ['TaskDisappeared'] },
+  ],
+};
+
+/**
+ * The chat channels (Slack, Teams) hear what email hears (finished tasks and vanished ones) and also
+ * every task the monitor discovers, so a channel sees a task's thread start when the task does. A
+ * disappearance gets its own branch: its phase is `unknown` (the task vanished before it was seen
+ * to finish), so a terminal-phase condition would never let it through.
+ */
+export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
+  $or: [
+    { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
+    { changeType: ['TaskDisappeared'] },
+    { changeType: ['TaskDiscovered'] },
+  ],
+};

@@ -1,0 +1,113 @@
+// The construct's props: what a CDK app sets, each with its default. The settings of the stack
+// this repository deploys set the same props from context (lib/settings/context.ts).
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { TaskTypeName } from '../lambdas/domain/task';
+import type { MonitorAlarmOptions } from './monitor-alarms';
+import type { FilterPolicy } from './settings/filter-policy';
+
+/**
+ * Properties of an {@link Ec2TaskMonitor}. The construct checks them once, as it is built
+ * (checkProps), with the same messages as the stack's settings, which set the same props from
+ * context. Each notification channel adds its own prop (channels/<name>/index.ts: `chatbot`,
+ * `slackWebhook`, `eventBus`, ...).
+ */
+export interface Ec2TaskMonitorProps {
+  /**
+   * Regions whose tasks are polled; the poller, deployed in the stack's Region, calls each one's EC2 endpoint.
+   *
+   * @default - the stack's Region only
+   */
+  readonly regions?: readonly string[];
+
+  /**
+   * Task types polled; the poller may call exactly their `ec2:Describe…` actions.
+   *
+   * @default - all nine (TASK_TYPE_NAMES)
+   */
+  readonly taskTypes?: readonly TaskTypeName[];
+
+  /**
+   * When the poller runs: a Schedule, or an expression string `rate(...)` / `cron(...)`.
+   *
+   * @default 'rate(1 minute)'
+   */
+  readonly schedule?: events.Schedule | string;
+
+  /**
+   * Addresses subscribed to the topic by email; each must confirm the subscription.
+   *
+   * @default - no email subscription
+   */
+  readonly emails?: readonly string[];
+
+  /**
+   * SNS filter policy (on message attributes) of the email subscriptions.
+   *
+   * @default DEFAULT_EMAIL_FILTER_POLICY: TaskStateChanged into a terminal phase, and TaskDisappeared
+   */
+  readonly emailFilterPolicy?: FilterPolicy;
+
+  /**
+   * Addresses subscribed by email to the operator topic, which receives every alarm (no filter);
+   * each must confirm the subscription.
+   *
+   * @default - no email subscription
+   */
+  readonly operatorEmails?: readonly string[];
+
+  /**
+   * Thresholds of the alarms on the monitor's own faults (see MonitorAlarmOptions for each default).
+   *
+   * @default - every default of MonitorAlarmOptions
+   */
+  readonly alarms?: MonitorAlarmOptions;
+
+  /**
+   * Name of the CloudWatch dashboard; names are unique in an account across Regions.
+   *
+   * @default - `<stack name>-<Region>`
+   */
+  readonly dashboardName?: string;
+
+  /**
+   * Progress granularity in percent: a TaskProgressed is recorded when progress crosses a multiple of it.
+   *
+   * @default 25
+   */
+  readonly progressStep?: number;
+
+  /**
+   * Days the change history, and the snapshot of a task that left the listing, are kept (table TTL).
+   *
+   * @default 30
+   */
+  readonly retentionDays?: number;
+
+  /**
+   * Consecutive complete listings an unfinished task must be missing from before it is declared
+   * disappeared (TaskDisappeared). One listing can miss a task (pages read while the set changes,
+   * a short answer from EC2); a task back within them emits nothing. 1 to 20.
+   *
+   * @default 2
+   */
+  readonly disappearAfterMisses?: number;
+
+  /**
+   * Retention of the functions' log groups.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the table, the topics' keys, the dead-letter queue and the log groups when
+   * they leave the stack. DESTROY by default: the snapshots are re-derived from EC2 by the next
+   * poll (only the history and changes not yet published are lost, and a monitor being removed
+   * publishes nothing anyway), and a retained table would be an orphan no new stack reads.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
