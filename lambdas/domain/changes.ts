@@ -222,14 +222,15 @@ function judgeKnownTask(
   now: string,
 ): ListingDecision | undefined {
   const before = snapshot.task;
-  const task = withKnownProgress(listed, before);
+  const task = stillFinished(withKnownProgress(listed, before), before);
   // Progress and message changes happen within a state, so they keep the time it began; an old
   // snapshot's unknown time stays unknown rather than being guessed.
   const since = isSameState(before, task) ? snapshot.stateSince : now;
   if (before.phase !== task.phase) {
     // A task's end is announced once. EC2 changing its mind about a finished task (cancelled, then
-    // an error message) is recorded as progress, never as a second end; the task types' lifecycles
-    // (transitional states) keep the one announcement the right one.
+    // an error message) is recorded as progress, never as a second end (stillFinished keeps the
+    // phase terminal); the task types' lifecycles (transitional states) keep the one announcement
+    // the right one.
     const changeType = isTerminal(before.phase) ? 'TaskProgressed' : 'TaskStateChanged';
     return change(changeType, snapshot, task, snapshot.version, since);
   }
@@ -301,6 +302,17 @@ function change(
     expectedVersion,
     stateSince: since,
   };
+}
+
+/**
+ * The listed task, still in its stored terminal phase when EC2 now reports a state that is not one
+ * (a transitional state whose error message went away, or a snapshot an older release stored as
+ * cancelled while EC2 was still cancelling): once announced, an end stays an end, so the next
+ * terminal state is progress, not a second end. A move to another terminal phase is kept.
+ */
+function stillFinished(listed: Task, before: Task): Task {
+  if (!isTerminal(before.phase) || isTerminal(listed.phase)) return listed;
+  return { ...listed, phase: before.phase };
 }
 
 /**
