@@ -305,6 +305,10 @@ describe('usage mistakes: exit 2, one line, no stack trace', () => {
   it.each([
     [['poll', '--interval', '-1'], '--interval must be a positive number, got "-1"'],
     [['poll', '--once', '--timeout', '-3'], '--timeout must be a positive number, got "-3"'],
+    [
+      ['poll', '--once', '--timeout', '2'],
+      '--timeout must be at least 3 seconds (the poll keeps 2 s for its writes and report), got "2"',
+    ],
     [['status', '--json=yes'], '--json takes no value, got --json=yes'],
     [['local', '--scenario'], '--scenario needs a value: --scenario <file>'],
     [['history', 'a', 'b'], 'history takes one argument, <taskId>; got 2: a b'],
