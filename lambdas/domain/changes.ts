@@ -67,9 +67,12 @@ export interface DetectedChange {
  * - `aged-out`: a finished task left the listing;
  * - `relisted`: a task marked gone is listed again, unchanged;
  * - `missed`: an unfinished task is missing from a listing, not yet often enough to be declared disappeared;
- * - `returned`: such a task is back before that, unchanged.
+ * - `returned`: such a task is back before that, unchanged;
+ * - `spared`: such a task is missing, but an object the listing could not identify could be it: not
+ *   judged, and its count of consecutive misses starts again.
  */
-export type SilentReason = 'baseline-terminal' | 'stale' | 'aged-out' | 'relisted' | 'missed' | 'returned';
+export type SilentReason =
+  'baseline-terminal' | 'stale' | 'aged-out' | 'relisted' | 'missed' | 'returned' | 'spared';
 
 /** Reasons of the silent writes that judge a task as in a baseline. */
 export const BASELINE_REASONS: readonly SilentReason[] = ['baseline-terminal', 'stale'];
@@ -150,7 +153,14 @@ export function diffListing(input: ListingDiffInput): ListingDecision[] {
   }
   for (const [taskId, snapshot] of stored) {
     if (seen.has(taskId) || snapshot.gone) continue;
-    if (unidentified.some((resources) => couldBe(snapshot.task, resources))) continue;
+    if (unidentified.some((resources) => couldBe(snapshot.task, resources))) {
+      // Not judged: it could be listed after all. Its misses are no longer consecutive, so a
+      // count is cleared (one write, only when there is one).
+      if ((snapshot.misses ?? 0) > 0) {
+        decisions.push(silent('spared', snapshot.task, false, snapshot, snapshot.stateSince));
+      }
+      continue;
+    }
     decisions.push(judge.missing(snapshot));
   }
   return decisions;
