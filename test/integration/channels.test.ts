@@ -144,7 +144,7 @@ describe('one scenario through every channel', () => {
     const [discovered, failed] = seen.chat;
     expect(discovered?.metadata?.eventType).toBe('TaskDiscovered');
     expect(failed?.metadata?.eventType).toBe('TaskStateChanged');
-    expect(failed?.content.title).toContain(`import-image ${id} failed (${REGION})`);
+    expect(failed?.content.title).toContain(`import-image \`${id}\` failed (${REGION})`);
     expect(failed?.content.keywords).toEqual(['import-image', 'failed', REGION]);
     expect(failed?.content.nextSteps?.[0]).toContain(VM_IMPORT_TROUBLESHOOTING_URL);
     expect(failed?.content.description).toContain('running (active) → failed (deleted)');
