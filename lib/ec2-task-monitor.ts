@@ -6,7 +6,7 @@
 // notify a separate operator topic, and a dashboard shows what it does.
 // The constructor reads as a list: check the props, make each resource, bind it to the functions
 // that use it (each binding sets the variable and grants what it is used for, lib/bindings.ts).
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnCondition, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -81,8 +81,10 @@ export class Ec2TaskMonitor extends Construct {
   public readonly alarms: MonitorAlarms;
   /** The operator's dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** The dashboard's address in the AWS console. */
-  public readonly dashboardUrl: string;
+  /** The dashboard's address in the AWS console of the stack's partition; undefined where it has none (see {@link MonitorDashboard.dashboardUrl}). */
+  public readonly dashboardUrl?: string;
+  /** Set when the stack's Region is known only at deploy: where {@link dashboardUrl} is valid. */
+  public readonly dashboardUrlCondition?: CfnCondition;
 
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
@@ -205,6 +207,7 @@ export class Ec2TaskMonitor extends Construct {
     });
     this.dashboard = dashboard.dashboard;
     this.dashboardUrl = dashboard.dashboardUrl;
+    this.dashboardUrlCondition = dashboard.dashboardUrlCondition;
 
     for (const email of settings.emails) {
       // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express

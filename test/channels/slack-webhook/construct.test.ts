@@ -70,6 +70,12 @@ describe('Slack through an incoming webhook', () => {
     expect(resources[logicalIdOf(channel.notifier)].Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
     expect(environmentOf(every, channel).SLACK_POST_INTERVAL_MS).toBe('2000');
+    // Together the notifiers post at most once a second, Slack's rate for one webhook: each waits
+    // the interval between its posts, and at most MaximumConcurrency of them run (review W2).
+    const { MaximumConcurrency } = mapping.Properties.ScalingConfig as { MaximumConcurrency: number };
+    expect(
+      Number(environmentOf(every, channel).SLACK_POST_INTERVAL_MS) / MaximumConcurrency,
+    ).toBeGreaterThanOrEqual(1000);
     expect(resources[logicalIdOf(channel.queue)].Properties.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(channel.deadLetterQueue), 'Arn'] },
       maxReceiveCount: 10,
