@@ -31,7 +31,7 @@ const WRITE_CONCURRENCY = 48;
 /** Share of the invocation's time kept after the poll's deadline for the writes in flight and the report... */
 const RESERVE_FRACTION = 0.1;
 /** ... and at least this much. */
-const MIN_RESERVE_MS = 3_000;
+const MIN_RESERVE_MS = 1_000;
 /** Share of a listing's slot of time kept for writing its decisions rather than reading it. */
 const WRITE_SHARE = 0.25;
 const DAY_SECONDS = 86_400;
@@ -345,6 +345,8 @@ async function pollListing(
     const failures: unknown[] = [];
     const unsettled = new Set<string>();
     let pendingMiss = false;
+    /** Decisions left to another writer: the listing is not wholly recorded by this poll. */
+    let unresolved = 0;
     // The container's snapshots of the listing, or a read of them.
     let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
     for (let attempt = 0; ; attempt++) {
@@ -354,7 +356,10 @@ async function pollListing(
       const decisions = diff(snapshots).filter((decision) => {
         const current = snapshots.get(decision.task.taskId);
         const newer = current?.observedAt !== undefined && current.observedAt >= listedAt.toISOString();
-        if (newer) report.conflicts += 1;
+        if (newer) {
+          report.conflicts += 1;
+          unresolved += 1;
+        }
         return !newer;
       });
       let conflicts = 0;
@@ -370,6 +375,7 @@ async function pollListing(
               const outcome = await write(decision, config, deps, detectedAt, listedAt);
               if (outcome === 'conflict') {
                 conflicts += 1;
+                report.conflicts += 1;
                 return;
               }
               if (decision.kind === 'change') report.changes += 1;
@@ -395,13 +401,13 @@ async function pollListing(
       // always the stored state. A second conflict is left to that writer.
       deps.cache?.snapshots.delete(listingKey);
       if (attempt > 0) {
-        report.conflicts += conflicts;
+        unresolved += conflicts;
         break;
       }
       stored = await deps.store.loadSnapshots(unit, taskType);
     }
     report.unsettled = unsettled.size;
-    const clean = failures.length === 0 && report.conflicts === 0 && report.deferred === 0;
+    const clean = failures.length === 0 && unresolved === 0 && report.deferred === 0;
     const next = markerAfterListing(marker, plan, detectedAt, policy, unsettled);
     const state: ListingState = {
       ...(next ?? (marker as ListingState)),
