@@ -38,16 +38,19 @@ function list(value: string | undefined): string[] {
 export async function resolveScope(stack: StackOptions, required: readonly string[] = []): Promise<Scope> {
   applyStackOptions(stack);
   const variables = await resolveVariables(
-    { required: [ENV.tableName, ENV.accountId, ...required], optional: [ENV.regions, ENV.taskTypes] },
+    { required: [ENV.tableName, ...required], optional: [ENV.accountId, ENV.regions, ENV.taskTypes] },
     stack,
   );
   const regions = list(variables[ENV.regions] ?? process.env.AWS_REGION);
   if (regions.length === 0)
     throw new ConfigurationError(`${ENV.regions} (or AWS_REGION, or --region) is not set`);
+  const account = variables[ENV.accountId];
+  // The table's keys carry the account; the deployed poller's environment names it.
+  if (!account) throw new ConfigurationError(`${ENV.accountId} (the account the monitor polls) is not set`);
   const types = list(variables[ENV.taskTypes]);
   return scopeOf(
     variables[ENV.tableName] as string,
-    variables[ENV.accountId] as string,
+    account,
     regions,
     types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : undefined,
   );

@@ -27,8 +27,6 @@ import {
 const MAX_BATCH_ENTRIES = 10;
 /** Claims in flight at once. */
 const CLAIM_CONCURRENCY = 32;
-/** PublishBatch calls in flight at once. */
-const PUBLISH_CONCURRENCY = 8;
 
 /** What the use case needs from the outside world. */
 export interface DeliveryDependencies {
@@ -134,23 +132,6 @@ export function planBatches(changes: readonly PendingChange[]): PendingChange[][
   return batches;
 }
 
-/**
- * Splits changes into waves that may each be published all at once: a task's first change in the
- * first wave, its second in the second, and so on, stream order kept within each wave. Waves go
- * out one after another, so a task's changes never overtake each other.
- */
-export function planWaves(changes: readonly PendingChange[]): PendingChange[][] {
-  const waves: PendingChange[][] = [];
-  const seen = new Map<string, number>();
-  for (const change of changes) {
-    const task = `${change.historyKey.pk}|${change.event.taskId}`;
-    const wave = seen.get(task) ?? 0;
-    seen.set(task, wave + 1);
-    (waves[wave] ??= []).push(change);
-  }
-  return waves;
-}
-
 /** Publishes the changes a batch of stream records carries. */
 export async function deliverChanges(
   records: readonly DynamoDBRecord[],
@@ -202,46 +183,37 @@ export async function deliverChanges(
   }
 
   let failed: PendingChange | undefined;
-  const waves = planWaves(pending);
-  for (const [waveIndex, wave] of waves.entries()) {
-    // A wave holds at most one change per task, so its batches go out side by side.
-    const batches = planBatches(wave);
-    const published = await mapWithConcurrency(batches, PUBLISH_CONCURRENCY, async (batch) => {
-      const outcomes = await deps.publisher.publishBatch(batch.map((change) => change.message));
-      const marks: Promise<void>[] = [];
-      const failures: PendingChange[] = [];
-      batch.forEach((change, index) => {
-        const outcome = outcomes[index];
-        if (outcome?.ok) {
-          marks.push(
-            deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now(), change.carrier),
-          );
-          deps.logger.debug('Change published', {
-            eventId: change.event.eventId,
-            changeType: change.event.changeType,
-            taskId: change.event.taskId,
-          });
-        } else {
-          failures.push(change);
-          deps.logger.error('Publish failed; the change will be retried', {
-            eventId: change.event.eventId,
-            code: outcome?.code,
-            errorMessage: outcome?.message,
-          });
-        }
-      });
-      // A mark that fails leaves the change to be published again on retry: at-least-once, same eventId.
-      await Promise.all(marks);
-      return { marked: marks.length, failures };
+  const batches = planBatches(pending);
+  for (const [batchIndex, batch] of batches.entries()) {
+    const outcomes = await deps.publisher.publishBatch(batch.map((change) => change.message));
+    const marks: Promise<void>[] = [];
+    batch.forEach((change, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok) {
+        marks.push(
+          deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now(), change.carrier),
+        );
+        deps.logger.info('Change published', {
+          eventId: change.event.eventId,
+          changeType: change.event.changeType,
+          taskId: change.event.taskId,
+        });
+      } else {
+        failed ??= change;
+        unpublished.push(change);
+        deps.logger.error('Publish failed; the change will be retried', {
+          eventId: change.event.eventId,
+          code: outcome?.code,
+          errorMessage: outcome?.message,
+        });
+      }
     });
-    const marked = published.reduce((sum, batch) => sum + batch.marked, 0);
-    const failures = published.flatMap((batch) => batch.failures);
-    deps.metrics.addMetric('EventsPublished', MetricUnit.Count, marked);
-    if (failures.length > 0) {
-      deps.metrics.addMetric('PublishFailures', MetricUnit.Count, failures.length);
-      unpublished.push(...failures, ...waves.slice(waveIndex + 1).flat());
-      // Retried from the earliest failed change in stream order; later ones already out are skipped then.
-      failed = failures.sort((a, b) => changes.indexOf(a) - changes.indexOf(b))[0];
+    // A mark that fails leaves the change to be published again on retry: at-least-once, same eventId.
+    await Promise.all(marks);
+    deps.metrics.addMetric('EventsPublished', MetricUnit.Count, marks.length);
+    if (failed) {
+      deps.metrics.addMetric('PublishFailures', MetricUnit.Count, batch.length - marks.length);
+      unpublished.push(...batches.slice(batchIndex + 1).flat());
       break;
     }
   }

@@ -131,19 +131,14 @@ describe('deliverChanges', () => {
     expect(new Set(topic.received).size).toBe(4);
   });
 
-  it("sends one wave's batches side by side, but no task's later change after a failed wave", async () => {
-    // Two changes each of 15 tasks: the first changes are one wave (two batches), the second another.
+  it('does not send later batches after a failed one', async () => {
     const { topic, deps } = setup();
-    const { records, ids } = recordsFor(
-      Array.from({ length: 15 }, (_, i) => `t${i}`),
-      2,
-    );
+    const { records, ids } = recordsFor(Array.from({ length: 15 }, (_, i) => `t${i}`));
     topic.failIf = (eventId) => eventId === ids[0];
 
     const response = await deliverChanges(records, deps);
 
-    expect([...topic.calls].sort()).toEqual([10, 5]);
-    expect(topic.received).not.toContain(ids[15]);
+    expect(topic.calls).toEqual([10]);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber }]);
   });
 
@@ -206,19 +201,17 @@ describe('deliverChanges with another consumer on the same stream', () => {
     expect(outbox.isPublished(change.historyKey)).toBe(true);
   });
 
-  it('gives back the claims of a failed change and of the waves after it', async () => {
+  it('gives back the claims of a failed batch and of the batches after it', async () => {
     const { topic, outbox, deps } = setup();
-    const { records, ids } = recordsFor(['t0', 't1', 't2', 't3'], 2);
+    const { records, ids } = recordsFor(Array.from({ length: 12 }, (_, i) => `t${i}`));
     topic.failIf = (eventId) => eventId === ids[3];
 
     await deliverChanges(records, deps);
 
     expect(outbox.released.sort()).toEqual([
-      'EVENT#t0#0000000002',
-      'EVENT#t1#0000000002',
-      'EVENT#t2#0000000002',
+      'EVENT#t10#0000000001',
+      'EVENT#t11#0000000001',
       'EVENT#t3#0000000001',
-      'EVENT#t3#0000000002',
     ]);
   });
 });
