@@ -35,10 +35,15 @@ import type { FilterPolicy } from './settings/filter-policy';
 export type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 
 /**
- * Poller's table access: Query the stored snapshots, GetItem the baseline marker, PutItem the
+ * Poller's table access: Query the stored snapshots, GetItem and UpdateItem its units' states, PutItem the
  * snapshots (TransactWriteItems is authorised per item action, and its items are conditional Puts).
  */
-const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'];
+const POLLER_TABLE_ACTIONS = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 /** Publisher's table access (beyond the stream): claim, mark and release changes; read why a claim failed. */
 const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];

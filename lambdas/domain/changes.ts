@@ -41,6 +41,8 @@ export interface StoredTask {
   misses?: number;
   /** ISO-8601 time of the poll that wrote the snapshot; absent on snapshots of older releases. */
   writtenAt?: string;
+  /** ISO-8601 time (milliseconds) the listing that wrote the snapshot began to be read. */
+  observedAt?: string;
 }
 
 /** A change to record and publish. */
