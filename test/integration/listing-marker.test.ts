@@ -1,21 +1,17 @@
-// The listing marker's conditional writes against DynamoDB Local (review finding W1): a marker of
-// an older release (only `completedAt`, no version) is taken over at version 0, a stale version
-// conflicts, and the unsettled list and its time make the round trip through the engine. The
-// re-baseline, the heartbeat and the unsettled tasks rely on exactly these conditions.
+// A unit state item's conditional writes against DynamoDB Local (review finding W1): each task
+// type's listing state (marker, fingerprint, due time) is written at version 0 only once, a stale
+// version conflicts, another type's state in the same item is left alone, and the unsettled list
+// and its time make the round trip through the engine. The re-baseline, the heartbeat, the
+// unsettled tasks and the idle poll's "nothing changed" rely on exactly these conditions.
 import { randomUUID } from 'node:crypto';
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
-import { BASELINE_SORT_KEY, partitionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
+import { TABLE_LAYOUT, type Unit } from '../../lambdas/shared/table-layout';
 import { ENGINE_ENV } from './support/global-setup';
 
 const REGION = 'us-east-1';
+const UNIT: Unit = { account: '123456789012', region: REGION };
 const { partitionKey: PK, sortKey: SK } = TABLE_LAYOUT;
 let client: DynamoDBClient;
 let tableName: string;
@@ -42,7 +38,7 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  store = new SnapshotStore(client, tableName);
+  store = new SnapshotStore(client, tableName, UNIT.account);
 });
 
 afterAll(async () => {
@@ -50,51 +46,49 @@ afterAll(async () => {
   client.destroy();
 });
 
-it('takes over an older release marker at version 0, then refuses every stale version', async () => {
-  // Prepare: the marker an older release wrote, with only its completion time.
-  await client.send(
-    new PutItemCommand({
-      TableName: tableName,
-      Item: marshall({
-        [PK]: partitionKey(REGION, 'bundle'),
-        [SK]: BASELINE_SORT_KEY,
-        completedAt: '2026-11-01T00:00:00.000Z',
-      }),
-    }),
-  );
-
-  // Act and assess: it reads as version 0, with nothing known.
-  expect((await store.loadListing(REGION, 'bundle')).marker).toEqual({ unsettled: [], version: 0 });
-
-  // Version 0 takes it over (attribute_not_exists(version)), with the unsettled tasks.
+it('writes a listing state at version 0 once, then refuses every stale version', async () => {
+  // Prepare: a unit with no state item yet.
+  expect(await store.loadUnitState(UNIT)).toEqual(new Map());
   const first = {
     lastCompleteAt: '2026-12-01T10:00:00.000Z',
     unsettled: ['bun-1', 'bun-2'],
     unsettledSince: '2026-12-01T10:00:00.000Z',
+    fingerprint: 'f1',
+    dueAt: '2026-12-01T10:01:00.000Z',
     version: 0,
   };
-  expect(await store.putMarker(REGION, 'bundle', first)).toBe('written');
-  // A second poll that read the same old marker loses.
-  expect(await store.putMarker(REGION, 'bundle', { ...first, unsettled: [] })).toBe('conflict');
-  expect((await store.loadListing(REGION, 'bundle')).marker).toEqual({ ...first, version: 1 });
 
-  // Version 1 moves on (#version = :expected) and clears the unsettled list; a stale 1 loses.
-  const second = { lastCompleteAt: '2026-12-02T10:00:00.000Z', unsettled: [], version: 1 };
-  expect(await store.putMarker(REGION, 'bundle', second)).toBe('written');
-  expect(await store.putMarker(REGION, 'bundle', { ...second, rebaselineFrom: 'x' })).toBe('conflict');
-  expect((await store.loadListing(REGION, 'bundle')).marker).toEqual({ ...second, version: 2 });
+  // Act and assess: version 0 creates it (attribute_not_exists), a second poll from version 0 loses.
+  expect(await store.putListingState(UNIT, 'bundle', first)).toBe('written');
+  expect(await store.putListingState(UNIT, 'bundle', { ...first, unsettled: [] })).toBe('conflict');
+  expect((await store.loadUnitState(UNIT)).get('bundle')).toEqual({ ...first, version: 1 });
+
+  // Version 1 moves on (#type.#version = :expected) and clears the unsettled list; a stale 1 loses.
+  const second = { lastCompleteAt: '2026-12-02T10:00:00.000Z', unsettled: [], fingerprint: 'f2', version: 1 };
+  expect(await store.putListingState(UNIT, 'bundle', second)).toBe('written');
+  expect(await store.putListingState(UNIT, 'bundle', { ...second, rebaselineFrom: 'x' })).toBe('conflict');
+  expect((await store.loadUnitState(UNIT)).get('bundle')).toEqual({ ...second, version: 2 });
 });
 
-it('writes the first marker of a listing that has none at version 0, once', async () => {
-  const marker = {
+it("writes one task type's state without touching the others in the same item", async () => {
+  // Prepare
+  const unit: Unit = { account: UNIT.account, region: 'eu-west-1' };
+  const conversion = {
     lastCompleteAt: '2026-12-02T10:00:00.000Z',
     rebaselineFrom: '2026-12-02T09:59:00.000Z',
     unsettled: [],
     version: 0,
   };
+  const exportImage = { lastCompleteAt: '2026-12-02T10:00:30.000Z', unsettled: ['export-ami-1'], version: 0 };
 
-  expect((await store.loadListing(REGION, 'conversion')).marker).toBeUndefined();
-  expect(await store.putMarker(REGION, 'conversion', marker)).toBe('written');
-  expect(await store.putMarker(REGION, 'conversion', marker)).toBe('conflict');
-  expect((await store.loadListing(REGION, 'conversion')).marker).toEqual({ ...marker, version: 1 });
+  // Act
+  expect(await store.putListingState(unit, 'conversion', conversion)).toBe('written');
+  expect(await store.putListingState(unit, 'export-image', exportImage)).toBe('written');
+  expect(await store.putListingState(unit, 'conversion', conversion)).toBe('conflict');
+
+  // Assess
+  const state = await store.loadUnitState(unit);
+  expect(state.get('conversion')).toEqual({ ...conversion, version: 1 });
+  expect(state.get('export-image')).toEqual({ ...exportImage, version: 1 });
+  expect(await store.loadUnitState({ account: '210987654321', region: 'eu-west-1' })).toEqual(new Map());
 });
