@@ -35,7 +35,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      // 60 s per test and hook (see the file: a project cannot set testTimeout).
+      // 180 s per test and hook, a guard against hangs (see the file: a project cannot set testTimeout).
       setupFilesAfterEnv: ['<rootDir>/test/integration/support/timeout.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/support/global-setup.ts',

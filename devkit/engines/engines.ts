@@ -54,7 +54,7 @@ export class EngineStartError extends Error {
 /** Credentials the local engines accept; never real ones. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const HOST = '127.0.0.1';
-const DYNAMODB_START_TIMEOUT_MS = 30_000;
+const DYNAMODB_START_TIMEOUT_MS = 90_000;
 const MESSAGING_START_TIMEOUT_MS = 15_000;
 
 /** Stops a child process: SIGTERM, then SIGKILL if it lingers. */

@@ -6,8 +6,6 @@ import { renderStatus } from '../../cli/render';
 import { createHarness, type Harness } from './support/harness';
 import { expectObservedSince, sorted, TableReader, tuples } from './support/events';
 
-jest.setTimeout(60_000);
-
 const REGION = 'us-east-1';
 
 const importImage = (id: string, status: string, message: string | undefined, progress?: string) => ({

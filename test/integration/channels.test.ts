@@ -25,8 +25,6 @@ import { type SlackStandIn, startSlackStandIn } from '../../devkit/stand-ins/sla
 import { recordFigures } from './support/fault-figures';
 import { createHarness, type Harness } from './support/harness';
 
-jest.setTimeout(120_000);
-
 const REGION = 'us-east-1';
 const SECRET = 'it/slack-webhook';
 const UNKNOWN_OS = 'ClientError: Unknown OS / missing OS files.';

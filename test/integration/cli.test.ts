@@ -15,8 +15,6 @@ import {
 import { createHarness, type Harness } from './support/harness';
 import { sorted, tuples } from './support/events';
 
-jest.setTimeout(60_000);
-
 const REGION = 'us-east-1';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const LAUNCHER = path.join(REPO_ROOT, 'bin', 'ec2-task-monitor.mjs');

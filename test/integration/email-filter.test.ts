@@ -5,8 +5,6 @@ import type { Inbox, InboxMessage } from '../../devkit/engines/inbox';
 import { createHarness, type Harness } from './support/harness';
 import { emailWorthy, eventIds, sorted, tuples } from './support/events';
 
-jest.setTimeout(60_000);
-
 const REGION = 'us-east-1';
 const EMAIL = 'ops@example.com';
 /** The default email filter, as the README documents it. */

@@ -7,8 +7,6 @@ import type { SdkTask } from '../../devkit/ec2-simulator';
 import { createHarness, type Harness } from './support/harness';
 import { expectConsistent, TableReader, type Transition, transitionOf } from './support/events';
 
-jest.setTimeout(60_000);
-
 const REGION = 'us-east-1';
 
 /** One scripted task: its first step is the whole task, each later step a patch applied one poll later. */

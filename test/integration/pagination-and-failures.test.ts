@@ -7,8 +7,6 @@ import { EC2_MAX_ATTEMPTS } from '../../lambdas/adapters/ec2-clients';
 import { createHarness, type Harness } from './support/harness';
 import { sorted, TableReader, tuples } from './support/events';
 
-jest.setTimeout(60_000);
-
 const US = 'us-east-1';
 const EU = 'eu-west-1';
 const TASK_TYPES: TaskTypeName[] = ['import-image', 'export-image', 'bundle', 'mac-modification'];

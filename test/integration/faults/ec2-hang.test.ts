@@ -15,8 +15,6 @@ const HANDLER_TIMEOUT_MS = 5_000;
 let harness: Harness;
 let model: TaskModel;
 
-jest.setTimeout(30_000);
-
 beforeAll(async () => {
   harness = await createHarness({
     context: { regions: `${EAST},${WEST}`, taskTypes: 'import-image,export-image' },

@@ -14,7 +14,6 @@ let harness: Harness;
 let model: TaskModel;
 
 // Child processes and SDK retry back-offs take seconds, not the default 5.
-jest.setTimeout(30_000);
 
 beforeAll(async () => {
   harness = await createHarness({

@@ -25,7 +25,6 @@ let runner: ProxiedRunner;
 let model: TaskModel;
 
 // Child processes and SDK retry back-offs take seconds, not the default 5.
-jest.setTimeout(30_000);
 
 beforeAll(async () => {
   harness = await createHarness({ context: { regions: REGION, taskTypes: 'import-image,export-image' } });
