@@ -16,6 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER } from '../lambdas/shared/table-layout';
@@ -31,6 +32,7 @@ import { MonitorFunction } from './monitor-function';
 import { MonitorTable } from './monitor-table';
 import { OperatorTopic } from './operator-topic';
 import type { FilterPolicy } from './settings/filter-policy';
+import { ENABLED_REGIONS, type RegionSelection } from './settings/monitor-settings';
 
 export type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 
@@ -88,7 +90,10 @@ export class Ec2TaskMonitor extends Construct {
     super(scope, id);
     const settings = checkProps(props, { stackRegion: Stack.of(this).region });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const listings = { regions: settings.regions, taskTypes: settings.taskTypes };
+    const listings = {
+      regions: listedRegions(settings.regions, Stack.of(this).region),
+      taskTypes: settings.taskTypes,
+    };
     this.emailFilterPolicy = settings.emailFilterPolicy;
 
     this.table = new MonitorTable(this, 'Table', { removalPolicy });
@@ -110,7 +115,7 @@ export class Ec2TaskMonitor extends Construct {
       removalPolicy,
     });
     bindSettings(this.poller, {
-      [ENV.regions]: settings.regions.join(','),
+      [ENV.regions]: listings.regions.join(','),
       [ENV.accountId]: Stack.of(this).account,
       [ENV.progressStep]: String(settings.progressStep),
       [ENV.retentionDays]: String(settings.retentionDays),
@@ -218,6 +223,16 @@ export class Ec2TaskMonitor extends Construct {
       });
     }
   }
+}
+
+/**
+ * The Regions whose listings a deployment may hold: the ones named, or for `enabled` every Region
+ * of the stack's partition this CDK release knows (an account may enable any of them).
+ */
+function listedRegions(regions: RegionSelection, stackRegion: string): string[] {
+  if (regions !== ENABLED_REGIONS) return regions;
+  const partition = RegionInfo.get(stackRegion).partition ?? 'aws';
+  return RegionInfo.regions.filter((region) => region.partition === partition).map((region) => region.name);
 }
 
 /**
