@@ -131,3 +131,60 @@ export function coverageChanged(
   if (a && b && (a.kind !== b.kind || a.code !== b.code || a.region !== b.region)) return true;
   return stored.lastCompletePollAt === undefined && next.lastCompletePollAt !== undefined;
 }
+
+/** An account's coverage after a worker polled one of its Regions: a failure, or a complete poll. */
+export function afterUnit(
+  stored: AccountCoverage | undefined,
+  unit: { account: string; accountName?: string; region: string },
+  failure: AccountFailure | undefined,
+  now: Date,
+): AccountCoverage {
+  const base: AccountCoverage = stored ?? {
+    account: unit.account,
+    name: unit.accountName,
+    regions: [unit.region],
+    writtenAt: now.toISOString(),
+  };
+  if (failure) return { ...base, failure };
+  // A complete poll clears a failure of this Region or of the whole account, not another Region's.
+  const cleared = base.failure && (base.failure.region === undefined || base.failure.region === unit.region);
+  return { ...base, failure: cleared ? undefined : base.failure, lastCompletePollAt: now.toISOString() };
+}
+
+/** What the dispatcher learnt about an account at the start of a cycle. */
+export interface DispatchedAccount {
+  readonly account: string;
+  readonly name?: string;
+  readonly regions: readonly string[];
+  readonly regionsRefreshedAt?: string;
+  /** An account-wide failure: inactive, or its Regions could not be read. */
+  readonly failure?: AccountFailure;
+}
+
+/** An account's coverage after the dispatcher resolved it. */
+export function afterDispatch(
+  stored: AccountCoverage | undefined,
+  seen: DispatchedAccount,
+  now: Date,
+): AccountCoverage {
+  const base: AccountCoverage = stored ?? {
+    account: seen.account,
+    regions: [],
+    writtenAt: now.toISOString(),
+  };
+  const next: AccountCoverage = {
+    ...base,
+    name: seen.name,
+    regions: seen.regions,
+    regionsRefreshedAt: seen.regionsRefreshedAt,
+  };
+  if (seen.failure) return { ...next, failure: seen.failure };
+  // The dispatcher clears only the failures it can judge: an account that is active again, or whose
+  // Regions it read (its role works). A Region's failure is the worker's to clear.
+  const judged =
+    base.failure?.kind === 'account-inactive' ||
+    (base.failure?.region === undefined &&
+      seen.regionsRefreshedAt !== undefined &&
+      base.failure?.kind === 'role-missing');
+  return judged ? { ...next, failure: undefined } : next;
+}
