@@ -13,7 +13,12 @@ import {
 } from '../../lib/monitor-metrics';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SOURCES = ['lambdas/poller/poll-cycle.ts', 'lambdas/publisher/deliver-changes.ts'].map((file) =>
+const SOURCES = [
+  'lambdas/poller/poll-cycle.ts',
+  'lambdas/publisher/deliver-changes.ts',
+  'lambdas/dispatcher/dispatch.ts',
+  'lambdas/worker/handler.ts',
+].map((file) =>
   readFileSync(path.join(ROOT, file), 'utf8'),
 );
 
