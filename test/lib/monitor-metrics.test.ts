@@ -18,9 +18,7 @@ const SOURCES = [
   'lambdas/publisher/deliver-changes.ts',
   'lambdas/dispatcher/dispatch.ts',
   'lambdas/worker/handler.ts',
-].map((file) =>
-  readFileSync(path.join(ROOT, file), 'utf8'),
-);
+].map((file) => readFileSync(path.join(ROOT, file), 'utf8'));
 
 /** Every metric the sources emit, with the dimensions added to its single metric (if any). */
 function emittedMetrics(): Record<string, string[]> {
