@@ -18,6 +18,8 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
+      // A channel's construct tests synthesize: they run with the infrastructure tests.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/channels/.*/construct\\.test\\.ts$'],
       testMatch: [
         '<rootDir>/test/lambdas/**/*.test.ts',
         '<rootDir>/test/channels/**/*.test.ts',
@@ -43,7 +45,11 @@ module.exports = {
       ...common,
       displayName: 'infra',
       globalSetup: '<rootDir>/test/support/build-first.ts',
-      testMatch: ['<rootDir>/test/lib/**/*.test.ts', '<rootDir>/test/bin/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/lib/**/*.test.ts',
+        '<rootDir>/test/bin/**/*.test.ts',
+        '<rootDir>/test/channels/**/construct.test.ts',
+      ],
     },
     {
       ...common,

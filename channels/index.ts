@@ -5,10 +5,17 @@ import type { ChannelDefinition } from '../lib/channel/channel';
 import { chatbotChannel } from './chatbot';
 import { eventBusChannel } from './event-bus';
 import { slackWebhookChannel } from './slack-webhook';
+import { teamsChannel } from './teams';
 
 export * from './chatbot';
 export * from './event-bus';
 export * from './slack-webhook';
+export * from './teams';
 
-/** Every channel. */
-export const CHANNELS: readonly ChannelDefinition[] = [chatbotChannel, slackWebhookChannel, eventBusChannel];
+/** Every channel: registering one is its import, its `export *` and its line here. */
+export const CHANNELS: readonly ChannelDefinition[] = [
+  chatbotChannel, // Slack through AWS Chatbot
+  slackWebhookChannel, // Slack through an incoming webhook
+  eventBusChannel, // EventBridge
+  teamsChannel, // Microsoft Teams through AWS Chatbot
+];

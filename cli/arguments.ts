@@ -114,6 +114,23 @@ export function positiveNumber(name: string, value: string | true | undefined): 
   return number;
 }
 
+/**
+ * Fewest seconds `poll --timeout` accepts. The poll keeps at least 2 s of a handler call for its
+ * writes and report, and shares the rest among the listings: at 2 s or less the listings' share is
+ * nothing, and every listing would be abandoned as timed out at once.
+ */
+export const MIN_HANDLER_TIMEOUT_SECONDS = 3;
+
+/** `poll --timeout <seconds>`: a number of seconds from {@link MIN_HANDLER_TIMEOUT_SECONDS}, or undefined when not given. */
+export function handlerTimeout(value: string | true | undefined): number | undefined {
+  const seconds = positiveNumber('timeout', value);
+  if (seconds !== undefined && seconds < MIN_HANDLER_TIMEOUT_SECONDS)
+    throw new UsageError(
+      `--timeout must be at least ${MIN_HANDLER_TIMEOUT_SECONDS} seconds (the poll keeps 2 s for its writes and report), got "${String(value)}"`,
+    );
+  return seconds;
+}
+
 /** A positive whole number option, or undefined when not given. */
 export function positiveInteger(name: string, value: string | true | undefined): number | undefined {
   const number = positiveNumber(name, value);

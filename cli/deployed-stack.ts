@@ -101,7 +101,11 @@ function listed(names: readonly string[]): string {
 /** Where to find the variables, said once for every message. */
 export function whereToFind(stackName = STACK_NAME): string {
   const envFile = path.relative(process.cwd(), LOCAL_ENV_FILE) || LOCAL_ENV_FILE;
-  return `take them from the stack's outputs and its poller's environment (aws cloudformation describe-stacks --stack-name ${stackName}), or for the local mode: source ${envFile}`;
+  return (
+    `take ${ENV.tableName} and ${ENV.topicArn} from the stack's outputs (aws cloudformation describe-stacks --stack-name ${stackName}), ` +
+    `the others from its poller's environment (aws lambda get-function-configuration --function-name <its ${STACK_OUTPUTS.pollerFunctionName} output>), ` +
+    `or for the local mode source ${envFile}`
+  );
 }
 
 /** Fails with every missing variable named at once. */
@@ -138,7 +142,7 @@ export async function resolveVariables(
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     throw new ConfigurationError(
-      `${listed(missing)} not set and ${reasonOf(error, stackName, env.AWS_REGION)}: pass --stack-name, --region or --profile, or set the variables (${whereToFind(stackName)})`,
+      `${listed(missing)} not set and ${reasonOf(error, stackName, env.AWS_REGION)}: pass --stack-name, --region or --profile, or set the variables: ${whereToFind(stackName)}`,
     );
   }
   const resolved: Record<string, string> = {};

@@ -1,7 +1,7 @@
 // The file through which the local mode tells other shells where its engines are. Two local runs
 // never share one: the first run takes `.local/ec2-task-monitor.env`, a run started while that
 // file's owner is still alive writes its own `.local/ec2-task-monitor.<pid>.env`, and each run
-// removes only the file it wrote (a file whose owner died is taken over).
+// removes only the file it wrote (a file whose owner died is taken over, by one run at a time).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -76,15 +76,8 @@ export function claimEnvFile(variables: Record<string, string>, options: ClaimOp
     '',
   ].join('\n');
   let file = shared;
-  if (!exclusiveWrite(shared, text)) {
-    const owner = ownerOf(shared);
-    if (owner !== undefined && !isRunning(owner)) {
-      // Left by a run that was killed: take it over, so `source .local/ec2-task-monitor.env` works.
-      rmSync(shared, { force: true });
-      if (!exclusiveWrite(shared, text)) file = ownFile(shared, pid, text);
-    } else {
-      file = ownFile(shared, pid, text);
-    }
+  if (!exclusiveWrite(shared, text) && !takeOver(shared, pid, text, isRunning)) {
+    file = ownFile(shared, pid, text);
   }
   return {
     path: file,
@@ -92,6 +85,33 @@ export function claimEnvFile(variables: Record<string, string>, options: ClaimOp
       if (ownerOf(file) === pid) rmSync(file, { force: true });
     },
   };
+}
+
+/**
+ * Takes over the shared file when the run that wrote it died, so `source .local/ec2-task-monitor.env`
+ * works. Removing the dead run's file and writing ours are two steps: two runs doing both at once
+ * could each remove the file the other just wrote. So the takeover is done under a lock file,
+ * created exclusively next to it: a run that cannot take the lock gets a file of its own. The
+ * owner is read under the lock, so a takeover another run finished meanwhile is seen. A lock left
+ * by a run killed during its takeover is removed, and that run's successor gets its own file.
+ * @returns whether this run now owns the shared file
+ */
+function takeOver(shared: string, pid: number, text: string, isRunning: (pid: number) => boolean): boolean {
+  const lock = `${shared}.lock`;
+  if (!exclusiveWrite(lock, `# Written by ec2-task-monitor local (pid ${pid}) while taking over\n`)) {
+    const holder = ownerOf(lock);
+    if (holder !== undefined && !isRunning(holder)) rmSync(lock, { force: true });
+    return false;
+  }
+  try {
+    const owner = ownerOf(shared);
+    if (owner === undefined || isRunning(owner)) return false;
+    rmSync(shared, { force: true });
+    // A run starting afresh may have written it since the removal: it keeps it.
+    return exclusiveWrite(shared, text);
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 function ownFile(shared: string, pid: number, text: string): string {

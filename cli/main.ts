@@ -1,7 +1,7 @@
 // The `ec2-task-monitor` command line: parses arguments, dispatches to a command, and maps errors
 // to exit codes (0 done, 1 something failed, 2 bad configuration, usage or environment). Each
 // command's module is loaded only when it runs, so `--help` and usage errors load no AWS code.
-import { parseCommandLine, port, positiveInteger, positiveNumber, text } from './arguments';
+import { handlerTimeout, parseCommandLine, port, positiveInteger, positiveNumber, text } from './arguments';
 import { EXIT } from './errors';
 import { describeFailure } from './failures';
 import { COMMANDS, HELP } from './usage';
@@ -29,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         once: values.once === true,
         interval: positiveNumber('interval', values.interval),
         json: values.json === true,
-        timeout: positiveNumber('timeout', values.timeout),
+        timeout: handlerTimeout(values.timeout),
       });
     }
     case 'status': {

@@ -91,7 +91,8 @@ Options:
   --once              one cycle, then exit
   --interval <s>      a cycle every <s> seconds until Ctrl-C
   --json              print the cycle report as JSON
-  --timeout <s>       time each handler call gets, like the functions' timeout (default 60);
+  --timeout <s>       time each handler call gets, like the functions' timeout (default 60,
+                      at least 3);
                       changes this process claimed but could not publish before dying are
                       free for another consumer after it
 

@@ -28,7 +28,7 @@ import {
   type LocalEngines,
   startLocalEngines,
 } from './engines/engines';
-import { deployLocally, LOCAL_REGION, subscribeQueue } from './local-deployment';
+import { deployLocally, LOCAL_ACCOUNT, LOCAL_REGION, subscribeQueue } from './local-deployment';
 import { Inbox } from './engines/inbox';
 import { DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
 import { startStackStandIn, stackStandInEnvironment } from './stand-ins/stack-stand-in';
@@ -130,7 +130,7 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     const delivery = streamDeliveryFor(deployment.tableName);
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
-    const scope = scopeOf(deployment.tableName, regions);
+    const scope = scopeOf(deployment.tableName, LOCAL_ACCOUNT, regions);
     engines.ec2.loadScenario(scenario);
     out(`Scenario (${plural(scenario.tasks.length, 'task')}): ${scenario.description ?? file}`);
     out(

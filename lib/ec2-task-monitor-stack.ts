@@ -46,10 +46,14 @@ export class Ec2TaskMonitorStack extends Stack {
       description: 'SNS topic receiving the alarms on the monitor itself (subscribe operators here)',
       value: this.monitor.operatorTopic.topicArn,
     });
-    new CfnOutput(this, 'DashboardUrl', {
-      description: 'CloudWatch dashboard of the monitor',
-      value: this.monitor.dashboardUrl,
-    });
+    // No console in the isolated partitions: no link that would not work.
+    if (this.monitor.dashboardUrl !== undefined) {
+      new CfnOutput(this, 'DashboardUrl', {
+        description: 'CloudWatch dashboard of the monitor',
+        value: this.monitor.dashboardUrl,
+        condition: this.monitor.dashboardUrlCondition,
+      });
+    }
 
     for (const { id: channelId, channel } of this.monitor.configuredChannels) {
       for (const [outputId, output] of Object.entries(channel.outputs)) {

@@ -6,7 +6,7 @@
 // notify a separate operator topic, and a dashboard shows what it does.
 // The constructor reads as a list: check the props, make each resource, bind it to the functions
 // that use it (each binding sets the variable and grants what it is used for, lib/bindings.ts).
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnCondition, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -40,10 +40,15 @@ import { ENABLED_REGIONS, type RegionSelection } from './settings/monitor-settin
 export type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 
 /**
- * Poller's table access: Query the stored snapshots, GetItem the baseline marker, PutItem the
+ * Poller's table access: Query the stored snapshots, GetItem and UpdateItem its units' states, PutItem the
  * snapshots (TransactWriteItems is authorised per item action, and its items are conditional Puts).
  */
-const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'];
+const POLLER_TABLE_ACTIONS = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 /** Publisher's table access (beyond the stream): claim, mark and release changes; read why a claim failed. */
 const PUBLISHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
@@ -90,8 +95,10 @@ export class Ec2TaskMonitor extends Construct {
   public readonly alarms: MonitorAlarms;
   /** The operator's dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** The dashboard's address in the AWS console. */
-  public readonly dashboardUrl: string;
+  /** The dashboard's address in the AWS console of the stack's partition; undefined where it has none (see {@link MonitorDashboard.dashboardUrl}). */
+  public readonly dashboardUrl?: string;
+  /** Set when the stack's Region is known only at deploy: where {@link dashboardUrl} is valid. */
+  public readonly dashboardUrlCondition?: CfnCondition;
 
   constructor(scope: Construct, id: string, props: Ec2TaskMonitorProps = {}) {
     super(scope, id);
@@ -100,6 +107,8 @@ export class Ec2TaskMonitor extends Construct {
     const listings = {
       regions: listedRegions(settings.regions, Stack.of(this).region),
       taskTypes: settings.taskTypes,
+      // Organization mode: the worker and the publisher write the listings of every watched account.
+      anyAccount: settings.accounts.mode !== 'self',
     };
     this.emailFilterPolicy = settings.emailFilterPolicy;
 
@@ -249,6 +258,7 @@ export class Ec2TaskMonitor extends Construct {
     });
     this.dashboard = dashboard.dashboard;
     this.dashboardUrl = dashboard.dashboardUrl;
+    this.dashboardUrlCondition = dashboard.dashboardUrlCondition;
 
     for (const email of settings.emails) {
       // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express

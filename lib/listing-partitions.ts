@@ -2,25 +2,35 @@
 // partitions of the listings this deployment polls (dynamodb:LeadingKeys), never a channel's
 // delivery records nor a listing it does not poll. The keys come from the table layout, so the
 // policy follows the layout in one place.
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { TaskTypeName } from '../lambdas/domain/task';
-import { listingPartitionKeys, regionPartitionPattern } from '../lambdas/shared/table-layout';
+import { listingPartitionKeys, unitPartitionPatterns } from '../lambdas/shared/table-layout';
 
 /**
- * Above this many (Region, task type) pairs the condition names one `<region>#*` pattern per
- * Region instead of every key: IAM allows 10,240 characters of inline policy per role, and 35
- * Regions × 9 task types would take about 10,000 for the keys alone.
+ * Above this many keys the condition names the `<account>#<region>#*` pattern and the unit state
+ * key of each Region instead of every key: IAM allows 10,240 characters of inline policy per role,
+ * and 35 Regions × 9 task types would take about 10,000 for the keys alone.
  */
 export const MAX_LISTED_PARTITIONS = 100;
 
-/** The `dynamodb:LeadingKeys` values of the listings polled: every key, or a pattern per Region. */
+/** Any 12-digit account id, as a `StringLike` pattern. */
+export const ANY_ACCOUNT = '?'.repeat(12);
+
+/**
+ * The `dynamodb:LeadingKeys` values of the listings polled in an account and their units' states:
+ * every key, or patterns per Region.
+ */
 export function listingPartitionPatterns(
+  account: string,
   regions: readonly string[],
   taskTypes: readonly TaskTypeName[],
 ): string[] {
-  const keys = listingPartitionKeys(regions, taskTypes);
-  return keys.length <= MAX_LISTED_PARTITIONS ? keys : regions.map(regionPartitionPattern);
+  const keys = listingPartitionKeys(account, regions, taskTypes);
+  return keys.length <= MAX_LISTED_PARTITIONS
+    ? keys
+    : regions.flatMap((region) => unitPartitionPatterns(account, region));
 }
 
 /**
@@ -31,14 +41,19 @@ export function listingPartitionPatterns(
 export function listingPartitionsStatement(
   table: dynamodb.ITable,
   actions: readonly string[],
-  scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[] },
+  scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[]; anyAccount?: boolean },
 ): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...actions],
     resources: [table.tableArn],
     conditions: {
       'ForAllValues:StringLike': {
-        'dynamodb:LeadingKeys': listingPartitionPatterns(scope.regions, scope.taskTypes),
+        // The deployment's own account (the stack's), or in organization mode any account.
+        'dynamodb:LeadingKeys': listingPartitionPatterns(
+          scope.anyAccount ? ANY_ACCOUNT : Stack.of(table).account,
+          scope.regions,
+          scope.taskTypes,
+        ),
       },
     },
   });

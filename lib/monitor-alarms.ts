@@ -10,7 +10,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceMetric } from './monitor-metrics';
-import { ALARM_PERIOD, parsePollInterval, pollIntervalOf, silenceWindowOf } from './poll-interval';
+import {
+  ALARM_PERIOD,
+  lastingWindowOf,
+  parsePollInterval,
+  pollIntervalOf,
+  silenceWindowOf,
+} from './poll-interval';
 import { SettingsError } from './settings/settings-error';
 
 /** Thresholds of the monitor's alarms. Each is validated; a bad one throws a SettingsError naming it. */
@@ -104,9 +110,6 @@ export const DEFAULT_ALARM_OPTIONS = {
   publishFailurePeriods: 3,
   maxIteratorAge: Duration.minutes(5),
 } as const;
-
-/** An hour of 5-minute periods: the alarms on a condition that must not last more than an hour. */
-const LASTING_PERIODS = Duration.hours(1).toMinutes() / ALARM_PERIOD.toMinutes();
 
 /** Periods an alarm may span: CloudWatch evaluates at most one day of 5-minute periods. */
 const MAX_PERIODS = Duration.days(1).toMinutes() / ALARM_PERIOD.toMinutes();
@@ -340,17 +343,28 @@ export class MonitorAlarms extends Construct {
       },
     );
 
-    // "Lasts more than an hour": the smallest value of every 5-minute period of the hour is at
-    // least 1, so every poll of the hour saw it.
+    // "Lasts more than an hour": the smallest value of every period of the hour is at least 1, so
+    // every poll of the hour saw it. The periods follow the schedule (see lastingWindowOf): with
+    // 5-minute periods and a poll every 15 minutes, the empty periods would count as not breaching
+    // and the alarm could never fire.
+    const lasting = lastingWindowOf(this.pollInterval);
+    if (!this.pollInterval) {
+      Annotations.of(this).addWarningV2(
+        'ec2-task-monitor:lasting-alarms-assume-minute-polls',
+        `The UnidentifiedTasks and UnsettledBaseline alarms assume a poll in every 5 minutes: the ` +
+          `schedule ${props.scheduleExpression} has no fixed interval. Set expectedPollInterval.`,
+      );
+    }
+    const lastingStat = { statistic: 'Minimum', period: lasting.period };
     const lastingAnHour = {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: LASTING_PERIODS,
-      datapointsToAlarm: LASTING_PERIODS,
+      evaluationPeriods: lasting.evaluationPeriods,
+      datapointsToAlarm: lasting.evaluationPeriods,
       // No poll, no value: the "poller not running" alarm covers that.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
-    this.unidentifiedTasks = serviceMetric('UnidentifiedTasks', stat('Minimum')).createAlarm(
+    this.unidentifiedTasks = serviceMetric('UnidentifiedTasks', lastingStat).createAlarm(
       this,
       'UnidentifiedTasks',
       {
@@ -366,7 +380,7 @@ export class MonitorAlarms extends Construct {
         ...lastingAnHour,
       },
     );
-    this.unsettledBaseline = serviceMetric('UnsettledBaselineTasks', stat('Minimum')).createAlarm(
+    this.unsettledBaseline = serviceMetric('UnsettledBaselineTasks', lastingStat).createAlarm(
       this,
       'UnsettledBaseline',
       {

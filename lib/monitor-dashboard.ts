@@ -2,12 +2,13 @@
 // what does it see and record), the listings that fail, the publisher and its dead-letter queue,
 // and a widget per notification channel (delivered, failures, duplicates skipped, its dead letters). Per-type lines come from SEARCH expressions built from the same vocabularies the
 // functions use (change types, phases), so a new series appears without a redeploy.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHANGE_TYPES } from '../lambdas/domain/changes';
+import { CONSOLE_DOMAINS, consoleOrigin } from '../lambdas/domain/partition';
 import { PHASES } from '../lambdas/domain/phase';
 import { channelMetric, searchSeries, searchSum, serviceMetric } from './monitor-metrics';
 import { ALARM_PERIOD } from './poll-interval';
@@ -61,16 +62,53 @@ export class MonitorDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   /** Its name. */
   public readonly dashboardName: string;
-  /** Its address in the AWS console (commercial partition). */
-  public readonly dashboardUrl: string;
+  /**
+   * Its address in the AWS console of the stack's partition (`console.aws.amazon.com`,
+   * `console.amazonaws.cn`, `console.amazonaws-us-gov.com`); undefined in a partition without a
+   * public console (the isolated ones), where no link would work. For a stack whose Region is
+   * not known at synth, an expression on `AWS::Partition`, valid where {@link dashboardUrlCondition} holds.
+   */
+  public readonly dashboardUrl?: string;
+  /** For a stack whose Region is not known at synth: true in the partitions that have a public console. */
+  public readonly dashboardUrlCondition?: CfnCondition;
 
   constructor(scope: Construct, id: string, props: MonitorDashboardProps) {
     super(scope, id);
     const { stackName, region } = Stack.of(this);
     this.dashboardName = props.dashboardName ?? `${stackName}-${region}`;
-    this.dashboardUrl =
-      `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}` +
-      `#dashboards/dashboard/${this.dashboardName}`;
+    const path = `/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboardName}`;
+    if (!Token.isUnresolved(region)) {
+      const origin = consoleOrigin(region);
+      this.dashboardUrl = origin === undefined ? undefined : `${origin}${path}`;
+    } else {
+      // Region (and so partition) known only at deploy: pick the console's domain by partition.
+      const is = (partition: string) =>
+        new CfnCondition(
+          this,
+          `In${partition.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+          {
+            expression: Fn.conditionEquals(Aws.PARTITION, partition),
+          },
+        );
+      const partitions = Object.keys(CONSOLE_DOMAINS);
+      const conditions = partitions.map(is);
+      this.dashboardUrlCondition = new CfnCondition(this, 'HasConsole', {
+        expression: Fn.conditionOr(...conditions),
+      });
+      // The last partition's domain is the fallback: the output exists only where one applies.
+      const domain = partitions
+        .slice(0, -1)
+        .reduceRight<string>(
+          (otherwise, partition, index) =>
+            Fn.conditionIf(
+              (conditions[index] as CfnCondition).logicalId,
+              CONSOLE_DOMAINS[partition] as string,
+              otherwise,
+            ).toString(),
+          CONSOLE_DOMAINS[partitions.at(-1) as string] as string,
+        );
+      this.dashboardUrl = `https://${region}.${domain}${path}`;
+    }
     const period = ALARM_PERIOD;
     const pollPeriod = props.pollInterval ?? ALARM_PERIOD;
     const { poller, publisher } = props;

@@ -28,7 +28,7 @@ export interface RedriveResult {
 function recordOf(entry: HistoryEntry, sequence: number): DynamoDBRecord {
   const { event } = entry;
   const keys = {
-    [TABLE_LAYOUT.partitionKey]: partitionKey(event.region, event.taskType),
+    [TABLE_LAYOUT.partitionKey]: partitionKey(event, event.taskType),
     [TABLE_LAYOUT.sortKey]: snapshotSortKey(event.taskId),
   };
   return {

@@ -128,18 +128,34 @@ export class StreamDelivery {
     private readonly tableName: string,
   ) {}
 
-  /** Reads what the stream has gathered since the last call and hands it to the publisher. */
+  /**
+   * Reads what the stream has gathered since the last call and hands it to the publisher, page by
+   * page as it reads: the reader holds one page of records at a time (and what a failed delivery
+   * left), never the whole backlog.
+   */
   async deliver(invoke: PublisherInvoker): Promise<DeliveryResult> {
-    this.pending.push(...(await this.readNewRecords()));
-    const fed = await feedPublisher(this.pending, invoke);
-    this.pending = this.pending.slice(fed.delivered);
-    return { delivered: fed.delivered, pending: this.pending.length, failure: fed.failure };
+    let delivered = 0;
+    const feed = async (records: DynamoDBRecord[]): Promise<string | undefined> => {
+      const fed = await feedPublisher(records, invoke);
+      delivered += fed.delivered;
+      this.pending = records.slice(fed.delivered);
+      return fed.failure;
+    };
+    let failure = this.pending.length > 0 ? await feed(this.pending) : undefined;
+    if (!failure) {
+      for await (const page of this.newRecordPages()) {
+        failure = await feed(page);
+        // The rest of the page waits for the next delivery; the stream is read from after it.
+        if (failure) break;
+      }
+    }
+    return { delivered, pending: this.pending.length, failure };
   }
 
-  private async readNewRecords(): Promise<DynamoDBRecord[]> {
+  /** The stream's new records, one page at a time; each shard's position moves past every page given out. */
+  private async *newRecordPages(): AsyncGenerator<DynamoDBRecord[]> {
     this.streamArn ??= await this.findStream();
     const shards = await this.listShards(this.streamArn);
-    const records: DynamoDBRecord[] = [];
     for (const shard of orderShards(shards)) {
       const shardId = shard.ShardId as string;
       let iterator = this.iterators.get(shardId);
@@ -153,23 +169,23 @@ export class StreamDelivery {
           }),
         )
       ).ShardIterator;
+      this.iterators.set(shardId, iterator ?? null);
       for (let read = 0; iterator && read < MAX_READS_PER_SHARD; read++) {
         const output: GetRecordsCommandOutput = await this.streams.send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
         );
-        // The event source mapping filters before it invokes the function; so does this.
-        records.push(
-          ...(output.Records ?? [])
-            .map(toLambdaRecord)
-            .filter((record) => matchesFilter(record, PUBLISHER_STREAM_FILTER)),
-        );
+        const raw = output.Records ?? [];
         iterator = output.NextShardIterator;
         // An open shard answers an empty page when it is caught up; keep the iterator for next time.
-        if ((output.Records ?? []).length === 0) break;
+        this.iterators.set(shardId, iterator ?? null);
+        // The event source mapping filters before it invokes the function; so does this.
+        const records = raw
+          .map(toLambdaRecord)
+          .filter((record) => matchesFilter(record, PUBLISHER_STREAM_FILTER));
+        if (records.length > 0) yield records;
+        if (raw.length === 0) break;
       }
-      this.iterators.set(shardId, iterator ?? null);
     }
-    return records;
   }
 
   private async findStream(): Promise<string> {

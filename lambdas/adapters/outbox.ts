@@ -10,7 +10,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { TABLE_LAYOUT } from '../shared/table-layout';
+import { PENDING_EVENT_ATTRIBUTE, TABLE_LAYOUT } from '../shared/table-layout';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_LAYOUT;
 
@@ -26,6 +26,12 @@ export interface HistoryKey {
  * publish without a mark).
  */
 export type ClaimOutcome = 'claimed' | 'published' | 'busy' | 'missing';
+
+/** The snapshot item that carried a change, and the version that recorded it. */
+export interface OutboxEntry {
+  key: HistoryKey;
+  version: number;
+}
 
 /** Claims, marks and releases changes for publication. */
 export class Outbox {
@@ -68,8 +74,12 @@ export class Outbox {
     return unmarshall(Item).publishedAt ? 'published' : 'busy';
   }
 
-  /** Marks a change published and ends its claim. A missing item (expired) is left alone. */
-  async markPublished(key: HistoryKey, messageId: string, at: Date): Promise<void> {
+  /**
+   * Marks a change published and ends its claim. A missing item (expired) is left alone. Then the
+   * snapshot that carried the change drops it, unless a later write replaced it: a snapshot does
+   * not carry a published event for the rest of its life (reads of the listing would pay for it).
+   */
+  async markPublished(key: HistoryKey, messageId: string, at: Date, carrier?: OutboxEntry): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -79,6 +89,25 @@ export class Outbox {
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
           ExpressionAttributeValues: marshall({ ':at': at.toISOString(), ':id': messageId }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    if (carrier) await this.dropPendingEvent(carrier);
+  }
+
+  /** Removes the published event from the snapshot still at the version that recorded it. */
+  private async dropPendingEvent(carrier: OutboxEntry): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [PK]: carrier.key.pk, [SK]: carrier.key.sk }),
+          UpdateExpression: 'REMOVE #pending',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#pending': PENDING_EVENT_ATTRIBUTE, '#version': 'version' },
+          ExpressionAttributeValues: marshall({ ':version': carrier.version }),
         }),
       );
     } catch (error) {

@@ -1,5 +1,5 @@
-// DynamoDB adapter of the poller and the CLI: reads the stored snapshots of a listing and
-// writes decisions with optimistic concurrency. A change is recorded by one transaction that
+// DynamoDB adapter of the poller and the CLI: reads a unit's state and the stored snapshots of a
+// listing, and writes decisions with optimistic concurrency. A change is recorded by one transaction that
 // updates the snapshot (the outbox, carrying the event) and adds the history item, so a change
 // is never published without its snapshot and two overlapping polls cannot both claim it.
 import {
@@ -8,17 +8,17 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
   paginateQuery,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ListingMarker } from '../domain/baseline';
 import type { StoredTask } from '../domain/changes';
+import type { ListingState } from '../domain/listing-state';
 import type { TaskChangeEvent } from '../domain/event';
 import type { Task, TaskTypeName } from '../domain/task';
 import {
-  BASELINE_SORT_KEY,
   EVENT_SORT_PREFIX,
   eventSortKey,
   eventSortPrefix,
@@ -27,16 +27,14 @@ import {
   SNAPSHOT_SORT_PREFIX,
   snapshotSortKey,
   TABLE_LAYOUT,
+  type Unit,
+  unitStateKey,
 } from '../shared/table-layout';
 
 const { partitionKey: PK, sortKey: SK, timeToLiveAttribute: TTL } = TABLE_LAYOUT;
 
-/** What a poll needs to know about one (Region, task type) before diffing. */
-export interface StoredListing {
-  stored: Map<string, StoredTask>;
-  /** The listing's marker; undefined until its first baseline is recorded. */
-  marker: ListingMarker | undefined;
-}
+/** A unit's state: each task type's listing state, for the types that have one. */
+export type UnitState = Map<TaskTypeName, ListingState>;
 
 /** A snapshot write: the task, whether it left the listing, and the version it creates. */
 export interface SnapshotWrite {
@@ -52,6 +50,12 @@ export interface SnapshotWrite {
   misses?: number;
   /** Time of the poll that writes the snapshot (ISO-8601): a re-baseline trusts snapshots by it. */
   writtenAt: string;
+  /**
+   * When the listing the write comes from began to be read (ISO-8601, milliseconds): the write wins
+   * only over a snapshot from an earlier listing, so a stale listing never overwrites a newer one,
+   * whatever order the reads happened in.
+   */
+  listedAt: string;
 }
 
 /** Outcome of a conditional write: `written`, or `conflict` when another writer got there first. */
@@ -64,28 +68,37 @@ export interface HistoryEntry {
   publishedAt: string | null;
 }
 
-/** Reads and writes snapshots in the monitor's table. */
+/** Reads and writes one account's snapshots and unit states in the monitor's table. */
 export class SnapshotStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    /** The account whose listings {@link history} and {@link unpublished} read. */
+    readonly account: string,
   ) {}
 
-  /** Loads every stored snapshot of a listing, with strongly consistent reads. */
-  async loadListing(region: string, taskType: TaskTypeName): Promise<StoredListing> {
-    const pk = partitionKey(region, taskType);
-    const [stored, marker] = await Promise.all([
-      this.querySnapshots(pk),
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: marshall({ [PK]: pk, [SK]: BASELINE_SORT_KEY }),
-          ConsistentRead: true,
-          ProjectionExpression: 'lastCompleteAt, rebaselineFrom, unsettled, unsettledSince, version',
-        }),
-      ),
-    ]);
-    return { stored, marker: marker.Item ? toListingMarker(marker.Item) : undefined };
+  /** Reads a unit's state item (strongly consistent): one small read. */
+  async loadUnitState(unit: Unit): Promise<UnitState> {
+    const key = unitStateKey(unit);
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
+        ConsistentRead: true,
+      }),
+    );
+    const state: UnitState = new Map();
+    if (!Item) return state;
+    for (const [name, value] of Object.entries(unmarshall(Item))) {
+      if (name === PK || name === SK || typeof value !== 'object' || value === null) continue;
+      state.set(name as TaskTypeName, toListingState(value as Record<string, unknown>));
+    }
+    return state;
+  }
+
+  /** Every stored snapshot of a listing, keyed by task id, with a strongly consistent Query. */
+  async loadSnapshots(unit: Unit, taskType: TaskTypeName): Promise<Map<string, StoredTask>> {
+    return this.querySnapshots(partitionKey(unit, taskType));
   }
 
   /** Every snapshot of a listing, keyed by task id. */
@@ -98,7 +111,7 @@ export class SnapshotStore {
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
         ExpressionAttributeValues: marshall({ ':pk': pk, ':prefix': SNAPSHOT_SORT_PREFIX }),
-        ProjectionExpression: 'task, version, gone, stateSince, misses, updatedAt',
+        ProjectionExpression: 'task, version, gone, stateSince, misses, updatedAt, observedAt',
         ConsistentRead: true,
       },
     );
@@ -122,7 +135,7 @@ export class SnapshotStore {
   ): Promise<WriteOutcome> {
     const version = write.expectedVersion + 1;
     const { task } = write;
-    const pk = partitionKey(task.region, task.taskType);
+    const pk = partitionKey(task, task.taskType);
     const snapshot = this.snapshotItem(write, version, event);
     const history = marshall(
       {
@@ -142,7 +155,7 @@ export class SnapshotStore {
         new TransactWriteItemsCommand({
           TransactItems: [
             {
-              Put: { TableName: this.tableName, Item: snapshot, ...versionCondition(write.expectedVersion) },
+              Put: { TableName: this.tableName, Item: snapshot, ...writeCondition(write) },
             },
             {
               Put: {
@@ -169,7 +182,7 @@ export class SnapshotStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: this.snapshotItem(write, write.expectedVersion + 1, undefined),
-          ...versionCondition(write.expectedVersion),
+          ...writeCondition(write),
         }),
       );
       return 'written';
@@ -180,34 +193,41 @@ export class SnapshotStore {
   }
 
   /**
-   * Writes a listing's marker if its version is still `marker.version` (or it has none), as
-   * `marker.version + 1`: two polls cannot both rewrite it from the same state.
+   * Writes a listing's state into its unit's state item if the listing's version is still
+   * `state.version` (or it has none), as `state.version + 1`: two polls cannot both rewrite it from
+   * the same state. The other task types' states in the item are left as they are.
    */
-  async putMarker(region: string, taskType: TaskTypeName, marker: ListingMarker): Promise<WriteOutcome> {
+  async putListingState(unit: Unit, taskType: TaskTypeName, state: ListingState): Promise<WriteOutcome> {
+    const key = unitStateKey(unit);
+    const value = {
+      lastCompleteAt: state.lastCompleteAt,
+      rebaselineFrom: state.rebaselineFrom,
+      // A list, not a set: DynamoDB has no empty set, and the ids are few.
+      unsettled: state.unsettled.length > 0 ? [...state.unsettled] : undefined,
+      unsettledSince: state.unsettledSince,
+      fingerprint: state.fingerprint,
+      dueAt: state.dueAt,
+      version: state.version + 1,
+    };
     try {
       await this.client.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Item: marshall(
+          Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
+          UpdateExpression: 'SET #type = :state',
+          ConditionExpression:
+            state.version === 0 ? 'attribute_not_exists(#type)' : '#type.#version = :expected',
+          ExpressionAttributeNames: {
+            '#type': taskType,
+            ...(state.version === 0 ? {} : { '#version': 'version' }),
+          },
+          ExpressionAttributeValues: marshall(
             {
-              [PK]: partitionKey(region, taskType),
-              [SK]: BASELINE_SORT_KEY,
-              lastCompleteAt: marker.lastCompleteAt,
-              rebaselineFrom: marker.rebaselineFrom,
-              // A list, not a set: DynamoDB has no empty set, and the ids are few.
-              unsettled: marker.unsettled.length > 0 ? [...marker.unsettled] : undefined,
-              unsettledSince: marker.unsettledSince,
-              version: marker.version + 1,
+              ':state': value,
+              ...(state.version === 0 ? {} : { ':expected': state.version }),
             },
             { removeUndefinedValues: true },
           ),
-          ...(marker.version === 0
-            ? {
-                // No marker yet, or one written before markers had versions.
-                ConditionExpression: 'attribute_not_exists(#version)',
-                ExpressionAttributeNames: { '#version': 'version' },
-              }
-            : versionCondition(marker.version)),
         }),
       );
       return 'written';
@@ -217,12 +237,12 @@ export class SnapshotStore {
     }
   }
 
-  /** One task's recorded changes, oldest first. */
+  /** One task's recorded changes, oldest first (in this store's account). */
   async history(region: string, taskType: TaskTypeName, taskId: string): Promise<HistoryEntry[]> {
     return this.queryHistory(region, taskType, eventSortPrefix(taskId), false);
   }
 
-  /** Every recorded change of a listing not marked published yet, oldest first per task. */
+  /** Every recorded change of a listing (in this store's account) not marked published yet, oldest first per task. */
   async unpublished(region: string, taskType: TaskTypeName): Promise<HistoryEntry[]> {
     return this.queryHistory(region, taskType, EVENT_SORT_PREFIX, true);
   }
@@ -241,7 +261,10 @@ export class SnapshotStore {
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         FilterExpression: unpublishedOnly ? 'attribute_not_exists(publishedAt)' : undefined,
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: marshall({ ':pk': partitionKey(region, taskType), ':prefix': prefix }),
+        ExpressionAttributeValues: marshall({
+          ':pk': partitionKey({ account: this.account, region }, taskType),
+          ':prefix': prefix,
+        }),
         ConsistentRead: true,
       },
     );
@@ -266,7 +289,7 @@ export class SnapshotStore {
     const { task } = write;
     return marshall(
       {
-        [PK]: partitionKey(task.region, task.taskType),
+        [PK]: partitionKey(task, task.taskType),
         [SK]: snapshotSortKey(task.taskId),
         task,
         version,
@@ -281,6 +304,8 @@ export class SnapshotStore {
         phase: task.phase,
         // The poll's time, which a re-baseline compares with its start.
         updatedAt: write.writtenAt,
+        // When the listing it comes from began: a later write must come from a later listing.
+        observedAt: write.listedAt,
         [PENDING_EVENT_ATTRIBUTE]: event ? JSON.stringify(event) : undefined,
         [TTL]: write.expiresAt,
       },
@@ -295,14 +320,22 @@ interface Condition {
   ExpressionAttributeValues?: Record<string, AttributeValue>;
 }
 
-/** The write wins only if the snapshot still has the version the poll read (or still does not exist). */
-function versionCondition(expectedVersion: number): Condition {
-  return expectedVersion === 0
+/**
+ * The write wins only if the snapshot still has the version the poll read (or still does not
+ * exist), and was written from an earlier listing than this one: a listing older than the stored
+ * state loses, whatever order the reads and writes happened in.
+ */
+function writeCondition(write: SnapshotWrite): Condition {
+  return write.expectedVersion === 0
     ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }
     : {
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
+        ConditionExpression:
+          '#version = :expected AND (attribute_not_exists(#observedAt) OR #observedAt < :listedAt)',
+        ExpressionAttributeNames: { '#version': 'version', '#observedAt': 'observedAt' },
+        ExpressionAttributeValues: marshall({
+          ':expected': write.expectedVersion,
+          ':listedAt': write.listedAt,
+        }),
       };
 }
 
@@ -328,22 +361,26 @@ export function toStoredTask(item: Record<string, AttributeValue>): StoredTask {
   if (typeof record.stateSince === 'string') stored.stateSince = record.stateSince;
   if (typeof record.misses === 'number' && record.misses > 0) stored.misses = record.misses;
   if (typeof record.updatedAt === 'string') stored.writtenAt = record.updatedAt;
+  if (typeof record.observedAt === 'string') stored.observedAt = record.observedAt;
   return stored;
 }
 
-/** Reads a listing's marker item; a marker of an older release has only `completedAt`. */
-export function toListingMarker(item: Record<string, AttributeValue>): ListingMarker {
-  const record = unmarshall(item);
+/** Reads one task type's listing state from a unit's state item. */
+export function toListingState(record: Record<string, unknown>): ListingState {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const unsettled = Array.isArray(record.unsettled)
     ? record.unsettled.filter((id): id is string => typeof id === 'string')
     : [];
-  const marker: ListingMarker = { unsettled, version: Number(record.version ?? 0) || 0 };
-  const lastCompleteAt = text(record.lastCompleteAt);
-  const rebaselineFrom = text(record.rebaselineFrom);
-  const unsettledSince = text(record.unsettledSince);
-  if (lastCompleteAt !== undefined) marker.lastCompleteAt = lastCompleteAt;
-  if (rebaselineFrom !== undefined) marker.rebaselineFrom = rebaselineFrom;
-  if (unsettledSince !== undefined) marker.unsettledSince = unsettledSince;
-  return marker;
+  const state: ListingState = { unsettled, version: Number(record.version ?? 0) || 0 };
+  for (const name of [
+    'lastCompleteAt',
+    'rebaselineFrom',
+    'unsettledSince',
+    'fingerprint',
+    'dueAt',
+  ] as const) {
+    const value = text(record[name]);
+    if (value !== undefined) state[name] = value;
+  }
+  return state;
 }

@@ -35,6 +35,16 @@ export class ListingError extends Error {
   }
 }
 
+/** Task types whose undocumented page size EC2 refused in this container: listed without it. */
+const pageSizeRefused = new Set<string>();
+
+/** Errors EC2 answers a request parameter it does not accept with. */
+const PARAMETER_ERRORS = new Set([
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'InvalidParameter',
+]);
+
 /** Code of a listing abandoned because it took longer than its share of the poll's time. */
 export const LISTING_TIMED_OUT = 'ListingTimedOut';
 
@@ -50,10 +60,39 @@ export async function listTasks(
   scope: ListingScope,
   timeoutMs?: number,
 ): Promise<Listing> {
-  const listing: Listing = { tasks: [], skipped: [], pages: 0 };
   const abortSignal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const withoutPageSize = pageSizeRefused.has(descriptor.name);
   try {
-    for await (const page of descriptor.listPages(client, { abortSignal })) {
+    return await readListing(descriptor, client, scope, abortSignal, withoutPageSize, timeoutMs);
+  } catch (error) {
+    // EC2 documents no limit for this page size: should it refuse it, read without it from now on.
+    const cause = error instanceof ListingError ? error.cause : undefined;
+    const code = (cause as { Code?: string; name?: string } | undefined)?.Code ?? (cause as Error)?.name;
+    if (
+      withoutPageSize ||
+      descriptor.pageSizeDocumented ||
+      descriptor.pageSize === undefined ||
+      !PARAMETER_ERRORS.has(code ?? '') ||
+      !/MaxResults/i.test((cause as Error).message ?? '')
+    ) {
+      throw error;
+    }
+    pageSizeRefused.add(descriptor.name);
+    return readListing(descriptor, client, scope, abortSignal, true, timeoutMs);
+  }
+}
+
+async function readListing(
+  descriptor: TaskTypeDescriptor,
+  client: EC2Client,
+  scope: ListingScope,
+  abortSignal: AbortSignal | undefined,
+  withoutPageSize: boolean,
+  timeoutMs: number | undefined,
+): Promise<Listing> {
+  const listing: Listing = { tasks: [], skipped: [], pages: 0 };
+  try {
+    for await (const page of descriptor.listPages(client, { abortSignal, withoutPageSize })) {
       // A page that arrived as time ran out does not make the listing complete.
       abortSignal?.throwIfAborted();
       listing.pages += 1;

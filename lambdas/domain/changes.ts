@@ -41,6 +41,8 @@ export interface StoredTask {
   misses?: number;
   /** ISO-8601 time of the poll that wrote the snapshot; absent on snapshots of older releases. */
   writtenAt?: string;
+  /** ISO-8601 time (milliseconds) the listing that wrote the snapshot began to be read. */
+  observedAt?: string;
 }
 
 /** A change to record and publish. */
@@ -67,9 +69,12 @@ export interface DetectedChange {
  * - `aged-out`: a finished task left the listing;
  * - `relisted`: a task marked gone is listed again, unchanged;
  * - `missed`: an unfinished task is missing from a listing, not yet often enough to be declared disappeared;
- * - `returned`: such a task is back before that, unchanged.
+ * - `returned`: such a task is back before that, unchanged;
+ * - `spared`: such a task is missing, but an object the listing could not identify could be it: not
+ *   judged, and its count of consecutive misses starts again.
  */
-export type SilentReason = 'baseline-terminal' | 'stale' | 'aged-out' | 'relisted' | 'missed' | 'returned';
+export type SilentReason =
+  'baseline-terminal' | 'stale' | 'aged-out' | 'relisted' | 'missed' | 'returned' | 'spared';
 
 /** Reasons of the silent writes that judge a task as in a baseline. */
 export const BASELINE_REASONS: readonly SilentReason[] = ['baseline-terminal', 'stale'];
@@ -150,7 +155,14 @@ export function diffListing(input: ListingDiffInput): ListingDecision[] {
   }
   for (const [taskId, snapshot] of stored) {
     if (seen.has(taskId) || snapshot.gone) continue;
-    if (unidentified.some((resources) => couldBe(snapshot.task, resources))) continue;
+    if (unidentified.some((resources) => couldBe(snapshot.task, resources))) {
+      // Not judged: it could be listed after all. Its misses are no longer consecutive, so a
+      // count is cleared (one write, only when there is one).
+      if ((snapshot.misses ?? 0) > 0) {
+        decisions.push(silent('spared', snapshot.task, false, snapshot, snapshot.stateSince));
+      }
+      continue;
+    }
     decisions.push(judge.missing(snapshot));
   }
   return decisions;
@@ -222,14 +234,15 @@ function judgeKnownTask(
   now: string,
 ): ListingDecision | undefined {
   const before = snapshot.task;
-  const task = withKnownProgress(listed, before);
+  const task = stillFinished(withKnownProgress(listed, before), before);
   // Progress and message changes happen within a state, so they keep the time it began; an old
   // snapshot's unknown time stays unknown rather than being guessed.
   const since = isSameState(before, task) ? snapshot.stateSince : now;
   if (before.phase !== task.phase) {
     // A task's end is announced once. EC2 changing its mind about a finished task (cancelled, then
-    // an error message) is recorded as progress, never as a second end; the task types' lifecycles
-    // (transitional states) keep the one announcement the right one.
+    // an error message) is recorded as progress, never as a second end (stillFinished keeps the
+    // phase terminal); the task types' lifecycles (transitional states) keep the one announcement
+    // the right one.
     const changeType = isTerminal(before.phase) ? 'TaskProgressed' : 'TaskStateChanged';
     return change(changeType, snapshot, task, snapshot.version, since);
   }
@@ -301,6 +314,17 @@ function change(
     expectedVersion,
     stateSince: since,
   };
+}
+
+/**
+ * The listed task, still in its stored terminal phase when EC2 now reports a state that is not one
+ * (a transitional state whose error message went away, or a snapshot an older release stored as
+ * cancelled while EC2 was still cancelling): once announced, an end stays an end, so the next
+ * terminal state is progress, not a second end. A move to another terminal phase is kept.
+ */
+function stillFinished(listed: Task, before: Task): Task {
+  if (!isTerminal(before.phase) || isTerminal(listed.phase)) return listed;
+  return { ...listed, phase: before.phase };
 }
 
 /**

@@ -100,29 +100,49 @@ const IMPORT_HINTS: ReadonlyArray<[string, string]> = [
 ];
 
 /**
- * Makes untrusted text (status messages, ids) inert in client-markdown, which the service
- * renders as Slack mrkdwn or Teams markdown: line breaks and other control characters become
- * spaces, so the text stays on its one line; `&`, `<` and `>` become entities (no `<!channel>`,
- * `<@U1>` or `<url|text>`); markdown punctuation is backslash-escaped (no `[x](http://evil)`,
- * emphasis or code); and `@` is followed by a zero-width space (no `@here`).
+ * Makes untrusted text inert in client-markdown, which the service renders as Slack mrkdwn or
+ * Teams markdown: line breaks and other control characters become spaces, so the text stays on
+ * its one line; `&`, `<` and `>` become entities (no `<!channel>`, `<@U1>` or `<url|text>`); and
+ * markdown punctuation is backslash-escaped (no `[x](http://evil)`, emphasis or code). It adds no
+ * character of its own: an id escaped by it is still the id.
  *
  * Not merged with the Slack escaper (`escapeMrkdwn`) on purpose: client-markdown is a markdown
  * dialect that honours backslash escapes, whereas Slack mrkdwn has no escape at all and needs
  * look-alike characters instead. Only the one-line and entity steps are shared (chat-text.ts).
  */
 export function escapeMarkdown(text: string): string {
-  return escapeControlCharacters(oneLine(text))
-    .replace(/[\\`*_~[\]()#|!]/g, '\\$&')
-    .replace(/@/g, '@\u200b');
+  return escapeControlCharacters(oneLine(text)).replace(/[\\`*_~[\]()#|!]/g, '\\$&');
+}
+
+/** `@` as FULLWIDTH COMMERCIAL AT (U+FF20): reads the same, mentions nobody (no `@here`). */
+function withoutMentions(text: string): string {
+  return text.replace(/@/g, '\uff20');
 }
 
 /**
- * Escapes text that comes from a task (a status message, a raw state, an id, an S3 location) like
- * {@link escapeMarkdown} and also keeps it from becoming a link: the chat client would otherwise
- * link any address in it.
+ * Free text from a task (a status message, a raw state) escaped like {@link escapeMarkdown}, kept
+ * from becoming a link (the chat client would link any address in it) and from mentioning anyone.
+ * Never for ids: those go in a {@link codeSpan}, which the clients neither link nor format, so they
+ * can be copied as they are.
  */
-function escapeTaskText(text: string): string {
-  return withoutLinks(escapeMarkdown(text));
+export function escapeFreeText(text: string): string {
+  return withoutMentions(withoutLinks(escapeMarkdown(text)));
+}
+
+/** Longest id, after escaping, shown in a code span: real ids are far shorter (store-image's is ~45). */
+const MAX_ID = 120;
+
+/**
+ * An id or an S3 location as an inline code span: shown as typed, never linked nor formatted by
+ * Slack or Teams, so it can be copied into `ec2-task-monitor history`. One line, the three control
+ * characters as entities (Slack decodes them in code too); a backtick, which would end the span,
+ * becomes MODIFIER LETTER GRAVE ACCENT (U+02CB). Cut to `max` inside the span, so a cut never
+ * leaves a span open (the rest of the line would then be markdown again). Empty text gives an
+ * empty string.
+ */
+export function codeSpan(text: string, max: number = MAX_ID): string {
+  const inner = truncate(escapeControlCharacters(oneLine(text)).replace(/`/g, '\u02cb'), max);
+  return inner === '' ? '' : `\`${inner}\``;
 }
 
 /** Makes a URL safe inside `[label](url)`: no character that could end the link or start another. */
@@ -150,22 +170,22 @@ function headline(event: TaskChangeEvent): string {
 function timeInPreviousStateLine(event: TaskChangeEvent): string | undefined {
   const ms = timeInPreviousState(event);
   if (ms === undefined || !event.previous) return undefined;
-  return `Time in ${describeStatus(event.previous, escapeTaskText)}: ${formatDuration(ms)}`;
+  return `Time in ${describeStatus(event.previous, escapeFreeText)}: ${formatDuration(ms)}`;
 }
 
 function description(event: TaskChangeEvent): string {
   const { current } = event;
   const lines: string[] = [
-    `Change: ${describeStatus(event.previous, escapeTaskText)} → ${describeStatus(current, escapeTaskText)}`,
+    `Change: ${describeStatus(event.previous, escapeFreeText)} → ${describeStatus(current, escapeFreeText)}`,
   ];
   if (current.statusMessage)
-    lines.push(`Message: ${truncate(escapeTaskText(current.statusMessage), MAX_MESSAGE)}`);
+    lines.push(`Message: ${truncate(escapeFreeText(current.statusMessage), MAX_MESSAGE)}`);
   if (current.progress !== null) lines.push(`Progress: ${current.progress}%`);
   const time = timeInPreviousStateLine(event);
   if (time !== undefined) lines.push(time);
   lines.push(`Account: ${escapeMarkdown(event.account)}`);
   const links = consoleLinks(event.task).map(
-    (link) => `[${escapeMarkdown(link.label)}](${safeUrl(link.url)})`,
+    (link) => `[${withoutMentions(escapeMarkdown(link.label))}](${safeUrl(link.url)})`,
   );
   if (links.length > 0) lines.push(`Console: ${links.join(' · ')}`);
   return truncate(lines.join('\n'), CHATBOT_LIMITS.description);
@@ -185,24 +205,27 @@ function nextSteps(event: TaskChangeEvent): string[] | undefined {
   return undefined;
 }
 
-/** The task's resources, each one escaped line: ids, and the S3 location as `s3://bucket/key`. */
+/**
+ * The task's resources, each one escaped line: ids, and the S3 location as `s3://bucket/key`.
+ * Escaped but not altered otherwise (no look-alikes), so each is still the id or S3 URI.
+ */
 function relatedResources(event: TaskChangeEvent): string[] {
   const { instanceId, imageId, snapshotId, volumeId, bucket, key } = event.task.resources;
   const ids = [imageId, instanceId, snapshotId, volumeId].filter((id): id is string => Boolean(id));
   if (bucket) ids.push(`s3://${bucket}/${key ?? ''}`);
-  return ids.map(escapeTaskText).filter((id) => id !== '');
+  return ids.map(escapeMarkdown).filter((id) => id !== '');
 }
 
-/** Context for the chat client's own use, every value one escaped line. */
+/** Context for the chat client's own use, every value one escaped line, ids unaltered otherwise. */
 function additionalContext(event: TaskChangeEvent): Record<string, string> {
   const context: Record<string, string> = {
     taskType: event.taskType,
-    taskId: escapeTaskText(event.taskId),
+    taskId: escapeMarkdown(event.taskId),
     region: escapeMarkdown(event.region),
     account: escapeMarkdown(event.account),
     phase: event.current.phase,
   };
-  if (event.current.state) context.state = escapeTaskText(event.current.state);
+  if (event.current.state) context.state = escapeMarkdown(event.current.state);
   return context;
 }
 
@@ -213,7 +236,7 @@ function additionalContext(event: TaskChangeEvent): Record<string, string> {
  */
 export function toChatbotNotification(event: TaskChangeEvent): ChatbotNotification {
   const summary = truncate(
-    `${escapeMarkdown(event.taskType)} ${escapeTaskText(event.taskId)} ${headline(event)} (${escapeMarkdown(event.region)})`,
+    `${escapeMarkdown(event.taskType)} ${codeSpan(event.taskId)} ${headline(event)} (${escapeMarkdown(event.region)})`,
     CHATBOT_LIMITS.title - PHASE_EMOJI[event.current.phase].length - 1,
   );
   const steps = nextSteps(event);

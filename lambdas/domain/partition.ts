@@ -20,7 +20,7 @@ export function partitionOf(region: string): string {
 }
 
 /** Domain of the AWS Management Console of the partitions that have a public one. */
-const CONSOLE_DOMAINS: Readonly<Record<string, string>> = {
+export const CONSOLE_DOMAINS: Readonly<Record<string, string>> = {
   aws: 'console.aws.amazon.com',
   'aws-cn': 'console.amazonaws.cn',
   'aws-us-gov': 'console.amazonaws-us-gov.com',

@@ -10,13 +10,15 @@ import { SnapshotStore } from '../adapters/snapshot-store';
 import { readPollerConfig } from '../shared/config';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
-import { type PollReport, runPollCycle } from './poll-cycle';
+import { newPollCache, type PollReport, runPollCycle } from './poll-cycle';
 
 // Read once per container: a bad variable fails the cold start with a message naming it.
 const config = readPollerConfig();
 const dependencies = {
   ec2For: ec2ClientProvider(),
-  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
+  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
+  // Kept for the container's life: a poll where nothing changed reads and writes nothing.
+  cache: newPollCache(),
   logger,
   metrics,
   now: () => new Date(),

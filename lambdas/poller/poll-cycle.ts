@@ -1,39 +1,53 @@
-// The poller's use case: for every configured (Region, task type), read the complete listing,
-// diff it against the stored snapshots and record each decision with a conditional write. A
-// failure in one listing is reported and changes nothing for it; the others carry on.
+// The poller's use case: for every unit (account, Region) and task type, read the complete
+// listing, diff it against the stored snapshots and record each decision with a conditional write.
+// A failure in one listing is reported and changes nothing for it; the others carry on.
+//
+// At rest nothing is read or written: a listing whose fingerprint is the one recorded after the
+// last listing whose every decision was written, and that nothing makes due, is left alone. The
+// container keeps each unit's state and each listing's snapshots between invocations; a new
+// container reads one small item per unit, and the snapshots of a listing only when it changed.
+// Every snapshot write is conditioned on the version read and on coming from a later listing than
+// the stored one, so a stale copy or a stale listing only ever loses its writes; a lost write drops
+// the container's copy and the listing is judged again against what is stored.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import {
-  type ListingMarker,
-  markerAfterListing,
-  planListing,
-  rebaselineStarted,
-  trustPolicy,
-} from '../domain/baseline';
-import { BASELINE_REASONS, diffListing, type ListingDecision } from '../domain/changes';
+import { markerAfterListing, planListing, rebaselineStarted, trustPolicy } from '../domain/baseline';
+import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } from '../domain/changes';
 import { buildEvent } from '../domain/event';
+import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
-import type { SnapshotStore, WriteOutcome } from '../adapters/snapshot-store';
+import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
 import type { PollerConfig } from '../shared/config';
-import { mapWithConcurrency } from '../shared/concurrency';
+import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency';
+import { partitionKey, type Unit } from '../shared/table-layout';
 import { taskTypeDescriptor } from '../task-types';
 
 /** Listings read at the same time. */
 const LISTING_CONCURRENCY = 6;
-/** Snapshot writes in flight per listing. */
-const WRITE_CONCURRENCY = 8;
-/** Share of the invocation's time kept for the writes of the last listings and the report... */
-const RESERVE_FRACTION = 0.25;
+/** Snapshot writes in flight in the whole poll (each a PutItem or a two-item transaction). */
+const WRITE_CONCURRENCY = 48;
+/** Share of the invocation's time kept after the poll's deadline for the writes in flight and the report... */
+const RESERVE_FRACTION = 0.1;
 /** ... and at least this much. */
-const MIN_RESERVE_MS = 2_000;
+const MIN_RESERVE_MS = 1_000;
+/** Share of a listing's slot of time kept for writing its decisions rather than reading it. */
+const WRITE_SHARE = 0.25;
 const DAY_SECONDS = 86_400;
 
 /** What the poll cycle needs from the outside world. */
 export interface PollDependencies {
   ec2For(region: string): EC2Client;
-  store: Pick<SnapshotStore, 'loadListing' | 'recordChange' | 'recordSilently' | 'putMarker'>;
+  store: Pick<
+    SnapshotStore,
+    'loadUnitState' | 'loadSnapshots' | 'recordChange' | 'recordSilently' | 'putListingState'
+  >;
+  /**
+   * What the container keeps between polls; without it every poll reads as a new container does.
+   * @default - none
+   */
+  cache?: PollCache;
   logger: Logger;
   metrics: Metrics;
   now(): Date;
@@ -43,8 +57,26 @@ export interface PollDependencies {
   unknownStatesLogged: Set<string>;
 }
 
-/** Outcome of one (Region, task type). */
+/**
+ * What a container keeps between invocations: each unit's state and each listing's snapshots as
+ * this container last read or wrote them. Dropped (per unit or listing) whenever a write finds that
+ * another writer changed them, or a write's outcome is unknown.
+ */
+export interface PollCache {
+  /** By `<account>#<region>`. */
+  unitStates: Map<string, UnitState>;
+  /** By listing partition key, each keyed by task id. */
+  snapshots: Map<string, Map<string, StoredTask>>;
+}
+
+/** An empty container cache. */
+export function newPollCache(): PollCache {
+  return { unitStates: new Map(), snapshots: new Map() };
+}
+
+/** Outcome of one (account, Region, task type). */
 export interface ListingReport {
+  account: string;
   region: string;
   taskType: TaskTypeName;
   ok: boolean;
@@ -52,6 +84,8 @@ export interface ListingReport {
   baseline: boolean;
   /** True when that baseline followed a gap in complete listings longer than the trust window. */
   rebaseline: boolean;
+  /** True when the listing was the one last recorded and nothing was due: nothing read or written. */
+  settled: boolean;
   tasks: number;
   pages: number;
   skipped: number;
@@ -59,6 +93,8 @@ export interface ListingReport {
   silentWrites: number;
   /** Writes another poll won; that poll records the change. */
   conflicts: number;
+  /** Decisions not written because the poll's time ran out; the next poll decides them again. */
+  deferred: number;
   /** Finished tasks a baseline saw whose record has not landed yet (judged as in a baseline until it does). */
   unsettled: number;
   error?: { code: string; message: string };
@@ -85,15 +121,36 @@ export class MarkerConflictError extends Error {
   }
 }
 
-/** Runs one poll cycle over every configured Region and task type. */
+/** Runs one poll cycle over every configured Region and task type of the function's own account. */
 export async function runPollCycle(config: PollerConfig, deps: PollDependencies): Promise<PollReport> {
-  const started = deps.now();
-  const scopes = config.regions.flatMap((region) =>
-    config.taskTypes.map((taskType) => ({ region, taskType })),
+  return pollUnits(
+    config.regions.map((region) => ({ account: config.account, region })),
+    config,
+    deps,
   );
-  const listingTimeoutMs = listingShareMs(deps.remainingMs(), scopes.length);
-  const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ region, taskType }) =>
-    pollListing(region, taskType, config, deps, started, listingTimeoutMs),
+}
+
+/**
+ * Polls units (each an account and a Region): every configured task type of each, the listings
+ * side by side within one deadline taken from the invocation's remaining time.
+ */
+export async function pollUnits(
+  units: readonly Unit[],
+  config: PollerConfig,
+  deps: PollDependencies,
+): Promise<PollReport> {
+  const started = deps.now();
+  const scopes = units.flatMap((unit) => config.taskTypes.map((taskType) => ({ unit, taskType })));
+  const remaining = deps.remainingMs();
+  const context: PollContext = {
+    detectedAt: started,
+    deadline: started.getTime() + remaining - reserveMs(remaining),
+    notStarted: scopes.length,
+    writes: limiter(WRITE_CONCURRENCY),
+    unitStates: new Map(),
+  };
+  const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ unit, taskType }) =>
+    pollListing(unit, taskType, config, deps, context),
   );
   const durationMs = deps.now().getTime() - started.getTime();
   deps.metrics.addMetric('PollDuration', MetricUnit.Milliseconds, durationMs);
@@ -114,55 +171,113 @@ export async function runPollCycle(config: PollerConfig, deps: PollDependencies)
   return report;
 }
 
+/** Time kept after the poll's deadline for the writes in flight, the report and the metrics. */
+function reserveMs(remainingMs: number): number {
+  return Math.max(MIN_RESERVE_MS, remainingMs * RESERVE_FRACTION);
+}
+
+/** What the listings of one poll share. */
+interface PollContext {
+  detectedAt: Date;
+  /** Epoch ms after which no listing starts reading and no write starts. */
+  deadline: number;
+  /** Listings not started yet, this one included when it starts. */
+  notStarted: number;
+  /** Snapshot writes in flight across every listing. */
+  writes: Limiter;
+  /** Each unit's state, read at most once per poll (when the container holds none). */
+  unitStates: Map<string, Promise<UnitState>>;
+}
+
 /**
- * The time one listing may take to read: the invocation's time, less a reserve for the writes of
- * the last listings and the report, shared among the rounds of listings read side by side. Even
- * if every endpoint hangs, every listing is abandoned in time and the poll completes and reports.
+ * The time a listing starting now may take to read: what is left until the poll's deadline, less
+ * the share kept for writing decisions, divided among the rounds of listings still to start (this
+ * one included). Computed when each listing starts, so time a fast listing leaves is given to the
+ * later ones; and even if every endpoint hangs, every listing is abandoned in time.
  */
-export function listingShareMs(remainingMs: number, listings: number): number {
-  const reserve = Math.max(MIN_RESERVE_MS, remainingMs * RESERVE_FRACTION);
-  const rounds = Math.max(1, Math.ceil(listings / LISTING_CONCURRENCY));
-  return Math.max(0, Math.floor((remainingMs - reserve) / rounds));
+export function listingShareMs(msToDeadline: number, listingsNotStarted: number): number {
+  const rounds = Math.max(1, Math.ceil(listingsNotStarted / LISTING_CONCURRENCY));
+  return Math.max(0, Math.floor((msToDeadline * (1 - WRITE_SHARE)) / rounds));
+}
+
+/** The last listing time this container gave out (epoch ms). */
+let lastListedAt = 0;
+
+/**
+ * When a listing begins: now, and in a container always later than its previous listing's time,
+ * so that two listings of one container never share a time (the later one must win).
+ */
+function listingTime(now: Date, detectedAt: Date): Date {
+  lastListedAt = Math.max(now.getTime(), detectedAt.getTime(), lastListedAt + 1);
+  return new Date(lastListedAt);
+}
+
+function unitKey(unit: Unit): string {
+  return `${unit.account}#${unit.region}`;
+}
+
+/** The unit's state: the container's copy, or else one read shared by the poll's listings. */
+function unitStateOf(unit: Unit, deps: PollDependencies, context: PollContext): Promise<UnitState> {
+  const key = unitKey(unit);
+  const cached = deps.cache?.unitStates.get(key);
+  if (cached) return Promise.resolve(cached);
+  let loading = context.unitStates.get(key);
+  if (!loading) {
+    loading = deps.store.loadUnitState(unit).then((state) => {
+      deps.cache?.unitStates.set(key, state);
+      return state;
+    });
+    // A failed read is not kept: the next listing of the unit tries again.
+    loading.catch(() => context.unitStates.delete(key));
+    context.unitStates.set(key, loading);
+  }
+  return loading;
 }
 
 async function pollListing(
-  region: string,
+  unit: Unit,
   taskType: TaskTypeName,
   config: PollerConfig,
   deps: PollDependencies,
-  detectedAt: Date,
-  listingTimeoutMs: number,
+  context: PollContext,
 ): Promise<ListingReport> {
+  const { region } = unit;
+  const { detectedAt } = context;
   const report: ListingReport = {
+    account: unit.account,
     region,
     taskType,
     ok: false,
     baseline: false,
     rebaseline: false,
+    settled: false,
     tasks: 0,
     pages: 0,
     skipped: 0,
     changes: 0,
     silentWrites: 0,
     conflicts: 0,
+    deferred: 0,
     unsettled: 0,
   };
   const descriptor = taskTypeDescriptor(taskType);
   const policy = trustPolicy(config.retentionDays);
+  const listingKey = partitionKey(unit, taskType);
+  const notStarted = context.notStarted--;
   try {
-    // Snapshots first, listing second: a write another poll makes after this read bumps a
-    // version, so a listing older than the stored state can only lose its conditional writes,
-    // never overwrite newer state (or infer a disappearance from a listing taken before a task began).
-    const { stored, marker: storedMarker } = await deps.store.loadListing(region, taskType);
-    let marker: ListingMarker | undefined = storedMarker;
+    const unitState = await unitStateOf(unit, deps, context);
+    const storedState = unitState.get(taskType);
+    let marker: ListingState | undefined = storedState;
     // Until this listing is judged, what the marker says stays unsettled.
     report.unsettled = marker?.unsettled.length ?? 0;
     const plan = planListing(marker, detectedAt, policy);
+    const listedAt = listingTime(deps.now(), detectedAt);
+    const msToDeadline = context.deadline - listedAt.getTime();
     const listing = await listTasks(
       descriptor,
       deps.ec2For(region),
-      { region, account: config.account },
-      listingTimeoutMs,
+      { region, account: unit.account },
+      listingShareMs(msToDeadline, notStarted),
     );
     Object.assign(report, {
       tasks: listing.tasks.length,
@@ -182,55 +297,131 @@ async function pollListing(
       metric.addMetric('InvalidTasks', MetricUnit.Count, listing.skipped.length);
     }
     observeListing(listing.tasks, taskType, deps);
+    const unidentified = listing.skipped.map((skipped) => skipped.resources);
+    const fingerprint = listingFingerprint(listing.tasks, unidentified, config);
+
+    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint, detectedAt)) {
+      // Nothing changed since the last recorded listing, and nothing is due: no read, no write,
+      // unless the heartbeat is (once a day).
+      report.settled = true;
+      const heartbeat = markerAfterListing(marker, plan, detectedAt, policy, new Set());
+      if (heartbeat) {
+        await writeListingState(unit, taskType, { ...marker, ...heartbeat }, unitState, deps);
+      }
+      report.unsettled = 0;
+      report.ok = true;
+      return report;
+    }
 
     report.baseline = plan.mode !== 'steady';
     report.rebaseline = plan.mode === 'rebaseline';
     if (plan.mode === 'rebaseline' && plan.starts && marker) {
       // Recorded before any snapshot is written, so that a retry of this re-baseline trusts what
       // this one wrote, and re-discovers nothing.
-      const started = rebaselineStarted(marker, detectedAt);
-      if ((await deps.store.putMarker(region, taskType, started)) === 'conflict')
+      const started: ListingState = { ...rebaselineStarted(marker, detectedAt), fingerprint: undefined };
+      if ((await writeListingState(unit, taskType, started, unitState, deps)) === 'conflict')
         throw new MarkerConflictError();
       marker = { ...started, version: started.version + 1 };
       deps.logger.warn('Re-baselining a listing after a gap in complete listings', {
         taskType,
         region,
-        lastCompleteAt: storedMarker?.lastCompleteAt,
+        lastCompleteAt: storedState?.lastCompleteAt,
       });
     }
-    const decisions = diffListing({
-      listed: listing.tasks,
-      stored,
-      baseline: report.baseline,
-      untrustedBefore: plan.mode === 'rebaseline' ? plan.untrustedBefore : undefined,
-      unsettled: plan.mode === 'steady' ? plan.unsettled : undefined,
-      progressStep: config.progressStep,
-      detectedAt,
-      disappearAfterMisses: config.disappearAfterMisses,
-      // A stored task an unidentified object could be is not judged missing; the others are.
-      unidentified: listing.skipped.map((skipped) => skipped.resources),
-    });
+    const diff = (stored: ReadonlyMap<string, StoredTask>) =>
+      diffListing({
+        listed: listing.tasks,
+        stored,
+        baseline: report.baseline,
+        untrustedBefore: plan.mode === 'rebaseline' ? plan.untrustedBefore : undefined,
+        unsettled: plan.mode === 'steady' ? plan.unsettled : undefined,
+        progressStep: config.progressStep,
+        detectedAt,
+        disappearAfterMisses: config.disappearAfterMisses,
+        // A stored task an unidentified object could be is not judged missing; the others are.
+        unidentified,
+      });
+
     const failures: unknown[] = [];
     const unsettled = new Set<string>();
-    await mapWithConcurrency(decisions, WRITE_CONCURRENCY, async (decision) => {
-      try {
-        const outcome = await write(decision, config, deps, detectedAt);
-        if (outcome === 'conflict') report.conflicts += 1;
-        else if (decision.kind === 'change') report.changes += 1;
-        else report.silentWrites += 1;
-      } catch (error) {
-        failures.push(error);
-        // A finished task the baseline could not record stays judged as in a baseline until it
-        // is; every other task of the listing is judged normally from now on.
-        if (decision.kind === 'silent' && BASELINE_REASONS.includes(decision.reason)) {
-          unsettled.add(decision.task.taskId);
+    let pendingMiss = false;
+    /** Decisions left to another writer: the listing is not wholly recorded by this poll. */
+    let unresolved = 0;
+    // The container's snapshots of the listing, or a read of them.
+    let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
+    for (let attempt = 0; ; attempt++) {
+      const snapshots: Map<string, StoredTask> = stored;
+      deps.cache?.snapshots.set(listingKey, snapshots);
+      // A snapshot from a listing that began after this one is newer: this listing loses to it.
+      const decisions = diff(snapshots).filter((decision) => {
+        const current = snapshots.get(decision.task.taskId);
+        const newer = current?.observedAt !== undefined && current.observedAt >= listedAt.toISOString();
+        if (newer) {
+          report.conflicts += 1;
+          unresolved += 1;
         }
+        return !newer;
+      });
+      let conflicts = 0;
+      await Promise.all(
+        decisions.map((decision) =>
+          context.writes(async () => {
+            // Past the deadline a write waits for the next poll, which decides it again.
+            if (deps.now().getTime() > context.deadline) {
+              report.deferred += 1;
+              return;
+            }
+            try {
+              const outcome = await write(decision, config, deps, detectedAt, listedAt);
+              if (outcome === 'conflict') {
+                conflicts += 1;
+                report.conflicts += 1;
+                return;
+              }
+              if (decision.kind === 'change') report.changes += 1;
+              else report.silentWrites += 1;
+              if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
+              snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
+            } catch (error) {
+              failures.push(error);
+              // The write may have landed or not: what the container holds of the listing is unsure.
+              deps.cache?.snapshots.delete(listingKey);
+              // A finished task the baseline could not record stays judged as in a baseline until
+              // it is; every other task of the listing is judged normally from now on.
+              if (decision.kind === 'silent' && BASELINE_REASONS.includes(decision.reason)) {
+                unsettled.add(decision.task.taskId);
+              }
+            }
+          }),
+        ),
+      );
+      if (conflicts === 0) break;
+      // Another writer changed snapshots since they were read: read them again and judge this
+      // listing once more against what is stored, so that what is published as `previous` is
+      // always the stored state. A second conflict is left to that writer.
+      deps.cache?.snapshots.delete(listingKey);
+      if (attempt > 0) {
+        unresolved += conflicts;
+        break;
       }
-    });
+      stored = await deps.store.loadSnapshots(unit, taskType);
+    }
     report.unsettled = unsettled.size;
+    const clean = failures.length === 0 && unresolved === 0 && report.deferred === 0;
     const next = markerAfterListing(marker, plan, detectedAt, policy, unsettled);
-    // A conflict means another poll recorded the listing meanwhile: its marker holds.
-    if (next) await deps.store.putMarker(region, taskType, next);
+    const state: ListingState = {
+      ...(next ?? (marker as ListingState)),
+      // Only a listing whose every decision is recorded may be left alone next time it looks the same.
+      fingerprint: clean ? fingerprint : undefined,
+      // A task missing once, or a finished task waiting to be recorded, needs the next listing.
+      dueAt: pendingMiss || unsettled.size > 0 ? detectedAt.toISOString() : undefined,
+    };
+    if (!state.dueAt) delete state.dueAt;
+    if (!state.fingerprint) delete state.fingerprint;
+    if (next || marker?.fingerprint !== state.fingerprint || marker?.dueAt !== state.dueAt) {
+      // A conflict means another poll recorded the listing meanwhile: its state holds.
+      await writeListingState(unit, taskType, state, unitState, deps);
+    }
     if (unsettled.size > 0) {
       deps.logger.warn(
         'Finished tasks a baseline saw are not recorded yet; they stay judged as in a baseline',
@@ -260,11 +451,49 @@ async function pollListing(
   return report;
 }
 
+/**
+ * Writes a listing's state and keeps the container's copy of the unit's state in step; on a
+ * conflict (another poll wrote it) the copy is dropped, so the next poll reads the item again.
+ */
+async function writeListingState(
+  unit: Unit,
+  taskType: TaskTypeName,
+  state: ListingState,
+  unitState: UnitState,
+  deps: PollDependencies,
+): Promise<WriteOutcome> {
+  try {
+    const outcome = await deps.store.putListingState(unit, taskType, state);
+    if (outcome === 'written') unitState.set(taskType, { ...state, version: state.version + 1 });
+    else deps.cache?.unitStates.delete(unitKey(unit));
+    return outcome;
+  } catch (error) {
+    deps.cache?.unitStates.delete(unitKey(unit));
+    throw error;
+  }
+}
+
+/** The snapshot a written decision leaves, as a read would return it. */
+function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: Date): StoredTask {
+  const snapshot: StoredTask = {
+    task: decision.task,
+    version: decision.expectedVersion + 1,
+    gone: decision.gone,
+    writtenAt: detectedAt.toISOString(),
+    observedAt: listedAt.toISOString(),
+  };
+  if (decision.stateSince !== undefined) snapshot.stateSince = decision.stateSince;
+  const misses = decision.kind === 'silent' ? decision.misses : undefined;
+  if (misses !== undefined && misses > 0) snapshot.misses = misses;
+  return snapshot;
+}
+
 async function write(
   decision: ListingDecision,
   config: PollerConfig,
   deps: PollDependencies,
   detectedAt: Date,
+  listedAt: Date,
 ): Promise<WriteOutcome> {
   const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
   const retention = config.retentionDays * DAY_SECONDS;
@@ -279,6 +508,7 @@ async function write(
     stateSince: decision.stateSince,
     misses: decision.kind === 'silent' ? decision.misses : undefined,
     writtenAt: detectedAt.toISOString(),
+    listedAt: listedAt.toISOString(),
   };
   if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
   const event = buildEvent({ ...decision, version: decision.expectedVersion + 1, detectedAt });

@@ -14,7 +14,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { isTaskChangeEvent, type TaskChangeEvent } from '../domain/event';
 import { SNS_MAX_BYTES, type SnsMessage, toSnsMessage } from '../domain/sns-message';
 import type { EventPublisher } from '../adapters/event-publisher';
-import type { HistoryKey, Outbox } from '../adapters/outbox';
+import type { HistoryKey, Outbox, OutboxEntry } from '../adapters/outbox';
 import { mapWithConcurrency } from '../shared/concurrency';
 import {
   eventSortKey,
@@ -26,7 +26,7 @@ import {
 /** PublishBatch takes at most ten entries. */
 const MAX_BATCH_ENTRIES = 10;
 /** Claims in flight at once. */
-const CLAIM_CONCURRENCY = 16;
+const CLAIM_CONCURRENCY = 32;
 
 /** What the use case needs from the outside world. */
 export interface DeliveryDependencies {
@@ -50,6 +50,8 @@ export interface PendingChange {
   sequenceNumber: string;
   event: TaskChangeEvent;
   historyKey: HistoryKey;
+  /** The snapshot that carries the change, at the version that recorded it. */
+  carrier: OutboxEntry;
   message: SnsMessage;
 }
 
@@ -102,6 +104,7 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
     sequenceNumber: stream.SequenceNumber,
     event,
     historyKey: { pk: String(image[TABLE_LAYOUT.partitionKey]), sk: eventSortKey(event.taskId, version) },
+    carrier: { key: { pk: String(image[TABLE_LAYOUT.partitionKey]), sk: sortKey }, version },
     message,
   };
 }
@@ -187,7 +190,9 @@ export async function deliverChanges(
     batch.forEach((change, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok) {
-        marks.push(deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now()));
+        marks.push(
+          deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now(), change.carrier),
+        );
         deps.logger.info('Change published', {
           eventId: change.event.eventId,
           changeType: change.event.changeType,

@@ -18,3 +18,22 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
 }
+
+/** Runs a task when fewer than the limit are running. */
+export type Limiter = <R>(task: () => Promise<R>) => Promise<R>;
+
+/** A limiter shared by several callers: at most `limit` of their tasks run at once, in call order. */
+export function limiter(limit: number): Limiter {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -23,6 +23,23 @@ export const ENV = {
 } as const;
 
 /**
+ * Every variable {@link readPollerConfig} reads: the one list that the command line checks before a
+ * poll (naming every missing one at once) and that a test holds against the function.
+ */
+export const POLLER_VARIABLES = [
+  ENV.tableName,
+  ENV.regions,
+  ENV.taskTypes,
+  ENV.accountId,
+  ENV.progressStep,
+  ENV.retentionDays,
+  ENV.disappearAfterMisses,
+] as const;
+
+/** Every variable {@link readPublisherConfig} reads. */
+export const PUBLISHER_VARIABLES = [ENV.tableName, ENV.topicArn] as const;
+
+/**
  * A notification channel's name (channels/<name>): each is served by its own notifier function,
  * which reads its own variables besides these (channels/<name>/config.ts).
  */

@@ -1,19 +1,24 @@
 // The single-table layout, shared by the poller, the publisher, the CLI and the CDK table
 // definition so that the key names exist in one place only.
 //
-//   pk = <region>#<taskType>   sk = TASK#<taskId>               current snapshot of a task
-//   pk = <region>#<taskType>   sk = EVENT#<taskId>#<version>    one recorded change (history)
-//   pk = <region>#<taskType>   sk = BASELINE                    the listing's marker: a recent
-//                                                               complete listing (heartbeat), a
-//                                                               re-baseline's start, unsettled tasks
+//   pk = <account>#<region>#<taskType>  sk = TASK#<taskId>             current snapshot of a task
+//   pk = <account>#<region>#<taskType>  sk = EVENT#<taskId>#<version>  one recorded change (history)
+//   pk = UNIT#<account>#<region>        sk = STATE                     the unit's state: per task
+//                                                                      type, the listing's marker (a
+//                                                                      recent complete listing, a
+//                                                                      re-baseline's start, unsettled
+//                                                                      tasks), its fingerprint and
+//                                                                      when it must be judged again
 //
-// One partition per (Region, task type) lets a poll read all stored snapshots of a listing
-// with one Query, and a task's history sorts by version under its own prefix.
+// A unit of polling is (account, Region). One partition per (account, Region, task type) lets a
+// poll read all stored snapshots of a listing with one Query, and a task's history sorts by
+// version under its own prefix. The unit's state is one small item, so a poll of a new container
+// reads one item per unit and, when no listing changed, nothing else.
 //
 // The snapshot item is the outbox: a write that records a change puts the event in its
-// `pendingEvent` attribute (and the history item in the same transaction); a silent write
-// removes it. The stream of that one item is ordered, so the publisher sees a task's changes
-// in the order they happened.
+// `pendingEvent` attribute (and the history item in the same transaction); the publisher removes
+// it once the change is published, and a silent write removes it too. The stream of that one item
+// is ordered, so the publisher sees a task's changes in the order they happened.
 import type { TaskTypeName } from '../domain/task';
 
 /** Attribute names of the keys and the TTL. */
@@ -25,34 +30,52 @@ export const TABLE_LAYOUT = {
 
 const SNAPSHOT_PREFIX = 'TASK#';
 const EVENT_PREFIX = 'EVENT#';
-const BASELINE_KEY = 'BASELINE';
+const UNIT_PREFIX = 'UNIT#';
+const UNIT_STATE_KEY = 'STATE';
 /** Versions are zero-padded so that the history sorts numerically as strings. */
 const VERSION_DIGITS = 10;
 
-/** Partition key of one (Region, task type) listing. */
-export function partitionKey(region: string, taskType: TaskTypeName): string {
-  return `${region}#${taskType}`;
+/** A unit of polling: every enabled task type of one account in one Region. */
+export interface Unit {
+  /** The 12-digit account id. */
+  readonly account: string;
+  readonly region: string;
+}
+
+/** Partition key of one listing: a task type of a unit. */
+export function partitionKey(unit: Unit, taskType: TaskTypeName): string {
+  return `${unit.account}#${unit.region}#${taskType}`;
+}
+
+/** Key of a unit's state item. */
+export function unitStateKey(unit: Unit): { pk: string; sk: string } {
+  return { pk: `${UNIT_PREFIX}${unit.account}#${unit.region}`, sk: UNIT_STATE_KEY };
 }
 
 /**
- * Partition keys of every listing a deployment polls, one per (Region, task type). The poller
- * writes only these, the publisher marks changes only in these, and the stack's IAM policy limits
- * both to them (`dynamodb:LeadingKeys`), so the policy and the layout cannot drift apart.
+ * Partition keys of every listing a deployment polls, one per (account, Region, task type), and
+ * each unit's state. The poller writes only these, the publisher marks changes only in these, and
+ * the stack's IAM policy limits both to them (`dynamodb:LeadingKeys`), so the policy and the
+ * layout cannot drift apart.
  */
 export function listingPartitionKeys(
+  account: string,
   regions: readonly string[],
   taskTypes: readonly TaskTypeName[],
 ): string[] {
-  return regions.flatMap((region) => taskTypes.map((taskType) => partitionKey(region, taskType)));
+  return regions.flatMap((region) => [
+    ...taskTypes.map((taskType) => partitionKey({ account, region }, taskType)),
+    unitStateKey({ account, region }).pk,
+  ]);
 }
 
 /**
- * The partition keys of every listing of one Region, as an IAM `StringLike` pattern. Sort keys
- * never start a partition key, and channel partitions start `DELIVERY#`, so it matches no other
- * partition of the table.
+ * The partition keys of every listing of one unit and its state, as IAM `StringLike` patterns.
+ * Sort keys never start a partition key, and channel partitions start `DELIVERY#`, so they match
+ * no other partition of the table.
  */
-export function regionPartitionPattern(region: string): string {
-  return `${region}#*`;
+export function unitPartitionPatterns(account: string, region: string): string[] {
+  return [`${account}#${region}#*`, unitStateKey({ account, region }).pk];
 }
 
 /** Sort key of a task's current snapshot. */
@@ -76,15 +99,13 @@ export function eventSortPrefix(taskId: string): string {
 /** Sort key prefix of every recorded change (history items). */
 export const EVENT_SORT_PREFIX = EVENT_PREFIX;
 
-/** Sort key of a listing's marker, written by its first baseline (see lambdas/domain/baseline.ts). */
-export const BASELINE_SORT_KEY = BASELINE_KEY;
-
 /** Attribute of a snapshot item holding the change the write recorded (JSON of the event). */
 export const PENDING_EVENT_ATTRIBUTE = 'pendingEvent';
 
 /**
  * Lambda event-source filter for the publisher: only snapshot writes that recorded a change.
- * Silent snapshot updates, history items, baseline markers and TTL deletions never reach it.
+ * Silent snapshot updates, the publisher's removal of a published event, history items, unit
+ * states and TTL deletions never reach it.
  */
 export const PUBLISHER_STREAM_FILTER = {
   eventName: ['INSERT', 'MODIFY'],

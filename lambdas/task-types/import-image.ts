@@ -21,9 +21,13 @@ const META = TASK_TYPE_METADATA['import-image'];
 
 export const importImage: TaskTypeDescriptor<ImportImageTask> = {
   ...META,
-  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+  async *listPages(client: EC2Client, { abortSignal, withoutPageSize }: ListOptions = {}) {
     yield* itemsOfPages(
-      paginateDescribeImportImageTasks(paginatorConfig(client), {}, { abortSignal }),
+      paginateDescribeImportImageTasks(
+        paginatorConfig(client, withoutPageSize ? undefined : META.pageSize),
+        {},
+        { abortSignal },
+      ),
       (page) => page.ImportImageTasks,
     );
   },

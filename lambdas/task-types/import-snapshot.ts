@@ -24,9 +24,13 @@ const META = TASK_TYPE_METADATA['import-snapshot'];
 
 export const importSnapshot: TaskTypeDescriptor<ImportSnapshotTask> = {
   ...META,
-  async *listPages(client: EC2Client, { abortSignal }: ListOptions = {}) {
+  async *listPages(client: EC2Client, { abortSignal, withoutPageSize }: ListOptions = {}) {
     yield* itemsOfPages(
-      paginateDescribeImportSnapshotTasks(paginatorConfig(client), {}, { abortSignal }),
+      paginateDescribeImportSnapshotTasks(
+        paginatorConfig(client, withoutPageSize ? undefined : META.pageSize),
+        {},
+        { abortSignal },
+      ),
       (page) => page.ImportSnapshotTasks,
     );
   },

@@ -23,9 +23,17 @@ export interface TaskTypeMetadata<Api extends string = string> {
   readonly documentedStates: readonly string[];
   /** Whether the API pages its results with NextToken (all pages are always read). */
   readonly paginated: boolean;
-  /** Page size sent as MaxResults, or undefined when the API has no pagination or no documented limit. */
+  /** Page size sent as MaxResults, or undefined when the API has no pagination. */
   readonly pageSize: number | undefined;
+  /**
+   * False when EC2 documents no limit for MaxResults (the two import APIs): the page size is then
+   * EC2's usual Describe ceiling, and a listing EC2 refuses it for is read again without it.
+   */
+  readonly pageSizeDocumented: boolean;
 }
+
+/** MaxResults sent where EC2 documents no limit: the ceiling of EC2's Describe APIs that page. */
+export const UNDOCUMENTED_PAGE_SIZE = 1000;
 
 /** The lifecycle of VM import image tasks and AMI export tasks (free-string states). */
 export const IMPORT_EXPORT_LIFECYCLE: Lifecycle = {
@@ -52,7 +60,7 @@ function taskType<Api extends string>(
   apiName: Api,
   title: string,
   lifecycle: Lifecycle,
-  paging: { paginated: boolean; pageSize?: number },
+  paging: { paginated: boolean; pageSize?: number; pageSizeDocumented?: boolean },
 ): TaskTypeMetadata<Api> {
   return {
     name,
@@ -62,6 +70,7 @@ function taskType<Api extends string>(
     documentedStates: Object.keys(lifecycle),
     paginated: paging.paginated,
     pageSize: paging.pageSize,
+    pageSizeDocumented: paging.pageSizeDocumented ?? true,
   };
 }
 
@@ -93,14 +102,16 @@ export const TASK_TYPE_METADATA = {
     CANCELLABLE_TASK_LIFECYCLE,
     { paginated: false },
   ),
-  // EC2 documents no limit for MaxResults of the two import APIs, so none is sent and EC2 picks
-  // its page size.
+  // EC2 documents MaxResults of the two import APIs as an Integer with no range (API reference
+  // and the service model: no min or max), and without it EC2 chooses a smaller page. 1,000 is
+  // the ceiling of EC2's other Describe APIs that page (DescribeInstances & co. document 5-1000),
+  // so it is sent; should EC2 refuse it, the listing is read again without it (task-lister.ts).
   'import-image': taskType(
     'import-image',
     'DescribeImportImageTasks',
     'VM import image task',
     IMPORT_EXPORT_LIFECYCLE,
-    { paginated: true },
+    { paginated: true, pageSize: UNDOCUMENTED_PAGE_SIZE, pageSizeDocumented: false },
   ),
   'import-snapshot': taskType(
     'import-snapshot',
@@ -108,7 +119,7 @@ export const TASK_TYPE_METADATA = {
     'VM import snapshot task',
     // `error` is not in the API docs, but the SDK's waiter treats it as a failure.
     { ...IMPORT_EXPORT_LIFECYCLE, error: 'failed' },
-    { paginated: true },
+    { paginated: true, pageSize: UNDOCUMENTED_PAGE_SIZE, pageSizeDocumented: false },
   ),
   // The largest MaxResults allowed (1-200): the fewest calls against the API's small bucket.
   'store-image': taskType(

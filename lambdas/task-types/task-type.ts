@@ -29,6 +29,11 @@ export interface TaskTypeDescriptor<Raw = unknown> extends TaskTypeMetadata {
 export interface ListOptions {
   /** Aborts the call in flight and the listing with it. */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Sends no MaxResults, whatever the type's page size: EC2 refused the undocumented one.
+   * @default false
+   */
+  readonly withoutPageSize?: boolean;
 }
 
 /** A page answered the NextToken it was requested with: following it would loop for ever. */

@@ -19,6 +19,7 @@ import { mapWithConcurrency } from '../shared/concurrency';
 import { readWorkerConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
+import { newPollCache } from '../poller/poll-cycle';
 import { pollAccountUnit, type WorkerDependencies } from './poll-account-unit';
 
 /** Message groups polled side by side in one invocation. */
@@ -46,7 +47,9 @@ const dependencies: WorkerDependencies = {
     }
     return provider(unitRegion);
   },
-  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
+  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
+  // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
+  cache: newPollCache(),
   coverage: new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
   knownCoverage: new Map<string, AccountCoverage>(),
   logger,

@@ -1,12 +1,8 @@
 // The worker's use case: poll one unit (an account in a Region) with the account's credentials —
 // the function's own for the deployment account, the member role's for any other — through the
-// same listing, diff and conditional-write code as every poll, and record the account's coverage
-// when it changes. A failure is the account's alone: it is recorded, infers nothing about its
-// tasks, and the next cycle tries again.
-//
-// SEAM (issue 12): the one call into the poll is `pollOneUnit` below, today runPollCycle with the
-// unit's Region as the only Region, the unit's account, and an EC2 client factory holding the
-// account's credentials. Issue 12's pollUnit({ account, region }, deps) replaces exactly that call.
+// same listing, diff and conditional-write code as every poll (`pollUnits`, one unit, the account
+// in every key), and record the account's coverage when it changes. A failure is the account's
+// alone: it is recorded, infers nothing about its tasks, and the next cycle tries again.
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   type AccountCoverage,
@@ -16,7 +12,7 @@ import {
   failureOf,
 } from '../domain/coverage';
 import type { PollUnit } from '../domain/unit';
-import { type PollDependencies, type PollReport, runPollCycle } from '../poller/poll-cycle';
+import { type PollDependencies, type PollReport, pollUnits } from '../poller/poll-cycle';
 import type { WorkerConfig } from '../shared/config';
 
 /** What the worker needs besides what every poll needs. */
@@ -42,17 +38,21 @@ export interface UnitReport {
   coverageWritten: boolean;
 }
 
-/** The one call into the poll for a unit (see SEAM above). */
+/**
+ * The one call into the poll for a unit: the poll every account goes through (the deployment
+ * account's with the function's own credentials), keyed by the unit's account and Region.
+ */
 function pollOneUnit(
   unit: PollUnit,
   config: WorkerConfig,
   deps: WorkerDependencies,
   remainingMs: () => number,
 ): Promise<PollReport> {
-  return runPollCycle(
-    { ...config, regions: [unit.region], account: unit.account },
-    { ...deps, ec2For: (region) => deps.ec2For(unit.account, region), remainingMs },
-  );
+  return pollUnits([{ account: unit.account, region: unit.region }], config, {
+    ...deps,
+    ec2For: (region) => deps.ec2For(unit.account, region),
+    remainingMs,
+  });
 }
 
 /** Polls one unit and records the account's coverage when it changed. */

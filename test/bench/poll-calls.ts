@@ -134,7 +134,9 @@ async function main(): Promise<void> {
             TableName: deployment.tableName,
             KeyConditionExpression: '#pk = :pk',
             ExpressionAttributeNames: { '#pk': TABLE_LAYOUT.partitionKey },
-            ExpressionAttributeValues: { ':pk': { S: partitionKey(region, taskType as never) } },
+            ExpressionAttributeValues: {
+              ':pk': { S: partitionKey({ account: '000000000000', region }, taskType as never) },
+            },
             ConsistentRead: true,
             ReturnConsumedCapacity: 'TOTAL',
           }),

@@ -1,6 +1,6 @@
 // Why: a usage mistake must be one line that names the option and what it takes, never parseArgs'
 // multi-line text or a stack trace, and an option of another command must not be silently taken.
-import { parseCommandLine, port, positiveInteger, positiveNumber } from '../../cli/arguments';
+import { handlerTimeout, parseCommandLine, port, positiveInteger, positiveNumber } from '../../cli/arguments';
 import { UsageError } from '../../cli/errors';
 
 function mistake(argv: string[]): string {
@@ -71,5 +71,20 @@ describe('option values', () => {
     expect(() => positiveInteger('cycles', '1.5')).toThrow('--cycles must be a whole number, got "1.5"');
     expect(port('ec2-port', '0')).toBe(0);
     expect(() => port('ec2-port', '70000')).toThrow('--ec2-port must be a port from 0 to 65535, got "70000"');
+  });
+
+  // Review finding B7: with 2 s or less, the poll's reserve left the listings nothing, and every
+  // listing was abandoned as timed out after 0 ms.
+  it('refuses a poll --timeout too small to list anything', () => {
+    expect(handlerTimeout(undefined)).toBeUndefined();
+    expect(handlerTimeout('3')).toBe(3);
+    expect(handlerTimeout('60')).toBe(60);
+    for (const small of ['2', '0.5', '2.9']) {
+      expect(() => handlerTimeout(small)).toThrow(UsageError);
+      expect(() => handlerTimeout(small)).toThrow(
+        `--timeout must be at least 3 seconds (the poll keeps 2 s for its writes and report), got "${small}"`,
+      );
+    }
+    expect(() => handlerTimeout('-3')).toThrow('--timeout must be a positive number, got "-3"');
   });
 });

@@ -84,7 +84,7 @@ it('does not call AWS when the environment has every required variable', async (
 it('names every missing variable and the stack it looked for when that stack does not exist', async () => {
   await expect(resolveVariables(WANTED, { stackName: 'Other' }, { AWS_REGION: 'eu-west-3' })).rejects.toThrow(
     new ConfigurationError(
-      "TABLE_NAME and TOPIC_ARN are not set and stack Other was not found in eu-west-3: pass --stack-name, --region or --profile, or set the variables (take them from the stack's outputs and its poller's environment (aws cloudformation describe-stacks --stack-name Other), or for the local mode: source .local/ec2-task-monitor.env)",
+      "TABLE_NAME and TOPIC_ARN are not set and stack Other was not found in eu-west-3: pass --stack-name, --region or --profile, or set the variables: take TABLE_NAME and TOPIC_ARN from the stack's outputs (aws cloudformation describe-stacks --stack-name Other), the others from its poller's environment (aws lambda get-function-configuration --function-name <its PollerFunctionName output>), or for the local mode source .local/ec2-task-monitor.env",
     ),
   );
 });
@@ -99,6 +99,6 @@ it('asks for a redeploy when the stack predates the PollerFunctionName output', 
 
 it('requireVariables names every missing variable at once', () => {
   expect(() => requireVariables(['TABLE_NAME', 'REGIONS', 'ACCOUNT_ID'], { REGIONS: 'us-east-1' })).toThrow(
-    /^TABLE_NAME and ACCOUNT_ID are not set: take them from the stack's outputs/,
+    /^TABLE_NAME and ACCOUNT_ID are not set: take TABLE_NAME and TOPIC_ARN from the stack's outputs/,
   );
 });

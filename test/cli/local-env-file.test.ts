@@ -78,3 +78,32 @@ it('never overwrites a file it did not write (no owner line)', () => {
   expect(claimed.path).toBe(path.join(directory, 'ec2-task-monitor.700.env'));
   expect(readFileSync(shared, 'utf8')).toBe('export TABLE_NAME=mine\n');
 });
+
+// Review finding B9: two runs taking over a dead run's file at once. The second run's whole claim
+// is made at the worst moment of the first one's: after it found the owner dead, before it wrote.
+it("lets only one of two runs take over a dead run's file at once; the other gets its own file", () => {
+  writeFileSync(shared, '# Written by ec2-task-monitor local (pid 800); removed when it stops.\n');
+  running.add(810).add(820);
+  let second: ReturnType<typeof claimEnvFile> | undefined;
+  const firstSeesTheOwner = (pid: number) => {
+    second ??= claimEnvFile({ TABLE_NAME: 'second' }, { file: shared, pid: 820, isRunning });
+    return isRunning(pid);
+  };
+
+  const first = claimEnvFile(
+    { TABLE_NAME: 'first' },
+    { file: shared, pid: 810, isRunning: firstSeesTheOwner },
+  );
+
+  // Each run's file holds its own variables, and the two files differ.
+  const claimed = [first, second!];
+  expect(new Set(claimed.map((claim) => claim.path)).size).toBe(2);
+  expect(claimed.map((claim) => claim.path)).toContain(shared);
+  expect(readFileSync(first.path, 'utf8')).toContain("TABLE_NAME='first'");
+  expect(readFileSync(second!.path, 'utf8')).toContain("TABLE_NAME='second'");
+  // And each still removes only its own.
+  first.release();
+  expect(existsSync(second!.path)).toBe(true);
+  second!.release();
+  expect(existsSync(shared)).toBe(false);
+});

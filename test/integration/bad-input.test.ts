@@ -2,6 +2,7 @@
 // the SNS emulator the 256 KB message limit, so "never an item or a message too large" is
 // checked by the engines themselves, not by our own arithmetic.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_ACCOUNT } from '../../devkit/local-deployment';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { createHarness, type Harness } from './support/harness';
 
@@ -110,7 +111,7 @@ it('keeps a 1 MB status message and control characters within DynamoDB and SNS l
   expect(bundle?.current.statusMessage?.startsWith('Client.Error: bad bucket policy mmm')).toBe(true);
   expect(bundle?.current.statusMessage).not.toMatch(/[\u007f-\u009f]/);
   // The change is recorded too: its history item fitted DynamoDB's item limit.
-  const store = new SnapshotStore(new DynamoDBClient({}), harness.deployment.tableName);
+  const store = new SnapshotStore(new DynamoDBClient({}), harness.deployment.tableName, LOCAL_ACCOUNT);
   const history = await store.history('us-east-1', 'import-image', 'import-ami-huge0000000000');
   expect(
     history.map((entry) => [entry.version, entry.event.current.phase, entry.publishedAt !== null]),

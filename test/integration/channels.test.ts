@@ -6,7 +6,7 @@
 // task text is escaped; a 429 is waited out; a failing webhook ends in the dead-letter queue; a
 // redelivered event is never posted twice.
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { deliverChannel } from '../../runtime/channel-delivery';
+import { DEFAULT_SQS_POLLERS, deliverChannel } from '../../runtime/channel-delivery';
 import { mapWithConcurrency } from '../../lambdas/shared/concurrency';
 import { aChange, aTask } from '../support/tasks';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
@@ -144,7 +144,7 @@ describe('one scenario through every channel', () => {
     const [discovered, failed] = seen.chat;
     expect(discovered?.metadata?.eventType).toBe('TaskDiscovered');
     expect(failed?.metadata?.eventType).toBe('TaskStateChanged');
-    expect(failed?.content.title).toContain(`import-image ${id} failed (${REGION})`);
+    expect(failed?.content.title).toContain(`import-image \`${id}\` failed (${REGION})`);
     expect(failed?.content.keywords).toEqual(['import-image', 'failed', REGION]);
     expect(failed?.content.nextSteps?.[0]).toContain(VM_IMPORT_TROUBLESHOOTING_URL);
     expect(failed?.content.description).toContain('running (active) → failed (deleted)');
@@ -262,6 +262,56 @@ describe("a burst of alerts (a first deploy's discoveries)", () => {
       Number.POSITIVE_INFINITY,
       2,
     ]);
+  });
+});
+
+describe('the same burst with a reserved concurrency of 1 instead (review finding W2)', () => {
+  it("throttles the event source's 5 pollers and sends messages to the dead-letter queue: the model tells the two settings apart", async () => {
+    // Prepare: 500 events on the queue; the runner as Lambda would run a notifier with reserved
+    // concurrency 1 and no event source maximum: 5 pollers, one instance.
+    const events = Array.from({ length: 500 }, (_, index) =>
+      aChange(aTask({ taskId: `import-ami-reserved${String(index).padStart(5, '0')}` }), {
+        changeType: 'TaskDiscovered',
+        previous: null,
+      }),
+    );
+    const batches = Array.from({ length: events.length / 10 }, (_, index) =>
+      events.slice(index * 10, index * 10 + 10),
+    );
+    await mapWithConcurrency(batches, 8, (batch) =>
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: webhookChannel.queueUrl,
+          Entries: batch.map((event, index) => ({ Id: `m${index}`, MessageBody: JSON.stringify(event) })),
+        }),
+      ),
+    );
+    const deployed = harness.handlers.channels.find((channel) => channel.channel === 'slack-webhook')!;
+    const runner = {
+      ...deployed,
+      pollers: DEFAULT_SQS_POLLERS,
+      concurrencyLimit: 1,
+      instances: deployed.instances.slice(0, 1),
+    };
+
+    // Act: passes of the event source until the queue is empty (a message throttled on every
+    // receive moves to the dead-letter queue at the receive after its maxReceiveCount-th).
+    const passes = [];
+    for (let pass = 0; pass <= webhookChannel.maxReceiveCount + 1; pass++) {
+      const result = await deliverChannel(runner);
+      passes.push(result);
+      if (result.delivered + result.failed + result.throttled === 0) break;
+    }
+    const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
+    const deadLetters = await dlq.drainBodies();
+    dlq.close();
+
+    // Assess: receives were throttled, and messages throttled on every receive reached the
+    // dead-letter queue undelivered; nothing was lost besides them.
+    const delivered = passes.reduce((sum, pass) => sum + pass.delivered, 0);
+    expect(passes.reduce((sum, pass) => sum + pass.throttled, 0)).toBeGreaterThan(0);
+    expect(deadLetters.length).toBeGreaterThan(0);
+    expect(delivered + deadLetters.length).toBe(events.length);
   });
 });
 

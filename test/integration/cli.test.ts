@@ -150,15 +150,16 @@ it('poll --once: exit 2 naming every missing variable, or the wrong one, before 
   const env = userEnvironment();
 
   // Act
-  const [noRegions, noneAtAll, badTaskType] = await Promise.all([
+  const [noRegions, noneAtAll, everyOne, badTaskType] = await Promise.all([
     cli(['poll', '--once'], { ...env, REGIONS: undefined }),
     cli(['poll', '--once'], { ...env, TABLE_NAME: undefined, REGIONS: undefined, ACCOUNT_ID: undefined }),
+    cli(['poll', '--once'], { PATH: env.PATH, HOME: env.HOME }),
     cli(['poll', '--once'], { ...env, TASK_TYPES: 'import-image,import-images' }),
   ]);
 
   // Assess: all missing variables in one line, and where to find them (behaviour changed by issue 10).
   const where =
-    "take them from the stack's outputs and its poller's environment (aws cloudformation describe-stacks --stack-name Ec2TaskMonitor), or for the local mode: source .local/ec2-task-monitor.env";
+    "take TABLE_NAME and TOPIC_ARN from the stack's outputs (aws cloudformation describe-stacks --stack-name Ec2TaskMonitor), the others from its poller's environment (aws lambda get-function-configuration --function-name <its PollerFunctionName output>), or for the local mode source .local/ec2-task-monitor.env";
   expect(noRegions).toEqual({
     code: 2,
     stdout: '',
@@ -168,6 +169,12 @@ it('poll --once: exit 2 naming every missing variable, or the wrong one, before 
     code: 2,
     stdout: '',
     stderr: `ec2-task-monitor: TABLE_NAME, REGIONS and ACCOUNT_ID are not set: ${where}\n`,
+  });
+  // Every variable the poller and publisher read, named at once (fixed after review finding B3).
+  expect(everyOne).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `ec2-task-monitor: TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS and DISAPPEAR_AFTER_MISSES are not set: ${where}\n`,
   });
   expect(badTaskType.code).toBe(2);
   expect(badTaskType.stdout).toBe('');
@@ -298,6 +305,10 @@ describe('usage mistakes: exit 2, one line, no stack trace', () => {
   it.each([
     [['poll', '--interval', '-1'], '--interval must be a positive number, got "-1"'],
     [['poll', '--once', '--timeout', '-3'], '--timeout must be a positive number, got "-3"'],
+    [
+      ['poll', '--once', '--timeout', '2'],
+      '--timeout must be at least 3 seconds (the poll keeps 2 s for its writes and report), got "2"',
+    ],
     [['status', '--json=yes'], '--json takes no value, got --json=yes'],
     [['local', '--scenario'], '--scenario needs a value: --scenario <file>'],
     [['history', 'a', 'b'], 'history takes one argument, <taskId>; got 2: a b'],

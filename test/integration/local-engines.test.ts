@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import {
+  dynamoDbLocalCommand,
   EngineStartError,
   freePort,
   type LocalEngines,
@@ -40,6 +42,35 @@ describe('running engines', () => {
     const port = Number(new URL(engines.endpoints.ec2).port);
 
     expect(listeningSocketsOn(port)).toEqual([{ address: '127.0.0.1', port }]);
+  });
+});
+
+describe('DynamoDB Local on a free port', () => {
+  // Review finding B6: a port probed free and handed to the JVM could be taken by another process
+  // before the JVM binds it, and the engine would then attach to that one. The JVM binds port 0
+  // itself and says which port it got.
+  it('is bound by its own JVM, which prints READY <port>: the port that JVM listens on', async () => {
+    const child = spawn('java', dynamoDbLocalCommand(0), { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const ready = /^READY (\d+)$/m.exec(out);
+          if (ready) resolve(Number(ready[1]));
+        });
+        child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before READY:\n${out}`)));
+      });
+
+      expect(port).toBeGreaterThan(0);
+      expect(listeningSocketsOf(child.pid as number)).toEqual([{ address: '127.0.0.1', port }]);
+    } finally {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Changes recorded but never published (the stream trigger gave up and parked the batch in the
 // dead-letter queue) are published by `redrive`, once, through the publisher handler.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_ACCOUNT } from '../../devkit/local-deployment';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { redriveUnpublished } from '../../runtime/redrive';
 import { createHarness, type Harness } from './support/harness';
@@ -11,7 +12,7 @@ const scope = { regions: ['us-east-1'], taskTypes: ['import-image', 'bundle'] as
 
 beforeAll(async () => {
   harness = await createHarness({ context: { regions: 'us-east-1', taskTypes: 'import-image,bundle' } });
-  store = new SnapshotStore(new DynamoDBClient({}), harness.deployment.tableName);
+  store = new SnapshotStore(new DynamoDBClient({}), harness.deployment.tableName, LOCAL_ACCOUNT);
   await harness.cycleAndReceive();
 });
 afterAll(() => harness.close());

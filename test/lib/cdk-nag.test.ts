@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp, type MonitorApp } from '../../bin/monitor-app';
-import { NO_STAGING } from './synth';
+import { CHANNELS } from '../../channels';
+import { EVERY_REGISTERED_CHANNEL, NO_STAGING } from './synth';
 
 /** The part of CDK's validation-report.json read here. */
 interface Report {
@@ -50,8 +51,9 @@ function synthesizeWithNag(build: (outdir: string) => MonitorApp): { findings: F
   }
 }
 
-/** Settings turning on the Chatbot, webhook and EventBridge channels. */
+/** Settings turning on every registered channel, the Chatbot, webhook and EventBridge ones as given here. */
 const EVERY_CHANNEL = {
+  ...EVERY_REGISTERED_CHANNEL,
   slackWorkspaceId: 'T0123ABCDEF',
   slackChannelId: 'C0123ABCDEF',
   slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',
@@ -96,7 +98,8 @@ it('acknowledges only the findings that are by design, each with its reason', ()
       ),
   );
 
-  expect(acknowledgements.map(({ path: at, id }) => `${at} ${id}`).sort()).toEqual([
+  const acknowledged = acknowledgements.map(({ path: at, id }) => `${at} ${id}`).sort();
+  const builtIn = [
     'Ec2TaskMonitor/Monitor/Chatbot/ChannelPolicy AwsSolutions-IAM5[Resource::*]',
     'Ec2TaskMonitor/Monitor/Chatbot/Delivery/DeadLetterQueue AwsSolutions-SQS3',
     'Ec2TaskMonitor/Monitor/Chatbot/Delivery/NotifierRole AwsSolutions-IAM5[Resource::*]',
@@ -107,7 +110,21 @@ it('acknowledges only the findings that are by design, each with its reason', ()
     'Ec2TaskMonitor/Monitor/PublisherRole AwsSolutions-IAM5[Resource::*]',
     'Ec2TaskMonitor/Monitor/SlackWebhook/DeadLetterQueue AwsSolutions-SQS3',
     'Ec2TaskMonitor/Monitor/SlackWebhook/NotifierRole AwsSolutions-IAM5[Resource::*]',
+  ];
+  // A channel registered besides the built-in ones acknowledges only what the constructs every
+  // channel is made of acknowledge (lib/channel): its delivery's dead-letter queue and notifier
+  // role, and a chat channel's policy.
+  const added = CHANNELS.map((channel) => channel.id).filter(
+    (id) => !['Chatbot', 'SlackWebhook', 'EventBus'].includes(id),
+  );
+  const shared = added.flatMap((id) => [
+    `Ec2TaskMonitor/Monitor/${id}/ChannelPolicy AwsSolutions-IAM5[Resource::*]`,
+    `Ec2TaskMonitor/Monitor/${id}/Delivery/DeadLetterQueue AwsSolutions-SQS3`,
+    `Ec2TaskMonitor/Monitor/${id}/Delivery/NotifierRole AwsSolutions-IAM5[Resource::*]`,
   ]);
+
+  expect(acknowledged).toEqual(expect.arrayContaining(builtIn));
+  expect(acknowledged.filter((line) => !builtIn.includes(line) && !shared.includes(line))).toEqual([]);
   for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(40);
 });
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { synthMonitor } from './synth';
+import { EVERY_REGISTERED_CHANNEL, synthMonitor } from './synth';
 
 /** cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational. */
 const WARNINGS_ONLY = [0, 4, 8, 12];
@@ -23,6 +23,8 @@ afterAll(() => {
 const VARIANTS: Record<string, Record<string, unknown>> = {
   defaults: {},
   'every-setting': {
+    // Every registered channel on; the built-in ones with the values below.
+    ...EVERY_REGISTERED_CHANNEL,
     schedule: 'cron(0 8 ? * MON-FRI *)',
     regions: 'us-east-1,eu-west-1',
     taskTypes: 'bundle,store-image',

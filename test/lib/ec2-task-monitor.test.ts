@@ -32,7 +32,13 @@ const ALL_DESCRIBE_ACTIONS = [
 ];
 
 /** In the order the policy lists them. */
-const POLLER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'];
+// UpdateItem: each task type's entry of its unit's state item.
+const POLLER_TABLE_ACTIONS = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 /** Actions every function has for its own log group and for X-Ray. */
 const FUNCTION_BASE_ACTIONS = [
@@ -170,7 +176,10 @@ describe('poller permissions', () => {
             Resource: { 'Fn::GetAtt': [table, 'Arn'] },
             Condition: {
               'ForAllValues:StringLike': {
-                'dynamodb:LeadingKeys': TASK_TYPES.map((type) => `${TEST_REGION}#${type.name}`),
+                'dynamodb:LeadingKeys': [
+                  ...TASK_TYPES.map((type) => `${TEST_ACCOUNT}#${TEST_REGION}#${type.name}`),
+                  `UNIT#${TEST_ACCOUNT}#${TEST_REGION}`,
+                ],
               },
             },
           },
@@ -188,10 +197,12 @@ describe('poller permissions', () => {
       {
         'ForAllValues:StringLike': {
           'dynamodb:LeadingKeys': [
-            'us-east-1#bundle',
-            'us-east-1#store-image',
-            'eu-central-1#bundle',
-            'eu-central-1#store-image',
+            `${TEST_ACCOUNT}#us-east-1#bundle`,
+            `${TEST_ACCOUNT}#us-east-1#store-image`,
+            `UNIT#${TEST_ACCOUNT}#us-east-1`,
+            `${TEST_ACCOUNT}#eu-central-1#bundle`,
+            `${TEST_ACCOUNT}#eu-central-1#store-image`,
+            `UNIT#${TEST_ACCOUNT}#eu-central-1`,
           ],
         },
       },
@@ -261,7 +272,10 @@ describe('publisher permissions', () => {
             Resource: { 'Fn::GetAtt': [table, 'Arn'] },
             Condition: {
               'ForAllValues:StringLike': {
-                'dynamodb:LeadingKeys': TASK_TYPES.map((type) => `${TEST_REGION}#${type.name}`),
+                'dynamodb:LeadingKeys': [
+                  ...TASK_TYPES.map((type) => `${TEST_ACCOUNT}#${TEST_REGION}#${type.name}`),
+                  `UNIT#${TEST_ACCOUNT}#${TEST_REGION}`,
+                ],
               },
             },
           },

@@ -232,6 +232,44 @@ describe('poller not running, from the schedule', () => {
   });
 });
 
+describe('the "lasts more than an hour" alarms, from the schedule', () => {
+  // Every period must hold a poll (a period without one is missing data, not breaching, and breaks
+  // the run), and the periods together must span at least an hour.
+  it.each([
+    ['rate(1 minute)', 1, 300, 12],
+    ['rate(5 minutes)', 5, 600, 6],
+    ['rate(15 minutes)', 15, 1800, 2],
+    ['rate(1 hour)', 60, 7200, 2],
+    ['rate(12 hours)', 720, 86400, 1],
+  ])('%s: %i-minute polls, %i-second periods, %i of them', (schedule, interval, period, count) => {
+    const synthesized = synthMonitor({ schedule });
+
+    for (const alarm of ['unidentifiedTasks', 'unsettledBaseline'] as const) {
+      const properties = alarmProperties(synthesized, synthesized.stack.monitor.alarms[alarm]);
+      expect(properties).toMatchObject({
+        Period: period,
+        EvaluationPeriods: count,
+        DatapointsToAlarm: count,
+      });
+      // A poll in every period, even one that lands late: the alarm can reach its threshold.
+      expect(properties.Period).toBeGreaterThanOrEqual(Math.min(2 * interval * 60, 86400));
+      expect(properties.Period * properties.EvaluationPeriods).toBeGreaterThanOrEqual(3600);
+      expect(properties.Period * properties.EvaluationPeriods).toBeLessThanOrEqual(86400);
+    }
+  });
+
+  it('warn, for a cron without a fixed interval, that they assume 5-minute polls', () => {
+    const synthesized = synthMonitor({ schedule: 'cron(0 8 ? * MON-FRI *)' });
+
+    Annotations.fromStack(synthesized.stack).hasWarning(
+      '/TestMonitor/Monitor/Alarms',
+      Match.stringLikeRegexp(
+        'UnidentifiedTasks and UnsettledBaseline alarms assume a poll in every 5 minutes',
+      ),
+    );
+  });
+});
+
 describe('thresholds as construct props', () => {
   it('change the periods and the iterator age', () => {
     const { monitor, template } = monitorWith({

@@ -3,6 +3,11 @@
 // from the same vocabularies the functions use.
 import { CHANGE_TYPES } from '../../lambdas/domain/changes';
 import { PHASES } from '../../lambdas/domain/phase';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
+import { propsFromContext } from '../../lib/settings';
+import { NO_STAGING, TEST_ACCOUNT } from './synth';
 import { logicalIdOf, synthMonitor, TEST_REGION, type SynthesizedMonitor } from './synth';
 
 interface Widget {
@@ -46,6 +51,50 @@ it('is one dashboard named after the stack and the Region, with its console addr
   expect(dashboardOf(defaults).name).toBe(`TestMonitor-${TEST_REGION}`);
   defaults.template.hasOutput('DashboardUrl', {
     Value: `https://${TEST_REGION}.console.aws.amazon.com/cloudwatch/home?region=${TEST_REGION}#dashboards/dashboard/TestMonitor-${TEST_REGION}`,
+  });
+});
+
+/** A monitor stack deployed in `region` (undefined: a Region known only at deploy), polling its own Region. */
+function stackIn(region: string | undefined): Template {
+  const app = new App({ context: { ...NO_STAGING, ...(region ? { regions: region } : {}) } });
+  const stack = new Ec2TaskMonitorStack(app, 'TestMonitor', {
+    ...(region ? { env: { account: TEST_ACCOUNT, region } } : {}),
+    monitor: propsFromContext(app.node),
+  });
+  return Template.fromStack(stack);
+}
+
+// Review finding M1: the console address follows the stack's partition.
+describe("the dashboard's console address, by partition", () => {
+  it.each([
+    ['cn-north-1', 'https://cn-north-1.console.amazonaws.cn'],
+    ['us-gov-west-1', 'https://us-gov-west-1.console.amazonaws-us-gov.com'],
+  ])('%s: %s', (region, origin) => {
+    stackIn(region).hasOutput('DashboardUrl', {
+      Value: `${origin}/cloudwatch/home?region=${region}#dashboards/dashboard/TestMonitor-${region}`,
+    });
+  });
+
+  it('is left out in a partition without a public console (us-iso-east-1)', () => {
+    expect(Object.keys(stackIn('us-iso-east-1').findOutputs('DashboardUrl'))).toEqual([]);
+  });
+
+  it('is chosen at deploy by AWS::Partition when the Region is not known at synth, and only where a console exists', () => {
+    const template = stackIn(undefined);
+    const [output] = Object.values(template.findOutputs('DashboardUrl'));
+    const conditions = template.toJSON().Conditions as Record<string, unknown>;
+
+    expect(JSON.stringify(output?.Value)).toContain('console.amazonaws.cn');
+    expect(JSON.stringify(output?.Value)).toContain('console.amazonaws-us-gov.com');
+    expect(JSON.stringify(output?.Value)).toContain('console.aws.amazon.com');
+    const either = (conditions[output?.Condition as string] as { 'Fn::Or': Array<{ Condition: string }> })[
+      'Fn::Or'
+    ];
+    expect(either.map(({ Condition }) => conditions[Condition])).toEqual(
+      ['aws', 'aws-cn', 'aws-us-gov'].map((partition) => ({
+        'Fn::Equals': [{ Ref: 'AWS::Partition' }, partition],
+      })),
+    );
   });
 });
 

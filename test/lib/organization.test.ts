@@ -105,6 +105,25 @@ it('lets the worker and the dispatcher assume only the member role, and the disp
   expect(actionsOfRole(template, workerRole)).not.toContain('organizations:ListAccounts');
 });
 
+it('lets the worker and the publisher touch the listings of any account, in the listed Regions only', () => {
+  const roles = template.findResources('AWS::IAM::Role');
+  const leadingKeys = (name: string) =>
+    statementsOfRole(template, Object.keys(roles).find((id) => id.includes(name)) as string)
+      .map((statement) => (statement as { Condition?: Record<string, Record<string, unknown>> }).Condition)
+      .map((condition) => condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'])
+      .filter((keys): keys is string[] => Array.isArray(keys));
+
+  for (const role of ['PollerRole', 'PublisherRole']) {
+    const [keys, ...others] = leadingKeys(role);
+    expect(others).toEqual([]);
+    // regions=enabled: every Region of the partition, as `<any account>#<region>#*` and its unit state.
+    expect(keys).toEqual(expect.arrayContaining(['????????????#eu-west-1#*', 'UNIT#????????????#eu-west-1']));
+    expect(
+      keys?.every((key) => key.startsWith('????????????#') || key.startsWith('UNIT#????????????#')),
+    ).toBe(true);
+  }
+});
+
 it('deploys the member role by StackSet, trusted by the worker role', () => {
   const roles = template.findResources('AWS::IAM::Role');
   const workerRole = Object.keys(roles).find((id) => id.includes('PollerRole')) as string;

@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { CHANNELS } from '../../channels';
 import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
 import { propsFromContext } from '../../lib/settings';
 
@@ -12,6 +13,16 @@ export const TEST_REGION = 'eu-west-1';
 
 /** Context that leaves the functions' code assets where they are (dist/functions): hashed, not copied. */
 export const NO_STAGING = { 'aws:cdk:disable-asset-staging': true };
+
+/**
+ * Context turning on every registered channel (with the ids its local stand-in uses), so the
+ * checks every channel must pass (cdk-nag, cfn-lint, what all channels share) cover a channel as
+ * soon as it is registered.
+ */
+export const EVERY_REGISTERED_CHANNEL: Readonly<Record<string, string>> = Object.assign(
+  {},
+  ...CHANNELS.map((channel) => channel.local.context),
+);
 
 export interface SynthesizedMonitor {
   readonly stack: Ec2TaskMonitorStack;

@@ -107,6 +107,12 @@ export interface FaultProxyOptions {
   target: string;
   host?: string;
   port?: number;
+  /**
+   * Which requests keep their body in the log (a benchmark counting tens of thousands of writes
+   * keeps only the reads it replays).
+   * @default every request
+   */
+  keepBody?: (operation: string) => boolean;
 }
 
 const JSON_NAMESPACES: Record<string, string> = {
@@ -372,7 +378,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       seq: arrivals++,
       service: recognised.service,
       operation: recognised.operation,
-      body,
+      body: options.keepBody === undefined || options.keepBody(recognised.operation) ? body : '',
       status: undefined,
       hanging: false,
     };

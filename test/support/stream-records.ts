@@ -23,7 +23,7 @@ export function anEvent(version: number, task: Task = aTask()): TaskChangeEvent 
 /** The stream record of a snapshot write that recorded `event` as version `version`. */
 export function changeRecord(event: TaskChangeEvent, version: number): DynamoDBRecord {
   sequence += 1;
-  const keys = { pk: partitionKey(event.region, event.taskType), sk: snapshotSortKey(event.taskId) };
+  const keys = { pk: partitionKey(event, event.taskType), sk: snapshotSortKey(event.taskId) };
   const image = marshall({
     ...keys,
     version,

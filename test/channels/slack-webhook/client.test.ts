@@ -108,37 +108,68 @@ describe('a successful post', () => {
 });
 
 describe('pacing', () => {
-  // The client and the stand-in read the same clock, so only the request's travel time can shrink
-  // a gap below the interval; 50 ms covers it on a loaded machine.
+  // Pacing is checked on a virtual clock that moves only when the client sleeps, and the time of
+  // each request is read when the client calls fetch: a loaded machine cannot shrink or stretch a
+  // gap. A sleep resolves on a later turn of the event loop (setImmediate), never between a claim
+  // and its request, which follow each other within one turn.
   const interval = 200;
-  const tolerance = 50;
 
-  function gaps(): number[] {
-    return standIn.posts.slice(1).map((post, index) => post.receivedAt - standIn.posts[index]!.receivedAt);
+  function virtualClock() {
+    let time = Date.parse('2026-12-02T12:00:00.000Z');
+    return {
+      now: () => time,
+      sleep: async (ms: number) => {
+        const wake = time + ms;
+        await new Promise((resolve) => setImmediate(resolve));
+        time = Math.max(time, wake);
+      },
+    };
   }
+
+  /** The virtual time of every request the client starts. */
+  function requestTimes(clock: { now: () => number }): number[] {
+    const times: number[] = [];
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation((...args: Parameters<typeof fetch>) => {
+      times.push(clock.now());
+      return realFetch(...args);
+    });
+    return times;
+  }
+
+  function gaps(times: number[]): number[] {
+    return times.slice(1).map((time, index) => time - times[index]!);
+  }
+
+  afterEach(() => jest.restoreAllMocks());
 
   it('keeps consecutive posts of one client at least minIntervalMs apart', async () => {
     // Prepare
-    const client = new SlackWebhookClient({ ...FAST, minIntervalMs: interval });
+    const clock = virtualClock();
+    const times = requestTimes(clock);
+    const client = new SlackWebhookClient({ ...FAST, minIntervalMs: interval, ...clock });
 
     // Act
     for (let index = 0; index < 3; index += 1) await client.post(standIn.url, message, plentyOfTime);
 
     // Assess
     expect(standIn.posts).toHaveLength(3);
-    for (const gap of gaps()) expect(gap).toBeGreaterThanOrEqual(interval - tolerance);
+    expect(gaps(times)).toEqual([interval, interval]);
   });
 
   it('also paces concurrent posts', async () => {
     // Prepare
-    const client = new SlackWebhookClient({ ...FAST, minIntervalMs: interval });
+    const clock = virtualClock();
+    const times = requestTimes(clock);
+    const client = new SlackWebhookClient({ ...FAST, minIntervalMs: interval, ...clock });
 
     // Act
     await Promise.all([1, 2, 3].map(() => client.post(standIn.url, message, plentyOfTime)));
 
     // Assess
     expect(standIn.posts).toHaveLength(3);
-    for (const gap of gaps()) expect(gap).toBeGreaterThanOrEqual(interval - tolerance);
+    expect(times).toHaveLength(3);
+    for (const gap of gaps(times)) expect(gap).toBeGreaterThanOrEqual(interval);
   });
 
   it('throws a retryable error without posting when the pacing wait does not fit in the time left', async () => {

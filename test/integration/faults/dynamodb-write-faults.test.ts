@@ -4,7 +4,7 @@
 // again, records it and publishes it exactly once.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SnapshotStore } from '../../../lambdas/adapters/snapshot-store';
-import { LOCAL_REGION } from '../../../devkit/local-deployment';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../devkit/local-deployment';
 import { LOCAL_CREDENTIALS } from '../../../devkit/engines/engines';
 import { countDelivery, recordFigures } from '../support/fault-figures';
 import {
@@ -39,7 +39,7 @@ beforeAll(async () => {
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  store = new SnapshotStore(direct, harness.deployment.tableName);
+  store = new SnapshotStore(direct, harness.deployment.tableName, LOCAL_ACCOUNT);
 });
 afterEach(() => {
   proxies.dynamodb.clearRules();

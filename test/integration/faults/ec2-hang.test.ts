@@ -3,7 +3,6 @@
 // share of the poll's time is over (or at the repeated token) and counts as failed: nothing is
 // inferred from it; the other listings are recorded and published, the poll reports, and the
 // next cycle picks up what the failed listing hid. Through the real SDK and the EC2 simulator.
-import { listingShareMs } from '../../../lambdas/poller/poll-cycle';
 import { countDelivery, recordFigures } from '../support/fault-figures';
 import { received } from '../support/fault-harness';
 import { deliveredByTask, expectedByTask, TaskModel } from '../support/fault-tasks';
@@ -59,12 +58,10 @@ it('an import-image endpoint in us-east-1 that never answers: that listing is ab
   });
 
   // Assess
-  const share = listingShareMs(HANDLER_TIMEOUT_MS, 4);
   expect(listing).toMatchObject({ ok: false, error: { code: 'ListingTimedOut' } });
   expect(hung.failures).toEqual([
     expect.stringMatching(/^import-image in us-east-1: ListingTimedOut: abandoned after \d+ ms, its share/),
   ]);
-  expect(share).toBeLessThan(HANDLER_TIMEOUT_MS);
   expect(hung.report.listings.filter((l) => l.ok)).toHaveLength(3);
   expect(deliveredByTask(duringFault)).toEqual(expectedByTask(visible));
   expect(next.failures).toEqual([]);

@@ -4,7 +4,6 @@
 // runs the way a new process would: its stream delivery starts from the oldest record and relies
 // on the publication marks. No transition may be lost; the only duplicates allowed are changes
 // SNS accepted whose mark was not written yet, and they must carry the same eventId.
-import { runCycle, streamDeliveryFor } from '../../../runtime/cycle';
 import { eventIdFor } from '../../../lambdas/domain/event';
 import { LOCAL_ACCOUNT } from '../../../devkit/local-deployment';
 import type { FaultRule, ProxiedRequest } from '../../support/fault-proxy';
@@ -12,6 +11,7 @@ import type { TaskTypeName } from '../../../lambdas/domain/task';
 import { countDelivery, recordFigures } from '../support/fault-figures';
 import {
   type FaultProxies,
+  proxiedRunner,
   publishedBatches,
   received,
   KILLED_PROCESS_TIMEOUT_MS,
@@ -77,7 +77,11 @@ async function killPollWhen(rule: FaultRule, ready: (requests: readonly ProxiedR
 }
 
 /** A normal cycle as a new process runs it: a stream delivery reading from the oldest record. */
-const cycleOfNewProcess = () => runCycle(harness.handlers, streamDeliveryFor(harness.deployment.tableName));
+/**
+ * The next cycle in a new process: a new container (fresh handler modules), which knows nothing of
+ * what the killed process wrote, as a Lambda invocation after a crash would not.
+ */
+const cycleOfNewProcess = () => proxiedRunner(harness, proxies).cycle();
 
 /** Starts running tasks and delivers their discovery before the case begins. */
 async function running(tasks: readonly [FaultTaskType, string][]): Promise<void> {
@@ -207,7 +211,7 @@ it('killed between publishing and marking (the first mark hangs after PublishBat
   await new Promise((resolve) => setTimeout(resolve, KILLED_PROCESS_TIMEOUT_MS));
   const hung = proxies.dynamodb.requests.find((request) => request.hanging);
   const key = (JSON.parse(hung?.body ?? '{}') as { Key: { pk: { S: string }; sk: { S: string } } }).Key;
-  const [region = '', taskType = ''] = key.pk.S.split('#');
+  const [, region = '', taskType = ''] = key.pk.S.split('#');
   const [, taskId = '', version = ''] = key.sk.S.split('#');
   const unmarked = eventIdFor(
     { account: LOCAL_ACCOUNT, region, taskType: taskType as TaskTypeName, taskId },

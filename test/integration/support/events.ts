@@ -7,6 +7,7 @@ import type { StoredTask } from '../../../lambdas/domain/changes';
 import { isSameState, statusOf, type TaskTypeName } from '../../../lambdas/domain/task';
 import { type HistoryEntry, SnapshotStore } from '../../../lambdas/adapters/snapshot-store';
 import { partitionKey } from '../../../lambdas/shared/table-layout';
+import { LOCAL_ACCOUNT } from '../../../devkit/local-deployment';
 import type { Harness } from './harness';
 
 /** (changeType, previous phase, current phase, current state) of one delivered change. */
@@ -109,14 +110,16 @@ export class TableReader {
   private readonly store: SnapshotStore;
 
   constructor(harness: Harness) {
-    this.store = new SnapshotStore(this.client, harness.deployment.tableName);
+    this.store = new SnapshotStore(this.client, harness.deployment.tableName, LOCAL_ACCOUNT);
   }
 
   /** Every stored snapshot of the (Region, task type) listings given. */
   async snapshots(regions: readonly string[], taskTypes: readonly TaskTypeName[]): Promise<StoredTask[]> {
     const maps = await Promise.all(
       regions.flatMap((region) =>
-        taskTypes.map((taskType) => this.store.querySnapshots(partitionKey(region, taskType))),
+        taskTypes.map((taskType) =>
+          this.store.querySnapshots(partitionKey({ account: LOCAL_ACCOUNT, region }, taskType)),
+        ),
       ),
     );
     return maps.flatMap((map) => [...map.values()]);

@@ -56,6 +56,22 @@ describe('Outbox.markPublished and release', () => {
     );
   });
 
+  it('then drops the published event from its snapshot, unless a later write replaced the snapshot', async () => {
+    const carrier = { key: { pk: key.pk, sk: 'TASK#import-ami-1' }, version: 3 };
+    dynamodb.on(UpdateItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed()).resolves({});
+
+    await outbox.markPublished(key, 'msg-1', now, carrier);
+
+    const [, drop] = dynamodb.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
+    expect(drop).toMatchObject({
+      Key: { pk: { S: key.pk }, sk: { S: 'TASK#import-ami-1' } },
+      UpdateExpression: 'REMOVE #pending',
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#pending': 'pendingEvent', '#version': 'version' },
+      ExpressionAttributeValues: { ':version': { N: '3' } },
+    });
+  });
+
   it('releases only its own claim, quietly when it no longer holds it', async () => {
     dynamodb.on(UpdateItemCommand).rejects(conditionFailed());
 

@@ -6,6 +6,7 @@ import {
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,19 +15,23 @@ import { anEvent } from '../../support/stream-records';
 import { aTask } from '../../support/tasks';
 
 const dynamodb = mockClient(DynamoDBClient);
-const store = new SnapshotStore(new DynamoDBClient({ region: 'us-east-1' }), 'monitor');
+const ACCOUNT = '123456789012';
+const UNIT = { account: ACCOUNT, region: 'us-east-1' };
+const store = new SnapshotStore(new DynamoDBClient({ region: 'us-east-1' }), 'monitor', ACCOUNT);
 /** The time of the poll that writes the snapshots. */
 const WRITTEN_AT = '2026-11-23T08:00:00.000Z';
+/** When the listing the writes come from began. */
+const LISTED_AT = '2026-11-23T08:00:01.234Z';
 
 beforeEach(() => dynamodb.reset());
 
 describe('SnapshotStore', () => {
-  it('loads the snapshots of one listing with consistent reads, and a marker of an older release', async () => {
+  it('loads the snapshots of one listing with a consistent Query under the account, Region and type', async () => {
     const task = aTask();
     dynamodb.on(QueryCommand).resolves({
       Items: [
         marshall({
-          pk: 'us-east-1#import-image',
+          pk: `${ACCOUNT}#us-east-1#import-image`,
           sk: `TASK#${task.taskId}`,
           task,
           version: 3,
@@ -34,22 +39,14 @@ describe('SnapshotStore', () => {
         }),
       ],
     });
-    dynamodb.on(GetItemCommand).resolves({
-      Item: marshall({
-        pk: 'us-east-1#import-image',
-        sk: 'BASELINE',
-        completedAt: '2026-01-01T00:00:00.000Z',
-      }),
-    });
 
-    const listing = await store.loadListing('us-east-1', 'import-image');
+    const stored = await store.loadSnapshots(UNIT, 'import-image');
 
-    expect(listing.marker).toEqual({ unsettled: [], version: 0 });
-    expect(listing.stored.get(task.taskId)).toEqual({ task, version: 3, gone: false });
+    expect(stored.get(task.taskId)).toEqual({ task, version: 3, gone: false });
     const query = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query).toMatchObject({ TableName: 'monitor', ConsistentRead: true });
     expect(query?.ExpressionAttributeValues).toEqual(
-      marshall({ ':pk': 'us-east-1#import-image', ':prefix': 'TASK#' }),
+      marshall({ ':pk': `${ACCOUNT}#us-east-1#import-image`, ':prefix': 'TASK#' }),
     );
   });
 
@@ -60,7 +57,7 @@ describe('SnapshotStore', () => {
     dynamodb.on(QueryCommand).resolves({
       Items: [
         marshall({
-          pk: 'us-east-1#import-image',
+          pk: `${ACCOUNT}#us-east-1#import-image`,
           sk: `TASK#${observed.taskId}`,
           task: observed,
           version: 2,
@@ -68,7 +65,7 @@ describe('SnapshotStore', () => {
           stateSince: '2026-11-23T06:55:00.000Z',
         }),
         marshall({
-          pk: 'us-east-1#import-image',
+          pk: `${ACCOUNT}#us-east-1#import-image`,
           sk: `TASK#${legacy.taskId}`,
           task: legacy,
           version: 9,
@@ -76,10 +73,8 @@ describe('SnapshotStore', () => {
         }),
       ],
     });
-    dynamodb.on(GetItemCommand).resolves({});
-
     // Act
-    const { stored } = await store.loadListing('us-east-1', 'import-image');
+    const stored = await store.loadSnapshots(UNIT, 'import-image');
 
     // Assess
     expect(stored.get(observed.taskId)).toEqual({
@@ -102,7 +97,15 @@ describe('SnapshotStore', () => {
 
     // Act
     await store.recordChange(
-      { task, gone: false, expectedVersion: 4, expiresAt: undefined, writtenAt: WRITTEN_AT, stateSince },
+      {
+        task,
+        gone: false,
+        expectedVersion: 4,
+        expiresAt: undefined,
+        writtenAt: WRITTEN_AT,
+        listedAt: LISTED_AT,
+        stateSince,
+      },
       anEvent(5, task),
       1,
     );
@@ -112,9 +115,17 @@ describe('SnapshotStore', () => {
       expectedVersion: 5,
       expiresAt: 1,
       writtenAt: WRITTEN_AT,
+      listedAt: LISTED_AT,
       stateSince,
     });
-    await store.recordSilently({ task, gone: true, expectedVersion: 6, expiresAt: 1, writtenAt: WRITTEN_AT });
+    await store.recordSilently({
+      task,
+      gone: true,
+      expectedVersion: 6,
+      expiresAt: 1,
+      writtenAt: WRITTEN_AT,
+      listedAt: LISTED_AT,
+    });
 
     // Assess
     const [changed] = dynamodb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -131,7 +142,14 @@ describe('SnapshotStore', () => {
     const event = anEvent(5, task);
 
     const outcome = await store.recordChange(
-      { task, gone: false, expectedVersion: 4, expiresAt: undefined, writtenAt: WRITTEN_AT },
+      {
+        task,
+        gone: false,
+        expectedVersion: 4,
+        expiresAt: undefined,
+        writtenAt: WRITTEN_AT,
+        listedAt: LISTED_AT,
+      },
       event,
       1_900_000_000,
     );
@@ -140,8 +158,9 @@ describe('SnapshotStore', () => {
     const [snapshot, history] =
       dynamodb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(snapshot?.Put).toMatchObject({
-      ConditionExpression: '#version = :expected',
-      ExpressionAttributeValues: { ':expected': { N: '4' } },
+      ConditionExpression:
+        '#version = :expected AND (attribute_not_exists(#observedAt) OR #observedAt < :listedAt)',
+      ExpressionAttributeValues: { ':expected': { N: '4' }, ':listedAt': { S: LISTED_AT } },
     });
     expect(snapshot?.Put?.Item).toMatchObject({
       sk: { S: `TASK#${task.taskId}` },
@@ -160,7 +179,14 @@ describe('SnapshotStore', () => {
     dynamodb.on(TransactWriteItemsCommand).resolves({});
 
     await store.recordChange(
-      { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined, writtenAt: WRITTEN_AT },
+      {
+        task: aTask(),
+        gone: false,
+        expectedVersion: 0,
+        expiresAt: undefined,
+        writtenAt: WRITTEN_AT,
+        listedAt: LISTED_AT,
+      },
       anEvent(1),
       1,
     );
@@ -181,7 +207,14 @@ describe('SnapshotStore', () => {
 
     await expect(
       store.recordChange(
-        { task: aTask(), gone: false, expectedVersion: 1, expiresAt: undefined, writtenAt: WRITTEN_AT },
+        {
+          task: aTask(),
+          gone: false,
+          expectedVersion: 1,
+          expiresAt: undefined,
+          writtenAt: WRITTEN_AT,
+          listedAt: LISTED_AT,
+        },
         anEvent(2),
         1,
       ),
@@ -199,7 +232,14 @@ describe('SnapshotStore', () => {
 
     await expect(
       store.recordChange(
-        { task: aTask(), gone: false, expectedVersion: 0, expiresAt: undefined, writtenAt: WRITTEN_AT },
+        {
+          task: aTask(),
+          gone: false,
+          expectedVersion: 0,
+          expiresAt: undefined,
+          writtenAt: WRITTEN_AT,
+          listedAt: LISTED_AT,
+        },
         anEvent(1),
         1,
       ),
@@ -213,7 +253,14 @@ describe('SnapshotStore', () => {
 
     await expect(
       store.recordChange(
-        { task: aTask(), gone: false, expectedVersion: 1, expiresAt: undefined, writtenAt: WRITTEN_AT },
+        {
+          task: aTask(),
+          gone: false,
+          expectedVersion: 1,
+          expiresAt: undefined,
+          writtenAt: WRITTEN_AT,
+          listedAt: LISTED_AT,
+        },
         anEvent(2),
         1,
       ),
@@ -229,6 +276,7 @@ describe('SnapshotStore', () => {
       expectedVersion: 2,
       expiresAt: 1_900_000_000,
       writtenAt: WRITTEN_AT,
+      listedAt: LISTED_AT,
     });
 
     const item = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
@@ -247,63 +295,79 @@ describe('SnapshotStore', () => {
       expiresAt: undefined,
       misses: 1,
       writtenAt: WRITTEN_AT,
+      listedAt: LISTED_AT,
     });
     const item = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
     dynamodb.on(QueryCommand).resolves({ Items: [item!] });
-    dynamodb.on(GetItemCommand).resolves({});
 
     // Act
-    const { stored, marker } = await store.loadListing('us-east-1', 'import-image');
+    const stored = await store.loadSnapshots(UNIT, 'import-image');
 
     // Assess
-    expect(item).toMatchObject({ misses: { N: '1' }, updatedAt: { S: WRITTEN_AT } });
+    expect(item).toMatchObject({
+      misses: { N: '1' },
+      updatedAt: { S: WRITTEN_AT },
+      observedAt: { S: LISTED_AT },
+    });
     expect(stored.get(task.taskId)).toEqual({
       task,
       version: 3,
       gone: false,
       misses: 1,
       writtenAt: WRITTEN_AT,
+      observedAt: LISTED_AT,
     });
-    expect(marker).toBeUndefined();
   });
 
-  it('writes the marker conditioned on its version, and reads it back', async () => {
+  it("writes a listing's state into its unit's item conditioned on its version, and reads it back", async () => {
     // Prepare
-    dynamodb.on(PutItemCommand).resolves({});
-    const marker = {
+    dynamodb.on(UpdateItemCommand).resolves({});
+    const state = {
       lastCompleteAt: WRITTEN_AT,
       unsettled: ['import-ami-1'],
       unsettledSince: WRITTEN_AT,
+      fingerprint: 'abc',
+      dueAt: WRITTEN_AT,
       version: 4,
     };
 
     // Act
-    const outcome = await store.putMarker('us-east-1', 'import-image', marker);
-    await store.putMarker('us-east-1', 'import-image', { unsettled: [], version: 0 });
+    const outcome = await store.putListingState(UNIT, 'import-image', state);
+    await store.putListingState(UNIT, 'bundle', { unsettled: [], version: 0 });
 
     // Assess
-    const [first, second] = dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+    const [first, second] = dynamodb.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
     expect(outcome).toBe('written');
     expect(first).toMatchObject({
-      ConditionExpression: '#version = :expected',
+      Key: { pk: { S: `UNIT#${ACCOUNT}#us-east-1` }, sk: { S: 'STATE' } },
+      UpdateExpression: 'SET #type = :state',
+      ConditionExpression: '#type.#version = :expected',
+      ExpressionAttributeNames: { '#type': 'import-image', '#version': 'version' },
       ExpressionAttributeValues: { ':expected': { N: '4' } },
-      Item: { pk: { S: 'us-east-1#import-image' }, sk: { S: 'BASELINE' }, version: { N: '5' } },
     });
-    expect(second?.ConditionExpression).toBe('attribute_not_exists(#version)');
-    expect(second?.Item).not.toHaveProperty('unsettled');
-    dynamodb.on(GetItemCommand).resolves({ Item: first?.Item });
-    dynamodb.on(QueryCommand).resolves({ Items: [] });
-    expect((await store.loadListing('us-east-1', 'import-image')).marker).toEqual({ ...marker, version: 5 });
+    expect(second?.ConditionExpression).toBe('attribute_not_exists(#type)');
+    expect(second?.ExpressionAttributeValues?.[':state']?.M).not.toHaveProperty('unsettled');
+    dynamodb.on(GetItemCommand).resolves({
+      Item: {
+        pk: { S: `UNIT#${ACCOUNT}#us-east-1` },
+        sk: { S: 'STATE' },
+        'import-image': first!.ExpressionAttributeValues![':state']!,
+      },
+    });
+    const unitState = await store.loadUnitState(UNIT);
+    expect(unitState.get('import-image')).toEqual({ ...state, version: 5 });
+    expect(unitState.has('bundle')).toBe(false);
+    expect(dynamodb.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({ ConsistentRead: true });
   });
 
   it('answers conflict when another poll rewrote the marker first', async () => {
     dynamodb
-      .on(PutItemCommand)
+      .on(UpdateItemCommand)
       .rejects(
         new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       );
 
-    await expect(store.putMarker('us-east-1', 'bundle', { unsettled: [], version: 2 })).resolves.toBe(
+    await expect(store.putListingState(UNIT, 'bundle', { unsettled: [], version: 2 })).resolves.toBe(
       'conflict',
     );
   });

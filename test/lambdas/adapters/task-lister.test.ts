@@ -1,7 +1,12 @@
 // A listing is complete or failed: a listing still reading when its share of the poll's time is
 // over is abandoned as failed (the real SDK against a loopback endpoint that never answers), and a
 // listing whose paginator stopped at a repeated NextToken fails instead of passing as complete.
-import { DescribeExportImageTasksCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeExportImageTasksCommand,
+  DescribeImportImageTasksCommand,
+  DescribeImportSnapshotTasksCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { LISTING_TIMED_OUT, ListingError, listTasks } from '../../../lambdas/adapters/task-lister';
 import { sdkClientConfig } from '../../../lambdas/shared/sdk-clients';
@@ -70,5 +75,57 @@ describe('a listing whose paginator meets a repeated NextToken', () => {
     expect(failure).toMatchObject({ code: 'RepeatedNextTokenError' });
     // The first page asks without a token, the second with 'same', which answers 'same' again.
     expect(ec2.commandCalls(DescribeExportImageTasksCommand)).toHaveLength(2);
+  });
+});
+
+describe('an import listing, whose MaxResults EC2 documents no limit for', () => {
+  let ec2: AwsClientStub<EC2Client>;
+  beforeEach(() => {
+    ec2 = mockClient(EC2Client);
+  });
+  afterEach(() => ec2.restore());
+
+  it('asks for the largest pages, and reads again without MaxResults if EC2 refuses it', async () => {
+    // Prepare: an EC2 that refuses a MaxResults above 500.
+    ec2.on(DescribeImportImageTasksCommand).callsFake((input: { MaxResults?: number }) => {
+      if ((input.MaxResults ?? 0) > 500) {
+        throw Object.assign(
+          new Error(
+            'Value ( 1000 ) for parameter maxResults is invalid. Expecting a value between 5 and 500.',
+          ),
+          { name: 'InvalidParameterValue', Code: 'InvalidParameterValue' },
+        );
+      }
+      return { ImportImageTasks: [{ ImportTaskId: 'import-ami-1', Status: 'active', Progress: '5' }] };
+    });
+    const descriptor = taskTypeDescriptor('import-image');
+    const client = new EC2Client({ region: 'us-east-1' });
+
+    // Act
+    const first = await listTasks(descriptor, client, SCOPE);
+    const second = await listTasks(descriptor, client, SCOPE);
+
+    // Assert: one refused call, then pages without MaxResults, remembered for the container.
+    expect(first.tasks.map((task) => task.taskId)).toEqual(['import-ami-1']);
+    expect(second.tasks).toHaveLength(1);
+    expect(
+      ec2.commandCalls(DescribeImportImageTasksCommand).map((call) => call.args[0].input.MaxResults),
+    ).toEqual([1000, undefined, undefined]);
+  });
+
+  it('fails the listing on any other error, as for every type', async () => {
+    ec2.on(DescribeImportSnapshotTasksCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'RequestLimitExceeded',
+        Code: 'RequestLimitExceeded',
+      }),
+    );
+    const failure = await listTasks(
+      taskTypeDescriptor('import-snapshot'),
+      new EC2Client({ region: 'us-east-1', maxAttempts: 1 }),
+      SCOPE,
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ListingError);
+    expect(ec2.commandCalls(DescribeImportSnapshotTasksCommand)[0]?.args[0].input.MaxResults).toBe(1000);
   });
 });

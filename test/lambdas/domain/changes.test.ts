@@ -323,21 +323,53 @@ describe('diffListing', () => {
       ]);
     });
 
-    it('is not judged when an object the listing could not identify could be it', () => {
+    // Changed by review finding B8: a spared task's count of misses is reset (one silent write
+    // when it has one), since its misses are no longer consecutive listings that judged it.
+    it('is not judged when an object the listing could not identify could be it, and its misses start again', () => {
       const before = aTask({ state: 'active', phase: 'running', resources: { imageId: 'ami-1' } });
 
       for (const unidentified of [[{}], [{ imageId: 'ami-1' }], [{ bucket: 'other' }]]) {
-        expect(
+        const judge = (misses?: number) =>
           diffListing({
             listed: [],
-            stored: storedMap({ ...stored(before), misses: 1 }),
+            stored: storedMap({ ...stored(before, 2), ...(misses ? { misses } : {}) }),
             baseline: false,
             progressStep: step,
             detectedAt,
             unidentified,
-          }),
-        ).toEqual([]);
+          });
+        expect(judge()).toEqual([]);
+        expect(judge(1)).toEqual([
+          { kind: 'silent', reason: 'spared', task: before, gone: false, expectedVersion: 2 },
+        ]);
       }
+    });
+
+    it('is declared disappeared only after consecutive misses: a spared listing breaks the run', () => {
+      const before = aTask({ state: 'active', phase: 'running', resources: { imageId: 'ami-1' } });
+      let snapshot: StoredTask = stored(before, 1);
+      const changes: string[] = [];
+      for (const unidentified of [[], [{}], [], []]) {
+        for (const decision of diffListing({
+          listed: [],
+          stored: storedMap(snapshot),
+          baseline: false,
+          progressStep: step,
+          detectedAt,
+          unidentified,
+        })) {
+          changes.push(decision.kind === 'change' ? decision.changeType : decision.reason);
+          snapshot = {
+            task: decision.task,
+            version: snapshot.version + 1,
+            gone: decision.gone,
+            ...(decision.kind === 'silent' && decision.misses ? { misses: decision.misses } : {}),
+          };
+        }
+      }
+
+      // Missed, spared (count reset), missed, then the second consecutive miss.
+      expect(changes).toEqual(['missed', 'spared', 'missed', 'TaskDisappeared']);
     });
 
     it('is judged when every object the listing could not identify names other resources', () => {
@@ -353,8 +385,10 @@ describe('diffListing', () => {
         unidentified: [{ imageId: 'ami-2' }],
       });
 
-      expect(decisions.map((d) => [d.task.taskId, d.kind === 'change' && d.changeType])).toEqual([
+      // The other one is spared, its count of misses reset (review finding B8).
+      expect(decisions.map((d) => [d.task.taskId, d.kind === 'change' ? d.changeType : d.reason])).toEqual([
         ['import-ami-1', 'TaskDisappeared'],
+        ['import-ami-2', 'spared'],
       ]);
     });
 

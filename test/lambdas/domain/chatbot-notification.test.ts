@@ -1,5 +1,7 @@
 import {
   CHATBOT_LIMITS,
+  codeSpan,
+  escapeFreeText,
   escapeMarkdown,
   toChatbotNotification,
 } from '../../../lambdas/domain/chatbot-notification';
@@ -67,7 +69,7 @@ describe('escapeMarkdown', () => {
 
   it('turns angle brackets and ampersands into entities so no mention or link can be forged', () => {
     expect(escapeMarkdown('<!channel> <@U123> <http://evil|click> a&b')).toBe(
-      '&lt;\\!channel&gt; &lt;@\u200bU123&gt; &lt;http://evil\\|click&gt; a&amp;b',
+      '&lt;\\!channel&gt; &lt;@U123&gt; &lt;http://evil\\|click&gt; a&amp;b',
     );
   });
 
@@ -77,12 +79,36 @@ describe('escapeMarkdown', () => {
     );
   });
 
-  it('breaks @-mentions with a zero-width space', () => {
-    expect(escapeMarkdown('@here @channel')).toBe('@\u200bhere @\u200bchannel');
+  it('adds no character of its own, so an escaped id is still the id', () => {
+    expect(escapeMarkdown('ami-0abc@2026-11-23T08:00:00.000Z')).toBe('ami-0abc@2026-11-23T08:00:00.000Z');
   });
 
   it('keeps the text on one line', () => {
     expect(escapeMarkdown('one\n# two\r\n\tthree')).toBe('one \\# two three');
+  });
+});
+
+describe('escapeFreeText', () => {
+  // Changed by review finding B5: a visible FULLWIDTH COMMERCIAL AT instead of a zero-width space
+  // after `@`, which issue 9 requires stripped from every channel's text.
+  it('breaks @-mentions with a look-alike @, not an invisible character', () => {
+    expect(escapeFreeText('@here @channel')).toBe('\uff20here \uff20channel');
+  });
+
+  it('keeps addresses from becoming links', () => {
+    expect(escapeFreeText('see https://evil.example')).toBe('see https:\u2215\u2215evil\u2024example');
+  });
+});
+
+describe('codeSpan', () => {
+  it('shows an id as typed, in a code span', () => {
+    expect(codeSpan('ami-0abc@2026-11-23T08:00:00.000Z')).toBe('`ami-0abc@2026-11-23T08:00:00.000Z`');
+  });
+
+  it('keeps hostile text on one line, without control characters, and the span closed', () => {
+    expect(codeSpan('a`b\n<!here> &')).toBe('`a\u02cbb &lt;!here&gt; &amp;`');
+    expect(codeSpan(`id-${'x'.repeat(500)}`, 20)).toMatch(/^`id-x{16}…`$/);
+    expect(codeSpan(' \n ')).toBe('');
   });
 });
 
@@ -101,7 +127,7 @@ describe('toChatbotNotification', () => {
       id: event.eventId,
       content: {
         textType: 'client-markdown',
-        title: ':x: import-image import-ami-0abc failed (us-east-1)',
+        title: ':x: import-image `import-ami-0abc` failed (us-east-1)',
         description: [
           'Change: running (active) → failed (deleted)',
           'Message: ClientError: Unknown OS / missing OS files.',
@@ -118,10 +144,10 @@ describe('toChatbotNotification', () => {
       },
       metadata: {
         threadId: 'import-ami-0abc',
-        summary: 'import-image import-ami-0abc failed (us-east-1)',
+        summary: 'import-image `import-ami-0abc` failed (us-east-1)',
         eventType: 'TaskStateChanged',
-        // Task text holds no address a chat client could link (look-alike `∕∕` and `․`).
-        relatedResources: ['s3:\u2215\u2215vm-images/disks/web\u2024vmdk'],
+        // Ids and the S3 URI as they are, so they can be copied (review finding B5).
+        relatedResources: ['s3://vm-images/disks/web.vmdk'],
         additionalContext: {
           taskType: 'import-image',
           taskId: 'import-ami-0abc',
@@ -164,10 +190,10 @@ describe('toChatbotNotification', () => {
     ].map((event) => toChatbotNotification(event).content.title);
 
     expect(titles).toEqual([
-      ':arrows_counterclockwise: import-image import-ami-0123456789abcdef0 running 28% (us-east-1)',
-      ':hourglass: import-image import-ami-0123456789abcdef0 pending (us-east-1)',
-      ':no_entry_sign: import-image import-ami-0123456789abcdef0 cancelled (us-east-1)',
-      ':grey_question: import-image import-ami-0123456789abcdef0 disappeared (us-east-1)',
+      ':arrows_counterclockwise: import-image `import-ami-0123456789abcdef0` running 28% (us-east-1)',
+      ':hourglass: import-image `import-ami-0123456789abcdef0` pending (us-east-1)',
+      ':no_entry_sign: import-image `import-ami-0123456789abcdef0` cancelled (us-east-1)',
+      ':grey_question: import-image `import-ami-0123456789abcdef0` disappeared (us-east-1)',
     ]);
   });
 
@@ -185,7 +211,9 @@ describe('toChatbotNotification', () => {
     expect(content.description.endsWith('#Home:)')).toBe(true);
   });
 
-  it('cuts an over-long title to the limit and never inside an escape', () => {
+  // Changed by review finding B5: the id is cut inside its code span (120 units), which stays
+  // closed, and the rest of the title follows it.
+  it('cuts an over-long id inside its code span, never inside an escape, and keeps the title to the limit', () => {
     // Prepare
     const event = failedImport({ taskId: `import-ami-${'&'.repeat(1000)}` });
     const plain = failedImport({ taskId: `import-ami-${'a'.repeat(1000)}` });
@@ -196,10 +224,12 @@ describe('toChatbotNotification', () => {
 
     // Assess
     expect(plainTitle).toBe(
-      `:x: import-image import-ami-${'a'.repeat(250 - ':x: import-image import-ami-'.length - 1)}…`,
+      `:x: import-image \`import-ami-${'a'.repeat(120 - 'import-ami-'.length - 1)}…\` failed (us-east-1)`,
     );
     expect(notification.content.title.length).toBeLessThanOrEqual(CHATBOT_LIMITS.title);
-    expect(notification.content.title).toMatch(/^:x: import-image import-ami-(&amp;)+…$/);
+    expect(notification.content.title).toMatch(
+      /^:x: import-image `import-ami-(&amp;)+…` failed \(us-east-1\)$/,
+    );
     expect(notification.metadata?.summary).toBe(notification.content.title.slice(':x: '.length));
     expect(notification.content.description.length).toBeLessThanOrEqual(CHATBOT_LIMITS.description);
   });
@@ -217,7 +247,7 @@ describe('toChatbotNotification', () => {
 
     expect(notification.content.nextSteps).toBeUndefined();
     expect(notification.content.title).toBe(
-      ':white_check_mark: import-image import-ami-0abc succeeded (us-east-1)',
+      ':white_check_mark: import-image `import-ami-0abc` succeeded (us-east-1)',
     );
     expect(notification.metadata?.relatedResources).toEqual(['ami-0123456789abcdef0']);
   });
@@ -254,7 +284,7 @@ describe('toChatbotNotification', () => {
       'Store and restore an AMI using S3: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html',
     ]);
     expect(notification.metadata?.threadId).toBe('ami-0abc@2026-11-23T07:00:00.000Z');
-    expect(notification.metadata?.relatedResources).toEqual(['ami-0abc', 's3:\u2215\u2215ami-store/']);
+    expect(notification.metadata?.relatedResources).toEqual(['ami-0abc', 's3://ami-store/']);
   });
 
   it('suggests checking the console when a task disappears', () => {
@@ -274,7 +304,7 @@ describe('toChatbotNotification', () => {
 
     // Assess
     expect(content.description.split('\n')[1]).toBe(
-      'Message: ClientError: &lt;\\!channel&gt; @\u200bhere \\[x\\]\\(http:\u2215\u2215evil\\) \\# big',
+      'Message: ClientError: &lt;\\!channel&gt; \uff20here \\[x\\]\\(http:\u2215\u2215evil\\) \\# big',
     );
     expect(content.description).not.toContain('<!channel>');
     expect(content.description).not.toContain('](http://evil)');
@@ -295,7 +325,7 @@ describe('toChatbotNotification', () => {
 
     // Assess
     expect(title).toBe(
-      ':arrows_counterclockwise: import-image import-ami-0123456789abcdef0 running 75% (us-east-1)',
+      ':arrows_counterclockwise: import-image `import-ami-0123456789abcdef0` running 75% (us-east-1)',
     );
     expect(description.split('\n').slice(0, 3)).toEqual([
       'Change: running (active) → running (active)',

@@ -104,25 +104,28 @@ describe.each(Object.entries(HOSTILE))('%s in every task-supplied field', (_labe
     expect(metadata?.relatedResources).toHaveLength(benign.task.resources.bucket ? 5 : 4);
     for (const value of oneLineValues) {
       expect(value).not.toMatch(LINE_BREAK);
-      expect(value).not.toMatch(/<[!@h]|\]\(http/);
+      // A markdown link or a mention inside a code span (the ids in the title) is shown as typed.
+      expect(value.replace(/`[^`]*`/g, '')).not.toMatch(/<[!@h]|\]\(http/);
     }
     expect(content.description.split('\n')).toHaveLength(
       toChatbotNotification(benign).content.description.split('\n').length,
     );
-    // The only invisible character allowed is the escaper's own zero-width space after an `@`,
-    // which keeps `@here` from mentioning anyone.
-    expect(
-      stringsOf(notification)
-        .join('\n')
-        .replace(/@\u200b/g, '@'),
-    ).not.toMatch(FORMAT_CONTROL);
-    // The task's own text (not the monitor's links and hints) holds no address a client could link.
-    const taskText = [
+    // No invisible character at all, not even one of the renderer's own (review finding B5).
+    expect(stringsOf(notification).join('\n')).not.toMatch(FORMAT_CONTROL);
+    // What the chat client shows of the task's own text (not the monitor's links and hints) holds
+    // no address it could link, and mentions nobody, outside the code spans that hold the ids
+    // (which the clients show as typed); every code span is closed.
+    const shown = [
       content.title,
       ...content.description.split('\n').filter((line) => !line.startsWith('Console:')),
-      ...oneLineValues,
-    ].join('\n');
-    expect(taskText).not.toMatch(/evil\.example|:\/\/evil/);
+    ];
+    for (const line of shown) expect(line.split('`').length % 2).toBe(1);
+    const outsideCode = shown.map((line) => line.replace(/`[^`]*`/g, '')).join('\n');
+    expect(outsideCode).not.toMatch(/evil\.example|:\/\/evil|@(here|channel)/);
+    // The ids are still the ids: the code span in the title and the additional context hold the
+    // task id as it is, once made one line (only the markdown escapes in the context differ).
+    expect(content.title).toContain(`\`${benign.taskId.replace('x', '')}`);
+    expect(metadata?.additionalContext?.taskId).not.toMatch(/[\u2024\u2215\uff20]/);
   });
 
   it('keeps every Slack field to its heading line and one value line, with no format control', () => {
@@ -146,5 +149,31 @@ describe.each(Object.entries(HOSTILE))('%s in every task-supplied field', (_labe
 
     expect(JSON.parse(entry.Detail)).toEqual(event);
     expect(JSON.parse(entry.Detail).current.statusMessage).toBe(`ClientError: ${text}`);
+  });
+});
+
+describe('real ids', () => {
+  it('keeps real ids copyable in the Chatbot notification: no look-alike, no invisible character', () => {
+    const storeImage = aChange(
+      aTask({
+        taskType: 'store-image',
+        taskId: 'ami-0c9a8b7d6e5f41302@2026-12-02T12:26:44.883Z',
+        resources: {
+          imageId: 'ami-0c9a8b7d6e5f41302',
+          bucket: 'ami-store',
+          key: 'ami-0c9a8b7d6e5f41302.bin',
+        },
+      }),
+    );
+    const notification = toChatbotNotification(storeImage);
+
+    expect(notification.content.title).toContain('`ami-0c9a8b7d6e5f41302@2026-12-02T12:26:44.883Z`');
+    expect(notification.metadata?.relatedResources).toEqual([
+      'ami-0c9a8b7d6e5f41302',
+      's3://ami-store/ami-0c9a8b7d6e5f41302.bin',
+    ]);
+    expect(notification.metadata?.additionalContext?.taskId).toBe(
+      'ami-0c9a8b7d6e5f41302@2026-12-02T12:26:44.883Z',
+    );
   });
 });

@@ -9,9 +9,12 @@ import { taskTypeDescriptor } from '../../../lambdas/task-types';
 const SCOPE = { region: 'us-east-1', account: '123456789012' };
 
 /** What the subscribers hear of a task listed as `steps`, one listing each: change type and phase. */
-function alertsOf(taskType: TaskTypeName, steps: readonly Record<string, unknown>[]): string[] {
+function alertsOf(
+  taskType: TaskTypeName,
+  steps: readonly Record<string, unknown>[],
+  stored = new Map<string, StoredTask>(),
+): string[] {
   const descriptor = taskTypeDescriptor(taskType);
-  const stored = new Map<string, StoredTask>();
   const alerts: string[] = [];
   steps.forEach((raw, index) => {
     const task = descriptor.normalise(raw, SCOPE);
@@ -149,5 +152,35 @@ describe('one terminal alert per task, and the right one', () => {
     ]);
 
     expect(alerts).toEqual(['TaskDiscovered:running', 'TaskStateChanged:cancelled', 'TaskProgressed:failed']);
+  });
+
+  // A terminal stored phase stays terminal: a later non-terminal state is progress, and the next
+  // terminal state is not a second end (review finding B4).
+  it('a bundle stored as cancelling/cancelled by an older release, then failed: no second end', () => {
+    const descriptor = taskTypeDescriptor('bundle');
+    const old = { ...descriptor.normalise(bundle('cancelling'), SCOPE), phase: 'cancelled' as const };
+    const stored = new Map<string, StoredTask>([[old.taskId, { task: old, version: 1, gone: false }]]);
+
+    const alerts = alertsOf('bundle', [bundle('cancelling'), bundle('failed', 'failed to upload')], stored);
+
+    expect(ends(alerts)).toEqual([]);
+    expect(alerts).toEqual(['TaskProgressed:failed']);
+  });
+
+  it('a conversion cancelling with an error, then without it, then cancelled: one end, failed', () => {
+    const alerts = alertsOf('conversion', [
+      conversion('active'),
+      conversion('cancelling', 'ClientError: The disk image upload was incomplete.'),
+      conversion('cancelling'),
+      conversion('cancelled'),
+    ]);
+
+    expect(ends(alerts)).toEqual(['TaskStateChanged:failed']);
+    expect(alerts).toEqual([
+      'TaskDiscovered:running',
+      'TaskStateChanged:failed',
+      'TaskProgressed:failed',
+      'TaskProgressed:cancelled',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import {
   type ImportImageTask,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { runPollCycle, type PollDependencies } from '../../../lambdas/poller/poll-cycle';
+import { newPollCache, runPollCycle, type PollDependencies } from '../../../lambdas/poller/poll-cycle';
 import type { PollerConfig } from '../../../lambdas/shared/config';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -268,22 +268,38 @@ describe('runPollCycle', () => {
     expect(store.events.filter((e) => e.changeType === 'TaskStateChanged')).toHaveLength(1);
   });
 
-  it('reads the stored snapshots before listing, so a listing is never older than the state it is compared with', async () => {
+  it('lets a listing older than the stored state lose its writes, whatever order the reads happened in', async () => {
+    // Prepare: a running task recorded; then a poll whose listing (still running) answers only
+    // after a later poll has recorded the task's end.
     const { store, deps } = setup();
-    const order: string[] = [];
-    const load = store.loadListing.bind(store);
-    jest.spyOn(store, 'loadListing').mockImplementation(async (region, taskType) => {
-      order.push(`load ${taskType}`);
-      return load(region, taskType);
-    });
-    ec2.on(DescribeImportImageTasksCommand).callsFake(() => {
-      order.push('list import-image');
-      return { ImportImageTasks: [] };
+    const only = { ...config, taskTypes: ['import-image' as const] };
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(only, deps);
+    let answerStale: () => void = () => undefined;
+    const staleAnswered = new Promise<void>((resolve) => (answerStale = resolve));
+    let calls = 0;
+    ec2.on(DescribeImportImageTasksCommand).callsFake(async () => {
+      calls += 1;
+      if (calls === 1) {
+        await staleAnswered;
+        return { ImportImageTasks: [importTask('import-ami-1', { Progress: '80' })] };
+      }
+      return { ImportImageTasks: [importTask('import-ami-1', { Status: 'completed' })] };
     });
 
-    await runPollCycle({ ...config, taskTypes: ['import-image'] }, deps);
+    // Act
+    const stale = runPollCycle(only, deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    const fresh = await runPollCycle(only, deps);
+    answerStale();
+    const late = await stale;
 
-    expect(order).toEqual(['load import-image', 'list import-image']);
+    // Assert: the end is recorded once, and the older listing changed nothing after it.
+    expect(fresh.changes).toBe(1);
+    expect(late.changes).toBe(0);
+    expect(late.listings[0]?.conflicts).toBeGreaterThan(0);
+    expect(store.events.map((event) => event.changeType)).toEqual(['TaskDiscovered', 'TaskStateChanged']);
+    expect([...store.snapshots.values()][0]?.task.state).toBe('completed');
   });
 
   it('stores since when each state was observed, so each change tells how long the previous state lasted', async () => {
@@ -338,5 +354,93 @@ describe('runPollCycle', () => {
       'us-east-1/bundle',
       'us-east-1/import-image',
     ]);
+  });
+
+  describe('at rest', () => {
+    it('reads and writes nothing on a warm poll where nothing changed', async () => {
+      // Prepare: a container that recorded a listing.
+      const { store, deps } = setup();
+      deps.cache = newPollCache();
+      listImports(importTask('import-ami-1'), importTask('import-ami-2', { Status: 'completed' }));
+      await runPollCycle(config, deps);
+      const [reads, writes, markerWrites] = [store.reads, store.writes, store.markerWrites];
+
+      // Act
+      const report = await runPollCycle(config, deps);
+
+      // Assert
+      expect(report.listings.every((listing) => listing.ok && listing.settled)).toBe(true);
+      expect([store.reads - reads, store.writes - writes, store.markerWrites - markerWrites]).toEqual([
+        0, 0, 0,
+      ]);
+    });
+
+    it("reads only the unit's state on a cold poll where nothing changed", async () => {
+      const { store, deps } = setup();
+      listImports(importTask('import-ami-1'));
+      await runPollCycle(config, deps);
+      const [reads, writes] = [store.reads, store.writes];
+
+      deps.cache = newPollCache();
+      const report = await runPollCycle(config, deps);
+
+      expect(report.listings.every((listing) => listing.settled)).toBe(true);
+      expect(store.reads - reads).toBe(1);
+      expect(store.writes - writes).toBe(0);
+    });
+
+    it('judges a changed listing against the snapshots the container holds, without reading them', async () => {
+      const { store, deps } = setup();
+      deps.cache = newPollCache();
+      listImports(importTask('import-ami-1'));
+      await runPollCycle(config, deps);
+      const reads = store.reads;
+
+      listImports(importTask('import-ami-1', { Status: 'completed' }));
+      const report = await runPollCycle(config, deps);
+
+      expect(report.changes).toBe(1);
+      expect(store.reads - reads).toBe(0);
+      expect(store.events.map((event) => event.changeType)).toEqual(['TaskDiscovered', 'TaskStateChanged']);
+    });
+
+    it('judges a listing that looks the same again while a missing task waits for its next listing', async () => {
+      // Prepare: a running task missing once (not yet disappeared).
+      const { store, deps } = setup();
+      deps.cache = newPollCache();
+      listImports(importTask('import-ami-1'));
+      await runPollCycle(config, deps);
+      listImports();
+      await runPollCycle(config, deps);
+      expect(store.events).toHaveLength(1);
+
+      // Act: the same (empty) listing again.
+      const report = await runPollCycle(config, deps);
+
+      // Assert
+      expect(report.listings.find((listing) => listing.taskType === 'import-image')?.settled).toBe(false);
+      expect(store.events.map((event) => event.changeType)).toEqual(['TaskDiscovered', 'TaskDisappeared']);
+    });
+
+    it("drops the container's copy when another writer won, and judges the listing again against the store", async () => {
+      // Prepare: this container recorded the task running; another poll then recorded it at 60 %.
+      const { store, deps } = setup();
+      deps.cache = newPollCache();
+      listImports(importTask('import-ami-1'));
+      await runPollCycle(config, deps);
+      listImports(importTask('import-ami-1', { Progress: '60' }));
+      await runPollCycle(config, { ...deps, cache: newPollCache() });
+
+      // Act: this container sees it complete, diffing first against its stale copy.
+      listImports(importTask('import-ami-1', { Status: 'completed' }));
+      const report = await runPollCycle(config, deps);
+
+      // Assert: recorded once, with the stored state as previous.
+      expect(report.changes).toBe(1);
+      const last = store.events.at(-1);
+      expect(last?.changeType).toBe('TaskStateChanged');
+      expect(last?.previous?.progress).toBe(60);
+      expect(store.events).toHaveLength(3);
+    });
   });
 });

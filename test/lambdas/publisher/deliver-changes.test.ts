@@ -252,7 +252,9 @@ describe('changeFromRecord', () => {
 
     const change = changeFromRecord(changeRecord(event, 3));
 
-    expect(change?.historyKey).toEqual({ pk: 'us-east-1#import-image', sk: 'EVENT#import-ami-7#0000000003' });
+    const pk = '123456789012#us-east-1#import-image';
+    expect(change?.historyKey).toEqual({ pk, sk: 'EVENT#import-ami-7#0000000003' });
+    expect(change?.carrier).toEqual({ key: { pk, sk: 'TASK#import-ami-7' }, version: 3 });
     expect(change?.event).toEqual(event);
   });
 });

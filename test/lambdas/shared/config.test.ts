@@ -1,4 +1,10 @@
-import { ConfigurationError, readPollerConfig, readPublisherConfig } from '../../../lambdas/shared/config';
+import {
+  ConfigurationError,
+  POLLER_VARIABLES,
+  PUBLISHER_VARIABLES,
+  readPollerConfig,
+  readPublisherConfig,
+} from '../../../lambdas/shared/config';
 
 const pollerEnv = {
   TABLE_NAME: 'monitor',
@@ -39,6 +45,26 @@ describe('readPollerConfig', () => {
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
+  });
+});
+
+describe('the variable lists the command line checks', () => {
+  const publisherEnv = { TABLE_NAME: 't', TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:events' };
+  const only = (env: Record<string, string>, names: readonly string[]) =>
+    Object.fromEntries(Object.entries(env).filter(([name]) => names.includes(name)));
+
+  it.each([
+    ['POLLER_VARIABLES', POLLER_VARIABLES, readPollerConfig, pollerEnv],
+    ['PUBLISHER_VARIABLES', PUBLISHER_VARIABLES, readPublisherConfig, publisherEnv],
+  ] as const)('%s: exactly what the function reads', (_, names, read, env) => {
+    const everything = { ...pollerEnv, ...publisherEnv, CHANNEL: 'chatbot' };
+
+    // Enough: the listed variables alone make a configuration.
+    expect(() => read(only(everything, names))).not.toThrow();
+    // Each one needed: without it the function names it.
+    for (const name of names) {
+      expect(() => read({ ...env, [name]: undefined })).toThrow(`${name} is not set`);
+    }
   });
 });
 

@@ -11,10 +11,11 @@ const withStatus = (Status: string | undefined, StatusMessage?: string): ImportI
 });
 
 describe('import-image descriptor', () => {
-  it('names DescribeImportImageTasks and sends no MaxResults (its limit is undocumented)', () => {
+  it('names DescribeImportImageTasks and asks for pages of 1,000 (its limit is undocumented)', () => {
     expect(importImage.name).toBe('import-image');
     expect(importImage.apiName).toBe('DescribeImportImageTasks');
-    expect(importImage.pageSize).toBeUndefined();
+    expect(importImage.pageSize).toBe(1000);
+    expect(importImage.pageSizeDocumented).toBe(false);
   });
 
   describe('normalise', () => {

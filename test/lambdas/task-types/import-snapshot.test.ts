@@ -10,10 +10,11 @@ const withStatus = (Status: string | undefined, StatusMessage?: string): ImportS
 });
 
 describe('import-snapshot descriptor', () => {
-  it('names DescribeImportSnapshotTasks and sends no MaxResults (its limit is undocumented)', () => {
+  it('names DescribeImportSnapshotTasks and asks for pages of 1,000 (its limit is undocumented)', () => {
     expect(importSnapshot.name).toBe('import-snapshot');
     expect(importSnapshot.apiName).toBe('DescribeImportSnapshotTasks');
-    expect(importSnapshot.pageSize).toBeUndefined();
+    expect(importSnapshot.pageSize).toBe(1000);
+    expect(importSnapshot.pageSizeDocumented).toBe(false);
   });
 
   describe('normalise', () => {

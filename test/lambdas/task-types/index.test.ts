@@ -43,14 +43,14 @@ describe('task type registry', () => {
     }
   });
 
-  it('sends MaxResults only where the API documents a limit, at that limit', () => {
+  it('sends MaxResults at the documented limit, and 1,000 where EC2 documents none', () => {
     expect(
       Object.fromEntries(TASK_TYPES.map((descriptor) => [descriptor.name, descriptor.pageSize])),
     ).toEqual({
       bundle: undefined,
       conversion: undefined,
-      'import-image': undefined,
-      'import-snapshot': undefined,
+      'import-image': 1000,
+      'import-snapshot': 1000,
       'store-image': 200,
       'export-instance': undefined,
       'export-image': 500,

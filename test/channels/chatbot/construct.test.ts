@@ -1,0 +1,109 @@
+// Slack through AWS Chatbot: the Slack channel configuration, its guardrail and role, the chat
+// topic and its notifier, the filter and the output.
+import { Match } from 'aws-cdk-lib/assertions';
+import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
+import { DEFAULT_CHAT_FILTER_POLICY } from '../../../lib/defaults';
+import {
+  logicalIdOf,
+  statementsOfRole,
+  synthMonitor,
+  TEST_ACCOUNT,
+  TEST_REGION,
+  type SynthesizedMonitor,
+} from '../../lib/synth';
+
+const CHATBOT = { slackWorkspaceId: 'T0123ABCDEF', slackChannelId: 'C0456GHIJKL' };
+
+let every: SynthesizedMonitor;
+
+beforeAll(() => {
+  every = synthMonitor({ ...CHATBOT, taskTypes: 'import-image,store-image' });
+});
+
+function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
+  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
+  return resource.Properties.Environment.Variables;
+}
+
+describe('Slack through AWS Chatbot', () => {
+  it('creates the Slack channel configuration subscribed to the chat topic, with a guardrail', () => {
+    const { template, stack } = every;
+    const chatbot = stack.monitor.channels.chatbot!;
+
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCDEF',
+      SlackChannelId: 'C0456GHIJKL',
+      SnsTopicArns: [{ Ref: logicalIdOf(chatbot.chatTopic) }],
+      GuardrailPolicies: [{ Ref: logicalIdOf(chatbot.channelPolicy) }],
+      IamRoleArn: Match.anyValue(),
+      LoggingLevel: 'ERROR',
+      ConfigurationName: Match.stringLikeRegexp(`-${TEST_REGION}$`),
+    });
+  });
+
+  it('lets the channel only describe the watched task types, read-only', () => {
+    const { template, stack } = every;
+    const policy = template.toJSON().Resources[logicalIdOf(stack.monitor.channels.chatbot!.channelPolicy)];
+
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ec2:DescribeImportImageTasks', 'ec2:DescribeStoreImageTasks'],
+        Resource: '*',
+      },
+    ]);
+  });
+
+  it('lets only AWS Chatbot acting for this account assume the channel role', () => {
+    const { template } = every;
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('chatbot.amazonaws.com'),
+    );
+
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'chatbot.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
+      },
+    ]);
+  });
+
+  it('encrypts the chat topic with the event key and lets only the notifier publish to it', () => {
+    const { template, stack } = every;
+    const { chatTopic, delivery } = stack.monitor.channels.chatbot!;
+
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'EC2 task monitor chat',
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.monitor.topicKey), 'Arn'] },
+    });
+    expect(statementsOfRole(template, logicalIdOf(delivery.notifier.role!))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: logicalIdOf(chatTopic) } }),
+      ]),
+    );
+    expect(environmentOf(every, delivery)).toMatchObject({
+      CHANNEL: 'chatbot',
+      CHAT_TOPIC_ARN: { Ref: logicalIdOf(chatTopic) },
+    });
+  });
+
+  it('filters the chat with the default chat policy, or the one given', () => {
+    const custom = synthMonitor({ ...CHATBOT, chatFilterPolicy: '{"phase":["failed"]}' });
+    const subscriptionOf = (monitor: SynthesizedMonitor) =>
+      monitor.template.toJSON().Resources[
+        logicalIdOf(monitor.stack.monitor.channels.chatbot!.delivery.node.findChild('Subscription'))
+      ];
+
+    expect(subscriptionOf(every).Properties.FilterPolicy).toEqual(DEFAULT_CHAT_FILTER_POLICY);
+    expect(subscriptionOf(custom).Properties.FilterPolicy).toEqual({ phase: ['failed'] });
+  });
+
+  it('outputs the chat topic', () => {
+    every.template.hasOutput('ChatTopicArn', {
+      Value: { Ref: logicalIdOf(every.stack.monitor.channels.chatbot!.chatTopic) },
+    });
+  });
+});
