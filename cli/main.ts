@@ -36,6 +36,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { statusCommand } = await import('./commands/status');
       return statusCommand({ json: values.json === true, color, stack });
     }
+    case 'accounts': {
+      const { accountsCommand } = await import('./commands/accounts');
+      return accountsCommand({ json: values.json === true, color, stack });
+    }
     case 'history': {
       const { historyCommand } = await import('./commands/status');
       return historyCommand(positionals[0] as string, { json: values.json === true, color, stack });

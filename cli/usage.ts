@@ -3,7 +3,7 @@
 import { STACK_NAME } from '../lib/stack-outputs';
 
 /** The commands. */
-export const COMMAND_NAMES = ['poll', 'status', 'history', 'redrive', 'local'] as const;
+export const COMMAND_NAMES = ['poll', 'status', 'history', 'accounts', 'redrive', 'local'] as const;
 
 /** A command's name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -56,6 +56,7 @@ Commands:
   poll --once        one full cycle of the deployed code path (poller, then publisher)
   status             the current snapshot of every task, from DynamoDB
   history <taskId>   one task's timeline of changes, oldest first
+  accounts           organization mode: every account with its coverage and last failure
   redrive            publish the recorded changes that never went out (after a dead-letter alarm)
   local              the whole pipeline on local engines, no AWS account (npm start)
 
@@ -112,6 +113,22 @@ ${FINDS_THE_STACK}
 
 Options:
   --json                print the snapshots as JSON
+${STACK_OPTIONS_HELP}`,
+  },
+  accounts: {
+    name: 'accounts',
+    positionals: [],
+    options: { ...HELP_OPTION, json: { type: 'boolean' }, ...STACK_OPTIONS, ...COLOR_OPTION },
+    help: `Usage: ec2-task-monitor accounts [--json] [--stack-name <name>] [--region <region>] [--profile <profile>]
+
+Organization mode: prints every account the monitor watches with its coverage (watched, partial,
+UNMONITORED), its Regions, its last complete poll and its last failure with the error code, read
+from the table's coverage items. Exits 1 when an account is unmonitored.
+
+${FINDS_THE_STACK}
+
+Options:
+  --json                print the coverage items as JSON
 ${STACK_OPTIONS_HELP}`,
   },
   history: {

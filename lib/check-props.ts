@@ -11,7 +11,7 @@ import { type AlarmThresholds, checkAlarmOptions } from './monitor-alarms';
 import { pollIntervalOf } from './poll-interval';
 import { MONITOR_SETTINGS, type MonitorSettingValues } from './settings/monitor-settings';
 import { type SettingScope, settingValue } from './settings/setting';
-import { SettingsError } from './settings/settings-error';
+import { fail, SettingsError, unused } from './settings/settings-error';
 
 /** A channel turned on, with its checked options. */
 export interface ConfiguredChannel {
@@ -47,6 +47,54 @@ function checkTrustWindow(expression: string, retentionDays: number): void {
   }
 }
 
+/** The settings that only organization mode reads. */
+const ORGANIZATION_SETTINGS = [
+  'excludeAccounts',
+  'memberRoleName',
+  'memberRoleStackSet',
+  'memberRoleTargets',
+  'workerConcurrency',
+] as const;
+
+/**
+ * Refuses settings that contradict each other: organization-mode settings without organization
+ * mode (most likely a forgotten `accounts`), `regions=enabled` for the deployment account alone,
+ * StackSet targets without a StackSet, and an exclusion that leaves a list of accounts empty.
+ */
+function checkOrganizationSettings(
+  given: Readonly<Record<string, unknown>>,
+  settings: MonitorSettingValues,
+): void {
+  const { accounts } = settings;
+  if (accounts.mode === 'self') {
+    const set = ORGANIZATION_SETTINGS.find((key) => given[key] !== undefined);
+    if (set) unused(set, 'accounts (organization or a list of accounts and OUs)');
+    if (settings.regions === 'enabled') {
+      fail(
+        'regions',
+        '"enabled" with accounts=self',
+        'a list of Regions with accounts=self; "enabled" with accounts=organization or a list ' +
+          "(the dispatcher reads each account's Regions through its member role)",
+      );
+    }
+    return;
+  }
+  if (given.memberRoleTargets !== undefined && settings.memberRoleStackSet === 'none') {
+    unused('memberRoleTargets', 'memberRoleStackSet (delegated-admin or management)');
+  }
+  if (
+    accounts.mode === 'list' &&
+    accounts.parentIds.length === 0 &&
+    accounts.accountIds.every((id) => settings.excludeAccounts.includes(id))
+  ) {
+    fail(
+      'excludeAccounts',
+      'excludes every account that accounts lists',
+      'accounts not all listed in accounts',
+    );
+  }
+}
+
 /**
  * Checks every prop and applies the defaults.
  * @throws SettingsError naming the first bad setting, its value and what is allowed
@@ -64,6 +112,7 @@ export function checkProps(props: Ec2TaskMonitorProps, scope: SettingScope): Che
     return options === undefined ? [] : [{ definition, options }];
   });
   checkTrustWindow(settings.schedule.expressionString, settings.retentionDays);
+  checkOrganizationSettings(given, settings);
   return {
     ...settings,
     channels,

@@ -8,6 +8,15 @@ export { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 /** Poll once a minute: EC2 tasks take minutes to hours, so a minute is timely and cheap. */
 export const DEFAULT_SCHEDULE = 'rate(1 minute)';
 
+/** The member role's name in every watched account (organization mode). */
+export const DEFAULT_MEMBER_ROLE_NAME = 'ec2-task-monitor-reader';
+
+/**
+ * Workers polling at once (the event source's MaximumConcurrency). Ten workers list about ten
+ * units at a time; a deployment with many accounts raises it (see the README's sizing).
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 10;
+
 /** TaskProgressed at 25, 50 and 75 percent. */
 export const DEFAULT_PROGRESS_STEP = 25;
 

@@ -15,11 +15,67 @@ import type { FilterPolicy } from './settings/filter-policy';
  */
 export interface Ec2TaskMonitorProps {
   /**
-   * Regions whose tasks are polled; the poller, deployed in the stack's Region, calls each one's EC2 endpoint.
+   * Regions whose tasks are polled; the poller, deployed in the stack's Region, calls each one's EC2
+   * endpoint. `'enabled'` (organization mode only): every Region enabled in each account (AWS
+   * Account Management ListRegions, ENABLED and ENABLED_BY_DEFAULT), read again daily.
    *
    * @default - the stack's Region only
    */
-  readonly regions?: readonly string[];
+  readonly regions?: readonly string[] | 'enabled';
+
+  /**
+   * Accounts watched: `'self'` (the deployment account), `'organization'` (every active account of
+   * the AWS Organization), or account ids (12 digits), OU ids (`ou-…`, nested OUs included) and
+   * root ids (`r-…`). Anything but `'self'` is organization mode: the deployment account must be
+   * the organization's management account or a delegated administrator, and every watched account
+   * needs the member role (see memberRoleStackSet). Membership is read at the start of every cycle.
+   *
+   * @default 'self'
+   */
+  readonly accounts?: 'self' | 'organization' | readonly string[];
+
+  /**
+   * Account ids never watched, even when `accounts` covers them (organization mode only).
+   *
+   * @default - none
+   */
+  readonly excludeAccounts?: readonly string[];
+
+  /**
+   * Name of the role the workers assume in every watched account (organization mode only). It may
+   * call exactly the enabled types' `ec2:Describe…Tasks` and `account:ListRegions`, and trusts only
+   * the worker's role.
+   *
+   * @default 'ec2-task-monitor-reader'
+   */
+  readonly memberRoleName?: string;
+
+  /**
+   * How the member role reaches the accounts (organization mode only): a service-managed StackSet
+   * in this stack, created by a delegated administrator (`'delegated-admin'`, CallAs
+   * DELEGATED_ADMIN) or by the management account (`'management'`, CallAs SELF), deploying to
+   * every account of memberRoleTargets and to accounts that join them later; or `'none'`: no
+   * StackSet, deploy the role's template by hand (README).
+   *
+   * @default 'delegated-admin'
+   */
+  readonly memberRoleStackSet?: 'delegated-admin' | 'management' | 'none';
+
+  /**
+   * OU and root ids the StackSet deploys the member role to (organization mode only).
+   *
+   * @default - the OU and root ids of `accounts`; for `'organization'` or a list of account ids
+   * only, the organization's root (looked up at deploy time), filtered to the listed accounts
+   */
+  readonly memberRoleTargets?: readonly string[];
+
+  /**
+   * Workers polling at once (organization mode only): the maximum concurrency of the worker's
+   * queue event source, 2 to 1,000.
+   *
+   * @default 10
+   */
+  readonly workerConcurrency?: number;
 
   /**
    * Task types polled; the poller may call exactly their `ec2:Describe…` actions.

@@ -8,6 +8,7 @@
 // that use it (each binding sets the variable and grants what it is used for, lib/bindings.ts).
 import { type CfnCondition, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -16,6 +17,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER } from '../lambdas/shared/table-layout';
@@ -24,13 +26,16 @@ import type { ChannelContext, DeployedChannel, MonitorChannels } from './channel
 import { checkProps } from './check-props';
 import type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 import { eventTopic, publisherDeadLetterQueue } from './event-topic';
-import { POLLER_FUNCTION, PUBLISHER_FUNCTION } from './function-bundles';
+import { POLLER_FUNCTION, PUBLISHER_FUNCTION, WORKER_FUNCTION } from './function-bundles';
 import { MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
 import { MonitorTable } from './monitor-table';
 import { OperatorTopic } from './operator-topic';
+import { OrganizationPolling } from './organization/organization-polling';
+import { pollIntervalOf } from './poll-interval';
 import type { FilterPolicy } from './settings/filter-policy';
+import { ENABLED_REGIONS, type RegionSelection } from './settings/monitor-settings';
 
 export type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 
@@ -66,8 +71,12 @@ export class Ec2TaskMonitor extends Construct {
   public readonly topic: sns.Topic;
   /** Customer-managed key encrypting the topic. */
   public readonly topicKey: kms.Key;
-  /** Scheduled function listing the tasks and recording changes. */
+  /** Scheduled function listing the tasks and recording changes; in organization mode, the worker fed by the unit queue. */
   public readonly poller: lambda.Function;
+  /** Organization mode's dispatcher, unit queue and member role StackSet; undefined with accounts=self. */
+  public readonly organization?: OrganizationPolling;
+  /** Organization mode: fires when accounts stay unmonitored; undefined with accounts=self. */
+  public readonly unmonitoredAccounts?: cloudwatch.Alarm;
   /** Stream-fed function publishing the recorded changes. */
   public readonly publisher: lambda.Function;
   /** Stream batches the publisher failed on after every retry (record positions, not the records). */
@@ -95,29 +104,42 @@ export class Ec2TaskMonitor extends Construct {
     super(scope, id);
     const settings = checkProps(props, { stackRegion: Stack.of(this).region });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const listings = { regions: settings.regions, taskTypes: settings.taskTypes };
+    const listings = {
+      regions: listedRegions(settings.regions, Stack.of(this).region),
+      taskTypes: settings.taskTypes,
+      // Organization mode: the worker and the publisher write the listings of every watched account.
+      anyAccount: settings.accounts.mode !== 'self',
+    };
     this.emailFilterPolicy = settings.emailFilterPolicy;
 
     this.table = new MonitorTable(this, 'Table', { removalPolicy });
     ({ topic: this.topic, key: this.topicKey } = eventTopic(this, removalPolicy));
     this.deadLetterQueue = publisherDeadLetterQueue(this, removalPolicy);
 
+    const organizationMode = settings.accounts.mode !== 'self';
     this.poller = new MonitorFunction(this, 'Poller', {
-      code: POLLER_FUNCTION,
-      description: 'Lists the EC2 tasks and records each change in the table',
+      // Organization mode: the poller is the worker, fed one unit (account × Region) per message.
+      code: organizationMode ? WORKER_FUNCTION : POLLER_FUNCTION,
+      description: organizationMode
+        ? 'Lists the EC2 tasks of one account in one Region per message and records each change in the table'
+        : 'Lists the EC2 tasks and records each change in the table',
       memorySize: 512,
       timeout: Duration.seconds(60),
-      // One poll at a time: two concurrent polls would race on the same snapshots.
-      reservedConcurrentExecutions: 1,
-      // A poll throttled behind a running one, or one that failed, is not worth keeping or
-      // retrying: the next scheduled poll lists everything again.
-      maxEventAge: Duration.minutes(1),
-      retryAttempts: 0,
+      ...(organizationMode
+        ? {}
+        : {
+            // One poll at a time: two concurrent polls would race on the same snapshots.
+            reservedConcurrentExecutions: 1,
+            // A poll throttled behind a running one, or one that failed, is not worth keeping or
+            // retrying: the next scheduled poll lists everything again.
+            maxEventAge: Duration.minutes(1),
+            retryAttempts: 0,
+          }),
       logRetention: props.logRetention,
       removalPolicy,
     });
     bindSettings(this.poller, {
-      [ENV.regions]: settings.regions.join(','),
+      [ENV.regions]: listings.regions.join(','),
       [ENV.accountId]: Stack.of(this).account,
       [ENV.progressStep]: String(settings.progressStep),
       [ENV.retentionDays]: String(settings.retentionDays),
@@ -125,13 +147,32 @@ export class Ec2TaskMonitor extends Construct {
     });
     bindTaskListing(this.poller, settings.taskTypes);
     bindTable(this.poller, this.table, POLLER_TABLE_ACTIONS, listings);
-    new events.Rule(this, 'PollSchedule', {
-      description: 'Runs the EC2 task monitor poller',
-      schedule: settings.schedule,
-      targets: [
-        new targets.LambdaFunction(this.poller, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
-      ],
-    });
+    if (settings.accounts.mode === 'self') {
+      new events.Rule(this, 'PollSchedule', {
+        description: 'Runs the EC2 task monitor poller',
+        schedule: settings.schedule,
+        targets: [
+          new targets.LambdaFunction(this.poller, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+        ],
+      });
+    } else {
+      this.organization = new OrganizationPolling(this, 'Organization', {
+        worker: this.poller,
+        table: this.table,
+        schedule: settings.schedule,
+        accounts: settings.accounts,
+        excludeAccounts: settings.excludeAccounts,
+        regions: settings.regions,
+        taskTypes: settings.taskTypes,
+        memberRoleName: settings.memberRoleName,
+        memberRoleStackSet: settings.memberRoleStackSet,
+        memberRoleTargets: settings.memberRoleTargets,
+        workerConcurrency: settings.workerConcurrency,
+        pollIntervalSeconds: pollIntervalOf(settings.schedule.expressionString)?.toSeconds(),
+        logRetention: props.logRetention,
+        removalPolicy,
+      });
+    }
 
     this.publisher = new MonitorFunction(this, 'Publisher', {
       code: PUBLISHER_FUNCTION,
@@ -197,6 +238,11 @@ export class Ec2TaskMonitor extends Construct {
       scheduleExpression: settings.schedule.expressionString,
       topic: this.operatorTopic,
     });
+    if (this.organization) {
+      this.unmonitoredAccounts = this.organization.unmonitoredAccountsAlarm(this.alarms);
+      this.unmonitoredAccounts.addAlarmAction(new cloudwatchActions.SnsAction(this.operatorTopic));
+      this.unmonitoredAccounts.addOkAction(new cloudwatchActions.SnsAction(this.operatorTopic));
+    }
     const dashboard = new MonitorDashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       poller: this.poller,
@@ -226,6 +272,16 @@ export class Ec2TaskMonitor extends Construct {
       });
     }
   }
+}
+
+/**
+ * The Regions whose listings a deployment may hold: the ones named, or for `enabled` every Region
+ * of the stack's partition this CDK release knows (an account may enable any of them).
+ */
+function listedRegions(regions: RegionSelection, stackRegion: string): string[] {
+  if (regions !== ENABLED_REGIONS) return regions;
+  const partition = RegionInfo.get(stackRegion).partition ?? 'aws';
+  return RegionInfo.regions.filter((region) => region.partition === partition).map((region) => region.name);
 }
 
 /**

@@ -11,6 +11,12 @@ export const FUNCTIONS_DIR = 'dist/functions';
 /** The function that polls the task APIs. */
 export const POLLER_FUNCTION = 'poller';
 
+/** The function that sends each cycle's units to the workers' queue (organization mode). */
+export const DISPATCHER_FUNCTION = 'dispatcher';
+
+/** The function that polls one unit (an account in a Region) per message (organization mode). */
+export const WORKER_FUNCTION = 'worker';
+
 /** The function that publishes the recorded changes. */
 export const PUBLISHER_FUNCTION = 'publisher';
 

@@ -15,6 +15,9 @@ import { listingPartitionKeys, unitPartitionPatterns } from '../lambdas/shared/t
  */
 export const MAX_LISTED_PARTITIONS = 100;
 
+/** Any 12-digit account id, as a `StringLike` pattern. */
+export const ANY_ACCOUNT = '?'.repeat(12);
+
 /**
  * The `dynamodb:LeadingKeys` values of the listings polled in an account and their units' states:
  * every key, or patterns per Region.
@@ -38,16 +41,16 @@ export function listingPartitionPatterns(
 export function listingPartitionsStatement(
   table: dynamodb.ITable,
   actions: readonly string[],
-  scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[] },
+  scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[]; anyAccount?: boolean },
 ): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...actions],
     resources: [table.tableArn],
     conditions: {
       'ForAllValues:StringLike': {
-        // The deployment's own account: the stack's.
+        // The deployment's own account (the stack's), or in organization mode any account.
         'dynamodb:LeadingKeys': listingPartitionPatterns(
-          Stack.of(table).account,
+          scope.anyAccount ? ANY_ACCOUNT : Stack.of(table).account,
           scope.regions,
           scope.taskTypes,
         ),

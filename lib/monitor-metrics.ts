@@ -33,6 +33,12 @@ export const MONITOR_METRICS = {
   UnidentifiedTasks: [],
   /** Poller: finished tasks baselines saw but could not record yet, after one cycle; 0 when none. */
   UnsettledBaselineTasks: [],
+  /** Dispatcher (organization mode): accounts whose coverage has a failure that leaves them unwatched, every cycle. */
+  UnmonitoredAccounts: [],
+  /** Dispatcher (organization mode): units (account × Region) sent to the workers' queue in one cycle. */
+  UnitsDispatched: [],
+  /** Worker (organization mode): unit messages older than two cycles, dropped. */
+  StaleUnitsDropped: [],
   /** Publisher: stream records received. */
   StreamRecords: [],
   /** Publisher: changes SNS accepted. */

@@ -19,7 +19,9 @@ import { build, type BuildOptions, version as esbuildVersion } from 'esbuild';
 import {
   FUNCTIONS_DIR,
   notifierFunction,
+  DISPATCHER_FUNCTION,
   POLLER_FUNCTION,
+  WORKER_FUNCTION,
   PUBLISHER_FUNCTION,
 } from '../lib/function-bundles';
 import { PACKAGE_ROOT } from '../lib/package-root';
@@ -136,6 +138,8 @@ function functionJobs(): Job[] {
   return [
     functionJob(POLLER_FUNCTION, 'lambdas/poller/handler.ts'),
     functionJob(PUBLISHER_FUNCTION, 'lambdas/publisher/handler.ts'),
+    functionJob(DISPATCHER_FUNCTION, 'lambdas/dispatcher/handler.ts'),
+    functionJob(WORKER_FUNCTION, 'lambdas/worker/handler.ts'),
     ...channels.map((channel) => functionJob(notifierFunction(channel), `channels/${channel}/notifier.ts`)),
   ];
 }

@@ -28,6 +28,12 @@ export function regionOf(headers: IncomingHttpHeaders, params: QueryParams): str
   return region && /^[a-z0-9-]+$/.test(region) ? region : DEFAULT_REGION;
 }
 
+/** The access key id of the request's credentials (SigV4 header or presigned query), if any. */
+export function accessKeyOf(headers: IncomingHttpHeaders, params: QueryParams): string | undefined {
+  const scope = /Credential=([^,\s]+)/.exec(headers.authorization ?? '')?.[1] ?? params['X-Amz-Credential'];
+  return scope?.split('/')[0] || undefined;
+}
+
 /** Parameters every action accepts besides its own members. */
 export function isCommonParam(key: string): boolean {
   return key === 'Action' || key === 'Version' || key.startsWith('X-Amz-');

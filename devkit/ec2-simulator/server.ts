@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ec2Error } from './errors';
-import { parseForm, regionOf, type QueryParams } from './query';
+import { accessKeyOf, parseForm, regionOf, type QueryParams } from './query';
 import { errorResponse } from './xml';
 
 /** Largest request body accepted (EC2 requests are a few hundred bytes). */
@@ -27,7 +27,7 @@ export interface ControlAnswer {
 /** What the server delegates to. */
 export interface ServerHandlers {
   /** Answers an EC2 call; may throw {@link Ec2Error}. */
-  ec2(request: { params: QueryParams; region: string; requestId: string }): Ec2Answer;
+  ec2(request: { params: QueryParams; region: string; requestId: string; accessKeyId?: string }): Ec2Answer;
   /** Answers a control call (path relative to `/_simulator/`, e.g. `tasks/us-east-1/bundle/bun-1`). */
   control(method: string, path: string, query: URLSearchParams, body: unknown): ControlAnswer;
 }
@@ -101,7 +101,7 @@ async function handle(
   const region = regionOf(request.headers, params);
   let answer: Ec2Answer;
   try {
-    answer = handlers.ec2({ params, region, requestId });
+    answer = handlers.ec2({ params, region, requestId, accessKeyId: accessKeyOf(request.headers, params) });
   } catch (error) {
     if (!(error instanceof Ec2Error)) throw error;
     answer = {

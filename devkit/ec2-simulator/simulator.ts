@@ -10,6 +10,7 @@ import { parseScenario, type Scenario, ScenarioRunner } from './scenario';
 import { startServer, type Ec2Answer, type RunningServer } from './server';
 import { TaskStore, type StoredTask } from './store';
 import { escapeXml } from './xml';
+import { accountOfAccessKey } from '../stand-ins/organization-stand-in';
 import {
   isApiName,
   specOfApi,
@@ -49,6 +50,10 @@ export interface RequestLogEntry {
 /** A running EC2 simulator. Create it with {@link startEc2Simulator}. */
 export class Ec2Simulator {
   private readonly store = new TaskStore();
+  /** Each member account's tasks, by account id (organization mode); `store` holds the deployment account's. */
+  private readonly accountStores = new Map<string, TaskStore>();
+  /** `account/region` pairs whose Region the account has not enabled. */
+  private readonly disabledRegions = new Set<string>();
   private readonly faultInjector = new FaultInjector();
   private readonly tokens = new PageTokens();
   private readonly log: RequestLogEntry[] = [];
@@ -89,8 +94,8 @@ export class Ec2Simulator {
    * @returns the task's id (store-image: `${AmiId}@${ISO TaskStartTime}`).
    * @throws {TaskShapeError} naming the bad member when the task does not fit its API's shape.
    */
-  putTask(region: string, taskType: TaskTypeName, task: SdkTask): string {
-    return this.store.put(region, taskType, task);
+  putTask(region: string, taskType: TaskTypeName, task: SdkTask, account?: string): string {
+    return this.storeOf(account).put(region, taskType, task);
   }
 
   /**
@@ -98,20 +103,40 @@ export class Ec2Simulator {
    * @returns the updated task.
    * @throws {TaskNotFoundError} when the task is absent.
    */
-  updateTask(region: string, taskType: TaskTypeName, id: string, patch: SdkTask): SdkTask {
-    return this.store.update(region, taskType, id, patch);
+  updateTask(region: string, taskType: TaskTypeName, id: string, patch: SdkTask, account?: string): SdkTask {
+    return this.storeOf(account).update(region, taskType, id, patch);
   }
 
   /** Removes a task: it ages out of its listing. Returns whether it was there. */
-  removeTask(region: string, taskType: TaskTypeName, id: string): boolean {
+  removeTask(region: string, taskType: TaskTypeName, id: string, account?: string): boolean {
     specOfType(taskType);
-    return this.store.remove(region, taskType, id);
+    return this.storeOf(account).remove(region, taskType, id);
+  }
+
+  /**
+   * Makes a Region not enabled in a member account: its calls there fail with AuthFailure, as
+   * EC2 answers credentials used in an opt-in Region the account has not enabled.
+   */
+  disableRegion(account: string, region: string): void {
+    this.disabledRegions.add(`${account}/${region}`);
+  }
+
+  /**
+   * The tasks of an account: a member account's (organization mode: the account the EC2 call's
+   * credentials were issued for by the STS stand-in, read from their access key id), or, with
+   * none, the deployment account's, which every other credential reaches.
+   */
+  private storeOf(account: string | undefined): TaskStore {
+    if (account === undefined) return this.store;
+    let store = this.accountStores.get(account);
+    if (!store) this.accountStores.set(account, (store = new TaskStore()));
+    return store;
   }
 
   /** Copies of the stored tasks, optionally of one Region and/or task type. */
-  listTasks(region?: string, taskType?: TaskTypeName): StoredTask[] {
+  listTasks(region?: string, taskType?: TaskTypeName, account?: string): StoredTask[] {
     if (taskType !== undefined) specOfType(taskType);
-    return this.store.list(region, taskType);
+    return this.storeOf(account).list(region, taskType);
   }
 
   /**
@@ -192,6 +217,8 @@ export class Ec2Simulator {
   /** Back to a fresh simulator: no tasks, faults, scenario or logged calls (a running ticker keeps ticking). */
   reset(): void {
     this.store.clear();
+    this.accountStores.clear();
+    this.disabledRegions.clear();
     this.faultInjector.clear();
     this.log.length = 0;
     this.scenario = { tasks: [] };
@@ -213,7 +240,13 @@ export class Ec2Simulator {
   async listen(host: string, port: number): Promise<void> {
     this.server = await startServer(
       {
-        ec2: (request) => this.answer(request.params, request.region, request.requestId),
+        ec2: (request) =>
+          this.answer(
+            request.params,
+            request.region,
+            request.requestId,
+            accountOfAccessKey(request.accessKeyId ?? ''),
+          ),
         control: (method, path, query, body) => handleControl(this, method, path, query, body),
       },
       host,
@@ -221,11 +254,14 @@ export class Ec2Simulator {
     );
   }
 
-  private answer(params: QueryParams, region: string, requestId: string): Ec2Answer {
+  private answer(params: QueryParams, region: string, requestId: string, account?: string): Ec2Answer {
     const action = params.Action ?? '';
     let answer: Ec2Answer;
     try {
-      const described = this.describe(action, params, region, requestId);
+      if (account !== undefined && this.disabledRegions.has(`${account}/${region}`)) {
+        throw new Ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials');
+      }
+      const described = this.describe(action, params, region, requestId, this.storeOf(account));
       if (described === 'hang') {
         this.log.push({ api: action, region, params, status: 0, errorCode: 'NoAnswer', requestId });
         return 'hang';
@@ -248,7 +284,13 @@ export class Ec2Simulator {
     return answer;
   }
 
-  private describe(action: string, params: QueryParams, region: string, requestId: string): string | 'hang' {
+  private describe(
+    action: string,
+    params: QueryParams,
+    region: string,
+    requestId: string,
+    store: TaskStore,
+  ): string | 'hang' {
     if (action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
     const spec = isApiName(action) ? specOfApi(action) : undefined;
     if (!spec) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
@@ -260,7 +302,7 @@ export class Ec2Simulator {
       spec,
       region,
       params,
-      { store: this.store, tokens: this.tokens, pageSizeCap: this.pageSizeCap },
+      { store, tokens: this.tokens, pageSizeCap: this.pageSizeCap },
       requestId,
     );
     // The page's NextToken becomes the one the call was sent: a client that follows it forever loops.

@@ -1,6 +1,7 @@
 // Configuration of the functions, read once per container from the environment that the CDK
 // construct sets (and that the local mode and the CLI set the same way). A missing or bad value
 // fails fast with a ConfigurationError naming the variable, never a silent default.
+import { ACCOUNT_ID_PATTERN, type AccountSelection, accountSelectionOf } from '../domain/accounts';
 import { isTaskTypeName, TASK_TYPE_NAMES, type TaskTypeName } from '../domain/task';
 
 /** Names of the environment variables the functions read. */
@@ -14,6 +15,11 @@ export const ENV = {
   retentionDays: 'RETENTION_DAYS',
   disappearAfterMisses: 'DISAPPEAR_AFTER_MISSES',
   channel: 'CHANNEL',
+  accounts: 'ACCOUNTS',
+  excludeAccounts: 'EXCLUDE_ACCOUNTS',
+  memberRoleName: 'MEMBER_ROLE_NAME',
+  queueUrl: 'QUEUE_URL',
+  pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
 } as const;
 
 /**
@@ -173,4 +179,77 @@ export function readNotifierConfig(channel: ChannelName, env: Env = process.env)
 /** Reads the publisher's configuration. Throws {@link ConfigurationError} naming the bad variable. */
 export function readPublisherConfig(env: Env = process.env): PublisherConfig {
   return { tableName: required(env, ENV.tableName), topicArn: topicArn(env, ENV.topicArn) };
+}
+
+/** Settings of the dispatcher (organization mode). */
+export interface DispatcherConfig {
+  tableName: string;
+  queueUrl: string;
+  /** The deployment account: polled with the function's own credentials when selected. */
+  account: string;
+  accounts: AccountSelection;
+  excludeAccounts: string[];
+  /** The Regions named, or `enabled`: each account's enabled Regions. */
+  regions: string[] | 'enabled';
+  memberRoleName: string;
+}
+
+/** Settings of the worker (organization mode): the poller's, plus the member role and the cycle's length. */
+export interface WorkerConfig extends PollerConfig {
+  memberRoleName: string;
+  /** Seconds between two cycles: a unit message older than two of them is dropped. */
+  pollIntervalSeconds: number;
+}
+
+function accountId(env: Env, name: string): string {
+  const account = required(env, name);
+  if (!ACCOUNT_ID_PATTERN.test(account))
+    throw new ConfigurationError(`${name} must be 12 digits, got "${account}"`);
+  return account;
+}
+
+/** Reads the dispatcher's configuration. Throws {@link ConfigurationError} naming the bad variable. */
+export function readDispatcherConfig(env: Env = process.env): DispatcherConfig {
+  let accounts: AccountSelection;
+  try {
+    accounts = accountSelectionOf(list(env, ENV.accounts));
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw new ConfigurationError(`${ENV.accounts}: ${(error as Error).message}`);
+  }
+  const excludeAccounts = (env[ENV.excludeAccounts] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const bad = excludeAccounts.find((id) => !ACCOUNT_ID_PATTERN.test(id));
+  if (bad) throw new ConfigurationError(`${ENV.excludeAccounts}: "${bad}" is not an account id`);
+  const regionList = list(env, ENV.regions);
+  const regions = regionList.length === 1 && regionList[0] === 'enabled' ? 'enabled' : regionList;
+  const badRegion =
+    regions === 'enabled' ? undefined : regions.find((region) => !REGION_PATTERN.test(region));
+  if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
+  return {
+    tableName: required(env, ENV.tableName),
+    queueUrl: required(env, ENV.queueUrl),
+    account: accountId(env, ENV.accountId),
+    accounts,
+    excludeAccounts,
+    regions,
+    memberRoleName: required(env, ENV.memberRoleName),
+  };
+}
+
+/** Reads the worker's configuration. The Regions come with each unit, not from REGIONS. */
+export function readWorkerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    tableName: required(env, ENV.tableName),
+    regions: [],
+    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
+    account: accountId(env, ENV.accountId),
+    progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
+    retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
+    disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
+    memberRoleName: required(env, ENV.memberRoleName),
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, { min: 60, max: 7 * 86_400 }),
+  };
 }

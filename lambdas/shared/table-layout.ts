@@ -115,6 +115,19 @@ export const PUBLISHER_STREAM_FILTER = {
   },
 } as const;
 
+/**
+ * Partition of the accounts' coverage items (organization mode): `pk = ACCOUNTS`,
+ * `sk = ACCOUNT#<account id>`. One partition, so one Query reads every account's coverage (the
+ * dispatcher once per cycle, the `accounts` command); each item is written only when it changes,
+ * or daily, so the partition is never hot. Its sort keys never start with TASK#.
+ */
+export const COVERAGE_PARTITION_KEY = 'ACCOUNTS';
+
+/** Sort key of an account's coverage item. */
+export function coverageSortKey(account: string): string {
+  return `ACCOUNT#${account}`;
+}
+
 const DELIVERY_PREFIX = 'DELIVERY#';
 
 /**

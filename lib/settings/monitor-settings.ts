@@ -5,10 +5,18 @@
 import { Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import {
+  ACCOUNT_ID_PATTERN,
+  type AccountSelection,
+  accountItemProblem,
+  accountSelectionOf,
+} from '../../lambdas/domain/accounts';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { ConfigurationError, LIMITS, parseTaskTypes } from '../../lambdas/shared/config';
 import {
   DEFAULT_DISAPPEAR_AFTER_MISSES,
+  DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_WORKER_CONCURRENCY,
   DEFAULT_EMAIL_FILTER_POLICY,
   DEFAULT_PROGRESS_STEP,
   DEFAULT_RETENTION_DAYS,
@@ -97,6 +105,95 @@ export function parseRegions(value: unknown, stackRegion?: string): string[] {
   return regions;
 }
 
+/** `enabled`: every Region enabled in each account (Account Management ListRegions), refreshed daily. */
+export const ENABLED_REGIONS = 'enabled';
+
+/** What `regions` selects: the Regions named, or each account's enabled Regions. */
+export type RegionSelection = string[] | typeof ENABLED_REGIONS;
+
+/** Validates `regions`: `enabled`, or a list of Region names (see {@link parseRegions}). */
+export function parseRegionSelection(value: unknown, stackRegion?: string): RegionSelection {
+  const items = stringList('regions', value);
+  if (items.includes(ENABLED_REGIONS)) {
+    if (items.length === 1) return ENABLED_REGIONS;
+    fail('regions', '"enabled" combined with Region names', '"enabled" alone, or a list of Regions');
+  }
+  return parseRegions(value, stackRegion);
+}
+
+const ACCOUNTS_ALLOWED =
+  'self, organization, or a comma list of 12-digit account ids, OU ids (ou-…) and root ids (r-…)';
+
+/** Validates `accounts`: `self`, `organization`, or a list of account, OU and root ids. */
+export function parseAccounts(value: unknown): AccountSelection {
+  const setting = 'accounts';
+  const items = stringList(setting, value);
+  if (items.length === 0) fail(setting, 'nothing given', ACCOUNTS_ALLOWED);
+  try {
+    return accountSelectionOf(items);
+  } catch (error) {
+    return fail(setting, (error as Error).message, ACCOUNTS_ALLOWED);
+  }
+}
+
+/** Validates `excludeAccounts`: 12-digit account ids (an empty list is allowed). */
+export function parseExcludedAccounts(value: unknown): string[] {
+  const setting = 'excludeAccounts';
+  const ids = stringList(setting, value);
+  for (const id of ids) {
+    if (!ACCOUNT_ID_PATTERN.test(id))
+      fail(setting, accountItemProblem(id) ?? `${show(id)} is not an account id`, '12-digit account ids');
+  }
+  return ids;
+}
+
+/** IAM's rule for role names: 1 to 64 of letters, digits and `+=,.@_-`. */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** Validates the member role's name. */
+export function parseRoleName(value: unknown): string {
+  const setting = 'memberRoleName';
+  const name = typeof value === 'string' ? value.trim() : value;
+  if (typeof name !== 'string' || !ROLE_NAME.test(name)) {
+    fail(setting, `${show(value)} is not a valid IAM role name`, '1 to 64 letters, digits and +=,.@_-');
+  }
+  return name;
+}
+
+/**
+ * How the member role reaches the member accounts: a StackSet the monitor's stack creates as a
+ * delegated administrator (`delegated-admin`, CallAs DELEGATED_ADMIN) or from the management
+ * account (`management`, CallAs SELF), or by hand (`none`: no StackSet; deploy the role's
+ * template yourself).
+ */
+export const MEMBER_ROLE_DEPLOYMENTS = ['delegated-admin', 'management', 'none'] as const;
+/** One of {@link MEMBER_ROLE_DEPLOYMENTS}. */
+export type MemberRoleDeployment = (typeof MEMBER_ROLE_DEPLOYMENTS)[number];
+
+/** Validates `memberRoleStackSet`. */
+export function parseMemberRoleDeployment(value: unknown): MemberRoleDeployment {
+  const text = typeof value === 'string' ? value.trim() : value;
+  if (!MEMBER_ROLE_DEPLOYMENTS.includes(text as MemberRoleDeployment)) {
+    fail('memberRoleStackSet', `${show(value)} is not valid`, MEMBER_ROLE_DEPLOYMENTS.join(', '));
+  }
+  return text as MemberRoleDeployment;
+}
+
+/** Validates `memberRoleTargets`: OU and root ids the StackSet deploys the member role to. */
+export function parseTargets(value: unknown): string[] {
+  const setting = 'memberRoleTargets';
+  const ids = stringList(setting, value);
+  for (const id of ids) {
+    if (ACCOUNT_ID_PATTERN.test(id) || accountItemProblem(id)) {
+      fail(setting, `${show(id)} is not an OU or root id`, 'OU ids (ou-…) and root ids (r-…)');
+    }
+  }
+  return ids;
+}
+
+/** Limits of the worker's event source `MaximumConcurrency` (Lambda's for SQS). */
+export const WORKER_CONCURRENCY_LIMITS = { min: 2, max: 1000 } as const;
+
 /** Validates task type names (see TASK_TYPE_NAMES). */
 export function parseTaskTypeSetting(value: unknown): TaskTypeName[] {
   const setting = 'taskTypes';
@@ -122,8 +219,8 @@ export const MONITOR_SETTINGS = {
   regions: {
     key: 'regions',
     default: ({ stackRegion }) => parseRegions([stackRegion], stackRegion),
-    parse: (value, { stackRegion }) => parseRegions(value, stackRegion),
-  } satisfies Setting<string[]>,
+    parse: (value, { stackRegion }) => parseRegionSelection(value, stackRegion),
+  } satisfies Setting<RegionSelection>,
   taskTypes: {
     key: 'taskTypes',
     default: [...TASK_TYPE_NAMES],
@@ -156,6 +253,36 @@ export const MONITOR_SETTINGS = {
     key: 'disappearAfterMisses',
     default: DEFAULT_DISAPPEAR_AFTER_MISSES,
     parse: (value) => integer('disappearAfterMisses', value, LIMITS.disappearAfterMisses),
+  } satisfies Setting<number>,
+  accounts: {
+    key: 'accounts',
+    default: { mode: 'self' },
+    parse: parseAccounts,
+  } satisfies Setting<AccountSelection>,
+  excludeAccounts: {
+    key: 'excludeAccounts',
+    default: [],
+    parse: parseExcludedAccounts,
+  } satisfies Setting<string[]>,
+  memberRoleName: {
+    key: 'memberRoleName',
+    default: DEFAULT_MEMBER_ROLE_NAME,
+    parse: parseRoleName,
+  } satisfies Setting<string>,
+  memberRoleStackSet: {
+    key: 'memberRoleStackSet',
+    default: 'delegated-admin',
+    parse: parseMemberRoleDeployment,
+  } satisfies Setting<MemberRoleDeployment>,
+  memberRoleTargets: {
+    key: 'memberRoleTargets',
+    default: [],
+    parse: parseTargets,
+  } satisfies Setting<string[]>,
+  workerConcurrency: {
+    key: 'workerConcurrency',
+    default: DEFAULT_WORKER_CONCURRENCY,
+    parse: (value) => integer('workerConcurrency', value, WORKER_CONCURRENCY_LIMITS),
   } satisfies Setting<number>,
 };
 

@@ -33,7 +33,10 @@ describe('parseCommandLine', () => {
       ['poll', '-x'],
       'unknown option -x for poll; it takes --help, --once, --interval <seconds>, --timeout <seconds>, --json',
     ],
-    [['frobnicate'], 'unknown command "frobnicate"; commands: poll, status, history, redrive, local'],
+    [
+      ['frobnicate'],
+      'unknown command "frobnicate"; commands: poll, status, history, accounts, redrive, local',
+    ],
   ])('%j is refused with one line', (argv, message) => {
     expect(mistake(argv)).toBe(message);
   });

@@ -41,6 +41,11 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     eventBus: 'create',
   },
   'default-bus': { eventBus: 'default' },
+  organization: {
+    accounts: '111111111111,ou-ab12-11111111',
+    regions: 'enabled',
+    excludeAccounts: '222222222222',
+  },
 };
 
 it('passes cfn-lint with default settings and with every setting given', () => {

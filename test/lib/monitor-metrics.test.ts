@@ -13,9 +13,12 @@ import {
 } from '../../lib/monitor-metrics';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SOURCES = ['lambdas/poller/poll-cycle.ts', 'lambdas/publisher/deliver-changes.ts'].map((file) =>
-  readFileSync(path.join(ROOT, file), 'utf8'),
-);
+const SOURCES = [
+  'lambdas/poller/poll-cycle.ts',
+  'lambdas/publisher/deliver-changes.ts',
+  'lambdas/dispatcher/dispatch.ts',
+  'lambdas/worker/handler.ts',
+].map((file) => readFileSync(path.join(ROOT, file), 'utf8'));
 
 /** Every metric the sources emit, with the dimensions added to its single metric (if any). */
 function emittedMetrics(): Record<string, string[]> {

@@ -77,6 +77,12 @@ describe('readSettings defaults', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      accounts: { mode: 'self' },
+      excludeAccounts: [],
+      memberRoleName: 'ec2-task-monitor-reader',
+      memberRoleStackSet: 'delegated-admin',
+      memberRoleTargets: [],
+      workerConcurrency: 10,
     });
   });
 
@@ -374,6 +380,119 @@ describe('disappearAfterMisses', () => {
   });
 });
 
+describe('organization mode: accounts, excludeAccounts, regions=enabled, the member role, workerConcurrency', () => {
+  const OU = 'ou-ab12-11111111';
+
+  it('reads organization, and a list of account, OU and root ids from a comma string or an array', () => {
+    expect(settingsFrom({ accounts: 'organization' }).accounts).toEqual({ mode: 'organization' });
+    expect(settingsFrom({ accounts: ` 111111111111, ${OU} ,r-ab12` }).accounts).toEqual({
+      mode: 'list',
+      accountIds: ['111111111111'],
+      parentIds: [OU, 'r-ab12'],
+    });
+    expect(settingsFrom({ accounts: ['222222222222'] }).accounts).toEqual({
+      mode: 'list',
+      accountIds: ['222222222222'],
+      parentIds: [],
+    });
+  });
+
+  it.each([
+    ['12345', '"12345" is not 12 digits'],
+    ['ou-ab12', '"ou-ab12" is not an OU id'],
+    ['r-A', '"r-A" is not a root id'],
+    ['prod', '"prod" is neither an account id, an OU id nor a root id'],
+    ['organization,111111111111', '"organization" cannot be combined with other items'],
+    [' , ', 'nothing given'],
+  ])('rejects accounts=%j naming the setting and what is wrong', (accounts, problem) => {
+    const { message } = errorFor({ accounts });
+
+    expect(message).toMatch(/^accounts: /);
+    expect(message).toContain(problem);
+    expect(message).toContain('allowed: self, organization, or a comma list of 12-digit account ids');
+  });
+
+  it('reads excludeAccounts and regions=enabled in organization mode', () => {
+    const settings = settingsFrom({
+      accounts: 'organization',
+      excludeAccounts: '333333333333,444444444444',
+      regions: 'enabled',
+    });
+
+    expect(settings.excludeAccounts).toEqual(['333333333333', '444444444444']);
+    expect(settings.regions).toBe('enabled');
+  });
+
+  it('rejects an excluded id that is no account id, and "enabled" mixed with Regions', () => {
+    expect(errorFor({ accounts: 'organization', excludeAccounts: OU }).message).toMatch(
+      /^excludeAccounts: "ou-ab12-11111111" is not an account id; allowed: 12-digit account ids$/,
+    );
+    expect(errorFor({ accounts: 'organization', regions: 'enabled,us-east-1' }).message).toMatch(
+      /^regions: "enabled" combined with Region names; allowed: "enabled" alone, or a list of Regions$/,
+    );
+  });
+
+  it('rejects an exclusion that leaves a list of accounts empty', () => {
+    expect(errorFor({ accounts: '111111111111', excludeAccounts: '111111111111' }).message).toBe(
+      'excludeAccounts: excludes every account that accounts lists; allowed: accounts not all listed in accounts',
+    );
+  });
+
+  it.each([
+    ['excludeAccounts', '111111111111'],
+    ['memberRoleName', 'reader'],
+    ['memberRoleStackSet', 'none'],
+    ['memberRoleTargets', OU],
+    ['workerConcurrency', '20'],
+  ])('refuses %s without organization mode, naming the forgotten setting', (key, value) => {
+    expect(errorFor({ [key]: value }).message).toBe(
+      `${key}: set, but accounts (organization or a list of accounts and OUs) not; allowed: ` +
+        `${key} only together with accounts (organization or a list of accounts and OUs)`,
+    );
+  });
+
+  it('refuses regions=enabled for the deployment account alone', () => {
+    expect(errorFor({ regions: 'enabled' }).message).toMatch(
+      /^regions: "enabled" with accounts=self; allowed: /,
+    );
+  });
+
+  it('reads the member role settings and the worker concurrency', () => {
+    const settings = settingsFrom({
+      accounts: OU,
+      memberRoleName: 'TaskReader',
+      memberRoleStackSet: 'management',
+      memberRoleTargets: `${OU},r-ab12`,
+      workerConcurrency: '50',
+    });
+
+    expect(settings).toMatchObject({
+      memberRoleName: 'TaskReader',
+      memberRoleStackSet: 'management',
+      memberRoleTargets: [OU, 'r-ab12'],
+      workerConcurrency: 50,
+    });
+  });
+
+  it.each([
+    [{ memberRoleName: 'has space' }, /^memberRoleName: "has space" is not a valid IAM role name/],
+    [{ memberRoleName: 'x'.repeat(65) }, /^memberRoleName: "x{65}" is not a valid IAM role name/],
+    [
+      { memberRoleStackSet: 'self' },
+      /^memberRoleStackSet: "self" is not valid; allowed: delegated-admin, management, none$/,
+    ],
+    [{ memberRoleTargets: '111111111111' }, /^memberRoleTargets: "111111111111" is not an OU or root id/],
+    [{ workerConcurrency: 1 }, /^workerConcurrency: 1 is not valid; allowed: an integer from 2 to 1000$/],
+    [{ workerConcurrency: 1001 }, /^workerConcurrency: 1001 is not valid/],
+    [
+      { memberRoleStackSet: 'none', memberRoleTargets: OU },
+      /^memberRoleTargets: set, but memberRoleStackSet \(delegated-admin or management\) not/,
+    ],
+  ])('rejects %j', (context, message) => {
+    expect(errorFor({ accounts: 'organization', ...context }).message).toMatch(message);
+  });
+});
+
 describe('Slack through AWS Chatbot', () => {
   const ids = { slackWorkspaceId: 'T0123ABCDEF', slackChannelId: 'C0123ABCDEF' };
 
@@ -525,7 +644,7 @@ describe('unknown context keys', () => {
     // the registry appends its keys.
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new RegExp(
-        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, workerConcurrency, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
   });

@@ -63,6 +63,10 @@ describe('the clients the product builds', () => {
         'SecretsManagerClient',
         'CloudFormationClient',
         'LambdaClient',
+        // Organization mode's dispatcher and worker.
+        'STSClient',
+        'OrganizationsClient',
+        'AccountClient',
       ]),
     );
     expect(constructions.filter((c) => c.config !== 'sdkClientConfig')).toEqual([]);

@@ -1,0 +1,51 @@
+// `ec2-task-monitor accounts`: every account organization mode watches, with its coverage (watched
+// Regions, last complete poll, the last failure and its code), from the coverage items.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CoverageStore } from '../../lambdas/adapters/coverage-store';
+import type { AccountCoverage } from '../../lambdas/domain/coverage';
+import { leavesUnmonitored } from '../../lambdas/domain/coverage';
+import { ENV } from '../../lambdas/shared/config';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
+import { applyStackOptions, resolveVariables } from '../deployed-stack';
+import type { ReadOptions } from './status';
+
+/** The accounts as a table: one line per account, failing ones first marked. */
+export function renderAccounts(accounts: readonly AccountCoverage[]): string {
+  if (accounts.length === 0) {
+    return 'No account coverage recorded: the monitor watches its own account only (accounts=self), or has not run a cycle yet.';
+  }
+  const rows = [...accounts]
+    .sort((a, b) => a.account.localeCompare(b.account))
+    .map((coverage) => [
+      coverage.account,
+      coverage.name ?? '',
+      leavesUnmonitored(coverage.failure) ? 'UNMONITORED' : coverage.failure ? 'partial' : 'watched',
+      coverage.regions.length > 4 ? `${coverage.regions.length} Regions` : coverage.regions.join(','),
+      coverage.lastCompletePollAt ?? 'never',
+      coverage.failure
+        ? `${coverage.failure.code}${coverage.failure.region ? ` in ${coverage.failure.region}` : ''} (${coverage.failure.kind}) at ${coverage.failure.at}`
+        : '',
+    ]);
+  const header = ['ACCOUNT', 'NAME', 'COVERAGE', 'REGIONS', 'LAST COMPLETE POLL', 'LAST FAILURE'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Runs the accounts command; returns the exit code (1 when an account is unmonitored). */
+export async function accountsCommand(options: ReadOptions): Promise<number> {
+  applyStackOptions(options.stack);
+  const variables = await resolveVariables({ required: [ENV.tableName], optional: [] }, options.stack);
+  const store = new CoverageStore(new DynamoDBClient(sdkClientConfig()), variables[ENV.tableName] as string);
+  const accounts = [...(await store.loadAll()).values()];
+  process.stdout.write(
+    options.json ? `${JSON.stringify(accounts, null, 2)}\n` : `${renderAccounts(accounts)}\n`,
+  );
+  return accounts.some((coverage) => leavesUnmonitored(coverage.failure)) ? 1 : 0;
+}

@@ -1,0 +1,71 @@
+// Primary adapter of the dispatcher (organization mode): wires configuration, clients and
+// Powertools around the dispatch. Invoked by the schedule (and by `poll --once` in process).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { AccountClient } from '@aws-sdk/client-account';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import middy from '@middy/core';
+import { listEnabledRegions } from '../adapters/account-regions';
+import { CoverageStore } from '../adapters/coverage-store';
+import { MemberCredentials } from '../adapters/member-credentials';
+import { OrganizationDirectory } from '../adapters/organization';
+import { sendUnits } from '../adapters/unit-queue';
+import { partitionOf } from '../domain/partition';
+import { readDispatcherConfig } from '../shared/config';
+import { logger, metrics } from '../shared/observability';
+import { sdkClientConfig } from '../shared/sdk-clients';
+import { type DispatchReport, runDispatch } from './dispatch';
+
+const config = readDispatcherConfig();
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const credentials = new MemberCredentials({
+  // The monitor's own Region: its token is valid in every Region of the member accounts.
+  sts: new STSClient(sdkClientConfig({ region })),
+  roleName: config.memberRoleName,
+  monitorAccount: config.account,
+  partition: partitionOf(region),
+});
+const directory = new OrganizationDirectory(new OrganizationsClient(sdkClientConfig({ region })));
+const coverage = new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName);
+const sqs = new SQSClient(sdkClientConfig());
+const accountClients = new Map<string, AccountClient>();
+
+function accountClient(account: string): AccountClient {
+  let client = accountClients.get(account);
+  if (!client) {
+    client = new AccountClient(
+      sdkClientConfig({
+        region,
+        ...(account === config.account ? {} : { credentials: credentials.provider(account) }),
+      }),
+    );
+    accountClients.set(account, client);
+  }
+  return client;
+}
+
+async function dispatchHandler(): Promise<DispatchReport> {
+  const report = await runDispatch(config, {
+    accountsOf: (settings) => directory.accountsOf(settings.accounts),
+    enabledRegions: (account) => listEnabledRegions(accountClient(account)),
+    coverage,
+    send: (units) => sendUnits(sqs, config.queueUrl, units),
+    logger,
+    metrics,
+    now: () => new Date(),
+  });
+  logger.info('Dispatch finished', {
+    units: report.units.length,
+    watched: report.watched,
+    skipped: report.skipped,
+    unmonitored: report.unmonitored,
+    coverageWrites: report.coverageWrites,
+  });
+  return report;
+}
+
+/** Lambda entry point of the dispatcher. */
+export const handler = middy(dispatchHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,99 @@
+// Primary adapter of the worker (organization mode): a batch of unit messages from the FIFO queue,
+// each unit polled with its account's credentials. Units of different groups run side by side, a
+// group's in order; a message older than two cycles is dropped (the next cycle's covers its unit).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CoverageStore } from '../adapters/coverage-store';
+import { ec2ClientProvider, type Ec2ClientProvider } from '../adapters/ec2-clients';
+import { MemberCredentials } from '../adapters/member-credentials';
+import { SnapshotStore } from '../adapters/snapshot-store';
+import type { AccountCoverage } from '../domain/coverage';
+import { partitionOf } from '../domain/partition';
+import { isStale, parseUnit } from '../domain/unit';
+import { mapWithConcurrency } from '../shared/concurrency';
+import { readWorkerConfig } from '../shared/config';
+import { logger, metrics } from '../shared/observability';
+import { sdkClientConfig } from '../shared/sdk-clients';
+import { newPollCache } from '../poller/poll-cycle';
+import { pollAccountUnit, type WorkerDependencies } from './poll-account-unit';
+
+/** Message groups polled side by side in one invocation. */
+const GROUP_CONCURRENCY = 4;
+
+const config = readWorkerConfig();
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const credentials = new MemberCredentials({
+  sts: new STSClient(sdkClientConfig({ region })),
+  roleName: config.memberRoleName,
+  monitorAccount: config.account,
+  partition: partitionOf(region),
+});
+const clients = new Map<string, Ec2ClientProvider>();
+const dependencies: WorkerDependencies = {
+  assume: async (account) => (account === config.account ? undefined : credentials.credentials(account)),
+  ec2For(account, unitRegion) {
+    let provider = clients.get(account);
+    if (!provider) {
+      // One provider (one client per Region) per account, sharing the account's cached credentials.
+      provider = ec2ClientProvider(
+        account === config.account ? {} : { credentials: credentials.provider(account) },
+      );
+      clients.set(account, provider);
+    }
+    return provider(unitRegion);
+  },
+  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
+  // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
+  cache: newPollCache(),
+  coverage: new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
+  knownCoverage: new Map<string, AccountCoverage>(),
+  logger,
+  metrics,
+  now: () => new Date(),
+  unknownStatesLogged: new Set<string>(),
+};
+
+async function workerHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const groups = new Map<string, SQSRecord[]>();
+  for (const record of event.Records) {
+    const group = record.attributes.MessageGroupId ?? record.messageId;
+    groups.set(group, [...(groups.get(group) ?? []), record]);
+  }
+  // Each group's share of the invocation's time, so that the last group still has its budget.
+  const rounds = Math.max(1, Math.ceil(groups.size / GROUP_CONCURRENCY));
+  const failures: string[] = [];
+  let dropped = 0;
+  await mapWithConcurrency([...groups.values()], GROUP_CONCURRENCY, async (records) => {
+    for (const [index, record] of records.entries()) {
+      try {
+        const unit = parseUnit(record.body);
+        if (isStale(unit, dependencies.now(), config.pollIntervalSeconds)) {
+          dropped += 1;
+          continue;
+        }
+        await pollAccountUnit(unit, config, dependencies, () => context.getRemainingTimeInMillis() / rounds);
+      } catch (error) {
+        logger.error('Unit failed unexpectedly; SQS delivers it again', {
+          messageId: record.messageId,
+          error,
+        });
+        // FIFO: the group's later messages wait for this one, so they go back with it.
+        failures.push(...records.slice(index).map((failed) => failed.messageId));
+        return;
+      }
+    }
+  });
+  if (dropped > 0) {
+    logger.warn('Dropped unit messages older than two cycles', { dropped });
+    metrics.addMetric('StaleUnitsDropped', MetricUnit.Count, dropped);
+  }
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+/** Lambda entry point of the worker. */
+export const handler = middy(workerHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

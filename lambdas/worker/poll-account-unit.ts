@@ -1,0 +1,109 @@
+// The worker's use case: poll one unit (an account in a Region) with the account's credentials —
+// the function's own for the deployment account, the member role's for any other — through the
+// same listing, diff and conditional-write code as every poll (`pollUnits`, one unit, the account
+// in every key), and record the account's coverage when it changes. A failure is the account's
+// alone: it is recorded, infers nothing about its tasks, and the next cycle tries again.
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  type AccountCoverage,
+  type AccountFailure,
+  afterUnit,
+  coverageChanged,
+  failureOf,
+} from '../domain/coverage';
+import type { PollUnit } from '../domain/unit';
+import { type PollDependencies, type PollReport, pollUnits } from '../poller/poll-cycle';
+import type { WorkerConfig } from '../shared/config';
+
+/** What the worker needs besides what every poll needs. */
+export interface WorkerDependencies extends Omit<PollDependencies, 'ec2For' | 'remainingMs'> {
+  /** Checks that the account's credentials can be had (assumes the member role; a no-op for the deployment account). */
+  assume(account: string): Promise<unknown>;
+  /** The EC2 client of an account in a Region, signing with the account's credentials. */
+  ec2For(account: string, region: string): EC2Client;
+  coverage: {
+    load(account: string): Promise<AccountCoverage | undefined>;
+    put(coverage: AccountCoverage): Promise<void>;
+  };
+  /** The coverage this container last read or wrote, per account: an idle unit reads nothing. */
+  knownCoverage: Map<string, AccountCoverage>;
+}
+
+/** Outcome of one unit. */
+export interface UnitReport {
+  unit: PollUnit;
+  /** The poll's report; undefined when the account's credentials could not be had. */
+  poll?: PollReport;
+  failure?: AccountFailure;
+  coverageWritten: boolean;
+}
+
+/**
+ * The one call into the poll for a unit: the poll every account goes through (the deployment
+ * account's with the function's own credentials), keyed by the unit's account and Region.
+ */
+function pollOneUnit(
+  unit: PollUnit,
+  config: WorkerConfig,
+  deps: WorkerDependencies,
+  remainingMs: () => number,
+): Promise<PollReport> {
+  return pollUnits([{ account: unit.account, region: unit.region }], config, {
+    ...deps,
+    ec2For: (region) => deps.ec2For(unit.account, region),
+    remainingMs,
+  });
+}
+
+/** Polls one unit and records the account's coverage when it changed. */
+export async function pollAccountUnit(
+  unit: PollUnit,
+  config: WorkerConfig,
+  deps: WorkerDependencies,
+  remainingMs: () => number,
+): Promise<UnitReport> {
+  const now = deps.now();
+  let failure: AccountFailure | undefined;
+  let poll: PollReport | undefined;
+  try {
+    await deps.assume(unit.account);
+  } catch (error) {
+    failure = failureOf(error, 'assume-role', now);
+  }
+  if (!failure) {
+    poll = await pollOneUnit(unit, config, deps, remainingMs);
+    const failed = poll.listings.find((listing) => !listing.ok);
+    if (failed?.error) {
+      failure = failureOf(
+        Object.assign(new Error(failed.error.message), { name: failed.error.code }),
+        'region',
+        now,
+        unit.region,
+      );
+    }
+  }
+  let stored = deps.knownCoverage.get(unit.account);
+  if (!stored) {
+    stored = await deps.coverage.load(unit.account);
+    if (stored) deps.knownCoverage.set(unit.account, stored);
+  }
+  const next = afterUnit(stored, unit, failure, now);
+  let coverageWritten = false;
+  if (coverageChanged(stored, next, now)) {
+    const written = { ...next, writtenAt: now.toISOString() };
+    await deps.coverage.put(written);
+    deps.knownCoverage.set(unit.account, written);
+    coverageWritten = true;
+  } else {
+    deps.knownCoverage.set(unit.account, { ...next, writtenAt: stored?.writtenAt ?? next.writtenAt });
+  }
+  if (failure) {
+    deps.logger.warn('Unit not fully polled; nothing inferred from what failed', {
+      account: unit.account,
+      region: unit.region,
+      kind: failure.kind,
+      code: failure.code,
+    });
+  }
+  return { unit, poll, failure, coverageWritten };
+}

@@ -1,0 +1,128 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DescribeImportImageTasksCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AccountCoverage } from '../../../lambdas/domain/coverage';
+import {
+  isStale,
+  parseUnit,
+  type PollUnit,
+  unitDeduplicationId,
+  unitGroupId,
+} from '../../../lambdas/domain/unit';
+import type { WorkerConfig } from '../../../lambdas/shared/config';
+import { pollAccountUnit, type WorkerDependencies } from '../../../lambdas/worker/poll-account-unit';
+import { MemoryStore } from '../../support/memory-store';
+
+const ec2 = mockClient(EC2Client);
+const config: WorkerConfig = {
+  tableName: 't',
+  regions: [],
+  taskTypes: ['import-image'],
+  account: '999999999999',
+  progressStep: 25,
+  retentionDays: 30,
+  disappearAfterMisses: 2,
+  memberRoleName: 'reader',
+  pollIntervalSeconds: 60,
+};
+const unit: PollUnit = {
+  account: '111111111111',
+  accountName: 'prod',
+  region: 'eu-west-1',
+  cycleStart: '2026-12-02T12:00:00.000Z',
+};
+
+function harness(assume: (account: string) => Promise<unknown> = async () => undefined) {
+  const stored = new Map<string, AccountCoverage>();
+  const calls = { loads: 0, puts: 0, clients: [] as string[] };
+  const deps: WorkerDependencies = {
+    assume,
+    ec2For(account, region) {
+      calls.clients.push(`${account}#${region}`);
+      return new EC2Client({ region });
+    },
+    store: new MemoryStore(),
+    coverage: {
+      load: async (account) => {
+        calls.loads += 1;
+        return stored.get(account);
+      },
+      put: async (coverage) => {
+        calls.puts += 1;
+        stored.set(coverage.account, coverage);
+      },
+    },
+    knownCoverage: new Map(),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'Test' }),
+    now: () => new Date('2026-12-02T12:00:05Z'),
+    unknownStatesLogged: new Set(),
+  };
+  return { deps, stored, calls };
+}
+
+beforeEach(() => ec2.reset());
+
+it("polls the unit's Region with the account's client and records its coverage once", async () => {
+  ec2.on(DescribeImportImageTasksCommand).resolves({ ImportImageTasks: [] });
+  const h = harness();
+
+  const first = await pollAccountUnit(unit, config, h.deps, () => 30_000);
+  const second = await pollAccountUnit(unit, config, h.deps, () => 30_000);
+
+  expect(first.poll?.listings.map((listing) => [listing.region, listing.ok])).toEqual([['eu-west-1', true]]);
+  expect(h.calls.clients).toEqual(['111111111111#eu-west-1', '111111111111#eu-west-1']);
+  expect(first.coverageWritten).toBe(true);
+  // An idle unit in a warm container reads and writes no coverage.
+  expect(second.coverageWritten).toBe(false);
+  expect(h.calls).toMatchObject({ loads: 1, puts: 1 });
+  expect(h.stored.get('111111111111')).toMatchObject({
+    name: 'prod',
+    regions: ['eu-west-1'],
+    failure: undefined,
+  });
+});
+
+it('records AccessDenied on AssumeRole as role-missing and lists nothing', async () => {
+  const h = harness(async () => {
+    throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+  });
+
+  const report = await pollAccountUnit(unit, config, h.deps, () => 30_000);
+
+  expect(report.poll).toBeUndefined();
+  expect(h.calls.clients).toEqual([]);
+  expect(h.stored.get('111111111111')?.failure).toMatchObject({ kind: 'role-missing', code: 'AccessDenied' });
+});
+
+it('records a Region not enabled with its Region, and a later complete poll clears it', async () => {
+  ec2
+    .on(DescribeImportImageTasksCommand)
+    .rejectsOnce(
+      Object.assign(new Error('AWS was not able to validate the provided access credentials'), {
+        name: 'AuthFailure',
+      }),
+    )
+    .resolves({ ImportImageTasks: [] });
+  const h = harness();
+
+  await pollAccountUnit(unit, { ...config }, h.deps, () => 30_000);
+  expect(h.stored.get('111111111111')?.failure).toMatchObject({
+    kind: 'region-not-enabled',
+    region: 'eu-west-1',
+  });
+  await pollAccountUnit(unit, config, h.deps, () => 30_000);
+  expect(h.stored.get('111111111111')?.failure).toBeUndefined();
+});
+
+describe('unit messages', () => {
+  it('group by unit, deduplicate by unit and cycle, and are stale after two cycles', () => {
+    expect(unitGroupId(unit)).toBe('111111111111#eu-west-1');
+    expect(unitDeduplicationId(unit)).toBe(`111111111111#eu-west-1#${Date.parse(unit.cycleStart)}`);
+    expect(parseUnit(JSON.stringify(unit))).toEqual(unit);
+    expect(isStale(unit, new Date('2026-12-02T12:02:00Z'), 60)).toBe(false);
+    expect(isStale(unit, new Date('2026-12-02T12:02:01Z'), 60)).toBe(true);
+    expect(() => parseUnit('{"account":"1","region":"x","cycleStart":"2026"}')).toThrow('account id');
+  });
+});
