@@ -1,6 +1,5 @@
 // Slack through AWS Chatbot, as a channel of the monitor (the contract: lib/channel/channel.ts).
 import type { ChannelDefinition } from '../../lib/channel/channel';
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
 import { CHATBOT } from './config';
 import { ChatbotChannel } from './construct';
 import { CHATBOT_CONTEXT_KEYS, type ChatbotOptions, checkChatbotOptions } from './settings';
@@ -12,10 +11,8 @@ export type { ChatbotOptions } from './settings';
 export const chatbotChannel: ChannelDefinition<Required<ChatbotOptions>, ChatbotChannel> = {
   name: CHATBOT,
   id: 'Chatbot',
-  title: 'Slack through AWS Chatbot',
   prop: 'chatbot',
   contextKeys: CHATBOT_CONTEXT_KEYS,
-  defaultFilterPolicy: DEFAULT_CHAT_FILTER_POLICY,
   check: checkChatbotOptions,
   build: (monitor, options, context) => new ChatbotChannel(monitor, 'Chatbot', { ...context, ...options }),
   local: { kind: 'chat-topic', context: { slackWorkspaceId: 'T0LOCAL', slackChannelId: 'C0LOCAL' } },

@@ -13,10 +13,8 @@ export { EVENT_BUS_CHOICES, type EventBusChoice } from './settings';
 export const eventBusChannel: ChannelDefinition<EventBusChoice | events.IEventBus, EventBusChannel> = {
   name: EVENT_BUS,
   id: 'EventBus',
-  title: 'EventBridge',
   prop: 'eventBus',
   contextKeys: EVENT_BUS_CONTEXT_KEY,
-  defaultFilterPolicy: undefined,
   check: checkEventBus,
   build: (monitor, choice, context) => new EventBusChannel(monitor, choice, context),
   local: { kind: 'event-bus', context: { [EVENT_BUS_CONTEXT_KEY]: 'create' } },

@@ -1,6 +1,5 @@
 // Slack through an incoming webhook, as a channel of the monitor (the contract: lib/channel/channel.ts).
 import type { ChannelDefinition } from '../../lib/channel/channel';
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
 import { SLACK_WEBHOOK } from './config';
 import { SlackWebhookChannel } from './construct';
 import { checkSlackWebhookOptions, SLACK_WEBHOOK_CONTEXT_KEYS, type SlackWebhookOptions } from './settings';
@@ -15,10 +14,8 @@ const LOCAL_SECRET = 'ec2-task-monitor/local-slack-webhook';
 export const slackWebhookChannel: ChannelDefinition<Required<SlackWebhookOptions>, SlackWebhookChannel> = {
   name: SLACK_WEBHOOK,
   id: 'SlackWebhook',
-  title: 'Slack through an incoming webhook',
   prop: 'slackWebhook',
   contextKeys: SLACK_WEBHOOK_CONTEXT_KEYS,
-  defaultFilterPolicy: DEFAULT_CHAT_FILTER_POLICY,
   check: checkSlackWebhookOptions,
   build: (monitor, options, context) => new SlackWebhookChannel(monitor, options, context),
   local: {

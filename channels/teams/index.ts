@@ -1,6 +1,5 @@
 // Microsoft Teams through AWS Chatbot, as a channel of the monitor (the contract: lib/channel/channel.ts).
 import type { ChannelDefinition } from '../../lib/channel/channel';
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
 import { TEAMS } from './config';
 import { TeamsChannel } from './construct';
 import { checkTeamsOptions, TEAMS_CONTEXT_KEYS, type TeamsOptions } from './settings';
@@ -12,10 +11,8 @@ export type { TeamsOptions } from './settings';
 export const teamsChannel: ChannelDefinition<Required<TeamsOptions>, TeamsChannel> = {
   name: TEAMS,
   id: 'Teams',
-  title: 'Microsoft Teams through AWS Chatbot',
   prop: 'teams',
   contextKeys: TEAMS_CONTEXT_KEYS,
-  defaultFilterPolicy: DEFAULT_CHAT_FILTER_POLICY,
   check: checkTeamsOptions,
   build: (monitor, options, context) => new TeamsChannel(monitor, 'Teams', { ...context, ...options }),
   // Placeholder ids in the forms CloudFormation takes: nothing real is reached locally.

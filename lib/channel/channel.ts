@@ -2,8 +2,8 @@
 // alarms, outputs and dashboard, and the dev kit's local mode loop over the configured channels
 // instead of naming each one. A channel brings:
 // - its settings: the monitor prop that turns it on, the context keys that set that prop, and a
-//   check of the prop's value with today's messages (channels/<name>/settings.ts);
-// - its default filter policy;
+//   check of the prop's value that applies its defaults, its filter policy among them
+//   (channels/<name>/settings.ts);
 // - the CDK part (channels/<name>/construct.ts): a queue subscribed to the event topic with the
 //   filter, a notifier, a dead-letter queue (ChannelDelivery), and its destination;
 // - its notifier (channels/<name>/notifier.ts), the Lambda handler that renders each event and
@@ -18,7 +18,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { TaskTypeName } from '../../lambdas/domain/task';
-import type { FilterPolicy } from '../settings/filter-policy';
 import type { ContextKeys } from '../settings/setting';
 import type { ChannelDelivery } from './channel-delivery';
 
@@ -78,14 +77,10 @@ export interface ChannelDefinition<Options = unknown, Deployed extends DeployedC
   readonly name: string;
   /** Its id in the stack: its outputs (`<id>DeadLetterQueueUrl`), alarm (`<id>DeadLetters`) and widget. */
   readonly id: string;
-  /** What it delivers to, for people. */
-  readonly title: string;
   /** The prop of Ec2TaskMonitorProps that turns it on (the channel's own file declares it). */
   readonly prop: string;
   /** The context keys that set that prop. */
   readonly contextKeys: ContextKeys;
-  /** Which changes reach it unless its settings say otherwise; undefined for every change. */
-  readonly defaultFilterPolicy: FilterPolicy | undefined;
   /**
    * Checks the prop's value, given as a prop or mapped from context, and applies the defaults.
    * @returns undefined when the channel is off
