@@ -11,15 +11,12 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AccountSelection } from '../../lambdas/domain/accounts';
-import type { TaskTypeName } from '../../lambdas/domain/task';
-import { MONITOR_ROLE_ARN_PARAMETER, memberRoleTemplate } from './member-role-template';
+import { MONITOR_ROLE_ARN_PARAMETER } from './member-role-template';
 
 /** Properties of {@link MemberRoleStackSet}. */
 export interface MemberRoleStackSetProps {
-  /** The member role's name in every account. */
-  readonly roleName: string;
-  /** The enabled task types (the role's actions). */
-  readonly taskTypes: readonly TaskTypeName[];
+  /** The member role's template (member-role-template.ts), the one the synth also writes beside the stack. */
+  readonly template: Record<string, unknown>;
   /** The role the member role trusts: the worker's. */
   readonly trustedRole: iam.IRole;
   /** Who creates the StackSet: a delegated administrator (CallAs DELEGATED_ADMIN) or the management account (SELF). */
@@ -55,7 +52,7 @@ export class MemberRoleStackSet extends Construct {
   constructor(scope: Construct, id: string, props: MemberRoleStackSetProps) {
     super(scope, id);
     const region = Stack.of(this).region;
-    this.template = memberRoleTemplate({ roleName: props.roleName, taskTypes: props.taskTypes });
+    this.template = props.template;
     const root = () => this.organizationRoot(props.callAs);
     const excluded = props.excludeAccounts;
     const groups: InstancesGroup[] = [];

@@ -186,8 +186,7 @@ export class OrganizationPolling extends Construct {
     emitMemberRoleTemplate(this, template);
     if (props.memberRoleStackSet !== 'none' && worker.role) {
       this.memberRole = new MemberRoleStackSet(this, 'MemberRole', {
-        roleName: props.memberRoleName,
-        taskTypes: props.taskTypes,
+        template,
         trustedRole: worker.role,
         callAs: props.memberRoleStackSet,
         accounts: props.accounts,

@@ -28,8 +28,10 @@ function synth(props: Partial<MemberRoleStackSetProps> = {}, outdir?: string) {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
   });
   const construct = new MemberRoleStackSet(stack, 'MemberRole', {
-    roleName: 'ec2-task-monitor-reader',
-    taskTypes: ['import-image', 'store-image'],
+    template: memberRoleTemplate({
+      roleName: 'ec2-task-monitor-reader',
+      taskTypes: ['import-image', 'store-image'],
+    }),
     trustedRole: worker,
     callAs: 'delegated-admin',
     accounts: { mode: 'organization' },
