@@ -9,20 +9,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
 import { listingActionsOf } from '../lambdas/task-types/metadata';
-import { listingPartitionsStatement } from './listing-partitions';
+import { type Listings, listingPartitionsStatement } from './listing-partitions';
 import { allowPublishing } from './topic-publishing';
-
-/** The listings a function works on: every (Region, task type), of the stack's account or of any account. */
-export interface Listings {
-  readonly regions: readonly string[];
-  readonly taskTypes: readonly TaskTypeName[];
-  /**
-   * True in organization mode: the listings of every watched account, whose ids the stack does
-   * not know at synth (the keys name any 12-digit account).
-   * @default false - the stack's own account only
-   */
-  readonly anyAccount?: boolean;
-}
 
 /** Sets TASK_TYPES and allows exactly the listing actions of those types. */
 export function bindTaskListing(fn: lambda.Function, taskTypes: readonly TaskTypeName[]): void {

@@ -27,6 +27,7 @@ import { checkProps } from './check-props';
 import type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 import { eventTopic, publisherDeadLetterQueue } from './event-topic';
 import { POLLER_FUNCTION, PUBLISHER_FUNCTION, WORKER_FUNCTION } from './function-bundles';
+import { ANY_ACCOUNT, type Listings } from './listing-partitions';
 import { MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
 import { MonitorFunction } from './monitor-function';
@@ -104,11 +105,12 @@ export class Ec2TaskMonitor extends Construct {
     super(scope, id);
     const settings = checkProps(props, { stackRegion: Stack.of(this).region });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const listings = {
+    const organizationMode = settings.accounts.mode !== 'self';
+    const listings: Listings = {
+      // Organization mode: the worker and the publisher write the listings of every watched account.
+      account: organizationMode ? ANY_ACCOUNT : Stack.of(this).account,
       regions: listedRegions(settings.regions, Stack.of(this).region),
       taskTypes: settings.taskTypes,
-      // Organization mode: the worker and the publisher write the listings of every watched account.
-      anyAccount: settings.accounts.mode !== 'self',
     };
     this.emailFilterPolicy = settings.emailFilterPolicy;
 
@@ -116,7 +118,6 @@ export class Ec2TaskMonitor extends Construct {
     ({ topic: this.topic, key: this.topicKey } = eventTopic(this, removalPolicy));
     this.deadLetterQueue = publisherDeadLetterQueue(this, removalPolicy);
 
-    const organizationMode = settings.accounts.mode !== 'self';
     this.poller = new MonitorFunction(this, 'Poller', {
       // Organization mode: the poller is the worker, fed one unit (account × Region) per message.
       code: organizationMode ? WORKER_FUNCTION : POLLER_FUNCTION,

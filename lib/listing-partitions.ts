@@ -2,7 +2,6 @@
 // partitions of the listings this deployment polls (dynamodb:LeadingKeys), never a channel's
 // delivery records nor a listing it does not poll. The keys come from the table layout, so the
 // policy follows the layout in one place.
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { TaskTypeName } from '../lambdas/domain/task';
@@ -34,6 +33,20 @@ export function listingPartitionPatterns(
 }
 
 /**
+ * The listings a function works on: every (Region, task type) of one account, or of any account
+ * ({@link ANY_ACCOUNT}).
+ */
+export interface Listings {
+  /**
+   * The account whose listings they are: the stack's, or in organization mode {@link ANY_ACCOUNT}
+   * (every watched account, whose ids the stack does not know at synth).
+   */
+  readonly account: string;
+  readonly regions: readonly string[];
+  readonly taskTypes: readonly TaskTypeName[];
+}
+
+/**
  * A statement allowing `actions` on the table, for items of the polled listings' partitions only.
  * Query, GetItem, PutItem, UpdateItem and each item of TransactWriteItems are all checked
  * against the condition.
@@ -41,18 +54,17 @@ export function listingPartitionPatterns(
 export function listingPartitionsStatement(
   table: dynamodb.ITable,
   actions: readonly string[],
-  scope: { regions: readonly string[]; taskTypes: readonly TaskTypeName[]; anyAccount?: boolean },
+  listings: Listings,
 ): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...actions],
     resources: [table.tableArn],
     conditions: {
       'ForAllValues:StringLike': {
-        // The deployment's own account (the stack's), or in organization mode any account.
         'dynamodb:LeadingKeys': listingPartitionPatterns(
-          scope.anyAccount ? ANY_ACCOUNT : Stack.of(table).account,
-          scope.regions,
-          scope.taskTypes,
+          listings.account,
+          listings.regions,
+          listings.taskTypes,
         ),
       },
     },
