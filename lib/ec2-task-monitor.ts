@@ -6,7 +6,7 @@
 // notify a separate operator topic, and a dashboard shows what it does.
 // The constructor reads as a list: check the props, make each resource, bind it to the functions
 // that use it (each binding sets the variable and grants what it is used for, lib/bindings.ts).
-import { type CfnCondition, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnCondition, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -126,6 +126,7 @@ export class Ec2TaskMonitor extends Construct {
         : 'Lists the EC2 tasks and records each change in the table',
       memorySize: 512,
       timeout: Duration.seconds(60),
+      unscopedActions: 'The EC2 Describe*Tasks actions (the enabled task types only)',
       ...(organizationMode
         ? {}
         : {
@@ -179,6 +180,7 @@ export class Ec2TaskMonitor extends Construct {
       code: PUBLISHER_FUNCTION,
       description: 'Publishes each change recorded in the table to the topic',
       timeout: Duration.seconds(60),
+      unscopedActions: 'dynamodb:ListStreams (added by the stream event source)',
       logRetention: props.logRetention,
       removalPolicy,
     });
@@ -201,7 +203,6 @@ export class Ec2TaskMonitor extends Construct {
         filters: [{ pattern: JSON.stringify(PUBLISHER_STREAM_FILTER) }],
       }),
     );
-    acknowledgeFunctionFindings(this.poller, this.publisher);
 
     const channelContext: ChannelContext = {
       topic: this.topic,
@@ -283,29 +284,4 @@ function listedRegions(regions: RegionSelection, stackRegion: string): string[] 
   if (regions !== ENABLED_REGIONS) return regions;
   const partition = RegionInfo.get(stackRegion).partition ?? 'aws';
   return RegionInfo.regions.filter((region) => region.partition === partition).map((region) => region.name);
-}
-
-/**
- * The cdk-nag findings of the poller and the publisher that are by design, each acknowledged on the
- * role it is about, so a new wildcard anywhere else still fails the synth.
- */
-function acknowledgeFunctionFindings(poller: lambda.Function, publisher: lambda.Function): void {
-  if (poller.role) {
-    Validations.of(poller.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'The EC2 Describe*Tasks actions (the enabled task types only) and the X-Ray actions ' +
-        'xray:PutTraceSegments/PutTelemetryRecords of active tracing support no resource-level ' +
-        'permissions, so "*" is the only valid resource.',
-    });
-  }
-  if (publisher.role) {
-    Validations.of(publisher.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'dynamodb:ListStreams (added by the stream event source) and the X-Ray actions ' +
-        'xray:PutTraceSegments/PutTelemetryRecords of active tracing support no resource-level ' +
-        'permissions, so "*" is the only valid resource.',
-    });
-  }
 }

@@ -4,7 +4,7 @@
 // log writes are granted on its own log group only, instead of AWSLambdaBasicExecutionRole's
 // logs:* on every log group of the account.
 import { existsSync } from 'node:fs';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -72,6 +72,15 @@ export interface MonitorFunctionProps {
    * @default 2 (Lambda's default)
    */
   readonly retryAttempts?: number;
+
+  /**
+   * The actions besides X-Ray's that the function is allowed on "*" because they support no
+   * resource-level permissions, named in the reason of its role's one cdk-nag acknowledgement,
+   * for example `The EC2 Describe*Tasks actions`.
+   *
+   * @default - X-Ray's only (active tracing)
+   */
+  readonly unscopedActions?: string;
 
   /**
    * Environment variables added to the Powertools and source-map ones. Prefer
@@ -147,5 +156,15 @@ export class MonitorFunction extends lambda.Function {
     });
     // The function's `logGroup` is this group: writes are granted here and nowhere else.
     logGroup.grantWrite(role);
+    // Active tracing allows the X-Ray actions on "*" to every function: the one wildcard finding on
+    // its role, acknowledged here with any other unscoped action, so a new wildcard on any other
+    // construct still fails the synth.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        `${props.unscopedActions ? `${props.unscopedActions} and ` : ''}X-Ray's ` +
+        'xray:PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level ' +
+        'permissions, so "*" is the only valid resource.',
+    });
   }
 }

@@ -179,14 +179,6 @@ export class ChannelDelivery extends Construct {
       }),
     );
 
-    if (this.notifier.role) {
-      Validations.of(this.notifier.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'The X-Ray actions xray:PutTraceSegments/PutTelemetryRecords of active tracing support no ' +
-          'resource-level permissions, so "*" is the only valid resource.',
-      });
-    }
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: "This queue is itself the channel queue's dead-letter queue; it needs none of its own.",

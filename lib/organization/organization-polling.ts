@@ -98,6 +98,7 @@ export class OrganizationPolling extends Construct {
       description: 'Resolves the accounts and Regions of a cycle and queues one unit per (account, Region)',
       memorySize: 512,
       timeout: Duration.seconds(60),
+      unscopedActions: 'The Organizations listing calls and account:ListRegions',
       // One dispatch at a time: a late one must not race the next on the coverage items.
       reservedConcurrentExecutions: 1,
       maxEventAge: Duration.minutes(1),
@@ -172,14 +173,6 @@ export class OrganizationPolling extends Construct {
             'Organizations at every cycle, so the account of its ARN is a wildcard; the role itself trusts only the worker.',
         });
       }
-    }
-    if (this.dispatcher.role) {
-      Validations.of(this.dispatcher.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'The Organizations listing calls, account:ListRegions and the X-Ray actions of active tracing ' +
-          'support no resource-level permissions, so "*" is the only valid resource.',
-      });
     }
 
     const template = memberRoleTemplate({ roleName: props.memberRoleName, taskTypes: props.taskTypes });
