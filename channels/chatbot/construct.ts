@@ -3,7 +3,7 @@
 // Slack channel configuration subscribed to the chat topic.
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import type { Construct } from 'constructs';
-import type { ChannelContext, ChannelOutput } from '../../lib/channel/channel';
+import type { ChannelContext } from '../../lib/channel/channel';
 import { ChatbotClientChannel } from '../../lib/channel/chatbot-client-channel';
 import { CHATBOT } from './config';
 import type { ChatbotOptions } from './settings';
@@ -15,8 +15,6 @@ export interface ChatbotChannelProps extends ChannelContext, Required<ChatbotOpt
 export class ChatbotChannel extends ChatbotClientChannel {
   /** The Slack channel configuration. */
   public readonly slackChannel: chatbot.SlackChannelConfiguration;
-  /** The chat topic's ARN (`ChatTopicArn`). */
-  public readonly outputs: Readonly<Record<string, ChannelOutput>>;
 
   constructor(scope: Construct, id: string, props: ChatbotChannelProps) {
     super(scope, id, {
@@ -24,6 +22,7 @@ export class ChatbotChannel extends ChatbotClientChannel {
       channel: CHATBOT,
       application: 'Slack',
       topicDisplayName: 'EC2 task monitor chat',
+      chatTopicOutput: 'ChatTopicArn',
       notifierDescription: 'Renders the chat-filtered task changes as AWS Chatbot custom notifications',
     });
     this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
@@ -35,11 +34,5 @@ export class ChatbotChannel extends ChatbotClientChannel {
       guardrailPolicies: [this.channelPolicy],
       loggingLevel: chatbot.LoggingLevel.ERROR,
     });
-    this.outputs = {
-      ChatTopicArn: {
-        value: this.chatTopic.topicArn,
-        description: 'SNS topic of the AWS Chatbot custom notifications (the Slack channel is subscribed)',
-      },
-    };
   }
 }

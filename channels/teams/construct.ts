@@ -4,7 +4,7 @@
 // for it, so it is the L1 resource, given what the Slack one gets.
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import type { Construct } from 'constructs';
-import type { ChannelContext, ChannelOutput } from '../../lib/channel/channel';
+import type { ChannelContext } from '../../lib/channel/channel';
 import { ChatbotClientChannel } from '../../lib/channel/chatbot-client-channel';
 import { TEAMS } from './config';
 import type { TeamsOptions } from './settings';
@@ -16,8 +16,6 @@ export interface TeamsChannelProps extends ChannelContext, Required<TeamsOptions
 export class TeamsChannel extends ChatbotClientChannel {
   /** The Microsoft Teams channel configuration. */
   public readonly teamsChannel: chatbot.CfnMicrosoftTeamsChannelConfiguration;
-  /** The chat topic's ARN (`TeamsChatTopicArn`). */
-  public readonly outputs: Readonly<Record<string, ChannelOutput>>;
 
   constructor(scope: Construct, id: string, props: TeamsChannelProps) {
     super(scope, id, {
@@ -25,6 +23,7 @@ export class TeamsChannel extends ChatbotClientChannel {
       channel: TEAMS,
       application: 'Microsoft Teams',
       topicDisplayName: 'EC2 task monitor Teams chat',
+      chatTopicOutput: 'TeamsChatTopicArn',
       notifierDescription:
         'Renders the Teams-filtered task changes as AWS Chatbot custom notifications for Microsoft Teams',
     });
@@ -38,12 +37,5 @@ export class TeamsChannel extends ChatbotClientChannel {
       guardrailPolicies: [this.channelPolicy.managedPolicyArn],
       loggingLevel: 'ERROR',
     });
-    this.outputs = {
-      TeamsChatTopicArn: {
-        value: this.chatTopic.topicArn,
-        description:
-          'SNS topic of the AWS Chatbot custom notifications (the Microsoft Teams channel is subscribed)',
-      },
-    };
   }
 }

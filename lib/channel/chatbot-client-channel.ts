@@ -23,6 +23,8 @@ export interface ChatbotClientChannelProps extends ChannelContext {
   readonly application: string;
   /** The chat topic's display name. */
   readonly topicDisplayName: string;
+  /** The id of the stack output of the chat topic's ARN, e.g. `ChatTopicArn`. */
+  readonly chatTopicOutput: string;
   /** What the notifier does, shown in the Lambda console. */
   readonly notifierDescription: string;
   /** Which changes reach the channel (SNS filter policy on the event topic's message attributes). */
@@ -39,8 +41,8 @@ export abstract class ChatbotClientChannel extends Construct implements Deployed
   public readonly role: iam.Role;
   /** The queue, notifier and dead-letter queue. */
   public readonly delivery: ChannelDelivery;
-  /** The chat topic's ARN as an output, and any other output of the channel. */
-  public abstract readonly outputs: Readonly<Record<string, ChannelOutput>>;
+  /** The chat topic's ARN, under the output id `chatTopicOutput`. */
+  public readonly outputs: Readonly<Record<string, ChannelOutput>>;
 
   constructor(scope: Construct, id: string, props: ChatbotClientChannelProps) {
     super(scope, id);
@@ -77,6 +79,12 @@ export abstract class ChatbotClientChannel extends Construct implements Deployed
     });
     this.delivery.notifier.addEnvironment(CHAT_TOPIC_VARIABLE, this.chatTopic.topicArn);
     allowPublishing(this.delivery.notifier, this.chatTopic, props.topicKey);
+    this.outputs = {
+      [props.chatTopicOutput]: {
+        value: this.chatTopic.topicArn,
+        description: `SNS topic of the AWS Chatbot custom notifications (the ${props.application} channel is subscribed)`,
+      },
+    };
   }
 
   /**
