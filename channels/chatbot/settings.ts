@@ -1,9 +1,8 @@
 // The settings of Slack through AWS Chatbot: the workspace and channel ids (together, or neither),
 // in the forms the Chatbot console and Slack show, and the channel's filter policy.
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
-import { type FilterPolicy, parseFilterPolicy } from '../../lib/settings/filter-policy';
-import { fail, show, unused } from '../../lib/settings/settings-error';
-import { isPlainObject, optionalText } from '../../lib/settings/values';
+import { channelIds, chatFilterPolicy } from '../../lib/settings/channel-options';
+import type { FilterPolicy } from '../../lib/settings/filter-policy';
+import { fail, show } from '../../lib/settings/settings-error';
 
 /** A Slack channel reached through AWS Chatbot (Amazon Q Developer in chat applications). */
 export interface ChatbotOptions {
@@ -37,47 +36,30 @@ const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,256}$/;
  * @returns undefined when neither id is set (no Chatbot channel)
  */
 export function checkChatbotOptions(value: unknown): Required<ChatbotOptions> | undefined {
-  if (value === undefined) return undefined;
-  if (!isPlainObject(value))
-    fail('chatbot', `${show(value)} is not an object`, 'slackWorkspaceId, slackChannelId and filterPolicy');
   const keys = CHATBOT_CONTEXT_KEYS;
-  const workspaceId = optionalText(keys.slackWorkspaceId, value.slackWorkspaceId);
-  const channelId = optionalText(keys.slackChannelId, value.slackChannelId);
-  if (workspaceId === undefined && channelId === undefined) {
-    if (value.filterPolicy !== undefined) unused(keys.filterPolicy, 'slackWorkspaceId and slackChannelId');
-    return undefined;
-  }
-  if (workspaceId === undefined) {
+  const given = channelIds('chatbot', value, keys, {
+    slackWorkspaceId: 'the workspace id from the Chatbot console, e.g. T0123ABCDEF',
+    slackChannelId: 'the channel id from Slack, e.g. C0123ABCDEF',
+  });
+  if (given === undefined) return undefined;
+  const { slackWorkspaceId, slackChannelId } = given.ids;
+  if (!SLACK_WORKSPACE_ID.test(slackWorkspaceId)) {
     fail(
       keys.slackWorkspaceId,
-      'not set but slackChannelId is',
-      'the workspace id from the Chatbot console, e.g. T0123ABCDEF',
-    );
-  }
-  if (channelId === undefined) {
-    fail(
-      keys.slackChannelId,
-      'not set but slackWorkspaceId is',
-      'the channel id from Slack, e.g. C0123ABCDEF',
-    );
-  }
-  if (!SLACK_WORKSPACE_ID.test(workspaceId)) {
-    fail(
-      keys.slackWorkspaceId,
-      `${show(workspaceId)} is not a workspace id`,
+      `${show(slackWorkspaceId)} is not a workspace id`,
       'upper-case letters and digits, e.g. T0123ABCDEF',
     );
   }
-  if (!SLACK_CHANNEL_ID.test(channelId)) {
+  if (!SLACK_CHANNEL_ID.test(slackChannelId)) {
     fail(
       keys.slackChannelId,
-      `${show(channelId)} is not a channel id`,
+      `${show(slackChannelId)} is not a channel id`,
       'letters and digits, e.g. C0123ABCDEF (not the #name)',
     );
   }
   return {
-    slackWorkspaceId: workspaceId,
-    slackChannelId: channelId,
-    filterPolicy: parseFilterPolicy(keys.filterPolicy, value.filterPolicy ?? DEFAULT_CHAT_FILTER_POLICY),
+    slackWorkspaceId,
+    slackChannelId,
+    filterPolicy: chatFilterPolicy(keys.filterPolicy, given.filterPolicy),
   };
 }

@@ -1,9 +1,8 @@
 // The settings of the Slack incoming webhook channel: the name (never the URL) of the secret holding
 // the webhook URL, and the channel's filter policy.
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
-import { type FilterPolicy, parseFilterPolicy } from '../../lib/settings/filter-policy';
-import { fail, show, unused } from '../../lib/settings/settings-error';
-import { isPlainObject, optionalText } from '../../lib/settings/values';
+import { channelIds, chatFilterPolicy } from '../../lib/settings/channel-options';
+import type { FilterPolicy } from '../../lib/settings/filter-policy';
+import { fail, show } from '../../lib/settings/settings-error';
 
 /** A Slack channel reached through an incoming webhook. */
 export interface SlackWebhookOptions {
@@ -33,15 +32,12 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
  * @returns undefined when no secret name is set (no webhook channel)
  */
 export function checkSlackWebhookOptions(value: unknown): Required<SlackWebhookOptions> | undefined {
-  if (value === undefined) return undefined;
-  if (!isPlainObject(value))
-    fail('slackWebhook', `${show(value)} is not an object`, 'secretName and filterPolicy');
   const keys = SLACK_WEBHOOK_CONTEXT_KEYS;
-  const secretName = optionalText(keys.secretName, value.secretName);
-  if (secretName === undefined) {
-    if (value.filterPolicy !== undefined) unused(keys.filterPolicy, keys.secretName);
-    return undefined;
-  }
+  const given = channelIds('slackWebhook', value, keys, {
+    secretName: 'the name of a Secrets Manager secret holding the URL',
+  });
+  if (given === undefined) return undefined;
+  const { secretName } = given.ids;
   if (/^https?:/i.test(secretName)) {
     fail(
       keys.secretName,
@@ -56,8 +52,5 @@ export function checkSlackWebhookOptions(value: unknown): Required<SlackWebhookO
       'up to 512 letters, digits and /_+=.@-',
     );
   }
-  return {
-    secretName,
-    filterPolicy: parseFilterPolicy(keys.filterPolicy, value.filterPolicy ?? DEFAULT_CHAT_FILTER_POLICY),
-  };
+  return { secretName, filterPolicy: chatFilterPolicy(keys.filterPolicy, given.filterPolicy) };
 }

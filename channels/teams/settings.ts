@@ -1,9 +1,8 @@
 // The settings of Microsoft Teams through AWS Chatbot: the team, channel and tenant ids (all three,
 // or none), in the forms the Chatbot console and Teams show, and the channel's filter policy.
-import { DEFAULT_CHAT_FILTER_POLICY } from '../../lib/defaults';
-import { type FilterPolicy, parseFilterPolicy } from '../../lib/settings/filter-policy';
-import { fail, show, unused } from '../../lib/settings/settings-error';
-import { isPlainObject, optionalText } from '../../lib/settings/values';
+import { channelIds, chatFilterPolicy } from '../../lib/settings/channel-options';
+import type { FilterPolicy } from '../../lib/settings/filter-policy';
+import { fail, show } from '../../lib/settings/settings-error';
 
 /** A Microsoft Teams channel reached through AWS Chatbot (Amazon Q Developer in chat applications). */
 export interface TeamsOptions {
@@ -35,7 +34,6 @@ export const TEAMS_CONTEXT_KEYS = {
 // CloudFormation's patterns for AWS::Chatbot::MicrosoftTeamsChannelConfiguration.
 const GUID = /^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$/;
 const TEAMS_CHANNEL_ID = /^[a-zA-Z0-9-_=+/.,]*%3[aA][a-zA-Z0-9-_=+/.,]*%40[a-zA-Z0-9-_=+/.,]*$/;
-const IDS = 'teamsTeamId, teamsChannelId and teamsTenantId';
 
 /**
  * The channel id as CloudFormation takes it: URL-encoded, the form the Chatbot console shows.
@@ -52,40 +50,14 @@ function encodedChannelId(id: string): string {
  * @returns undefined when no id is set (no Teams channel)
  */
 export function checkTeamsOptions(value: unknown): Required<TeamsOptions> | undefined {
-  if (value === undefined) return undefined;
-  if (!isPlainObject(value))
-    fail('teams', `${show(value)} is not an object`, 'teamId, channelId, tenantId and filterPolicy');
   const keys = TEAMS_CONTEXT_KEYS;
-  const ids = {
-    teamId: optionalText(keys.teamId, value.teamId),
-    channelId: optionalText(keys.channelId, value.channelId),
-    tenantId: optionalText(keys.tenantId, value.tenantId),
-  };
-  const set = (Object.keys(ids) as Array<keyof typeof ids>).filter((field) => ids[field] !== undefined);
-  if (set.length === 0) {
-    if (value.filterPolicy !== undefined) unused(keys.filterPolicy, IDS);
-    return undefined;
-  }
-  const setKeys = set.map((field) => keys[field]).join(' and ');
-  const { teamId, channelId, tenantId } = ids;
-  if (teamId === undefined)
-    fail(
-      keys.teamId,
-      `not set but ${setKeys} ${set.length === 1 ? 'is' : 'are'}`,
-      'the team id from the Chatbot console, a GUID',
-    );
-  if (channelId === undefined)
-    fail(
-      keys.channelId,
-      `not set but ${setKeys} ${set.length === 1 ? 'is' : 'are'}`,
-      'the channel id from the Chatbot console, e.g. 19%3a0123abcd…%40thread.tacv2',
-    );
-  if (tenantId === undefined)
-    fail(
-      keys.tenantId,
-      `not set but ${setKeys} ${set.length === 1 ? 'is' : 'are'}`,
-      'the tenant id from the Chatbot console, a GUID',
-    );
+  const given = channelIds('teams', value, keys, {
+    teamId: 'the team id from the Chatbot console, a GUID',
+    channelId: 'the channel id from the Chatbot console, e.g. 19%3a0123abcd…%40thread.tacv2',
+    tenantId: 'the tenant id from the Chatbot console, a GUID',
+  });
+  if (given === undefined) return undefined;
+  const { teamId, channelId, tenantId } = given.ids;
   if (!GUID.test(teamId))
     fail(
       keys.teamId,
@@ -110,6 +82,6 @@ export function checkTeamsOptions(value: unknown): Required<TeamsOptions> | unde
     teamId,
     channelId: encoded,
     tenantId,
-    filterPolicy: parseFilterPolicy(keys.filterPolicy, value.filterPolicy ?? DEFAULT_CHAT_FILTER_POLICY),
+    filterPolicy: chatFilterPolicy(keys.filterPolicy, given.filterPolicy),
   };
 }
