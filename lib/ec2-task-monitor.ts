@@ -241,7 +241,10 @@ export class Ec2TaskMonitor extends Construct {
       topic: this.operatorTopic,
     });
     if (this.organization) {
-      this.unmonitoredAccounts = this.organization.unmonitoredAccountsAlarm(this.alarms);
+      this.unmonitoredAccounts = this.organization.unmonitoredAccountsAlarm(
+        this.alarms,
+        this.alarms.pollInterval,
+      );
       this.unmonitoredAccounts.addAlarmAction(new cloudwatchActions.SnsAction(this.operatorTopic));
       this.unmonitoredAccounts.addOkAction(new cloudwatchActions.SnsAction(this.operatorTopic));
     }

@@ -102,23 +102,27 @@ export interface LastingWindow {
 }
 
 /**
- * The window of the alarms on a condition that must not last more than an hour, for a poll
- * interval. A period without a poll is missing data, which must not reset the count (or the alarm
- * could never fire on a slow schedule), so each period spans two intervals: a poll that lands a
- * few seconds late, or a schedule phase on a period boundary, still leaves one in every period.
- * The periods together cover at least an hour (at least two of them), capped at the one day
- * CloudWatch evaluates. Undefined (no interval known) gives the every-minute default: 12 periods of
- * 5 minutes.
+ * The window of the alarms on a condition that must not last longer than `lasting` (an hour
+ * unless given), for a poll interval. A period without a poll is missing data, which must not
+ * reset the count (or the alarm could never fire on a slow schedule), so each period spans two
+ * intervals: a poll that lands a few seconds late, or a schedule phase on a period boundary, still
+ * leaves one in every period. The periods together cover at least `lasting` (at least two of them),
+ * capped at the one day CloudWatch evaluates. Undefined (no interval known) gives the every-minute
+ * default: for an hour, 12 periods of 5 minutes.
  *
- * Examples: every minute → 12 periods of 5 minutes; every 5 minutes → 6 of 10 minutes; every 15
- * minutes → 2 of 30 minutes; every hour → 2 of 2 hours; every 12 hours → 1 of one day.
+ * Examples for an hour: every minute → 12 periods of 5 minutes; every 5 minutes → 6 of 10 minutes;
+ * every 15 minutes → 2 of 30 minutes; every hour → 2 of 2 hours; every 12 hours → 1 of one day.
+ * For 15 minutes: every minute → 3 of 5 minutes; every 15 minutes → 2 of 30 minutes.
  */
-export function lastingWindowOf(interval: Duration | undefined): LastingWindow {
+export function lastingWindowOf(
+  interval: Duration | undefined,
+  lasting: Duration = Duration.hours(1),
+): LastingWindow {
   const minutes = Math.min(MAX_WATCHED_INTERVAL.toMinutes(), interval?.toMinutes() ?? 1);
   const periodMinutes = Math.min(DAY_MINUTES, Math.max(ALARM_PERIOD.toMinutes(), 2 * minutes));
-  const hourOfPeriods = Math.max(2, Math.ceil(60 / periodMinutes));
+  const periodsLasting = Math.max(2, Math.ceil(lasting.toMinutes() / periodMinutes));
   return {
     period: Duration.minutes(periodMinutes),
-    evaluationPeriods: Math.min(Math.floor(DAY_MINUTES / periodMinutes), hourOfPeriods),
+    evaluationPeriods: Math.min(Math.floor(DAY_MINUTES / periodMinutes), periodsLasting),
   };
 }

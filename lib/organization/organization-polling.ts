@@ -25,7 +25,7 @@ import { bindSettings } from '../bindings';
 import { DISPATCHER_FUNCTION } from '../function-bundles';
 import { MonitorFunction } from '../monitor-function';
 import { serviceMetric } from '../monitor-metrics';
-import { ALARM_PERIOD } from '../poll-interval';
+import { lastingWindowOf } from '../poll-interval';
 import type { MemberRoleDeployment, RegionSelection } from '../settings/monitor-settings';
 import { emitMemberRoleTemplate, MemberRoleStackSet } from './member-role-stack-set';
 import { memberRoleTemplate } from './member-role-template';
@@ -49,6 +49,9 @@ export interface OrganizationPollingProps {
   readonly logRetention?: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
+
+/** How long accounts stay unmonitored before the alarm fires, on a schedule of a cycle every few minutes. */
+const UNMONITORED_FOR = Duration.minutes(15);
 
 /** Organizations' read calls the dispatcher makes (none of them supports resource-level permissions). */
 export const DISPATCHER_ORGANIZATIONS_ACTIONS = [
@@ -189,22 +192,30 @@ export class OrganizationPolling extends Construct {
     }
   }
 
-  /** An alarm when accounts stay unmonitored for three 5-minute periods. */
-  unmonitoredAccountsAlarm(scope: Construct): cloudwatch.Alarm {
-    return serviceMetric('UnmonitoredAccounts', { statistic: 'Minimum', period: ALARM_PERIOD }).createAlarm(
+  /**
+   * An alarm when accounts stay unmonitored for 15 minutes, or on a slower schedule for at least two
+   * periods of two poll intervals each: the dispatcher reports once per cycle, so each period must
+   * hold a cycle (see {@link lastingWindowOf}).
+   *
+   * @param pollInterval the longest expected gap between two cycles; undefined when the schedule has no fixed interval
+   */
+  unmonitoredAccountsAlarm(scope: Construct, pollInterval: Duration | undefined): cloudwatch.Alarm {
+    const { period, evaluationPeriods } = lastingWindowOf(pollInterval, UNMONITORED_FOR);
+    const window = Duration.minutes(period.toMinutes() * evaluationPeriods).toHumanString();
+    return serviceMetric('UnmonitoredAccounts', { statistic: 'Minimum', period }).createAlarm(
       scope,
       'UnmonitoredAccounts',
       {
         alarmDescription:
-          'EC2 task monitor (organization mode): at least one account has not been watched for 15 minutes: ' +
+          `EC2 task monitor (organization mode): at least one account has not been watched for ${window}: ` +
           'its member role is missing (AccessDenied on AssumeRole: deploy it, see the StackSet or the README), ' +
           'it is suspended or closed (exclude it with excludeAccounts), AWS throttles it, or another error. ' +
           '`ec2-task-monitor accounts` lists every account with its last failure and code. Nothing is inferred ' +
           "about an unwatched account's tasks; the alarm clears when every account is polled again.",
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
+        evaluationPeriods,
+        datapointsToAlarm: evaluationPeriods,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       },
     );

@@ -145,6 +145,22 @@ it('alarms the operator when accounts stay unmonitored', () => {
   });
 });
 
+it('keeps a cycle in every period of the UnmonitoredAccounts alarm on a slow schedule', () => {
+  // The dispatcher reports once per cycle: with 5-minute periods and a cycle every 15 minutes, the
+  // empty periods would count as not breaching and the alarm could never fire.
+  synthMonitor({ accounts: 'organization', schedule: 'rate(15 minutes)' }).template.hasResourceProperties(
+    'AWS::CloudWatch::Alarm',
+    {
+      MetricName: 'UnmonitoredAccounts',
+      Statistic: 'Minimum',
+      Period: 1800,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      AlarmDescription: Match.stringLikeRegexp('has not been watched for 1 hour:'),
+    },
+  );
+});
+
 it('has no StackSet with memberRoleStackSet=none, and none of this with accounts=self', () => {
   const none = synthMonitor({ accounts: 'ou-ab12-11111111', memberRoleStackSet: 'none' }).template;
   none.resourceCountIs('AWS::CloudFormation::StackSet', 0);

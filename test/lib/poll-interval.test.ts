@@ -1,7 +1,7 @@
 // The poll interval read from the schedule, and the window of the "poller not running" alarm:
 // at least 15 minutes, at least three intervals, within CloudWatch's one-day evaluation limit.
 import { Duration } from 'aws-cdk-lib';
-import { parsePollInterval, pollIntervalOf, silenceWindowOf } from '../../lib/poll-interval';
+import { lastingWindowOf, parsePollInterval, pollIntervalOf, silenceWindowOf } from '../../lib/poll-interval';
 import { SettingsError } from '../../lib/settings';
 
 describe('pollIntervalOf', () => {
@@ -59,6 +59,40 @@ describe('silenceWindowOf', () => {
   it('watches nothing longer than 12 hours: one day would hold a single poll', () => {
     expect(silenceWindowOf(Duration.hours(13))).toBeUndefined();
     expect(silenceWindowOf(Duration.days(1))).toBeUndefined();
+  });
+});
+
+describe('lastingWindowOf', () => {
+  it.each([
+    // lasting, interval (undefined: not known), period, evaluation periods: periods of two
+    // intervals (at least 5 minutes), at least two of them, covering what must not last.
+    [60, undefined, 5, 12],
+    [60, 1, 5, 12],
+    [60, 5, 10, 6],
+    [60, 15, 30, 2],
+    [60, 60, 120, 2],
+    [60, 12 * 60, 1440, 1],
+    [15, undefined, 5, 3],
+    [15, 1, 5, 3],
+    [15, 5, 10, 2],
+    [15, 15, 30, 2],
+  ])(
+    '%i minutes, polls every %s minutes: %i-minute periods, %i of them',
+    (lasting, interval, period, count) => {
+      const window = lastingWindowOf(
+        interval === undefined ? undefined : Duration.minutes(interval),
+        Duration.minutes(lasting),
+      );
+
+      expect(window.period.toMinutes()).toBe(period);
+      expect(window.evaluationPeriods).toBe(count);
+    },
+  );
+
+  it('watches an hour unless told otherwise', () => {
+    expect(lastingWindowOf(Duration.minutes(5))).toEqual(
+      lastingWindowOf(Duration.minutes(5), Duration.hours(1)),
+    );
   });
 });
 
