@@ -17,7 +17,7 @@ import {
   pollIntervalOf,
   silenceWindowOf,
 } from './poll-interval';
-import { SettingsError } from './settings/settings-error';
+import { fail, show } from './settings/settings-error';
 
 /** Thresholds of the monitor's alarms. Each is validated; a bad one throws a SettingsError naming it. */
 export interface MonitorAlarmOptions {
@@ -116,9 +116,7 @@ const MAX_PERIODS = Duration.days(1).toMinutes() / ALARM_PERIOD.toMinutes();
 
 function periods(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_PERIODS) {
-    throw new SettingsError(
-      `${name}: ${JSON.stringify(value)} is not valid; allowed: an integer from 1 to ${MAX_PERIODS}`,
-    );
+    fail(name, `${show(value)} is not valid`, `an integer from 1 to ${MAX_PERIODS}`);
   }
   return value;
 }
@@ -127,9 +125,7 @@ function iteratorAge(value: Duration): Duration {
   // The stream keeps records 24 hours: a larger threshold would fire after the data is gone.
   const seconds = value.toSeconds({ integral: false });
   if (seconds < 60 || seconds > Duration.hours(24).toSeconds()) {
-    throw new SettingsError(
-      `maxIteratorAge: ${value.toHumanString()} is not valid; allowed: from 1 minute to 24 hours`,
-    );
+    fail('maxIteratorAge', `${value.toHumanString()} is not valid`, 'from 1 minute to 24 hours');
   }
   return value;
 }

@@ -2,7 +2,7 @@
 // running" alarm watches: long enough that a silent window means the poller stopped, not that a
 // poll was merely late. Pure: Durations in, Durations out.
 import { Duration } from 'aws-cdk-lib';
-import { SettingsError } from './settings/settings-error';
+import { fail } from './settings/settings-error';
 
 /** Length of the alarm periods; also the shortest period of the "not running" alarm. */
 export const ALARM_PERIOD = Duration.minutes(5);
@@ -60,8 +60,10 @@ export function pollIntervalOf(expression: string): Duration | undefined {
 export function parsePollInterval(interval: Duration): Duration {
   const seconds = interval.toSeconds();
   if (seconds % 60 !== 0 || seconds < 60 || seconds > MAX_WATCHED_INTERVAL.toSeconds()) {
-    throw new SettingsError(
-      `expectedPollInterval: ${interval.toHumanString()} is not valid; allowed: whole minutes from 1 minute to 12 hours`,
+    fail(
+      'expectedPollInterval',
+      `${interval.toHumanString()} is not valid`,
+      'whole minutes from 1 minute to 12 hours',
     );
   }
   return interval;
