@@ -13,6 +13,7 @@ import {
   type DescribeStoreImageTasksCommandInput,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
+import { TASK_TYPES } from '../../../devkit/ec2-simulator';
 import {
   bundleTask,
   clientFor,
@@ -44,18 +45,8 @@ describe('EC2 simulator: ids, filters and Regions', () => {
       fixture.sim.putTask('us-east-1', 'export-image', exportImageTask);
       fixture.sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
       fixture.sim.putTask('us-east-1', 'mac-modification', macModificationTask);
-      for (const type of [
-        'bundle',
-        'conversion',
-        'import-image',
-        'import-snapshot',
-        'store-image',
-        'export-instance',
-        'export-image',
-        'replace-root-volume',
-        'mac-modification',
-      ] as const) {
-        fixture.sim.putTask('us-east-1', type, numberedTask(type, 1));
+      for (const { taskType } of TASK_TYPES) {
+        fixture.sim.putTask('us-east-1', taskType, numberedTask(taskType, 1));
       }
       // Act
       const found = [
