@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TASK_TYPES } from '../../../devkit/ec2-simulator';
 import {
+  TASK_BY_TYPE,
   bundleTask,
   clientFor,
   conversionTask,
@@ -36,16 +37,8 @@ describe('EC2 simulator: ids, filters and Regions', () => {
   describe('id lists', () => {
     it('each API returns only the tasks whose ids are asked for', async () => {
       // Prepare: every type gets its realistic task plus a numbered one
-      fixture.sim.putTask('us-east-1', 'bundle', bundleTask);
-      fixture.sim.putTask('us-east-1', 'conversion', conversionTask);
-      fixture.sim.putTask('us-east-1', 'import-image', importImageTask);
-      fixture.sim.putTask('us-east-1', 'import-snapshot', importSnapshotTask);
-      fixture.sim.putTask('us-east-1', 'store-image', storeImageTask);
-      fixture.sim.putTask('us-east-1', 'export-instance', exportInstanceTask);
-      fixture.sim.putTask('us-east-1', 'export-image', exportImageTask);
-      fixture.sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
-      fixture.sim.putTask('us-east-1', 'mac-modification', macModificationTask);
       for (const { taskType } of TASK_TYPES) {
+        fixture.sim.putTask('us-east-1', taskType, TASK_BY_TYPE[taskType]);
         fixture.sim.putTask('us-east-1', taskType, numberedTask(taskType, 1));
       }
       // Act
