@@ -12,6 +12,7 @@ import { partitionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { DEMO_SCENARIO_PATH, parseScenario } from '../../devkit/ec2-simulator';
 import { deployLocally, LOCAL_REGION } from '../../devkit/local-deployment';
 import { endpointEnvironment, LOCAL_CREDENTIALS, startLocalEngines } from '../../devkit/engines/engines';
+import { emfSeriesOf } from '../support/emf';
 import { type ProxiedRequest, startFaultProxy } from '../support/fault-proxy';
 import { awsStandInsEnvironment, startAwsStandIns } from '../../devkit/stand-ins/aws-stand-ins';
 import { startSlackStandIn } from '../../devkit/stand-ins/slack-stand-in';
@@ -37,18 +38,7 @@ async function main(): Promise<void> {
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = chunk.toString();
     if (text.includes('"_aws"')) {
-      for (const line of text.split('\n').filter((l) => l.includes('"_aws"'))) {
-        const record = JSON.parse(line) as {
-          _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
-          [key: string]: unknown;
-        };
-        for (const directive of record._aws.CloudWatchMetrics) {
-          for (const dimensions of directive.Dimensions) {
-            const values = dimensions.map((name) => `${name}=${String(record[name])}`).join(',');
-            for (const metric of directive.Metrics) metricSets.add(`${metric.Name}{${values}}`);
-          }
-        }
-      }
+      for (const series of emfSeriesOf(text)) metricSets.add(series);
       return true;
     }
     return write(chunk as string, ...(rest as []));

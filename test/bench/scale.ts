@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { emfSeriesOf } from '../support/emf';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -113,19 +114,7 @@ async function runConfiguration(
   process.stdout.write = ((chunk: string | Uint8Array) => {
     const text = chunk.toString();
     logBytes += Buffer.byteLength(text);
-    for (const line of text.split('\n')) {
-      if (!line.includes('"_aws"')) continue;
-      const record = JSON.parse(line) as {
-        _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
-        [key: string]: unknown;
-      };
-      for (const directive of record._aws.CloudWatchMetrics) {
-        for (const dimensions of directive.Dimensions) {
-          const values = dimensions.map((name) => `${name}=${String(record[name])}`).join(',');
-          for (const metric of directive.Metrics) metricSeries.add(`${metric.Name}{${values}}`);
-        }
-      }
-    }
+    for (const series of emfSeriesOf(text)) metricSeries.add(series);
     return true;
   }) as typeof process.stdout.write;
 

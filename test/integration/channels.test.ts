@@ -6,7 +6,12 @@
 // task text is escaped; a 429 is waited out; a failing webhook ends in the dead-letter queue; a
 // redelivered event is never posted twice.
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_SQS_POLLERS, deliverChannel } from '../../runtime/channel-delivery';
+import {
+  type ChannelDeliveryResult,
+  type ChannelRunner,
+  DEFAULT_SQS_POLLERS,
+  deliverChannel,
+} from '../../runtime/channel-delivery';
 import { mapWithConcurrency } from '../../lambdas/shared/concurrency';
 import { aChange, aTask } from '../support/tasks';
 import type { ChatbotNotification } from '../../lambdas/domain/chatbot-notification';
@@ -60,6 +65,49 @@ async function cycle(): Promise<{
 
 function postedBodies(from = 0): SlackMessage[] {
   return slack.posts.slice(from).map((post) => post.body as SlackMessage);
+}
+
+/** `count` distinct TaskDiscovered events put straight on the webhook channel's queue, as the topic delivers them. */
+async function queueDiscoveries(count: number, idPrefix: string): Promise<TaskChangeEvent[]> {
+  const events = Array.from({ length: count }, (_, index) =>
+    aChange(aTask({ taskId: `import-ami-${idPrefix}${String(index).padStart(5, '0')}` }), {
+      changeType: 'TaskDiscovered',
+      previous: null,
+    }),
+  );
+  const batches = Array.from({ length: events.length / 10 }, (_, index) =>
+    events.slice(index * 10, index * 10 + 10),
+  );
+  await mapWithConcurrency(batches, 8, (batch) =>
+    sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: webhookChannel.queueUrl,
+        Entries: batch.map((event, index) => ({ Id: `m${index}`, MessageBody: JSON.stringify(event) })),
+      }),
+    ),
+  );
+  return events;
+}
+
+/** Passes of the event source over `runner` until one finds the queue empty, `maxPasses` at most. */
+async function passesUntilEmpty(runner: ChannelRunner, maxPasses: number): Promise<ChannelDeliveryResult[]> {
+  const passes: ChannelDeliveryResult[] = [];
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const result = await deliverChannel(runner);
+    passes.push(result);
+    if (result.delivered + result.failed + result.throttled === 0) break;
+  }
+  return passes;
+}
+
+/** Empties the webhook channel's dead-letter queue and returns the bodies it held. */
+async function drainWebhookDeadLetters(): Promise<string[]> {
+  const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
+  try {
+    return await dlq.drainBodies();
+  } finally {
+    dlq.close();
+  }
 }
 
 beforeAll(async () => {
@@ -199,38 +247,15 @@ describe('a task that vanishes before it finishes', () => {
 describe("a burst of alerts (a first deploy's discoveries)", () => {
   it('drains 2,000 messages through the webhook channel as the event source runs it: 2,000 posts, each once, none throttled, an empty dead-letter queue', async () => {
     // Prepare: 2,000 distinct events straight on the channel's queue, as the topic delivers them.
-    const events = Array.from({ length: 2_000 }, (_, index) =>
-      aChange(aTask({ taskId: `import-ami-burst${String(index).padStart(5, '0')}` }), {
-        changeType: 'TaskDiscovered',
-        previous: null,
-      }),
-    );
-    const batches = Array.from({ length: events.length / 10 }, (_, index) =>
-      events.slice(index * 10, index * 10 + 10),
-    );
-    await mapWithConcurrency(batches, 8, (batch) =>
-      sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: webhookChannel.queueUrl,
-          Entries: batch.map((event, index) => ({ Id: `m${index}`, MessageBody: JSON.stringify(event) })),
-        }),
-      ),
-    );
+    const events = await queueDiscoveries(2_000, 'burst');
     const runner = harness.handlers.channels.find((channel) => channel.channel === 'slack-webhook')!;
     const firstPost = slack.posts.length;
 
     // Act: passes of the event source until the queue is empty.
     const started = Date.now();
-    const passes = [];
-    for (let pass = 0; pass <= webhookChannel.maxReceiveCount; pass++) {
-      const result = await deliverChannel(runner);
-      passes.push(result);
-      if (result.delivered + result.failed + result.throttled === 0) break;
-    }
+    const passes = await passesUntilEmpty(runner, webhookChannel.maxReceiveCount + 1);
     const drainedMs = Date.now() - started;
-    const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
-    const deadLetters = await dlq.drainBodies();
-    dlq.close();
+    const deadLetters = await drainWebhookDeadLetters();
     // Each post names its event in its context line (`event <eventId>`).
     const postedIds = postedBodies(firstPost).map(
       (post) => /event ([0-9a-f-]{36})/.exec(JSON.stringify(post.attachments))?.[1],
@@ -267,23 +292,7 @@ describe('the same burst with a reserved concurrency of 1 instead (review findin
   it("throttles the event source's 5 pollers and sends messages to the dead-letter queue: the model tells the two settings apart", async () => {
     // Prepare: 500 events on the queue; the runner as Lambda would run a notifier with reserved
     // concurrency 1 and no event source maximum: 5 pollers, one instance.
-    const events = Array.from({ length: 500 }, (_, index) =>
-      aChange(aTask({ taskId: `import-ami-reserved${String(index).padStart(5, '0')}` }), {
-        changeType: 'TaskDiscovered',
-        previous: null,
-      }),
-    );
-    const batches = Array.from({ length: events.length / 10 }, (_, index) =>
-      events.slice(index * 10, index * 10 + 10),
-    );
-    await mapWithConcurrency(batches, 8, (batch) =>
-      sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: webhookChannel.queueUrl,
-          Entries: batch.map((event, index) => ({ Id: `m${index}`, MessageBody: JSON.stringify(event) })),
-        }),
-      ),
-    );
+    const events = await queueDiscoveries(500, 'reserved');
     const deployed = harness.handlers.channels.find((channel) => channel.channel === 'slack-webhook')!;
     const runner = {
       ...deployed,
@@ -294,15 +303,8 @@ describe('the same burst with a reserved concurrency of 1 instead (review findin
 
     // Act: passes of the event source until the queue is empty (a message throttled on every
     // receive moves to the dead-letter queue at the receive after its maxReceiveCount-th).
-    const passes = [];
-    for (let pass = 0; pass <= webhookChannel.maxReceiveCount + 1; pass++) {
-      const result = await deliverChannel(runner);
-      passes.push(result);
-      if (result.delivered + result.failed + result.throttled === 0) break;
-    }
-    const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
-    const deadLetters = await dlq.drainBodies();
-    dlq.close();
+    const passes = await passesUntilEmpty(runner, webhookChannel.maxReceiveCount + 2);
+    const deadLetters = await drainWebhookDeadLetters();
 
     // Assess: receives were throttled, and messages throttled on every receive reached the
     // dead-letter queue undelivered; nothing was lost besides them.
@@ -377,9 +379,7 @@ describe('a failing webhook', () => {
         expect(result.failures).toEqual(['slack-webhook: 1 notification(s) failed, retried next cycle']);
       }
     }
-    const dlq = new Inbox(process.env.AWS_ENDPOINT_URL_SQS!, webhookChannel.deadLetterQueueUrl);
-    deadLetters = await dlq.drainBodies();
-    dlq.close();
+    deadLetters = await drainWebhookDeadLetters();
     slack.reset();
   });
 

@@ -3,16 +3,15 @@
 // version conflicts, another type's state in the same item is left alone, and the unsettled list
 // and its time make the round trip through the engine. The re-baseline, the heartbeat, the
 // unsettled tasks and the idle poll's "nothing changed" rely on exactly these conditions.
-import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
-import { TABLE_LAYOUT, type Unit } from '../../lambdas/shared/table-layout';
+import type { Unit } from '../../lambdas/shared/table-layout';
+import { createMonitorTable } from '../support/table';
 import { ENGINE_ENV } from './support/global-setup';
 
 const REGION = 'us-east-1';
 const UNIT: Unit = { account: '123456789012', region: REGION };
-const { partitionKey: PK, sortKey: SK } = TABLE_LAYOUT;
 let client: DynamoDBClient;
 let tableName: string;
 let store: SnapshotStore;
@@ -23,21 +22,7 @@ beforeAll(async () => {
     region: REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  tableName = `marker-${randomUUID()}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [
-        { AttributeName: PK, KeyType: 'HASH' },
-        { AttributeName: SK, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: PK, AttributeType: 'S' },
-        { AttributeName: SK, AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  tableName = await createMonitorTable(client, 'marker');
   store = new SnapshotStore(client, tableName, UNIT.account);
 });
 

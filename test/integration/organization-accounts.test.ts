@@ -3,24 +3,22 @@
 // `UNIT#<account>#<region>`), so one account's listing never counts as a miss of the other's tasks
 // and neither ever reports the other's tasks as disappeared. Before the account was in every key,
 // the two accounts shared the listing's partition and each poll declared the other's tasks gone.
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeImportImageTasksCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { newPollCache, type PollCache } from '../../lambdas/poller/poll-cycle';
 import type { WorkerConfig } from '../../lambdas/shared/config';
-import { TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { pollAccountUnit, type WorkerDependencies } from '../../lambdas/worker/poll-account-unit';
+import { createMonitorTable } from '../support/table';
 import { ENGINE_ENV } from './support/global-setup';
 
 const REGION = 'eu-west-1';
 const MONITOR = '999999999999';
 const ACCOUNTS = ['111111111111', '222222222222'] as const;
-const { partitionKey: PK, sortKey: SK } = TABLE_LAYOUT;
 const config: WorkerConfig = {
   tableName: '',
   regions: [],
@@ -48,25 +46,6 @@ afterAll(() => {
   ec2.restore();
 });
 
-async function newTable(): Promise<string> {
-  const tableName = `accounts-${randomUUID()}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [
-        { AttributeName: PK, KeyType: 'HASH' },
-        { AttributeName: SK, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: PK, AttributeType: 'S' },
-        { AttributeName: SK, AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  return tableName;
-}
-
 // Warm (one container keeps every account's units) and cold (every poll reads what is stored).
 it.each([
   ['a warm container', () => newPollCache()],
@@ -74,7 +53,7 @@ it.each([
 ])(
   "two accounts in one Region never see each other's tasks disappear (%s)",
   async (_name, cacheOf: () => PollCache | undefined) => {
-    const tableName = await newTable();
+    const tableName = await createMonitorTable(client, 'accounts');
     try {
       // Each account lists only its own task, still running.
       let listingAccount = '';

@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CHANNELS } from '../../channels';
+import type { ChannelDelivery } from '../../lib/channel/channel-delivery';
 import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
 import { propsFromContext } from '../../lib/settings';
 
@@ -43,6 +44,15 @@ export function synthMonitor(settings: Record<string, unknown> = {}): Synthesize
 export function logicalIdOf(construct: IConstruct): string {
   const resource = (construct.node.defaultChild ?? construct) as CfnResource;
   return Stack.of(construct).getLogicalId(resource);
+}
+
+/** The environment variables of a channel's notifier, as the template sets them. */
+export function environmentOf(
+  monitor: SynthesizedMonitor,
+  channel: ChannelDelivery,
+): Record<string, unknown> {
+  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
+  return resource.Properties.Environment.Variables;
 }
 
 interface Statement {

@@ -1,7 +1,7 @@
 // Builders of normalised tasks for the domain tests: realistic defaults, overridable per test.
-import type { StoredTask } from '../../lambdas/domain/changes';
+import type { ChangeType, StoredTask } from '../../lambdas/domain/changes';
 import { buildEvent, type EventInput, type TaskChangeEvent } from '../../lambdas/domain/event';
-import { statusOf, type Task } from '../../lambdas/domain/task';
+import { type ObservedStatus, statusOf, type Task } from '../../lambdas/domain/task';
 
 /** A running import-image task in us-east-1, as the normaliser would produce it. */
 export function aTask(overrides: Partial<Task> = {}): Task {
@@ -54,5 +54,37 @@ export function aChange(
     version: 1,
     detectedAt: new Date('2026-11-23T08:00:00.000Z'),
     ...overrides,
+  });
+}
+
+/** When {@link aTimedChange} detects its change: 2026-11-23T08:00:00Z. */
+export const DETECTED_AT = new Date('2026-11-23T08:00:00.000Z');
+
+/** Converting since 06:55, so 1h 5m in that state when the change is detected at 08:00. */
+export const RUNNING_SINCE_0655: ObservedStatus = {
+  state: 'active',
+  phase: 'running',
+  progress: 42,
+  statusMessage: 'converting',
+  since: '2026-11-23T06:55:00.000Z',
+};
+
+/**
+ * The event of a change to `task` as the renderers see it, with the times they show: detected at
+ * {@link DETECTED_AT}, the current status entered then, version 5; by default a TaskStateChanged
+ * from {@link RUNNING_SINCE_0655}.
+ */
+export function aTimedChange(
+  task: Task,
+  changeType: ChangeType = 'TaskStateChanged',
+  previous: ObservedStatus | null = RUNNING_SINCE_0655,
+): TaskChangeEvent {
+  return buildEvent({
+    changeType,
+    previous,
+    current: { ...statusOf(task), since: DETECTED_AT.toISOString() },
+    task,
+    version: 5,
+    detectedAt: DETECTED_AT,
   });
 }

@@ -1,9 +1,9 @@
 // Slack through AWS Chatbot: the Slack channel configuration, its guardrail and role, the chat
 // topic and its notifier, the filter and the output.
 import { Match } from 'aws-cdk-lib/assertions';
-import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
 import { DEFAULT_CHAT_FILTER_POLICY } from '../../../lib/defaults';
 import {
+  environmentOf,
   logicalIdOf,
   statementsOfRole,
   synthMonitor,
@@ -19,11 +19,6 @@ let every: SynthesizedMonitor;
 beforeAll(() => {
   every = synthMonitor({ ...CHATBOT, taskTypes: 'import-image,store-image' });
 });
-
-function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
-  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
-  return resource.Properties.Environment.Variables;
-}
 
 describe('Slack through AWS Chatbot', () => {
   it('creates the Slack channel configuration subscribed to the chat topic, with a guardrail', () => {

@@ -1,6 +1,6 @@
 // EventBridge: a created bus with its archive, or the default bus, every change unfiltered.
-import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
 import {
+  environmentOf,
   logicalIdOf,
   statementsOfRole,
   synthMonitor,
@@ -14,11 +14,6 @@ let every: SynthesizedMonitor;
 beforeAll(() => {
   every = synthMonitor({ eventBus: 'create' });
 });
-
-function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
-  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
-  return resource.Properties.Environment.Variables;
-}
 
 describe('EventBridge', () => {
   it('creates a bus with an archive of the monitor events when asked to', () => {

@@ -1,7 +1,7 @@
 // Slack through an incoming webhook: the secret (its name, never the URL), the notifiers' limit
 // and pace, and the redeliveries.
-import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
 import {
+  environmentOf,
   logicalIdOf,
   statementsOfRole,
   synthMonitor,
@@ -17,11 +17,6 @@ let every: SynthesizedMonitor;
 beforeAll(() => {
   every = synthMonitor({ ...WEBHOOK });
 });
-
-function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
-  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
-  return resource.Properties.Environment.Variables;
-}
 
 describe('Slack through an incoming webhook', () => {
   it('gives the notifier the secret name and read access to that secret only', () => {

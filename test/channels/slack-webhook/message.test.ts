@@ -13,33 +13,11 @@ import {
   toSlackMessage,
   truncate,
 } from '../../../channels/slack-webhook/message';
-import { type ObservedStatus, statusOf, type Task } from '../../../lambdas/domain/task';
-import { aTask } from '../../support/tasks';
-
-const detectedAt = new Date('2026-11-23T08:00:00.000Z');
-
-/** Converting since 06:55, so 1h 5m in that state when the change is detected at 08:00. */
-const running: ObservedStatus = {
-  state: 'active',
-  phase: 'running',
-  progress: 42,
-  statusMessage: 'converting',
-  since: '2026-11-23T06:55:00.000Z',
-};
-
-function changeOf(task: Task, previous: ObservedStatus = running): TaskChangeEvent {
-  return buildEvent({
-    changeType: 'TaskStateChanged',
-    previous,
-    current: { ...statusOf(task), since: detectedAt.toISOString() },
-    task,
-    version: 5,
-    detectedAt,
-  });
-}
+import type { Task } from '../../../lambdas/domain/task';
+import { aTask, aTimedChange, DETECTED_AT, RUNNING_SINCE_0655 } from '../../support/tasks';
 
 function failedImport(overrides: Partial<Task> = {}): TaskChangeEvent {
-  return changeOf(
+  return aTimedChange(
     aTask({
       taskId: 'import-ami-0abc',
       state: 'deleted',
@@ -203,8 +181,12 @@ describe('toSlackMessage', () => {
 
   it('leaves the time in the previous state out when it is not known', () => {
     // Prepare: a previous status recorded before the monitor kept since when it was observed.
-    const { since: _since, ...unobserved } = running;
-    const event = changeOf(aTask({ state: 'completed', phase: 'succeeded', progress: null }), unobserved);
+    const { since: _since, ...unobserved } = RUNNING_SINCE_0655;
+    const event = aTimedChange(
+      aTask({ state: 'completed', phase: 'succeeded', progress: null }),
+      'TaskStateChanged',
+      unobserved,
+    );
 
     // Act
     const section = toSlackMessage(event).attachments![0]!.blocks[0]!;
@@ -228,7 +210,7 @@ describe('toSlackMessage', () => {
       current: task,
       task,
       version: 1,
-      detectedAt,
+      detectedAt: DETECTED_AT,
     });
 
     // Act

@@ -3,9 +3,9 @@
 // every channel shares (subscription, queues, alarm) and cdk-nag and cfn-lint cover it as a
 // registered channel (test/lib/channel, test/lib/cdk-nag.test.ts, test/lib/cfn-lint.test.ts).
 import { Match } from 'aws-cdk-lib/assertions';
-import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
 import { DEFAULT_CHAT_FILTER_POLICY } from '../../../lib/defaults';
 import {
+  environmentOf,
   logicalIdOf,
   statementsOfRole,
   synthMonitor,
@@ -26,11 +26,6 @@ let teams: SynthesizedMonitor;
 beforeAll(() => {
   teams = synthMonitor({ ...TEAMS, taskTypes: 'import-image,store-image' });
 });
-
-function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
-  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
-  return resource.Properties.Environment.Variables;
-}
 
 it('is not built when no Teams id is set', () => {
   const none = synthMonitor(SLACK);

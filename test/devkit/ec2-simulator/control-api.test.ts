@@ -2,38 +2,22 @@
 // route must do what its TypeScript twin does and answer bad input with a 400 naming the field.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  DescribeBundleTasksCommand,
-  DescribeStoreImageTasksCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
-import { startEc2Simulator, type Ec2Simulator } from '../../../devkit/ec2-simulator';
-import { clientFor, failureOf, numberedTask, storeImageTask } from './fixtures';
+import { DescribeBundleTasksCommand, DescribeStoreImageTasksCommand } from '@aws-sdk/client-ec2';
+import { clientFor, failureOf, numberedTask, storeImageTask, useSimulator } from './fixtures';
 
 const DEMO = JSON.parse(
   readFileSync(path.join(__dirname, '../../../devkit/ec2-simulator/scenarios/demo.json'), 'utf8'),
 ) as unknown;
 
 describe('EC2 simulator: control API over HTTP', () => {
-  let sim: Ec2Simulator;
-  let ec2: EC2Client;
-
-  beforeAll(async () => {
-    sim = await startEc2Simulator();
-    ec2 = clientFor(sim);
-  });
-  afterEach(() => sim.reset());
-  afterAll(async () => {
-    ec2.destroy();
-    await sim.close();
-  });
+  const fixture = useSimulator();
 
   async function control(
     method: string,
     route: string,
     body?: unknown,
   ): Promise<{ status: number; json: unknown }> {
-    const response = await fetch(`${sim.url}/_simulator/${route}`, {
+    const response = await fetch(`${fixture.sim.url}/_simulator/${route}`, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -52,10 +36,10 @@ describe('EC2 simulator: control API over HTTP', () => {
     const patched = await control('PATCH', `tasks/us-east-1/store-image/${encodeURIComponent(id)}`, {
       ProgressPercentage: 55,
     });
-    const seen = await ec2.send(new DescribeStoreImageTasksCommand({}));
+    const seen = await fixture.ec2.send(new DescribeStoreImageTasksCommand({}));
     const deleted = await control('DELETE', `tasks/us-east-1/store-image/${encodeURIComponent(id)}`);
     const deletedAgain = await control('DELETE', `tasks/us-east-1/store-image/${encodeURIComponent(id)}`);
-    const after = await ec2.send(new DescribeStoreImageTasksCommand({}));
+    const after = await fixture.ec2.send(new DescribeStoreImageTasksCommand({}));
     // Assess
     expect(put).toEqual({ status: 200, json: { id } });
     expect(listed).toEqual({
@@ -104,9 +88,9 @@ describe('EC2 simulator: control API over HTTP', () => {
       code: 'RequestLimitExceeded',
     });
     const listed = await control('GET', 'faults');
-    const failure = await failureOf(ec2.send(new DescribeBundleTasksCommand({})));
+    const failure = await failureOf(fixture.ec2.send(new DescribeBundleTasksCommand({})));
     const removed = await control('DELETE', `faults/${(posted.json as { id: string }).id}`);
-    const recovered = await ec2.send(new DescribeBundleTasksCommand({}));
+    const recovered = await fixture.ec2.send(new DescribeBundleTasksCommand({}));
     await control('POST', 'faults', { api: '*', code: 'InternalError' });
     const cleared = await control('DELETE', 'faults');
     const badFault = await control('POST', 'faults', {
@@ -134,7 +118,7 @@ describe('EC2 simulator: control API over HTTP', () => {
     expect(removed.status).toBe(204);
     expect(recovered.BundleTasks).toEqual([]);
     expect(cleared.status).toBe(204);
-    expect(sim.faults).toEqual([]);
+    expect(fixture.sim.faults).toEqual([]);
     expect(badFault).toEqual({
       status: 400,
       json: { error: 'fault.times: expected a positive integer, got -1' },
@@ -175,8 +159,8 @@ describe('EC2 simulator: control API over HTTP', () => {
 
   it('GET requests shows the EC2 calls; DELETE requests forgets them', async () => {
     // Prepare
-    sim.putTask('eu-west-1', 'bundle', numberedTask('bundle', 1));
-    const ireland = clientFor(sim, 'eu-west-1');
+    fixture.sim.putTask('eu-west-1', 'bundle', numberedTask('bundle', 1));
+    const ireland = clientFor(fixture.sim, 'eu-west-1');
     await ireland.send(new DescribeBundleTasksCommand({ BundleIds: ['bun-00000001'] }));
     ireland.destroy();
     // Act
@@ -195,7 +179,7 @@ describe('EC2 simulator: control API over HTTP', () => {
       ],
     });
     expect(cleared.status).toBe(204);
-    expect(sim.requests).toEqual([]);
+    expect(fixture.sim.requests).toEqual([]);
   });
 
   it('an unknown route is a 404 listing the routes; a body that is not JSON is a 400', async () => {

@@ -13,8 +13,9 @@ import {
   type DescribeStoreImageTasksCommandInput,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { startEc2Simulator, type Ec2Simulator } from '../../../devkit/ec2-simulator';
+import { TASK_TYPES } from '../../../devkit/ec2-simulator';
 import {
+  TASK_BY_TYPE,
   bundleTask,
   clientFor,
   conversionTask,
@@ -27,80 +28,58 @@ import {
   replaceRootVolumeTask,
   storeImageTask,
   failureOf,
+  useSimulator,
 } from './fixtures';
 
 describe('EC2 simulator: ids, filters and Regions', () => {
-  let sim: Ec2Simulator;
-  let ec2: EC2Client;
-
-  beforeAll(async () => {
-    sim = await startEc2Simulator();
-    ec2 = clientFor(sim);
-  });
-  afterEach(() => sim.reset());
-  afterAll(async () => {
-    ec2.destroy();
-    await sim.close();
-  });
+  const fixture = useSimulator();
 
   describe('id lists', () => {
     it('each API returns only the tasks whose ids are asked for', async () => {
       // Prepare: every type gets its realistic task plus a numbered one
-      sim.putTask('us-east-1', 'bundle', bundleTask);
-      sim.putTask('us-east-1', 'conversion', conversionTask);
-      sim.putTask('us-east-1', 'import-image', importImageTask);
-      sim.putTask('us-east-1', 'import-snapshot', importSnapshotTask);
-      sim.putTask('us-east-1', 'store-image', storeImageTask);
-      sim.putTask('us-east-1', 'export-instance', exportInstanceTask);
-      sim.putTask('us-east-1', 'export-image', exportImageTask);
-      sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
-      sim.putTask('us-east-1', 'mac-modification', macModificationTask);
-      for (const type of [
-        'bundle',
-        'conversion',
-        'import-image',
-        'import-snapshot',
-        'store-image',
-        'export-instance',
-        'export-image',
-        'replace-root-volume',
-        'mac-modification',
-      ] as const) {
-        sim.putTask('us-east-1', type, numberedTask(type, 1));
+      for (const { taskType } of TASK_TYPES) {
+        fixture.sim.putTask('us-east-1', taskType, TASK_BY_TYPE[taskType]);
+        fixture.sim.putTask('us-east-1', taskType, numberedTask(taskType, 1));
       }
       // Act
       const found = [
-        (await ec2.send(new DescribeBundleTasksCommand({ BundleIds: ['bun-c9b3a0f5'] }))).BundleTasks,
-        (await ec2.send(new DescribeConversionTasksCommand({ ConversionTaskIds: ['import-i-ffvko9js'] })))
-          .ConversionTasks,
+        (await fixture.ec2.send(new DescribeBundleTasksCommand({ BundleIds: ['bun-c9b3a0f5'] }))).BundleTasks,
         (
-          await ec2.send(
+          await fixture.ec2.send(
+            new DescribeConversionTasksCommand({ ConversionTaskIds: ['import-i-ffvko9js'] }),
+          )
+        ).ConversionTasks,
+        (
+          await fixture.ec2.send(
             new DescribeImportImageTasksCommand({ ImportTaskIds: ['import-ami-0123456789abcdef0'] }),
           )
         ).ImportImageTasks,
         (
-          await ec2.send(
+          await fixture.ec2.send(
             new DescribeImportSnapshotTasksCommand({ ImportTaskIds: ['import-snap-0123456789abcdef0'] }),
           )
         ).ImportSnapshotTasks,
-        (await ec2.send(new DescribeStoreImageTasksCommand({ ImageIds: ['ami-1234567890abcdef0'] })))
+        (await fixture.ec2.send(new DescribeStoreImageTasksCommand({ ImageIds: ['ami-1234567890abcdef0'] })))
           .StoreImageTaskResults,
-        (await ec2.send(new DescribeExportTasksCommand({ ExportTaskIds: ['export-i-021345abcdef6789'] })))
-          .ExportTasks,
         (
-          await ec2.send(
+          await fixture.ec2.send(
+            new DescribeExportTasksCommand({ ExportTaskIds: ['export-i-021345abcdef6789'] }),
+          )
+        ).ExportTasks,
+        (
+          await fixture.ec2.send(
             new DescribeExportImageTasksCommand({ ExportImageTaskIds: ['export-ami-1234567890abcdef0'] }),
           )
         ).ExportImageTasks,
         (
-          await ec2.send(
+          await fixture.ec2.send(
             new DescribeReplaceRootVolumeTasksCommand({
               ReplaceRootVolumeTaskIds: ['replacevol-0111122223333abcd'],
             }),
           )
         ).ReplaceRootVolumeTasks,
         (
-          await ec2.send(
+          await fixture.ec2.send(
             new DescribeMacModificationTasksCommand({
               MacModificationTaskIds: ['macmodification-06a4bb89b394ac6d6'],
             }),
@@ -188,14 +167,14 @@ describe('EC2 simulator: ids, filters and Regions', () => {
       ],
     ])('%s: an unknown id answers %s (400)', async (_api, code, call) => {
       // Act
-      const error = await failureOf(call(ec2));
+      const error = await failureOf(call(fixture.ec2));
       // Assess
       expect({ name: error.name, status: error.status }).toEqual({ name: code, status: 400 });
     });
 
     it('store-image: an AMI without store tasks lists nothing (no error)', async () => {
       // Act
-      const output = await ec2.send(
+      const output = await fixture.ec2.send(
         new DescribeStoreImageTasksCommand({ ImageIds: ['ami-0fffffffffffffff0'] }),
       );
       // Assess
@@ -204,10 +183,10 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('the not-found error names the missing ids', async () => {
       // Prepare
-      sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
+      fixture.sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
       // Act
       const error = await failureOf(
-        ec2.send(
+        fixture.ec2.send(
           new DescribeBundleTasksCommand({ BundleIds: ['bun-00000001', 'bun-0000dead', 'bun-0000beef'] }),
         ),
       );
@@ -219,12 +198,18 @@ describe('EC2 simulator: ids, filters and Regions', () => {
   describe('filters', () => {
     it('task-state selects import-image tasks; several values are OR-ed', async () => {
       // Prepare
-      sim.putTask('us-east-1', 'import-image', numberedTask('import-image', 1));
-      sim.putTask('us-east-1', 'import-image', { ...numberedTask('import-image', 2), Status: 'completed' });
-      sim.putTask('us-east-1', 'import-image', { ...numberedTask('import-image', 3), Status: 'deleted' });
+      fixture.sim.putTask('us-east-1', 'import-image', numberedTask('import-image', 1));
+      fixture.sim.putTask('us-east-1', 'import-image', {
+        ...numberedTask('import-image', 2),
+        Status: 'completed',
+      });
+      fixture.sim.putTask('us-east-1', 'import-image', {
+        ...numberedTask('import-image', 3),
+        Status: 'deleted',
+      });
       const states = async (values: string[]) =>
         (
-          await ec2.send(
+          await fixture.ec2.send(
             new DescribeImportImageTasksCommand({ Filters: [{ Name: 'task-state', Values: values }] }),
           )
         ).ImportImageTasks?.map((task) => task.Status);
@@ -238,18 +223,18 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('store-image filters by task-state and bucket, ANDed, and ignores filters when ImageIds are given', async () => {
       // Prepare
-      sim.putTask('us-east-1', 'store-image', numberedTask('store-image', 1));
-      sim.putTask('us-east-1', 'store-image', {
+      fixture.sim.putTask('us-east-1', 'store-image', numberedTask('store-image', 1));
+      fixture.sim.putTask('us-east-1', 'store-image', {
         ...numberedTask('store-image', 2),
         StoreTaskState: 'Completed',
       });
-      sim.putTask('us-east-1', 'store-image', {
+      fixture.sim.putTask('us-east-1', 'store-image', {
         ...numberedTask('store-image', 3),
         StoreTaskState: 'Completed',
         Bucket: 'amzn-s3-demo-other',
       });
       const amis = async (input: DescribeStoreImageTasksCommandInput) =>
-        (await ec2.send(new DescribeStoreImageTasksCommand(input))).StoreImageTaskResults?.map(
+        (await fixture.ec2.send(new DescribeStoreImageTasksCommand(input))).StoreImageTaskResults?.map(
           (task) => task.AmiId,
         );
       // Act
@@ -270,11 +255,13 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('bundle filters reach nested members and times, with * and ? wildcards', async () => {
       // Prepare
-      sim.putTask('us-east-1', 'bundle', bundleTask);
-      sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
+      fixture.sim.putTask('us-east-1', 'bundle', bundleTask);
+      fixture.sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
       const bundleIds = async (name: string, value: string) =>
         (
-          await ec2.send(new DescribeBundleTasksCommand({ Filters: [{ Name: name, Values: [value] }] }))
+          await fixture.ec2.send(
+            new DescribeBundleTasksCommand({ Filters: [{ Name: name, Values: [value] }] }),
+          )
         ).BundleTasks?.map((task) => task.BundleId);
       // Act
       const results = {
@@ -300,21 +287,21 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('replace-root-volume filters by instance-id; mac-modification by task-state, task-type and SIP status', async () => {
       // Prepare
-      sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
-      sim.putTask('us-east-1', 'replace-root-volume', {
+      fixture.sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
+      fixture.sim.putTask('us-east-1', 'replace-root-volume', {
         ...numberedTask('replace-root-volume', 1),
         InstanceId: 'i-0ffff',
       });
-      sim.putTask('us-east-1', 'mac-modification', macModificationTask);
-      sim.putTask('us-east-1', 'mac-modification', numberedTask('mac-modification', 1));
+      fixture.sim.putTask('us-east-1', 'mac-modification', macModificationTask);
+      fixture.sim.putTask('us-east-1', 'mac-modification', numberedTask('mac-modification', 1));
       const macIds = async (name: string, value: string) =>
         (
-          await ec2.send(
+          await fixture.ec2.send(
             new DescribeMacModificationTasksCommand({ Filters: [{ Name: name, Values: [value] }] }),
           )
         ).MacModificationTasks?.map((task) => task.MacModificationTaskId);
       // Act
-      const volumes = await ec2.send(
+      const volumes = await fixture.ec2.send(
         new DescribeReplaceRootVolumeTasksCommand({
           Filters: [{ Name: 'instance-id', Values: ['i-0ffff'] }],
         }),
@@ -340,10 +327,14 @@ describe('EC2 simulator: ids, filters and Regions', () => {
     it('an undocumented filter name is InvalidParameterValue (400)', async () => {
       // Act
       const imageError = await failureOf(
-        ec2.send(new DescribeImportImageTasksCommand({ Filters: [{ Name: 'state', Values: ['active'] }] })),
+        fixture.ec2.send(
+          new DescribeImportImageTasksCommand({ Filters: [{ Name: 'state', Values: ['active'] }] }),
+        ),
       );
       const exportError = await failureOf(
-        ec2.send(new DescribeExportTasksCommand({ Filters: [{ Name: 'task-state', Values: ['active'] }] })),
+        fixture.ec2.send(
+          new DescribeExportTasksCommand({ Filters: [{ Name: 'task-state', Values: ['active'] }] }),
+        ),
       );
       // Assess
       expect(imageError).toEqual({
@@ -356,7 +347,7 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('a parameter the API does not have is UnknownParameter (400)', async () => {
       // Act: DescribeExportTasks has no DryRun member; conversion has no Filter
-      const response = await fetch(sim.url, {
+      const response = await fetch(fixture.sim.url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'Action=DescribeConversionTasks&Version=2016-11-15&Filter.1.Name=state&Filter.1.Value.1=active',
@@ -370,7 +361,7 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('DryRun answers DryRunOperation (412)', async () => {
       // Act
-      const error = await failureOf(ec2.send(new DescribeBundleTasksCommand({ DryRun: true })));
+      const error = await failureOf(fixture.ec2.send(new DescribeBundleTasksCommand({ DryRun: true })));
       // Assess
       expect({ name: error.name, status: error.status }).toEqual({ name: 'DryRunOperation', status: 412 });
     });
@@ -379,15 +370,15 @@ describe('EC2 simulator: ids, filters and Regions', () => {
   describe('Regions', () => {
     it('a client for eu-west-1 sees only eu-west-1 tasks', async () => {
       // Prepare
-      const eu = clientFor(sim, 'eu-west-1');
-      sim.putTask('us-east-1', 'import-image', numberedTask('import-image', 1));
-      sim.putTask('eu-west-1', 'import-image', numberedTask('import-image', 2));
-      sim.putTask('eu-west-1', 'bundle', numberedTask('bundle', 3));
+      const eu = clientFor(fixture.sim, 'eu-west-1');
+      fixture.sim.putTask('us-east-1', 'import-image', numberedTask('import-image', 1));
+      fixture.sim.putTask('eu-west-1', 'import-image', numberedTask('import-image', 2));
+      fixture.sim.putTask('eu-west-1', 'bundle', numberedTask('bundle', 3));
       try {
         // Act
         const euImages = await eu.send(new DescribeImportImageTasksCommand({}));
-        const usImages = await ec2.send(new DescribeImportImageTasksCommand({}));
-        const usBundles = await ec2.send(new DescribeBundleTasksCommand({}));
+        const usImages = await fixture.ec2.send(new DescribeImportImageTasksCommand({}));
+        const usBundles = await fixture.ec2.send(new DescribeBundleTasksCommand({}));
         // Assess
         expect(euImages.ImportImageTasks?.map((task) => task.ImportTaskId)).toEqual([
           'import-ami-00000000000000002',
@@ -396,7 +387,7 @@ describe('EC2 simulator: ids, filters and Regions', () => {
           'import-ami-00000000000000001',
         ]);
         expect(usBundles.BundleTasks).toEqual([]);
-        expect(sim.requests.map((request) => request.region)).toEqual([
+        expect(fixture.sim.requests.map((request) => request.region)).toEqual([
           'eu-west-1',
           'us-east-1',
           'us-east-1',
@@ -408,13 +399,13 @@ describe('EC2 simulator: ids, filters and Regions', () => {
 
     it('a call without a SigV4 credential scope is us-east-1', async () => {
       // Prepare
-      sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
+      fixture.sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
       // Act
-      const response = await fetch(`${sim.url}/?Action=DescribeBundleTasks&Version=2016-11-15`);
+      const response = await fetch(`${fixture.sim.url}/?Action=DescribeBundleTasks&Version=2016-11-15`);
       // Assess
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<bundleId>bun-00000001</bundleId>');
-      expect(sim.requests[0]?.region).toBe('us-east-1');
+      expect(fixture.sim.requests[0]?.region).toBe('us-east-1');
     });
   });
 });

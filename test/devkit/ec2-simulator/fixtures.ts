@@ -1,7 +1,13 @@
-// Why: realistic tasks of all nine types (values in the style of AWS's documented examples) and an
-// SDK client wired to a simulator, shared by the simulator's tests.
+// Why: realistic tasks of all nine types (values in the style of AWS's documented examples), an
+// SDK client wired to a simulator and a simulator per describe block, shared by the simulator's tests.
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { Ec2Simulator, SdkTask, TaskTypeName } from '../../../devkit/ec2-simulator';
+import {
+  startEc2Simulator,
+  type Ec2Simulator,
+  type Ec2SimulatorOptions,
+  type SdkTask,
+  type TaskTypeName,
+} from '../../../devkit/ec2-simulator';
 
 /** A real SDK client for one Region of the simulator: no retries, fake credentials. */
 export function clientFor(sim: Pick<Ec2Simulator, 'url'>, region = 'us-east-1'): EC2Client {
@@ -14,6 +20,30 @@ export function clientFor(sim: Pick<Ec2Simulator, 'url'>, region = 'us-east-1'):
     },
     maxAttempts: 1,
   });
+}
+
+/** A simulator and a client of its us-east-1, set once the enclosing block's `beforeAll` has run. */
+export interface SimulatorFixture {
+  readonly sim: Ec2Simulator;
+  readonly ec2: EC2Client;
+}
+
+/**
+ * Starts a simulator (and a {@link clientFor} it) before the enclosing block's tests, empties it
+ * after each test and closes both after the last one. Read `sim` and `ec2` inside tests and hooks.
+ */
+export function useSimulator(options?: Ec2SimulatorOptions): SimulatorFixture {
+  const fixture = {} as { sim: Ec2Simulator; ec2: EC2Client };
+  beforeAll(async () => {
+    fixture.sim = await startEc2Simulator(options);
+    fixture.ec2 = clientFor(fixture.sim);
+  });
+  afterEach(() => fixture.sim.reset());
+  afterAll(async () => {
+    fixture.ec2.destroy();
+    await fixture.sim.close();
+  });
+  return fixture;
 }
 
 const uploadPolicy = new TextEncoder().encode(

@@ -16,13 +16,8 @@ import {
   paginateDescribeReplaceRootVolumeTasks,
   paginateDescribeStoreImageTasks,
 } from '@aws-sdk/client-ec2';
-import {
-  startEc2Simulator,
-  type ApiName,
-  type Ec2Simulator,
-  type TaskTypeName,
-} from '../../../devkit/ec2-simulator';
-import { clientFor, failureOf, numberedTask } from './fixtures';
+import { startEc2Simulator, type ApiName, type TaskTypeName } from '../../../devkit/ec2-simulator';
+import { clientFor, failureOf, numberedTask, useSimulator } from './fixtures';
 
 interface PageInput {
   MaxResults?: number;
@@ -163,39 +158,28 @@ async function collect(pages: AsyncIterable<string[]>): Promise<string[][]> {
 }
 
 describe('EC2 simulator: pagination', () => {
-  let sim: Ec2Simulator;
-  let ec2: EC2Client;
-
-  beforeAll(async () => {
-    sim = await startEc2Simulator({
-      pageSizeCap: {
-        DescribeImportImageTasks: 2,
-        DescribeImportSnapshotTasks: 2,
-        DescribeStoreImageTasks: 2,
-        DescribeExportImageTasks: 2,
-        DescribeReplaceRootVolumeTasks: 2,
-        DescribeMacModificationTasks: 2,
-      },
-    });
-    ec2 = clientFor(sim);
-  });
-  afterEach(() => sim.reset());
-  afterAll(async () => {
-    ec2.destroy();
-    await sim.close();
+  const fixture = useSimulator({
+    pageSizeCap: {
+      DescribeImportImageTasks: 2,
+      DescribeImportSnapshotTasks: 2,
+      DescribeStoreImageTasks: 2,
+      DescribeExportImageTasks: 2,
+      DescribeReplaceRootVolumeTasks: 2,
+      DescribeMacModificationTasks: 2,
+    },
   });
 
   it.each(PAGINATED)('$api: the SDK paginator reads every task once across capped pages', async (api) => {
     // Prepare
     const tasks = [1, 2, 3, 4, 5].map((n) => numberedTask(api.taskType, n));
-    for (const task of tasks) sim.putTask('us-east-1', api.taskType, task);
+    for (const task of tasks) fixture.sim.putTask('us-east-1', api.taskType, task);
     const expected = tasks.map((task) => task[api.idMember]);
     // Act
-    const pages = await collect(api.pages(ec2, api.max));
+    const pages = await collect(api.pages(fixture.ec2, api.max));
     // Assess
     expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
     expect(pages.flat().sort()).toEqual([...expected].sort());
-    const calls = sim.requests.filter((request) => request.api === api.api);
+    const calls = fixture.sim.requests.filter((request) => request.api === api.api);
     expect(calls.map((call) => call.params.MaxResults)).toEqual([
       String(api.max),
       String(api.max),
@@ -208,11 +192,11 @@ describe('EC2 simulator: pagination', () => {
     '$api: MaxResults outside its documented range is InvalidParameterValue (400)',
     async (api) => {
       // Act
-      const below = await failureOf(api.call(ec2, { MaxResults: api.min - 1 }));
-      const above = await failureOf(api.call(ec2, { MaxResults: api.max + 1 }));
+      const below = await failureOf(api.call(fixture.ec2, { MaxResults: api.min - 1 }));
+      const above = await failureOf(api.call(fixture.ec2, { MaxResults: api.max + 1 }));
       const edges = [
-        await api.call(ec2, { MaxResults: api.min }),
-        await api.call(ec2, { MaxResults: api.max }),
+        await api.call(fixture.ec2, { MaxResults: api.min }),
+        await api.call(fixture.ec2, { MaxResults: api.max }),
       ];
       // Assess
       expect(below).toEqual({
@@ -231,9 +215,10 @@ describe('EC2 simulator: pagination', () => {
 
   it('store-image lists newest first across pages', async () => {
     // Prepare: start times grow with n
-    for (const n of [3, 1, 5, 2, 4]) sim.putTask('us-east-1', 'store-image', numberedTask('store-image', n));
+    for (const n of [3, 1, 5, 2, 4])
+      fixture.sim.putTask('us-east-1', 'store-image', numberedTask('store-image', n));
     // Act
-    const pages = await collect(paginated('DescribeStoreImageTasks').pages(ec2, 200));
+    const pages = await collect(paginated('DescribeStoreImageTasks').pages(fixture.ec2, 200));
     // Assess
     const ami = (n: number) => `ami-${String(n).padStart(17, '0')}`;
     expect(pages).toEqual([[ami(5), ami(4)], [ami(3), ami(2)], [ami(1)]]);
@@ -242,10 +227,12 @@ describe('EC2 simulator: pagination', () => {
   it('store-image refuses MaxResults together with ImageIds, and more than 20 ImageIds', async () => {
     // Act
     const combined = await failureOf(
-      ec2.send(new DescribeStoreImageTasksCommand({ ImageIds: ['ami-1234567890abcdef0'], MaxResults: 10 })),
+      fixture.ec2.send(
+        new DescribeStoreImageTasksCommand({ ImageIds: ['ami-1234567890abcdef0'], MaxResults: 10 }),
+      ),
     );
     const tooMany = await failureOf(
-      ec2.send(
+      fixture.ec2.send(
         new DescribeStoreImageTasksCommand({ ImageIds: Array.from({ length: 21 }, (_, i) => `ami-${i}`) }),
       ),
     );
@@ -263,25 +250,27 @@ describe('EC2 simulator: pagination', () => {
   it('a forged, altered or foreign NextToken is InvalidNextToken (400)', async () => {
     // Prepare
     for (let n = 1; n <= 3; n += 1) {
-      sim.putTask('us-east-1', 'import-image', numberedTask('import-image', n));
-      sim.putTask('us-east-1', 'export-image', numberedTask('export-image', n));
+      fixture.sim.putTask('us-east-1', 'import-image', numberedTask('import-image', n));
+      fixture.sim.putTask('us-east-1', 'export-image', numberedTask('export-image', n));
     }
-    const first = await importImages.call(ec2, { MaxResults: 2 });
+    const first = await importImages.call(fixture.ec2, { MaxResults: 2 });
     const token = first.NextToken as string;
     const altered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     // Act
-    const forged = await failureOf(importImages.call(ec2, { NextToken: 'eyJvZmZzZXQiOjJ9' }));
-    const tampered = await failureOf(importImages.call(ec2, { NextToken: altered }));
-    const foreign = await failureOf(paginated('DescribeExportImageTasks').call(ec2, { NextToken: token }));
+    const forged = await failureOf(importImages.call(fixture.ec2, { NextToken: 'eyJvZmZzZXQiOjJ9' }));
+    const tampered = await failureOf(importImages.call(fixture.ec2, { NextToken: altered }));
+    const foreign = await failureOf(
+      paginated('DescribeExportImageTasks').call(fixture.ec2, { NextToken: token }),
+    );
     const otherListing = await failureOf(
-      ec2.send(
+      fixture.ec2.send(
         new DescribeImportImageTasksCommand({
           NextToken: token,
           Filters: [{ Name: 'task-state', Values: ['active'] }],
         }),
       ),
     );
-    const valid = await importImages.call(ec2, { NextToken: token });
+    const valid = await importImages.call(fixture.ec2, { NextToken: token });
     // Assess
     for (const error of [forged, tampered, foreign, otherListing]) {
       expect({ name: error.name, status: error.status }).toEqual({ name: 'InvalidNextToken', status: 400 });
@@ -291,11 +280,12 @@ describe('EC2 simulator: pagination', () => {
 
   it('a task removed between pages neither shifts nor repeats the rest', async () => {
     // Prepare
-    for (let n = 1; n <= 4; n += 1) sim.putTask('us-east-1', 'import-image', numberedTask('import-image', n));
-    const first = await importImages.call(ec2, { MaxResults: 2 });
-    sim.removeTask('us-east-1', 'import-image', 'import-ami-00000000000000001');
+    for (let n = 1; n <= 4; n += 1)
+      fixture.sim.putTask('us-east-1', 'import-image', numberedTask('import-image', n));
+    const first = await importImages.call(fixture.ec2, { MaxResults: 2 });
+    fixture.sim.removeTask('us-east-1', 'import-image', 'import-ami-00000000000000001');
     // Act
-    const second = await importImages.call(ec2, { MaxResults: 2, NextToken: first.NextToken });
+    const second = await importImages.call(fixture.ec2, { MaxResults: 2, NextToken: first.NextToken });
     // Assess
     expect(first.ids).toEqual(['import-ami-00000000000000001', 'import-ami-00000000000000002']);
     expect(second).toEqual({

@@ -1,10 +1,9 @@
 // Why: the Query protocol details (numbered list keys, the Region in the SigV4 scope, EC2's error
 // envelope, XML escaping) are where a hand-written server silently diverges from EC2.
-import { DescribeExportImageTasksCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { startEc2Simulator, type Ec2Simulator } from '../../../devkit/ec2-simulator';
+import { DescribeExportImageTasksCommand } from '@aws-sdk/client-ec2';
 import { filterParams, listParam, regionOf } from '../../../devkit/ec2-simulator/query';
 import { errorResponse, escapeXml } from '../../../devkit/ec2-simulator/xml';
-import { clientFor } from './fixtures';
+import { useSimulator } from './fixtures';
 
 describe('EC2 simulator: query parsing', () => {
   it('reads the Region from the SigV4 credential scope, or from a presigned URL, else us-east-1', () => {
@@ -87,21 +86,10 @@ describe('EC2 simulator: XML', () => {
 });
 
 describe('EC2 simulator: HTTP protocol', () => {
-  let sim: Ec2Simulator;
-  let ec2: EC2Client;
-
-  beforeAll(async () => {
-    sim = await startEc2Simulator();
-    ec2 = clientFor(sim);
-  });
-  afterEach(() => sim.reset());
-  afterAll(async () => {
-    ec2.destroy();
-    await sim.close();
-  });
+  const fixture = useSimulator();
 
   const post = async (body: string) => {
-    const response = await fetch(sim.url, {
+    const response = await fetch(fixture.sim.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body,
@@ -125,7 +113,7 @@ describe('EC2 simulator: HTTP protocol', () => {
     );
     expect(missing.status).toBe(400);
     expect(missing.xml).toContain('<Code>MissingAction</Code>');
-    expect(sim.requests.map(({ api, status, errorCode }) => ({ api, status, errorCode }))).toEqual([
+    expect(fixture.sim.requests.map(({ api, status, errorCode }) => ({ api, status, errorCode }))).toEqual([
       { api: 'DescribeInstances', status: 400, errorCode: 'InvalidAction' },
       { api: '', status: 400, errorCode: 'MissingAction' },
     ]);
@@ -150,13 +138,13 @@ describe('EC2 simulator: HTTP protocol', () => {
       '',
     ];
     messages.forEach((message, n) =>
-      sim.putTask('us-east-1', 'export-image', {
+      fixture.sim.putTask('us-east-1', 'export-image', {
         ExportImageTaskId: `export-ami-0000000000000000${n}`,
         StatusMessage: message,
       }),
     );
     // Act
-    const output = await ec2.send(new DescribeExportImageTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeExportImageTasksCommand({}));
     // Assess
     expect(output.ExportImageTasks?.map((task) => task.StatusMessage)).toEqual(messages);
   });

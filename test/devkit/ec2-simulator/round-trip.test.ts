@@ -10,12 +10,9 @@ import {
   DescribeMacModificationTasksCommand,
   DescribeReplaceRootVolumeTasksCommand,
   DescribeStoreImageTasksCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { startEc2Simulator, type Ec2Simulator } from '../../../devkit/ec2-simulator';
 import {
   bundleTask,
-  clientFor,
   conversionTask,
   exportImageTask,
   exportInstanceTask,
@@ -24,27 +21,17 @@ import {
   macModificationTask,
   replaceRootVolumeTask,
   storeImageTask,
+  useSimulator,
 } from './fixtures';
 
 describe('EC2 simulator: every task API round-trips through the SDK', () => {
-  let sim: Ec2Simulator;
-  let ec2: EC2Client;
-
-  beforeAll(async () => {
-    sim = await startEc2Simulator();
-    ec2 = clientFor(sim);
-  });
-  afterEach(() => sim.reset());
-  afterAll(async () => {
-    ec2.destroy();
-    await sim.close();
-  });
+  const fixture = useSimulator();
 
   it('DescribeBundleTasks returns every member, the S3 upload policy blob and an escaped error message', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'bundle', bundleTask);
+    fixture.sim.putTask('us-east-1', 'bundle', bundleTask);
     // Act
-    const output = await ec2.send(new DescribeBundleTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeBundleTasksCommand({}));
     // Assess
     expect(output.BundleTasks).toEqual([
       { ...bundleTask, Storage: { S3: { ...bundleTask.Storage.S3, UploadPolicy: expect.any(Uint8Array) } } },
@@ -56,18 +43,18 @@ describe('EC2 simulator: every task API round-trips through the SDK', () => {
 
   it('DescribeConversionTasks returns an import-instance task with its volumes and tags', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'conversion', conversionTask);
+    fixture.sim.putTask('us-east-1', 'conversion', conversionTask);
     // Act
-    const output = await ec2.send(new DescribeConversionTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeConversionTasksCommand({}));
     // Assess
     expect(output.ConversionTasks).toEqual([conversionTask]);
   });
 
   it('DescribeImportImageTasks returns snapshot details, licences, booleans and doubles', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'import-image', importImageTask);
+    fixture.sim.putTask('us-east-1', 'import-image', importImageTask);
     // Act
-    const output = await ec2.send(new DescribeImportImageTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeImportImageTasksCommand({}));
     // Assess
     expect(output.ImportImageTasks).toEqual([importImageTask]);
     expect(output.NextToken).toBeUndefined();
@@ -75,9 +62,9 @@ describe('EC2 simulator: every task API round-trips through the SDK', () => {
 
   it('DescribeImportSnapshotTasks returns the snapshot task detail', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'import-snapshot', importSnapshotTask);
+    fixture.sim.putTask('us-east-1', 'import-snapshot', importSnapshotTask);
     // Act
-    const output = await ec2.send(new DescribeImportSnapshotTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeImportSnapshotTasksCommand({}));
     // Assess
     expect(output.ImportSnapshotTasks).toEqual([importSnapshotTask]);
   });
@@ -93,37 +80,37 @@ describe('EC2 simulator: every task API round-trips through the SDK', () => {
       StoreTaskState: 'Failed',
       StoreTaskFailureReason: 'Access Denied',
     };
-    sim.putTask('us-east-1', 'store-image', failed);
-    sim.putTask('us-east-1', 'store-image', storeImageTask);
+    fixture.sim.putTask('us-east-1', 'store-image', failed);
+    fixture.sim.putTask('us-east-1', 'store-image', storeImageTask);
     // Act
-    const output = await ec2.send(new DescribeStoreImageTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeStoreImageTasksCommand({}));
     // Assess: two tasks of one AMI, newest first
     expect(output.StoreImageTaskResults).toEqual([storeImageTask, failed]);
   });
 
   it('DescribeExportTasks returns the export-to-S3 and instance details', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'export-instance', exportInstanceTask);
+    fixture.sim.putTask('us-east-1', 'export-instance', exportInstanceTask);
     // Act
-    const output = await ec2.send(new DescribeExportTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeExportTasksCommand({}));
     // Assess
     expect(output.ExportTasks).toEqual([exportInstanceTask]);
   });
 
   it('DescribeExportImageTasks returns the S3 export location', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'export-image', exportImageTask);
+    fixture.sim.putTask('us-east-1', 'export-image', exportImageTask);
     // Act
-    const output = await ec2.send(new DescribeExportImageTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeExportImageTasksCommand({}));
     // Assess
     expect(output.ExportImageTasks).toEqual([exportImageTask]);
   });
 
   it('DescribeReplaceRootVolumeTasks returns its times as the strings EC2 writes', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
+    fixture.sim.putTask('us-east-1', 'replace-root-volume', replaceRootVolumeTask);
     // Act
-    const output = await ec2.send(new DescribeReplaceRootVolumeTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeReplaceRootVolumeTasksCommand({}));
     // Assess
     expect(output.ReplaceRootVolumeTasks).toEqual([replaceRootVolumeTask]);
     expect(output.ReplaceRootVolumeTasks?.[0]?.StartTime).toBe('2020-11-06 13:09:54.0');
@@ -131,22 +118,22 @@ describe('EC2 simulator: every task API round-trips through the SDK', () => {
 
   it('DescribeMacModificationTasks returns the SIP configuration', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'mac-modification', macModificationTask);
+    fixture.sim.putTask('us-east-1', 'mac-modification', macModificationTask);
     // Act
-    const output = await ec2.send(new DescribeMacModificationTasksCommand({}));
+    const output = await fixture.ec2.send(new DescribeMacModificationTasksCommand({}));
     // Assess
     expect(output.MacModificationTasks).toEqual([macModificationTask]);
   });
 
   it('an empty listing is an empty array, and timestamps given as ISO strings come back as Dates', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'mac-modification', {
+    fixture.sim.putTask('us-east-1', 'mac-modification', {
       ...macModificationTask,
       StartTime: '2024-05-14T09:12:31.456Z',
     });
     // Act
-    const bundles = await ec2.send(new DescribeBundleTasksCommand({}));
-    const macs = await ec2.send(new DescribeMacModificationTasksCommand({}));
+    const bundles = await fixture.ec2.send(new DescribeBundleTasksCommand({}));
+    const macs = await fixture.ec2.send(new DescribeMacModificationTasksCommand({}));
     // Assess
     expect(bundles.BundleTasks).toEqual([]);
     expect(macs.MacModificationTasks?.[0]?.StartTime).toEqual(new Date('2024-05-14T09:12:31.456Z'));
@@ -154,9 +141,9 @@ describe('EC2 simulator: every task API round-trips through the SDK', () => {
 
   it('writes the element names of the EC2 model, the namespace and a request id', async () => {
     // Prepare
-    sim.putTask('us-east-1', 'store-image', storeImageTask);
+    fixture.sim.putTask('us-east-1', 'store-image', storeImageTask);
     // Act
-    const response = await fetch(sim.url, {
+    const response = await fetch(fixture.sim.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'Action=DescribeStoreImageTasks&Version=2016-11-15',

@@ -2,13 +2,9 @@
 // exactly one step, honour startAtTick, $hold and $remove, and a bad script must say where it is bad.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  DescribeImportImageTasksCommand,
-  DescribeImportSnapshotTasksCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
-import { ScenarioError, startEc2Simulator, type Ec2Simulator } from '../../../devkit/ec2-simulator';
-import { clientFor, numberedTask } from './fixtures';
+import { DescribeImportImageTasksCommand, DescribeImportSnapshotTasksCommand } from '@aws-sdk/client-ec2';
+import { ScenarioError, type Ec2Simulator } from '../../../devkit/ec2-simulator';
+import { clientFor, numberedTask, useSimulator } from './fixtures';
 
 const DEMO_PATH = path.join(__dirname, '../../../devkit/ec2-simulator/scenarios/demo.json');
 
@@ -68,38 +64,27 @@ function smallScenario(): LooseScenario {
 }
 
 describe('EC2 simulator: scenarios', () => {
-  let sim: Ec2Simulator;
-  let ec2: EC2Client;
-
-  beforeAll(async () => {
-    sim = await startEc2Simulator();
-    ec2 = clientFor(sim);
-  });
-  afterEach(() => sim.reset());
-  afterAll(async () => {
-    ec2.destroy();
-    await sim.close();
-  });
+  const fixture = useSimulator();
 
   const snapshot = () =>
-    sim
+    fixture.sim
       .listTasks()
       .map(({ region, taskType, id, task }) => `${region} ${taskType} ${id} ${JSON.stringify(task)}`)
       .sort();
 
   it('each tick applies one step; startAtTick delays a task; $hold repeats a step; $remove ends it', () => {
     // Prepare
-    sim.loadScenario(smallScenario());
+    fixture.sim.loadScenario(smallScenario());
     const exportState = () => {
-      const found = sim.listTasks('us-east-1', 'export-image')[0]?.task;
+      const found = fixture.sim.listTasks('us-east-1', 'export-image')[0]?.task;
       return found ? [found.Status, found.StatusMessage, found.Progress] : 'absent';
     };
     const storeState = () =>
-      sim.listTasks('eu-west-1', 'store-image')[0]?.task.ProgressPercentage ?? 'absent';
+      fixture.sim.listTasks('eu-west-1', 'store-image')[0]?.task.ProgressPercentage ?? 'absent';
     // Act
-    const timeline = [{ tick: sim.currentTick, export: exportState(), store: storeState() }];
+    const timeline = [{ tick: fixture.sim.currentTick, export: exportState(), store: storeState() }];
     for (let i = 0; i < 6; i += 1)
-      timeline.push({ tick: sim.tick(), export: exportState(), store: storeState() });
+      timeline.push({ tick: fixture.sim.tick(), export: exportState(), store: storeState() });
     // Assess
     expect(timeline).toEqual([
       { tick: 0, export: ['active', 'validating', '0'], store: 'absent' },
@@ -110,28 +95,28 @@ describe('EC2 simulator: scenarios', () => {
       { tick: 5, export: 'absent', store: 100 },
       { tick: 6, export: 'absent', store: 100 },
     ]);
-    expect(sim.scenarioFinished).toBe(true);
+    expect(fixture.sim.scenarioFinished).toBe(true);
   });
 
   it('loading a scenario replaces every stored task and restarts at tick 0', () => {
     // Prepare
-    sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
-    sim.loadScenario(smallScenario());
-    sim.tick();
+    fixture.sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
+    fixture.sim.loadScenario(smallScenario());
+    fixture.sim.tick();
     // Act
-    sim.loadScenario(smallScenario());
+    fixture.sim.loadScenario(smallScenario());
     // Assess
-    expect(sim.currentTick).toBe(0);
-    expect(sim.listTasks().map(({ taskType, id }) => `${taskType} ${id}`)).toEqual([
+    expect(fixture.sim.currentTick).toBe(0);
+    expect(fixture.sim.listTasks().map(({ taskType, id }) => `${taskType} ${id}`)).toEqual([
       'export-image export-ami-00000000000000001',
     ]);
   });
 
   it('the demo scenario validates and plays its lifecycles to the end through the SDK', async () => {
     // Prepare
-    sim.loadScenario(demo());
+    fixture.sim.loadScenario(demo());
     const successfulImport = () => {
-      const task = sim
+      const task = fixture.sim
         .listTasks('us-east-1', 'import-image')
         .find(({ id }) => id === 'import-ami-0e2c2d8f7a1b3c4d5')?.task;
       return `${String(task?.Status)}/${String(task?.StatusMessage ?? '')}`;
@@ -139,13 +124,13 @@ describe('EC2 simulator: scenarios', () => {
     // Act
     const seen = [successfulImport()];
     let ticks = 0;
-    while (!sim.scenarioFinished) {
-      sim.tick();
+    while (!fixture.sim.scenarioFinished) {
+      fixture.sim.tick();
       ticks += 1;
       if (seen[seen.length - 1] !== successfulImport()) seen.push(successfulImport());
     }
-    const images = await ec2.send(new DescribeImportImageTasksCommand({}));
-    const ireland = clientFor(sim, 'eu-west-1');
+    const images = await fixture.ec2.send(new DescribeImportImageTasksCommand({}));
+    const ireland = clientFor(fixture.sim, 'eu-west-1');
     const irishSnapshots = await ireland.send(new DescribeImportSnapshotTasksCommand({}));
     ireland.destroy();
     // Assess
@@ -165,17 +150,17 @@ describe('EC2 simulator: scenarios', () => {
       ['import-ami-0e2c2d8f7a1b3c4d5', 'completed', 'ami-0b5e3f1c2d4a6b8c9'],
     ]);
     expect(irishSnapshots.ImportSnapshotTasks?.[0]?.SnapshotTaskDetail?.Status).toBe('completed');
-    expect(new Set(sim.listTasks().map(({ taskType }) => taskType)).size).toBe(9);
+    expect(new Set(fixture.sim.listTasks().map(({ taskType }) => taskType)).size).toBe(9);
   });
 
   it('the demo resolves $now in each time member to the format its API uses', () => {
     // Prepare
     const before = Date.now();
-    sim.loadScenario(demo());
+    fixture.sim.loadScenario(demo());
     // Act
-    for (let i = 0; i < 10; i += 1) sim.tick();
+    for (let i = 0; i < 10; i += 1) fixture.sim.tick();
     const task = (type: Parameters<Ec2Simulator['listTasks']>[1]) =>
-      sim.listTasks('us-east-1', type)[0]?.task ?? {};
+      fixture.sim.listTasks('us-east-1', type)[0]?.task ?? {};
     // Assess
     const storeStart = Date.parse(String(task('store-image').TaskStartTime));
     expect(storeStart).toBeGreaterThanOrEqual(before - 1000);
@@ -268,14 +253,14 @@ describe('EC2 simulator: scenarios', () => {
     ],
   ])('rejects %s, naming the path', (_case, mutate, expectedPath, problem) => {
     // Prepare
-    sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
+    fixture.sim.putTask('us-east-1', 'bundle', numberedTask('bundle', 1));
     const before = snapshot();
     const scenario = smallScenario();
     mutate(scenario);
     // Act
     let thrown: unknown;
     try {
-      sim.loadScenario(scenario);
+      fixture.sim.loadScenario(scenario);
     } catch (error) {
       thrown = error;
     }

@@ -6,34 +6,16 @@ import {
   toChatbotNotification,
 } from '../../../lambdas/domain/chatbot-notification';
 import type { ChangeType } from '../../../lambdas/domain/changes';
-import { buildEvent, type TaskChangeEvent } from '../../../lambdas/domain/event';
-import { type ObservedStatus, statusOf, type Task } from '../../../lambdas/domain/task';
-import { aTask } from '../../support/tasks';
-
-const detectedAt = new Date('2026-11-23T08:00:00.000Z');
-/** Converting since 06:55, so 1h 5m in that state when the change is detected at 08:00. */
-const running: ObservedStatus = {
-  state: 'active',
-  phase: 'running',
-  progress: 42,
-  statusMessage: 'converting',
-  since: '2026-11-23T06:55:00.000Z',
-};
+import type { TaskChangeEvent } from '../../../lambdas/domain/event';
+import type { ObservedStatus, Task } from '../../../lambdas/domain/task';
+import { aTask, aTimedChange, RUNNING_SINCE_0655 } from '../../support/tasks';
 
 function eventFor(
   overrides: Partial<Task>,
-  changeType: ChangeType = 'TaskStateChanged',
-  previous: ObservedStatus | null = running,
+  changeType?: ChangeType,
+  previous?: ObservedStatus | null,
 ): TaskChangeEvent {
-  const task = aTask(overrides);
-  return buildEvent({
-    changeType,
-    previous,
-    current: { ...statusOf(task), since: detectedAt.toISOString() },
-    task,
-    version: 5,
-    detectedAt,
-  });
+  return aTimedChange(aTask(overrides), changeType, previous);
 }
 
 function failedImport(overrides: Partial<Task> = {}): TaskChangeEvent {
@@ -364,7 +346,7 @@ describe('toChatbotNotification', () => {
 
   it('counts the time in a state across progress within it, up to this detection', () => {
     const event = eventFor({ progress: 75, statusMessage: 'updating' }, 'TaskProgressed', {
-      ...running,
+      ...RUNNING_SINCE_0655,
       since: '2026-11-23T07:59:15.000Z',
     });
 
@@ -377,7 +359,7 @@ describe('toChatbotNotification', () => {
   });
 
   it('claims no time in the previous state when it is not known', () => {
-    const { since: _since, ...unobserved } = running;
+    const { since: _since, ...unobserved } = RUNNING_SINCE_0655;
     const legacy = eventFor(
       { state: 'completed', phase: 'succeeded', progress: null },
       'TaskStateChanged',
@@ -392,7 +374,7 @@ describe('toChatbotNotification', () => {
 
   it('escapes a raw previous state from the API in the time line', () => {
     const event = eventFor({ state: 'completed', phase: 'succeeded' }, 'TaskStateChanged', {
-      ...running,
+      ...RUNNING_SINCE_0655,
       state: '<!channel> *x*',
     });
 

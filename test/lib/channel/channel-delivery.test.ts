@@ -8,6 +8,7 @@ import { CHANNELS } from '../../../channels';
 import type { ChannelDelivery } from '../../../lib/channel/channel-delivery';
 import {
   actionsOfRole,
+  environmentOf,
   EVERY_REGISTERED_CHANNEL,
   logicalIdOf,
   statementsOfRole,
@@ -35,11 +36,6 @@ beforeAll(() => {
 /** Every channel the monitor built, as the alarms, outputs and dashboard see them. */
 function channels(monitor: SynthesizedMonitor): ChannelDelivery[] {
   return monitor.stack.monitor.configuredChannels.map(({ channel }) => channel.delivery);
-}
-
-function environmentOf(monitor: SynthesizedMonitor, channel: ChannelDelivery): Record<string, unknown> {
-  const resource = monitor.template.toJSON().Resources[logicalIdOf(channel.notifier)];
-  return resource.Properties.Environment.Variables;
 }
 
 describe('with no channel set', () => {
