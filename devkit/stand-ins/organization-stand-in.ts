@@ -5,10 +5,9 @@
 // issues carry the account in their access key id (`ASIA<account id><4 characters>`), which is how
 // the EC2 simulator and ListRegions tell accounts apart. Not product code; Node's standard library only.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '../loopback-server';
 
-const HOST = '127.0.0.1';
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const ORGANIZATIONS_TARGET = 'AWSOrganizationsV20161128.';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -119,28 +118,17 @@ export async function startOrganizationStandIn(
     credentialSeconds: options.credentialSeconds,
     pageSize: options.pageSize ?? 20,
   };
-  const server = createServer((request, response) => {
-    handle(state, request, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { __type: 'ServiceException', Message: String(error) });
-    });
+  const server = await startLoopbackServer((request, response) => handle(state, request, response), {
+    onError: (response, error) =>
+      sendJson(response, 500, { __type: 'ServiceException', Message: String(error) }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopping: Promise<void> | undefined;
   const existing = (id: string) => {
     const account = state.accounts.get(id);
     if (!account) throw new Error(`No account ${id} in the stand-in's organization`);
     return account;
   };
   return {
-    endpoint: `http://${HOST}:${port}`,
+    endpoint: server.url,
     rootId: state.rootId,
     putAccount(account) {
       if (!/^\d{12}$/.test(account.id)) throw new Error(`Not an account id: ${account.id}`);
@@ -157,13 +145,7 @@ export async function startOrganizationStandIn(
     },
     assumeRoleCalls: state.assumeRoleCalls,
     operations: state.operations,
-    stop() {
-      stopping ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return stopping;
-    },
+    stop: () => server.close(),
   };
 }
 
