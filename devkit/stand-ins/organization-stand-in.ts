@@ -6,6 +6,7 @@
 // the EC2 simulator and ListRegions tell accounts apart. Not product code; Node's standard library only.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessKeyOf } from '../ec2-simulator/query';
 import { startLoopbackServer } from '../loopback-server';
 
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -17,11 +18,6 @@ const ISSUED_KEY = /^ASIA(\d{12})[A-Z0-9]{4}$/;
 /** The account of credentials the stand-in issued, read from their access key id; undefined for any other key. */
 export function accountOfAccessKey(accessKeyId: string): string | undefined {
   return ISSUED_KEY.exec(accessKeyId)?.[1];
-}
-
-/** The access key id of a SigV4-signed request (its `Credential=` scope), if any. */
-export function accessKeyOfRequest(headers: IncomingMessage['headers']): string | undefined {
-  return /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ''))?.[1];
 }
 
 /** One account of the stand-in's organization. */
@@ -163,7 +159,7 @@ export function organizationStandInEnvironment(
 async function handle(state: State, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
   const target = String(request.headers['x-amz-target'] ?? '');
-  const callerAccount = accountOfAccessKey(accessKeyOfRequest(request.headers) ?? '');
+  const callerAccount = accountOfAccessKey(accessKeyOf(request.headers, {}) ?? '');
   if (target.startsWith(ORGANIZATIONS_TARGET)) {
     const operation = target.slice(ORGANIZATIONS_TARGET.length);
     state.operations.push(operation);
