@@ -50,9 +50,20 @@ interface Job {
   run(): Promise<string[] | 'skipped'>;
 }
 
+/**
+ * Each file's hash, read once per run (see runBuild): the jobs share most of their inputs (every
+ * function bundles the same domain code and SDK modules), and no job writes another's inputs.
+ */
+const hashes = new Map<string, string | undefined>();
+
 function hashOf(file: string): string | undefined {
+  if (hashes.has(file)) return hashes.get(file);
   const absolute = path.join(root, file);
-  return existsSync(absolute) ? createHash('sha256').update(readFileSync(absolute)).digest('hex') : undefined;
+  const hash = existsSync(absolute)
+    ? createHash('sha256').update(readFileSync(absolute)).digest('hex')
+    : undefined;
+  hashes.set(file, hash);
+  return hash;
 }
 
 const BUILD_SCRIPT_HASH = hashOf(path.relative(root, __filename)) ?? '';
@@ -278,6 +289,8 @@ export async function runBuild(
   const unknown = names.filter((name) => !(name in JOBS));
   if (unknown.length > 0)
     throw new Error(`unknown build job ${unknown.join(', ')}; jobs: ${Object.keys(JOBS).join(', ')}`);
+  // A file read before this run (an earlier run in this process) may have changed since.
+  hashes.clear();
   const jobs = names.flatMap((name) => (JOBS[name] as () => Job[])());
   removeStaleFunctions();
   const built: string[] = [];
