@@ -164,7 +164,7 @@ async function handle(state: State, request: IncomingMessage, response: ServerRe
     const operation = target.slice(ORGANIZATIONS_TARGET.length);
     state.operations.push(operation);
     try {
-      sendJson(response, 200, organizations(state, operation, parseJson(body), callerAccount));
+      sendJson(response, 200, organizations(state, operation, parseJson(body)));
     } catch (error) {
       if (!(error instanceof StandInError)) throw error;
       sendJson(response, error.status, { __type: error.code, Message: error.message });
@@ -268,12 +268,7 @@ function listRegions(
   return { Regions: wanted ? regions.filter((region) => wanted.includes(region.RegionOptStatus)) : regions };
 }
 
-function organizations(
-  state: State,
-  operation: string,
-  input: Record<string, unknown>,
-  _caller: string | undefined,
-): unknown {
+function organizations(state: State, operation: string, input: Record<string, unknown>): unknown {
   const accountShape = (account: StandInAccount) => ({
     Id: account.id,
     Arn: `arn:aws:organizations::000000000000:account/o-standin/${account.id}`,
