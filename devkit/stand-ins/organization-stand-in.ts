@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessKeyOf } from '../ec2-simulator/query';
+import { escapeXml } from '../ec2-simulator/xml';
 import { startLoopbackServer } from '../loopback-server';
 
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -353,13 +354,6 @@ function parseJson(body: string): Record<string, unknown> {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : {};
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
-  );
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
