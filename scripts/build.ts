@@ -34,10 +34,10 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 const STAMPS = path.join(root, 'dist', '.build');
 
 /** Where the command's bundle is written; bin/ec2-task-monitor.mjs loads it. */
-export const CLI_BUNDLE = 'dist/cli/ec2-task-monitor.js';
+const CLI_BUNDLE = 'dist/cli/ec2-task-monitor.js';
 
 /** Where the loopback launcher of DynamoDB Local is compiled to (see devkit/engines/engines.ts). */
-export const JAVA_OUTPUT = 'dist/java';
+const JAVA_OUTPUT = 'dist/java';
 
 /** One unit of the build: what it writes, and how. */
 interface Job {
@@ -282,10 +282,7 @@ const JOBS: Record<string, () => Job[]> = {
 };
 
 /** Runs the named jobs (all by default) that are not up to date; returns what it built. */
-export async function runBuild(
-  names: readonly string[] = Object.keys(JOBS),
-  force = false,
-): Promise<string[]> {
+async function runBuild(names: readonly string[] = Object.keys(JOBS), force = false): Promise<string[]> {
   const unknown = names.filter((name) => !(name in JOBS));
   if (unknown.length > 0)
     throw new Error(`unknown build job ${unknown.join(', ')}; jobs: ${Object.keys(JOBS).join(', ')}`);
