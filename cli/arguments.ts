@@ -119,7 +119,7 @@ export function positiveNumber(name: string, value: string | true | undefined): 
  * writes and report, and shares the rest among the listings: at 2 s or less the listings' share is
  * nothing, and every listing would be abandoned as timed out at once.
  */
-export const MIN_HANDLER_TIMEOUT_SECONDS = 3;
+const MIN_HANDLER_TIMEOUT_SECONDS = 3;
 
 /** `poll --timeout <seconds>`: a number of seconds from {@link MIN_HANDLER_TIMEOUT_SECONDS}, or undefined when not given. */
 export function handlerTimeout(value: string | true | undefined): number | undefined {

@@ -1,6 +1,6 @@
 // What the command line shares with the dev kit's local mode, which prints what a user of the
 // command sees: the renderers, the status reading, the env file other shells source, the errors
-// that end a command with one line, the local command's options and the package's own files.
+// that end a command with one line and the local command's options.
 export type { LocalOptions } from './commands/local';
 export { readAllSnapshots, type Scope, scopeOf } from './commands/status';
 export { EnvironmentError, EXIT, UsageError } from './errors';
@@ -13,4 +13,3 @@ export {
   scenarioFinishedLine,
   statusTableWhenChanged,
 } from './render';
-export { packagePath } from '../lib/package-root';

@@ -37,7 +37,11 @@ export function progressBar(progress: number | null, width = 20): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(progress).padStart(3)}%`;
 }
 
-function table(
+/**
+ * Rows as aligned columns, two spaces apart; with colour, the first row (the header) bold and each
+ * other row in the colour `colorColumn` picks for it.
+ */
+export function table(
   rows: string[][],
   options: RenderOptions,
   colorColumn?: (row: string[]) => number | undefined,

@@ -15,7 +15,7 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App } from 'aws-cdk-lib';
-import { packagePath } from '#cli';
+import { packagePath } from '#package-root';
 import { addMonitorStack, type FilterPolicy, STACK_NAME } from '#monitor';
 import { type ChannelName, ENV } from '#runtime';
 import { LOCAL_CREDENTIALS, type LocalEngines } from './engines/engines';

@@ -34,10 +34,10 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 const STAMPS = path.join(root, 'dist', '.build');
 
 /** Where the command's bundle is written; bin/ec2-task-monitor.mjs loads it. */
-export const CLI_BUNDLE = 'dist/cli/ec2-task-monitor.js';
+const CLI_BUNDLE = 'dist/cli/ec2-task-monitor.js';
 
 /** Where the loopback launcher of DynamoDB Local is compiled to (see devkit/engines/engines.ts). */
-export const JAVA_OUTPUT = 'dist/java';
+const JAVA_OUTPUT = 'dist/java';
 
 /** One unit of the build: what it writes, and how. */
 interface Job {
@@ -50,9 +50,20 @@ interface Job {
   run(): Promise<string[] | 'skipped'>;
 }
 
+/**
+ * Each file's hash, read once per run (see runBuild): the jobs share most of their inputs (every
+ * function bundles the same domain code and SDK modules), and no job writes another's inputs.
+ */
+const hashes = new Map<string, string | undefined>();
+
 function hashOf(file: string): string | undefined {
+  if (hashes.has(file)) return hashes.get(file);
   const absolute = path.join(root, file);
-  return existsSync(absolute) ? createHash('sha256').update(readFileSync(absolute)).digest('hex') : undefined;
+  const hash = existsSync(absolute)
+    ? createHash('sha256').update(readFileSync(absolute)).digest('hex')
+    : undefined;
+  hashes.set(file, hash);
+  return hash;
 }
 
 const BUILD_SCRIPT_HASH = hashOf(path.relative(root, __filename)) ?? '';
@@ -271,13 +282,12 @@ const JOBS: Record<string, () => Job[]> = {
 };
 
 /** Runs the named jobs (all by default) that are not up to date; returns what it built. */
-export async function runBuild(
-  names: readonly string[] = Object.keys(JOBS),
-  force = false,
-): Promise<string[]> {
+async function runBuild(names: readonly string[] = Object.keys(JOBS), force = false): Promise<string[]> {
   const unknown = names.filter((name) => !(name in JOBS));
   if (unknown.length > 0)
     throw new Error(`unknown build job ${unknown.join(', ')}; jobs: ${Object.keys(JOBS).join(', ')}`);
+  // A file read before this run (an earlier run in this process) may have changed since.
+  hashes.clear();
   const jobs = names.flatMap((name) => (JOBS[name] as () => Job[])());
   removeStaleFunctions();
   const built: string[] = [];

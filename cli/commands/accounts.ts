@@ -7,10 +7,11 @@ import { leavesUnmonitored } from '../../lambdas/domain/coverage';
 import { ENV } from '../../lambdas/shared/config';
 import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { applyStackOptions, resolveVariables } from '../deployed-stack';
+import { type RenderOptions, table } from '../render';
 import type { ReadOptions } from './status';
 
 /** The accounts as a table: one line per account, failing ones first marked. */
-export function renderAccounts(accounts: readonly AccountCoverage[]): string {
+export function renderAccounts(accounts: readonly AccountCoverage[], options: RenderOptions): string {
   if (accounts.length === 0) {
     return 'No account coverage recorded: the monitor watches its own account only (accounts=self), or has not run a cycle yet.';
   }
@@ -26,16 +27,10 @@ export function renderAccounts(accounts: readonly AccountCoverage[]): string {
         ? `${coverage.failure.code}${coverage.failure.region ? ` in ${coverage.failure.region}` : ''} (${coverage.failure.kind}) at ${coverage.failure.at}`
         : '',
     ]);
-  const header = ['ACCOUNT', 'NAME', 'COVERAGE', 'REGIONS', 'LAST COMPLETE POLL', 'LAST FAILURE'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  return table(
+    [['ACCOUNT', 'NAME', 'COVERAGE', 'REGIONS', 'LAST COMPLETE POLL', 'LAST FAILURE'], ...rows],
+    options,
   );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** Runs the accounts command; returns the exit code (1 when an account is unmonitored). */
@@ -45,7 +40,7 @@ export async function accountsCommand(options: ReadOptions): Promise<number> {
   const store = new CoverageStore(new DynamoDBClient(sdkClientConfig()), variables[ENV.tableName] as string);
   const accounts = [...(await store.loadAll()).values()];
   process.stdout.write(
-    options.json ? `${JSON.stringify(accounts, null, 2)}\n` : `${renderAccounts(accounts)}\n`,
+    options.json ? `${JSON.stringify(accounts, null, 2)}\n` : `${renderAccounts(accounts, options)}\n`,
   );
   return accounts.some((coverage) => leavesUnmonitored(coverage.failure)) ? 1 : 0;
 }

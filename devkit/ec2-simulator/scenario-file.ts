@@ -2,7 +2,7 @@
 // by name so callers need not know where the tool lives.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { packagePath } from '#cli';
+import { packagePath } from '#package-root';
 import { parseScenario, type Scenario, ScenarioError } from './scenario';
 
 /** Path of the built-in demo scenario (devkit/ec2-simulator/scenarios/demo.json). */

@@ -1,8 +1,8 @@
 // Why: the HTTP edge: one port serves the EC2 Query protocol (so the real SDK works unchanged) and
 // the JSON control API under /_simulator/, and close() leaves no socket behind for jest.
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LoopbackServer, startLoopbackServer } from '../loopback-server';
 import { Ec2Error } from './errors';
 import { accessKeyOf, parseForm, regionOf, type QueryParams } from './query';
 import { errorResponse } from './xml';
@@ -32,48 +32,16 @@ export interface ServerHandlers {
   control(method: string, path: string, query: URLSearchParams, body: unknown): ControlAnswer;
 }
 
-/** A listening server and how to stop it. */
-export interface RunningServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 /**
  * Starts the HTTP server.
  * @param port 0 picks a free port.
  */
-export async function startServer(
-  handlers: ServerHandlers,
-  host: string,
-  port: number,
-): Promise<RunningServer> {
-  const server = http.createServer((request, response) => {
-    handle(handlers, request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, 'text/plain', `simulator error: ${String(error)}`);
-      else response.destroy();
-    });
+export function startServer(handlers: ServerHandlers, host: string, port: number): Promise<LoopbackServer> {
+  return startLoopbackServer((request, response) => handle(handlers, request, response), {
+    host,
+    port,
+    onError: (response, error) => send(response, 500, 'text/plain', `simulator error: ${String(error)}`),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost}:${address.port}`,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets (the SDK pools them) would hold close() open: end them now.
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
 }
 
 async function handle(

@@ -7,7 +7,8 @@ import { FaultInjector, type ActiveFault, type FaultSpec } from './faults';
 import { PageTokens } from './pagination';
 import type { QueryParams } from './query';
 import { parseScenario, type Scenario, ScenarioRunner } from './scenario';
-import { startServer, type Ec2Answer, type RunningServer } from './server';
+import type { LoopbackServer } from '../loopback-server';
+import { startServer, type Ec2Answer } from './server';
 import { TaskStore, type StoredTask } from './store';
 import { escapeXml } from './xml';
 import { accountOfAccessKey } from '../stand-ins/organization-stand-in';
@@ -59,7 +60,7 @@ export class Ec2Simulator {
   private readonly log: RequestLogEntry[] = [];
   private scenario: Scenario = { tasks: [] };
   private runner = new ScenarioRunner(this.scenario, this.store);
-  private server: RunningServer | undefined;
+  private server: LoopbackServer | undefined;
   private ticker: NodeJS.Timeout | undefined;
 
   /** @internal use {@link startEc2Simulator}. */

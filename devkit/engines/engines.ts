@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { packagePath } from '#cli';
+import { packagePath } from '#package-root';
 import { type Ec2Simulator, startEc2Simulator } from '../ec2-simulator';
 
 /** Ports of the engines; 0 picks a free one. */

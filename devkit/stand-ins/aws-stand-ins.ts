@@ -5,8 +5,8 @@
 // point here. One port serves both; the target header says which. Not product code; Node's
 // standard library only.
 import { randomInt, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '../loopback-server';
 
 /** Options of {@link startAwsStandIns}. */
 export interface AwsStandInsOptions {
@@ -65,7 +65,6 @@ export interface AwsStandIns {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const JSON_1_1 = 'application/x-amz-json-1.1';
@@ -135,23 +134,12 @@ export async function startAwsStandIns(options: AwsStandInsOptions = {}): Promis
     waiters: new Set(),
     maxPutEventsBytes: options.maxPutEventsBytes ?? DEFAULT_MAX_PUT_EVENTS_BYTES,
   };
-  const server = createServer((request, response) => {
-    handle(state, request, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else send(response, 500, { __type: 'InternalFailure', message: String(error) });
-    });
+  const server = await startLoopbackServer((request, response) => handle(state, request, response), {
+    port: options.port,
+    onError: (response, error) => send(response, 500, { __type: 'InternalFailure', message: String(error) }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopping: Promise<void> | undefined;
   return {
-    endpoint: `http://${HOST}:${port}`,
+    endpoint: server.url,
     events: state.events,
     putSecret(name, value) {
       if (!SECRET_NAME.test(name)) throw new Error(`Not a valid Secrets Manager secret name: ${name}`);
@@ -187,16 +175,12 @@ export async function startAwsStandIns(options: AwsStandInsOptions = {}): Promis
       });
     },
     stop() {
-      stopping ??= new Promise<void>((resolve, reject) => {
-        for (const waiter of state.waiters) {
-          clearTimeout(waiter.timer);
-          waiter.reject(new Error('The AWS stand-ins stopped before the events arrived'));
-        }
-        state.waiters.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return stopping;
+      for (const waiter of state.waiters) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error('The AWS stand-ins stopped before the events arrived'));
+      }
+      state.waiters.clear();
+      return server.close();
     },
   };
 }

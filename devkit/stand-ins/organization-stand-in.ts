@@ -5,10 +5,11 @@
 // issues carry the account in their access key id (`ASIA<account id><4 characters>`), which is how
 // the EC2 simulator and ListRegions tell accounts apart. Not product code; Node's standard library only.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessKeyOf } from '../ec2-simulator/query';
+import { escapeXml } from '../ec2-simulator/xml';
+import { startLoopbackServer } from '../loopback-server';
 
-const HOST = '127.0.0.1';
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const ORGANIZATIONS_TARGET = 'AWSOrganizationsV20161128.';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,11 +19,6 @@ const ISSUED_KEY = /^ASIA(\d{12})[A-Z0-9]{4}$/;
 /** The account of credentials the stand-in issued, read from their access key id; undefined for any other key. */
 export function accountOfAccessKey(accessKeyId: string): string | undefined {
   return ISSUED_KEY.exec(accessKeyId)?.[1];
-}
-
-/** The access key id of a SigV4-signed request (its `Credential=` scope), if any. */
-export function accessKeyOfRequest(headers: IncomingMessage['headers']): string | undefined {
-  return /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ''))?.[1];
 }
 
 /** One account of the stand-in's organization. */
@@ -119,28 +115,17 @@ export async function startOrganizationStandIn(
     credentialSeconds: options.credentialSeconds,
     pageSize: options.pageSize ?? 20,
   };
-  const server = createServer((request, response) => {
-    handle(state, request, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { __type: 'ServiceException', Message: String(error) });
-    });
+  const server = await startLoopbackServer((request, response) => handle(state, request, response), {
+    onError: (response, error) =>
+      sendJson(response, 500, { __type: 'ServiceException', Message: String(error) }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopping: Promise<void> | undefined;
   const existing = (id: string) => {
     const account = state.accounts.get(id);
     if (!account) throw new Error(`No account ${id} in the stand-in's organization`);
     return account;
   };
   return {
-    endpoint: `http://${HOST}:${port}`,
+    endpoint: server.url,
     rootId: state.rootId,
     putAccount(account) {
       if (!/^\d{12}$/.test(account.id)) throw new Error(`Not an account id: ${account.id}`);
@@ -157,13 +142,7 @@ export async function startOrganizationStandIn(
     },
     assumeRoleCalls: state.assumeRoleCalls,
     operations: state.operations,
-    stop() {
-      stopping ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return stopping;
-    },
+    stop: () => server.close(),
   };
 }
 
@@ -181,12 +160,12 @@ export function organizationStandInEnvironment(
 async function handle(state: State, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
   const target = String(request.headers['x-amz-target'] ?? '');
-  const callerAccount = accountOfAccessKey(accessKeyOfRequest(request.headers) ?? '');
+  const callerAccount = accountOfAccessKey(accessKeyOf(request.headers, {}) ?? '');
   if (target.startsWith(ORGANIZATIONS_TARGET)) {
     const operation = target.slice(ORGANIZATIONS_TARGET.length);
     state.operations.push(operation);
     try {
-      sendJson(response, 200, organizations(state, operation, parseJson(body), callerAccount));
+      sendJson(response, 200, organizations(state, operation, parseJson(body)));
     } catch (error) {
       if (!(error instanceof StandInError)) throw error;
       sendJson(response, error.status, { __type: error.code, Message: error.message });
@@ -290,12 +269,7 @@ function listRegions(
   return { Regions: wanted ? regions.filter((region) => wanted.includes(region.RegionOptStatus)) : regions };
 }
 
-function organizations(
-  state: State,
-  operation: string,
-  input: Record<string, unknown>,
-  _caller: string | undefined,
-): unknown {
+function organizations(state: State, operation: string, input: Record<string, unknown>): unknown {
   const accountShape = (account: StandInAccount) => ({
     Id: account.id,
     Arn: `arn:aws:organizations::000000000000:account/o-standin/${account.id}`,
@@ -380,13 +354,6 @@ function parseJson(body: string): Record<string, unknown> {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : {};
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
-  );
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

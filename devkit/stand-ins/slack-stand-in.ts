@@ -1,8 +1,8 @@
 // A local stand-in for Slack's incoming webhooks, for the local mode and the tests: one webhook
 // URL, Slack's validation answers, and scripted failures (429 with Retry-After, 5xx, hangs).
 // Not product code; Node's standard library only.
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '../loopback-server';
 
 /** The path of the stand-in's only webhook, shaped like Slack's `/services/T…/B…/secret`. */
 export const STAND_IN_WEBHOOK_PATH = '/services/T000LOCAL/B000LOCAL/localsecret';
@@ -163,19 +163,12 @@ export async function startSlackStandIn(options: { port?: number } = {}): Promis
     waiters.forEach((check) => check());
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent && !response.destroyed) answer(response, 500, 'rollup_error');
-    });
+  const server = await startLoopbackServer(handle, {
+    port: options.port,
+    onError: (response) => answer(response, 500, 'rollup_error'),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
   return {
-    url: `http://127.0.0.1:${port}${STAND_IN_WEBHOOK_PATH}`,
+    url: `${server.url}${STAND_IN_WEBHOOK_PATH}`,
     posts,
     get attempts() {
       return attempts;
@@ -212,12 +205,9 @@ export async function startSlackStandIn(options: { port?: number } = {}): Promis
         check();
       });
     },
-    async stop() {
+    stop() {
       waiters.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return server.close();
     },
   };
 }

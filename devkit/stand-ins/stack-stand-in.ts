@@ -5,8 +5,8 @@
 // AWS_ENDPOINT_URL_LAMBDA), so `status --stack-name ...` runs unchanged against the local mode and in
 // tests. Not product code; Node's standard library only.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '../loopback-server';
 
 /** A stack as DescribeStacks and GetFunctionConfiguration answer for it. */
 export interface StandInStack {
@@ -28,7 +28,6 @@ export interface StackStandIn {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -38,16 +37,9 @@ const FUNCTION_CONFIGURATION = /^\/2015-03-31\/functions\/([^/]+)\/configuration
 export async function startStackStandIn(port = 0): Promise<StackStandIn> {
   const stacks = new Map<string, StandInStack & { id: string; created: Date }>();
   const requests: string[] = [];
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { message: String(error) }, 'ServiceException');
-    });
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
-    const url = new URL(request.url ?? '/', `http://${HOST}`);
+    const url = new URL(request.url ?? '/', 'http://stand-in');
     const lambdaPath = FUNCTION_CONFIGURATION.exec(url.pathname);
     if (request.method === 'GET' && lambdaPath) {
       requests.push('lambda.GetFunctionConfiguration');
@@ -124,17 +116,12 @@ export async function startStackStandIn(port = 0): Promise<StackStandIn> {
     );
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const server = await startLoopbackServer(handle, {
+    port,
+    onError: (response, error) => sendJson(response, 500, { message: String(error) }, 'ServiceException'),
   });
-  const address = server.address() as AddressInfo;
-  let stopping: Promise<void> | undefined;
   return {
-    endpoint: `http://${HOST}:${address.port}`,
+    endpoint: server.url,
     requests,
     putStack(stack) {
       const existing = stacks.get(stack.name);
@@ -144,13 +131,7 @@ export async function startStackStandIn(port = 0): Promise<StackStandIn> {
         created: existing?.created ?? new Date(),
       });
     },
-    stop() {
-      stopping ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return stopping;
-    },
+    stop: () => server.close(),
   };
 }
 
