@@ -3,9 +3,9 @@
 // A failure in one listing is reported and changes nothing for it; the others carry on.
 //
 // At rest nothing is read or written: a listing whose fingerprint is the one recorded after the
-// last listing whose every decision was written, and that nothing makes due, is left alone. The
-// container keeps each unit's state and each listing's snapshots between invocations; a new
-// container reads one small item per unit, and the snapshots of a listing only when it changed.
+// last listing whose every decision was written, and that left nothing to the next, is left
+// alone. The container keeps each unit's state and each listing's snapshots between invocations;
+// a new container reads one small item per unit, and the snapshots of a listing only when it changed.
 // Every snapshot write is conditioned on the version read and on coming from a later listing than
 // the stored one, so a stale copy or a stale listing only ever loses its writes; a lost write drops
 // the container's copy and the listing is judged again against what is stored.
@@ -84,7 +84,7 @@ export interface ListingReport {
   baseline: boolean;
   /** True when that baseline followed a gap in complete listings longer than the trust window. */
   rebaseline: boolean;
-  /** True when the listing was the one last recorded and nothing was due: nothing read or written. */
+  /** True when the listing was the one last recorded and left nothing to decide: nothing read or written. */
   settled: boolean;
   tasks: number;
   pages: number;
@@ -300,9 +300,9 @@ async function pollListing(
     const unidentified = listing.skipped.map((skipped) => skipped.resources);
     const fingerprint = listingFingerprint(listing.tasks, unidentified, config);
 
-    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint, detectedAt)) {
-      // Nothing changed since the last recorded listing, and nothing is due: no read, no write,
-      // unless the heartbeat is (once a day).
+    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint)) {
+      // Nothing changed since the last recorded listing: no read, no write, unless the heartbeat
+      // is due (once a day).
       report.settled = true;
       const heartbeat = markerAfterListing(marker, plan, detectedAt, policy, new Set());
       if (heartbeat) {
@@ -407,18 +407,14 @@ async function pollListing(
       stored = await deps.store.loadSnapshots(unit, taskType);
     }
     report.unsettled = unsettled.size;
-    const clean = failures.length === 0 && unresolved === 0 && report.deferred === 0;
+    // Only a listing whose every decision is recorded may be left alone next time it looks the
+    // same; a task missing once needs the next listing too, so that listing records no fingerprint.
+    // (A finished task waiting to be recorded keeps the marker's unsettled list, which isSettled reads.)
+    const clean = failures.length === 0 && unresolved === 0 && report.deferred === 0 && !pendingMiss;
     const next = markerAfterListing(marker, plan, detectedAt, policy, unsettled);
-    const state: ListingState = {
-      ...(next ?? (marker as ListingState)),
-      // Only a listing whose every decision is recorded may be left alone next time it looks the same.
-      fingerprint: clean ? fingerprint : undefined,
-      // A task missing once, or a finished task waiting to be recorded, needs the next listing.
-      dueAt: pendingMiss || unsettled.size > 0 ? detectedAt.toISOString() : undefined,
-    };
-    if (!state.dueAt) delete state.dueAt;
-    if (!state.fingerprint) delete state.fingerprint;
-    if (next || marker?.fingerprint !== state.fingerprint || marker?.dueAt !== state.dueAt) {
+    const state: ListingState = { ...(next ?? (marker as ListingState)), fingerprint };
+    if (!clean) delete state.fingerprint;
+    if (next || marker?.fingerprint !== state.fingerprint) {
       // A conflict means another poll recorded the listing meanwhile: its state holds.
       await writeListingState(unit, taskType, state, unitState, deps);
     }
