@@ -347,6 +347,8 @@ async function pollListing(
     let pendingMiss = false;
     /** Decisions left to another writer: the listing is not wholly recorded by this poll. */
     let unresolved = 0;
+    /** Tasks whose decision this poll wrote, deferred or failed to write: judged once, never again. */
+    const handled = new Set<string>();
     // The container's snapshots of the listing, or a read of them.
     let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
     for (let attempt = 0; ; attempt++) {
@@ -354,6 +356,7 @@ async function pollListing(
       deps.cache?.snapshots.set(listingKey, snapshots);
       // A snapshot from a listing that began after this one is newer: this listing loses to it.
       const decisions = diff(snapshots).filter((decision) => {
+        if (handled.has(decision.task.taskId)) return false;
         const current = snapshots.get(decision.task.taskId);
         const newer = current?.observedAt !== undefined && current.observedAt >= listedAt.toISOString();
         if (newer) {
@@ -369,6 +372,7 @@ async function pollListing(
             // Past the deadline a write waits for the next poll, which decides it again.
             if (deps.now().getTime() > context.deadline) {
               report.deferred += 1;
+              handled.add(decision.task.taskId);
               return;
             }
             try {
@@ -378,11 +382,13 @@ async function pollListing(
                 report.conflicts += 1;
                 return;
               }
+              handled.add(decision.task.taskId);
               if (decision.kind === 'change') report.changes += 1;
               else report.silentWrites += 1;
               if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
               snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
             } catch (error) {
+              handled.add(decision.task.taskId);
               failures.push(error);
               // The write may have landed or not: what the container holds of the listing is unsure.
               deps.cache?.snapshots.delete(listingKey);
@@ -397,8 +403,8 @@ async function pollListing(
       );
       if (conflicts === 0) break;
       // Another writer changed snapshots since they were read: read them again and judge this
-      // listing once more against what is stored, so that what is published as `previous` is
-      // always the stored state. A second conflict is left to that writer.
+      // listing once more against what is stored (but for the tasks handled above), so that what is
+      // published as `previous` is always the stored state. A second conflict is left to that writer.
       deps.cache?.snapshots.delete(listingKey);
       if (attempt > 0) {
         unresolved += conflicts;
