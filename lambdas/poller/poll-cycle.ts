@@ -63,8 +63,8 @@ export interface PollDependencies {
  * another writer changed them, or a write's outcome is unknown.
  */
 export interface PollCache {
-  /** By `<account>#<region>`. */
-  unitStates: Map<string, UnitState>;
+  /** By `<account>#<region>`: the read, in flight or done, that the unit's listings share. */
+  unitStates: Map<string, Promise<UnitState>>;
   /** By listing partition key, each keyed by task id. */
   snapshots: Map<string, Map<string, StoredTask>>;
 }
@@ -147,7 +147,8 @@ export async function pollUnits(
     deadline: started.getTime() + remaining - reserveMs(remaining),
     notStarted: scopes.length,
     writes: limiter(WRITE_CONCURRENCY),
-    unitStates: new Map(),
+    // Without the container's cache, each unit's state is still read at most once per poll.
+    unitStates: deps.cache?.unitStates ?? new Map(),
   };
   const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ unit, taskType }) =>
     pollListing(unit, taskType, config, deps, context),
@@ -185,8 +186,8 @@ interface PollContext {
   notStarted: number;
   /** Snapshot writes in flight across every listing. */
   writes: Limiter;
-  /** Each unit's state, read at most once per poll (when the container holds none). */
-  unitStates: Map<string, Promise<UnitState>>;
+  /** Each unit's state: the container's cache, or one for this poll only. */
+  unitStates: PollCache['unitStates'];
 }
 
 /**
@@ -216,17 +217,12 @@ function unitKey(unit: Unit): string {
   return `${unit.account}#${unit.region}`;
 }
 
-/** The unit's state: the container's copy, or else one read shared by the poll's listings. */
+/** The unit's state: the one kept, or else one read shared by every listing of the unit. */
 function unitStateOf(unit: Unit, deps: PollDependencies, context: PollContext): Promise<UnitState> {
   const key = unitKey(unit);
-  const cached = deps.cache?.unitStates.get(key);
-  if (cached) return Promise.resolve(cached);
   let loading = context.unitStates.get(key);
   if (!loading) {
-    loading = deps.store.loadUnitState(unit).then((state) => {
-      deps.cache?.unitStates.set(key, state);
-      return state;
-    });
+    loading = deps.store.loadUnitState(unit);
     // A failed read is not kept: the next listing of the unit tries again.
     loading.catch(() => context.unitStates.delete(key));
     context.unitStates.set(key, loading);
