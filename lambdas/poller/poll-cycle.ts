@@ -19,7 +19,7 @@ import { isSettled, listingFingerprint, type ListingState } from '../domain/list
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
-import type { PollerConfig } from '../shared/config';
+import type { PollerConfig, PollSettings } from '../shared/config';
 import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency';
 import { partitionKey, type Unit } from '../shared/table-layout';
 import { taskTypeDescriptor } from '../task-types';
@@ -136,7 +136,7 @@ export async function runPollCycle(config: PollerConfig, deps: PollDependencies)
  */
 export async function pollUnits(
   units: readonly Unit[],
-  config: PollerConfig,
+  config: PollSettings,
   deps: PollDependencies,
 ): Promise<PollReport> {
   const started = deps.now();
@@ -233,7 +233,7 @@ function unitStateOf(unit: Unit, deps: PollDependencies, context: PollContext): 
 async function pollListing(
   unit: Unit,
   taskType: TaskTypeName,
-  config: PollerConfig,
+  config: PollSettings,
   deps: PollDependencies,
   context: PollContext,
 ): Promise<ListingReport> {
@@ -488,7 +488,7 @@ function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: 
 
 async function write(
   decision: ListingDecision,
-  config: PollerConfig,
+  config: PollSettings,
   deps: PollDependencies,
   detectedAt: Date,
   listedAt: Date,

@@ -23,7 +23,6 @@ const ACCOUNTS = ['111111111111', '222222222222'] as const;
 const { partitionKey: PK, sortKey: SK } = TABLE_LAYOUT;
 const config: WorkerConfig = {
   tableName: '',
-  regions: [],
   taskTypes: ['import-image'],
   account: MONITOR,
   progressStep: 25,
