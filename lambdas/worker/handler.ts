@@ -26,6 +26,7 @@ const GROUP_CONCURRENCY = 4;
 const config = readWorkerConfig();
 const region = process.env.AWS_REGION ?? 'us-east-1';
 const credentials = memberCredentialsIn(region, config);
+const dynamodb = new DynamoDBClient(sdkClientConfig());
 const clients = new Map<string, Ec2ClientProvider>();
 const dependencies: WorkerDependencies = {
   assume: async (account) => (account === config.account ? undefined : credentials.credentials(account)),
@@ -38,10 +39,10 @@ const dependencies: WorkerDependencies = {
     }
     return provider(unitRegion);
   },
-  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
+  store: new SnapshotStore(dynamodb, config.tableName, config.account),
   // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
   cache: newPollCache(),
-  coverage: new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
+  coverage: new CoverageStore(dynamodb, config.tableName),
   knownCoverage: new Map<string, AccountCoverage>(),
   logger,
   metrics,
