@@ -10,9 +10,9 @@ import { memberRoleArn, memberSessionName } from '../shared/member-session';
 import { sdkClientConfig } from '../shared/sdk-clients';
 
 /** Credentials are renewed when less than this is left, as the SDK's own providers do. */
-export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 /** An hour: the longest session a role chained from a Lambda role may have. */
-export const SESSION_SECONDS = 3600;
+const SESSION_SECONDS = 3600;
 
 /** What the cache needs. */
 export interface MemberCredentialsOptions {
@@ -74,11 +74,6 @@ export class MemberCredentials {
    */
   clientCredentials(account: string): { credentials?: AwsCredentialIdentityProvider } {
     return account === this.options.monitorAccount ? {} : { credentials: this.provider(account) };
-  }
-
-  /** Forgets an account's credentials (after the member account refused them). */
-  forget(account: string): void {
-    this.entries.delete(account);
   }
 
   private async assume(account: string): Promise<AwsCredentialIdentity & { expiration: Date }> {

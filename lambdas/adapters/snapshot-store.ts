@@ -365,7 +365,7 @@ export function toStoredTask(item: Record<string, AttributeValue>): StoredTask {
 }
 
 /** Reads one task type's listing state from a unit's state item. */
-export function toListingState(record: Record<string, unknown>): ListingState {
+function toListingState(record: Record<string, unknown>): ListingState {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const unsettled = Array.isArray(record.unsettled)
     ? record.unsettled.filter((id): id is string => typeof id === 'string')

@@ -196,7 +196,7 @@ interface PollContext {
  * one included). Computed when each listing starts, so time a fast listing leaves is given to the
  * later ones; and even if every endpoint hangs, every listing is abandoned in time.
  */
-export function listingShareMs(msToDeadline: number, listingsNotStarted: number): number {
+function listingShareMs(msToDeadline: number, listingsNotStarted: number): number {
   const rounds = Math.max(1, Math.ceil(listingsNotStarted / LISTING_CONCURRENCY));
   return Math.max(0, Math.floor((msToDeadline * (1 - WRITE_SHARE)) / rounds));
 }
