@@ -21,7 +21,7 @@ import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
 import type { PollerConfig, PollSettings } from '../shared/config';
 import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency';
-import { partitionKey, type Unit } from '../shared/table-layout';
+import { partitionKey, type Unit, unitStateKey } from '../shared/table-layout';
 import { taskTypeDescriptor } from '../task-types';
 
 /** Listings read at the same time. */
@@ -63,7 +63,7 @@ export interface PollDependencies {
  * another writer changed them, or a write's outcome is unknown.
  */
 export interface PollCache {
-  /** By `<account>#<region>`: the read, in flight or done, that the unit's listings share. */
+  /** By the unit state item's key: the read, in flight or done, that the unit's listings share. */
   unitStates: Map<string, Promise<UnitState>>;
   /** By listing partition key, each keyed by task id. */
   snapshots: Map<string, Map<string, StoredTask>>;
@@ -213,13 +213,9 @@ function listingTime(now: Date, detectedAt: Date): Date {
   return new Date(lastListedAt);
 }
 
-function unitKey(unit: Unit): string {
-  return `${unit.account}#${unit.region}`;
-}
-
 /** The unit's state: the one kept, or else one read shared by every listing of the unit. */
 function unitStateOf(unit: Unit, deps: PollDependencies, context: PollContext): Promise<UnitState> {
-  const key = unitKey(unit);
+  const key = unitStateKey(unit).pk;
   let loading = context.unitStates.get(key);
   if (!loading) {
     loading = deps.store.loadUnitState(unit);
@@ -463,10 +459,10 @@ async function writeListingState(
   try {
     const outcome = await deps.store.putListingState(unit, taskType, state);
     if (outcome === 'written') unitState.set(taskType, { ...state, version: state.version + 1 });
-    else deps.cache?.unitStates.delete(unitKey(unit));
+    else deps.cache?.unitStates.delete(unitStateKey(unit).pk);
     return outcome;
   } catch (error) {
-    deps.cache?.unitStates.delete(unitKey(unit));
+    deps.cache?.unitStates.delete(unitStateKey(unit).pk);
     throw error;
   }
 }
