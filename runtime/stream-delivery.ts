@@ -17,7 +17,7 @@ import { PUBLISHER_STREAM_FILTER } from '../lambdas/shared/table-layout';
 import { matchesFilter } from './event-filter';
 
 /** The deployed event source mapping's batch size. */
-export const STREAM_BATCH_SIZE = 100;
+const STREAM_BATCH_SIZE = 100;
 /** GetRecords calls per shard and delivery before moving on; the rest is read next time. */
 const MAX_READS_PER_SHARD = 50;
 

@@ -4,7 +4,7 @@
 import { type AccountClient, paginateListRegions } from '@aws-sdk/client-account';
 
 /** The opt-in states of a Region that can be polled. */
-export const ENABLED_STATES = ['ENABLED', 'ENABLED_BY_DEFAULT'] as const;
+const ENABLED_STATES = ['ENABLED', 'ENABLED_BY_DEFAULT'] as const;
 
 /** Every Region enabled in the account of the client's credentials, sorted. */
 export async function listEnabledRegions(client: AccountClient): Promise<string[]> {

@@ -3,14 +3,16 @@
 // Region's own STS endpoint would need that Region enabled in the monitor's account too), and its
 // credentials are reused by every Region's client of that account until 5 minutes before they
 // expire: at most one AssumeRole per account per credential lifetime, however many Regions.
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { partitionOf } from '../domain/partition';
 import { memberRoleArn, memberSessionName } from '../shared/member-session';
+import { sdkClientConfig } from '../shared/sdk-clients';
 
 /** Credentials are renewed when less than this is left, as the SDK's own providers do. */
-export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 /** An hour: the longest session a role chained from a Lambda role may have. */
-export const SESSION_SECONDS = 3600;
+const SESSION_SECONDS = 3600;
 
 /** What the cache needs. */
 export interface MemberCredentialsOptions {
@@ -66,9 +68,12 @@ export class MemberCredentials {
     return () => this.credentials(account);
   }
 
-  /** Forgets an account's credentials (after the member account refused them). */
-  forget(account: string): void {
-    this.entries.delete(account);
+  /**
+   * The `credentials` setting of an SDK client of the account: the member role's, or none (the
+   * function's own) for the monitor's account.
+   */
+  clientCredentials(account: string): { credentials?: AwsCredentialIdentityProvider } {
+    return account === this.options.monitorAccount ? {} : { credentials: this.provider(account) };
   }
 
   private async assume(account: string): Promise<AwsCredentialIdentity & { expiration: Date }> {
@@ -91,4 +96,20 @@ export class MemberCredentials {
       accountId: account,
     };
   }
+}
+
+/**
+ * The member role's credentials for a function running in `region`, the monitor's own: AssumeRole
+ * goes to STS there, in that Region's partition. One per container, shared by every client.
+ */
+export function memberCredentialsIn(
+  region: string,
+  settings: { readonly memberRoleName: string; readonly account: string },
+): MemberCredentials {
+  return new MemberCredentials({
+    sts: new STSClient(sdkClientConfig({ region })),
+    roleName: settings.memberRoleName,
+    monitorAccount: settings.account,
+    partition: partitionOf(region),
+  });
 }

@@ -49,7 +49,7 @@ export class OrganizationDirectory {
   }
 
   /** The accounts under an OU or root, nested OUs included. */
-  async accountsUnder(parentId: string): Promise<OrganizationAccount[]> {
+  private async accountsUnder(parentId: string): Promise<OrganizationAccount[]> {
     const direct = await this.collect(
       paginateListAccountsForParent({ client: this.client, pageSize: PAGE_SIZE }, { ParentId: parentId }),
     );

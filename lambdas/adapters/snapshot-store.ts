@@ -206,7 +206,6 @@ export class SnapshotStore {
       unsettled: state.unsettled.length > 0 ? [...state.unsettled] : undefined,
       unsettledSince: state.unsettledSince,
       fingerprint: state.fingerprint,
-      dueAt: state.dueAt,
       version: state.version + 1,
     };
     try {
@@ -366,19 +365,13 @@ export function toStoredTask(item: Record<string, AttributeValue>): StoredTask {
 }
 
 /** Reads one task type's listing state from a unit's state item. */
-export function toListingState(record: Record<string, unknown>): ListingState {
+function toListingState(record: Record<string, unknown>): ListingState {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const unsettled = Array.isArray(record.unsettled)
     ? record.unsettled.filter((id): id is string => typeof id === 'string')
     : [];
   const state: ListingState = { unsettled, version: Number(record.version ?? 0) || 0 };
-  for (const name of [
-    'lastCompleteAt',
-    'rebaselineFrom',
-    'unsettledSince',
-    'fingerprint',
-    'dueAt',
-  ] as const) {
+  for (const name of ['lastCompleteAt', 'rebaselineFrom', 'unsettledSince', 'fingerprint'] as const) {
     const value = text(record[name]);
     if (value !== undefined) state[name] = value;
   }

@@ -6,14 +6,12 @@ import { AccountClient } from '@aws-sdk/client-account';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { listEnabledRegions } from '../adapters/account-regions';
 import { CoverageStore } from '../adapters/coverage-store';
-import { MemberCredentials } from '../adapters/member-credentials';
+import { memberCredentialsIn } from '../adapters/member-credentials';
 import { OrganizationDirectory } from '../adapters/organization';
 import { sendUnits } from '../adapters/unit-queue';
-import { partitionOf } from '../domain/partition';
 import { readDispatcherConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
@@ -21,13 +19,8 @@ import { type DispatchReport, runDispatch } from './dispatch';
 
 const config = readDispatcherConfig();
 const region = process.env.AWS_REGION ?? 'us-east-1';
-const credentials = new MemberCredentials({
-  // The monitor's own Region: its token is valid in every Region of the member accounts.
-  sts: new STSClient(sdkClientConfig({ region })),
-  roleName: config.memberRoleName,
-  monitorAccount: config.account,
-  partition: partitionOf(region),
-});
+// The monitor's own Region: its token is valid in every Region of the member accounts.
+const credentials = memberCredentialsIn(region, config);
 const directory = new OrganizationDirectory(new OrganizationsClient(sdkClientConfig({ region })));
 const coverage = new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName);
 const sqs = new SQSClient(sdkClientConfig());
@@ -36,12 +29,7 @@ const accountClients = new Map<string, AccountClient>();
 function accountClient(account: string): AccountClient {
   let client = accountClients.get(account);
   if (!client) {
-    client = new AccountClient(
-      sdkClientConfig({
-        region,
-        ...(account === config.account ? {} : { credentials: credentials.provider(account) }),
-      }),
-    );
+    client = new AccountClient(sdkClientConfig({ region, ...credentials.clientCredentials(account) }));
     accountClients.set(account, client);
   }
   return client;

@@ -5,9 +5,9 @@
 /** A 12-digit AWS account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An organizational unit id (Organizations' `ParentId` pattern, OU branch). */
-export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 /** An organization root id (Organizations' `ParentId` pattern, root branch). */
-export const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
+const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
 
 /**
  * What `accounts` selects:
@@ -96,7 +96,7 @@ export interface ResolvedAccounts {
 }
 
 /** The state an account is in: `State`, else `Status`, else ACTIVE (an account listed without either). */
-export function accountState(account: OrganizationAccount): string {
+function accountState(account: OrganizationAccount): string {
   return account.state ?? account.status ?? 'ACTIVE';
 }
 

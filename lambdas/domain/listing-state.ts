@@ -1,29 +1,22 @@
 // What a poll must know to leave a listing alone: nothing read, nothing written when nothing
 // changed. Each listing's state (kept per task type in its unit's state item, and in the warm
-// container) holds the listing's marker (baseline.ts), a fingerprint of the last listing whose
-// every decision was recorded, and the time the listing must be judged again even if it looks
-// the same (a task missing once needs the next listing to decide). A listing whose fingerprint
-// equals the stored one and that is not due is settled: diffing it against the snapshots would
-// decide nothing. Pure: the poll's time and the listing are inputs.
+// container) holds the listing's marker (baseline.ts) and a fingerprint of the last listing whose
+// every decision was recorded and that left nothing for the next listing to decide (a task missing
+// once needs the next listing). A listing whose fingerprint equals the stored one is settled:
+// diffing it against the snapshots would decide nothing. Pure: the listing is the input.
 import { createHash } from 'node:crypto';
 import type { ListingMarker } from './baseline';
 import { progressBucket } from './changes';
 import type { RelatedResources, Task } from './task';
 
-/** A listing's stored state: its marker, fingerprint and when it is due. */
+/** A listing's stored state: its marker and fingerprint. */
 export interface ListingState extends ListingMarker {
   /**
    * Fingerprint of the last listing whose every decision was recorded (see {@link listingFingerprint});
-   * absent when none was, or when a poll recorded only part of them.
+   * absent when none was, when a poll recorded only part of them, or when a task missing from the
+   * listing needs the next one to be declared disappeared.
    */
   fingerprint?: string;
-  /**
-   * ISO-8601 time from which the listing must be judged even if its fingerprint is unchanged: the
-   * poll's time when a task missing from it needs the next listing to be declared disappeared, or
-   * when finished tasks of a baseline wait to be recorded. Absent when only the heartbeat is due
-   * (its time follows from `lastCompleteAt`).
-   */
-  dueAt?: string;
 }
 
 /** What the diff is sensitive to, besides the listing: a change of setting re-judges every listing. */
@@ -66,11 +59,9 @@ export function listingFingerprint(
 }
 
 /**
- * True when a listing can be left alone: its fingerprint is the stored one, nothing is due, and
- * the marker holds no unsettled task. The caller still refreshes the heartbeat when it is due.
+ * True when a listing can be left alone: its fingerprint is the stored one and the marker holds no
+ * unsettled task. The caller still refreshes the heartbeat when it is due.
  */
-export function isSettled(state: ListingState | undefined, fingerprint: string, now: Date): boolean {
-  if (!state?.fingerprint || state.fingerprint !== fingerprint) return false;
-  if (state.unsettled.length > 0) return false;
-  return state.dueAt === undefined || now.getTime() < Date.parse(state.dueAt);
+export function isSettled(state: ListingState | undefined, fingerprint: string): boolean {
+  return state?.fingerprint === fingerprint && state.unsettled.length === 0;
 }

@@ -2,6 +2,7 @@
 // it to the workers' FIFO queue. Its message group is the unit, so no two workers poll one unit at
 // once; its deduplication id is the unit and the cycle, so a dispatcher retried within a cycle
 // sends it once.
+import { ACCOUNT_ID_PATTERN } from './accounts';
 
 /** One (account, Region) of one cycle. */
 export interface PollUnit {
@@ -34,7 +35,7 @@ export function isStale(unit: PollUnit, now: Date, pollIntervalSeconds: number):
 /** Reads a unit from a message body. @throws Error naming what is missing */
 export function parseUnit(body: string): PollUnit {
   const value = JSON.parse(body) as Partial<PollUnit>;
-  if (typeof value.account !== 'string' || !/^\d{12}$/.test(value.account))
+  if (typeof value.account !== 'string' || !ACCOUNT_ID_PATTERN.test(value.account))
     throw new Error('unit without an account id');
   if (typeof value.region !== 'string' || value.region === '') throw new Error('unit without a Region');
   if (typeof value.cycleStart !== 'string' || Number.isNaN(Date.parse(value.cycleStart)))

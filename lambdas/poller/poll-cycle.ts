@@ -3,9 +3,9 @@
 // A failure in one listing is reported and changes nothing for it; the others carry on.
 //
 // At rest nothing is read or written: a listing whose fingerprint is the one recorded after the
-// last listing whose every decision was written, and that nothing makes due, is left alone. The
-// container keeps each unit's state and each listing's snapshots between invocations; a new
-// container reads one small item per unit, and the snapshots of a listing only when it changed.
+// last listing whose every decision was written, and that left nothing to the next, is left
+// alone. The container keeps each unit's state and each listing's snapshots between invocations;
+// a new container reads one small item per unit, and the snapshots of a listing only when it changed.
 // Every snapshot write is conditioned on the version read and on coming from a later listing than
 // the stored one, so a stale copy or a stale listing only ever loses its writes; a lost write drops
 // the container's copy and the listing is judged again against what is stored.
@@ -19,9 +19,9 @@ import { isSettled, listingFingerprint, type ListingState } from '../domain/list
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
-import type { PollerConfig } from '../shared/config';
+import type { PollerConfig, PollSettings } from '../shared/config';
 import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency';
-import { partitionKey, type Unit } from '../shared/table-layout';
+import { partitionKey, type Unit, unitStateKey } from '../shared/table-layout';
 import { taskTypeDescriptor } from '../task-types';
 
 /** Listings read at the same time. */
@@ -63,8 +63,8 @@ export interface PollDependencies {
  * another writer changed them, or a write's outcome is unknown.
  */
 export interface PollCache {
-  /** By `<account>#<region>`. */
-  unitStates: Map<string, UnitState>;
+  /** By the unit state item's key: the read, in flight or done, that the unit's listings share. */
+  unitStates: Map<string, Promise<UnitState>>;
   /** By listing partition key, each keyed by task id. */
   snapshots: Map<string, Map<string, StoredTask>>;
 }
@@ -84,7 +84,7 @@ export interface ListingReport {
   baseline: boolean;
   /** True when that baseline followed a gap in complete listings longer than the trust window. */
   rebaseline: boolean;
-  /** True when the listing was the one last recorded and nothing was due: nothing read or written. */
+  /** True when the listing was the one last recorded and left nothing to decide: nothing read or written. */
   settled: boolean;
   tasks: number;
   pages: number;
@@ -136,7 +136,7 @@ export async function runPollCycle(config: PollerConfig, deps: PollDependencies)
  */
 export async function pollUnits(
   units: readonly Unit[],
-  config: PollerConfig,
+  config: PollSettings,
   deps: PollDependencies,
 ): Promise<PollReport> {
   const started = deps.now();
@@ -147,7 +147,8 @@ export async function pollUnits(
     deadline: started.getTime() + remaining - reserveMs(remaining),
     notStarted: scopes.length,
     writes: limiter(WRITE_CONCURRENCY),
-    unitStates: new Map(),
+    // Without the container's cache, each unit's state is still read at most once per poll.
+    unitStates: deps.cache?.unitStates ?? new Map(),
   };
   const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ unit, taskType }) =>
     pollListing(unit, taskType, config, deps, context),
@@ -185,8 +186,8 @@ interface PollContext {
   notStarted: number;
   /** Snapshot writes in flight across every listing. */
   writes: Limiter;
-  /** Each unit's state, read at most once per poll (when the container holds none). */
-  unitStates: Map<string, Promise<UnitState>>;
+  /** Each unit's state: the container's cache, or one for this poll only. */
+  unitStates: PollCache['unitStates'];
 }
 
 /**
@@ -195,7 +196,7 @@ interface PollContext {
  * one included). Computed when each listing starts, so time a fast listing leaves is given to the
  * later ones; and even if every endpoint hangs, every listing is abandoned in time.
  */
-export function listingShareMs(msToDeadline: number, listingsNotStarted: number): number {
+function listingShareMs(msToDeadline: number, listingsNotStarted: number): number {
   const rounds = Math.max(1, Math.ceil(listingsNotStarted / LISTING_CONCURRENCY));
   return Math.max(0, Math.floor((msToDeadline * (1 - WRITE_SHARE)) / rounds));
 }
@@ -212,21 +213,12 @@ function listingTime(now: Date, detectedAt: Date): Date {
   return new Date(lastListedAt);
 }
 
-function unitKey(unit: Unit): string {
-  return `${unit.account}#${unit.region}`;
-}
-
-/** The unit's state: the container's copy, or else one read shared by the poll's listings. */
+/** The unit's state: the one kept, or else one read shared by every listing of the unit. */
 function unitStateOf(unit: Unit, deps: PollDependencies, context: PollContext): Promise<UnitState> {
-  const key = unitKey(unit);
-  const cached = deps.cache?.unitStates.get(key);
-  if (cached) return Promise.resolve(cached);
+  const key = unitStateKey(unit).pk;
   let loading = context.unitStates.get(key);
   if (!loading) {
-    loading = deps.store.loadUnitState(unit).then((state) => {
-      deps.cache?.unitStates.set(key, state);
-      return state;
-    });
+    loading = deps.store.loadUnitState(unit);
     // A failed read is not kept: the next listing of the unit tries again.
     loading.catch(() => context.unitStates.delete(key));
     context.unitStates.set(key, loading);
@@ -237,7 +229,7 @@ function unitStateOf(unit: Unit, deps: PollDependencies, context: PollContext): 
 async function pollListing(
   unit: Unit,
   taskType: TaskTypeName,
-  config: PollerConfig,
+  config: PollSettings,
   deps: PollDependencies,
   context: PollContext,
 ): Promise<ListingReport> {
@@ -300,9 +292,9 @@ async function pollListing(
     const unidentified = listing.skipped.map((skipped) => skipped.resources);
     const fingerprint = listingFingerprint(listing.tasks, unidentified, config);
 
-    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint, detectedAt)) {
-      // Nothing changed since the last recorded listing, and nothing is due: no read, no write,
-      // unless the heartbeat is (once a day).
+    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint)) {
+      // Nothing changed since the last recorded listing: no read, no write, unless the heartbeat
+      // is due (once a day).
       report.settled = true;
       const heartbeat = markerAfterListing(marker, plan, detectedAt, policy, new Set());
       if (heartbeat) {
@@ -347,6 +339,8 @@ async function pollListing(
     let pendingMiss = false;
     /** Decisions left to another writer: the listing is not wholly recorded by this poll. */
     let unresolved = 0;
+    /** Tasks whose decision this poll wrote, deferred or failed to write: judged once, never again. */
+    const handled = new Set<string>();
     // The container's snapshots of the listing, or a read of them.
     let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
     for (let attempt = 0; ; attempt++) {
@@ -354,6 +348,7 @@ async function pollListing(
       deps.cache?.snapshots.set(listingKey, snapshots);
       // A snapshot from a listing that began after this one is newer: this listing loses to it.
       const decisions = diff(snapshots).filter((decision) => {
+        if (handled.has(decision.task.taskId)) return false;
         const current = snapshots.get(decision.task.taskId);
         const newer = current?.observedAt !== undefined && current.observedAt >= listedAt.toISOString();
         if (newer) {
@@ -369,6 +364,7 @@ async function pollListing(
             // Past the deadline a write waits for the next poll, which decides it again.
             if (deps.now().getTime() > context.deadline) {
               report.deferred += 1;
+              handled.add(decision.task.taskId);
               return;
             }
             try {
@@ -378,11 +374,13 @@ async function pollListing(
                 report.conflicts += 1;
                 return;
               }
+              handled.add(decision.task.taskId);
               if (decision.kind === 'change') report.changes += 1;
               else report.silentWrites += 1;
               if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
               snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
             } catch (error) {
+              handled.add(decision.task.taskId);
               failures.push(error);
               // The write may have landed or not: what the container holds of the listing is unsure.
               deps.cache?.snapshots.delete(listingKey);
@@ -397,8 +395,8 @@ async function pollListing(
       );
       if (conflicts === 0) break;
       // Another writer changed snapshots since they were read: read them again and judge this
-      // listing once more against what is stored, so that what is published as `previous` is
-      // always the stored state. A second conflict is left to that writer.
+      // listing once more against what is stored (but for the tasks handled above), so that what is
+      // published as `previous` is always the stored state. A second conflict is left to that writer.
       deps.cache?.snapshots.delete(listingKey);
       if (attempt > 0) {
         unresolved += conflicts;
@@ -407,18 +405,14 @@ async function pollListing(
       stored = await deps.store.loadSnapshots(unit, taskType);
     }
     report.unsettled = unsettled.size;
-    const clean = failures.length === 0 && unresolved === 0 && report.deferred === 0;
+    // Only a listing whose every decision is recorded may be left alone next time it looks the
+    // same; a task missing once needs the next listing too, so that listing records no fingerprint.
+    // (A finished task waiting to be recorded keeps the marker's unsettled list, which isSettled reads.)
+    const clean = failures.length === 0 && unresolved === 0 && report.deferred === 0 && !pendingMiss;
     const next = markerAfterListing(marker, plan, detectedAt, policy, unsettled);
-    const state: ListingState = {
-      ...(next ?? (marker as ListingState)),
-      // Only a listing whose every decision is recorded may be left alone next time it looks the same.
-      fingerprint: clean ? fingerprint : undefined,
-      // A task missing once, or a finished task waiting to be recorded, needs the next listing.
-      dueAt: pendingMiss || unsettled.size > 0 ? detectedAt.toISOString() : undefined,
-    };
-    if (!state.dueAt) delete state.dueAt;
-    if (!state.fingerprint) delete state.fingerprint;
-    if (next || marker?.fingerprint !== state.fingerprint || marker?.dueAt !== state.dueAt) {
+    const state: ListingState = { ...(next ?? (marker as ListingState)), fingerprint };
+    if (!clean) delete state.fingerprint;
+    if (next || marker?.fingerprint !== state.fingerprint) {
       // A conflict means another poll recorded the listing meanwhile: its state holds.
       await writeListingState(unit, taskType, state, unitState, deps);
     }
@@ -465,10 +459,10 @@ async function writeListingState(
   try {
     const outcome = await deps.store.putListingState(unit, taskType, state);
     if (outcome === 'written') unitState.set(taskType, { ...state, version: state.version + 1 });
-    else deps.cache?.unitStates.delete(unitKey(unit));
+    else deps.cache?.unitStates.delete(unitStateKey(unit).pk);
     return outcome;
   } catch (error) {
-    deps.cache?.unitStates.delete(unitKey(unit));
+    deps.cache?.unitStates.delete(unitStateKey(unit).pk);
     throw error;
   }
 }
@@ -490,7 +484,7 @@ function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: 
 
 async function write(
   decision: ListingDecision,
-  config: PollerConfig,
+  config: PollSettings,
   deps: PollDependencies,
   detectedAt: Date,
   listedAt: Date,

@@ -53,10 +53,12 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Settings of the poller function. */
-export interface PollerConfig {
+/**
+ * What every poll reads (the poller's and the worker's): the table, the account, the task types
+ * and the diff's settings.
+ */
+export interface PollSettings {
   tableName: string;
-  regions: string[];
   taskTypes: TaskTypeName[];
   account: string;
   /** Progress granularity in percent: a TaskProgressed is emitted when progress crosses a multiple of it. */
@@ -64,6 +66,11 @@ export interface PollerConfig {
   retentionDays: number;
   /** Consecutive complete listings an unfinished task must be missing from before it is declared disappeared. */
   disappearAfterMisses: number;
+}
+
+/** Settings of the poller function: every poll's, and the Regions of its own account it polls. */
+export interface PollerConfig extends PollSettings {
+  regions: string[];
 }
 
 /** Settings of the publisher function. */
@@ -132,23 +139,24 @@ export function parseTaskTypes(items: readonly string[], name: string): TaskType
   return items as TaskTypeName[];
 }
 
+/** Reads what every poll reads (the poller's and the worker's). */
+function readPollSettings(env: Env): PollSettings {
+  return {
+    account: accountId(env, ENV.accountId),
+    tableName: required(env, ENV.tableName),
+    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
+    progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
+    retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
+    disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
+  };
+}
+
 /** Reads the poller's configuration. Throws {@link ConfigurationError} naming the bad variable. */
 export function readPollerConfig(env: Env = process.env): PollerConfig {
   const regions = list(env, ENV.regions);
   const badRegion = regions.find((region) => !REGION_PATTERN.test(region));
   if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
-  const account = required(env, ENV.accountId);
-  if (!/^\d{12}$/.test(account))
-    throw new ConfigurationError(`${ENV.accountId} must be 12 digits, got "${account}"`);
-  return {
-    tableName: required(env, ENV.tableName),
-    regions,
-    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
-    account,
-    progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
-    retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
-    disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
-  };
+  return { ...readPollSettings(env), regions };
 }
 
 /** A variable holding an SNS topic ARN. @throws ConfigurationError naming the variable */
@@ -194,8 +202,8 @@ export interface DispatcherConfig {
   memberRoleName: string;
 }
 
-/** Settings of the worker (organization mode): the poller's, plus the member role and the cycle's length. */
-export interface WorkerConfig extends PollerConfig {
+/** Settings of the worker (organization mode): every poll's, plus the member role and the cycle's length. */
+export interface WorkerConfig extends PollSettings {
   memberRoleName: string;
   /** Seconds between two cycles: a unit message older than two of them is dropped. */
   pollIntervalSeconds: number;
@@ -242,13 +250,7 @@ export function readDispatcherConfig(env: Env = process.env): DispatcherConfig {
 /** Reads the worker's configuration. The Regions come with each unit, not from REGIONS. */
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
-    tableName: required(env, ENV.tableName),
-    regions: [],
-    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
-    account: accountId(env, ENV.accountId),
-    progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
-    retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
-    disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
+    ...readPollSettings(env),
     memberRoleName: required(env, ENV.memberRoleName),
     pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, { min: 60, max: 7 * 86_400 }),
   };

@@ -33,7 +33,7 @@ export interface TaskTypeMetadata<Api extends string = string> {
 }
 
 /** MaxResults sent where EC2 documents no limit: the ceiling of EC2's Describe APIs that page. */
-export const UNDOCUMENTED_PAGE_SIZE = 1000;
+const UNDOCUMENTED_PAGE_SIZE = 1000;
 
 /** The lifecycle of VM import image tasks and AMI export tasks (free-string states). */
 export const IMPORT_EXPORT_LIFECYCLE: Lifecycle = {

@@ -5,15 +5,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CoverageStore } from '../adapters/coverage-store';
 import { ec2ClientProvider, type Ec2ClientProvider } from '../adapters/ec2-clients';
-import { MemberCredentials } from '../adapters/member-credentials';
+import { memberCredentialsIn } from '../adapters/member-credentials';
 import { SnapshotStore } from '../adapters/snapshot-store';
 import type { AccountCoverage } from '../domain/coverage';
-import { partitionOf } from '../domain/partition';
 import { isStale, parseUnit } from '../domain/unit';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { readWorkerConfig } from '../shared/config';
@@ -27,12 +25,8 @@ const GROUP_CONCURRENCY = 4;
 
 const config = readWorkerConfig();
 const region = process.env.AWS_REGION ?? 'us-east-1';
-const credentials = new MemberCredentials({
-  sts: new STSClient(sdkClientConfig({ region })),
-  roleName: config.memberRoleName,
-  monitorAccount: config.account,
-  partition: partitionOf(region),
-});
+const credentials = memberCredentialsIn(region, config);
+const dynamodb = new DynamoDBClient(sdkClientConfig());
 const clients = new Map<string, Ec2ClientProvider>();
 const dependencies: WorkerDependencies = {
   assume: async (account) => (account === config.account ? undefined : credentials.credentials(account)),
@@ -40,17 +34,15 @@ const dependencies: WorkerDependencies = {
     let provider = clients.get(account);
     if (!provider) {
       // One provider (one client per Region) per account, sharing the account's cached credentials.
-      provider = ec2ClientProvider(
-        account === config.account ? {} : { credentials: credentials.provider(account) },
-      );
+      provider = ec2ClientProvider(credentials.clientCredentials(account));
       clients.set(account, provider);
     }
     return provider(unitRegion);
   },
-  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
+  store: new SnapshotStore(dynamodb, config.tableName, config.account),
   // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
   cache: newPollCache(),
-  coverage: new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName),
+  coverage: new CoverageStore(dynamodb, config.tableName),
   knownCoverage: new Map<string, AccountCoverage>(),
   logger,
   metrics,

@@ -39,7 +39,6 @@ it('writes a listing state at version 0 once, then refuses every stale version',
     unsettled: ['bun-1', 'bun-2'],
     unsettledSince: '2026-12-01T10:00:00.000Z',
     fingerprint: 'f1',
-    dueAt: '2026-12-01T10:01:00.000Z',
     version: 0,
   };
 

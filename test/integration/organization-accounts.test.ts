@@ -21,7 +21,6 @@ const MONITOR = '999999999999';
 const ACCOUNTS = ['111111111111', '222222222222'] as const;
 const config: WorkerConfig = {
   tableName: '',
-  regions: [],
   taskTypes: ['import-image'],
   account: MONITOR,
   progressStep: 25,

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { MemberCredentials } from '../../../lambdas/adapters/member-credentials';
+import { MemberCredentials, memberCredentialsIn } from '../../../lambdas/adapters/member-credentials';
 
 const sts = mockClient(STSClient);
 let clock = Date.parse('2026-12-02T12:00:00Z');
@@ -82,4 +82,28 @@ it("gives each account's clients a provider reading the shared cache", async () 
 
   expect((await a()).accessKeyId).toBe((await b()).accessKeyId);
   expect(credentials.assumeRoleCalls).toBe(1);
+});
+
+it("leaves the monitor's own account to the function's credentials and gives the others the member role's", async () => {
+  const credentials = cache();
+
+  expect(credentials.clientCredentials('999999999999')).toEqual({});
+  expect(await credentials.clientCredentials('111111111111').credentials?.()).toMatchObject({
+    accountId: '111111111111',
+  });
+});
+
+it("builds the cache in the function's Region, in that Region's partition", async () => {
+  const credentials = memberCredentialsIn('cn-north-1', {
+    memberRoleName: 'ec2-task-monitor-reader',
+    account: '999999999999',
+  });
+
+  await credentials.credentials('111111111111');
+
+  expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+    RoleArn: 'arn:aws-cn:iam::111111111111:role/ec2-task-monitor-reader',
+    RoleSessionName: 'ec2-task-monitor-999999999999',
+  });
+  expect(await sts.call(0).thisValue.config.region()).toBe('cn-north-1');
 });

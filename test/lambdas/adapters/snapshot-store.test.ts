@@ -327,7 +327,6 @@ describe('SnapshotStore', () => {
       unsettled: ['import-ami-1'],
       unsettledSince: WRITTEN_AT,
       fingerprint: 'abc',
-      dueAt: WRITTEN_AT,
       version: 4,
     };
 

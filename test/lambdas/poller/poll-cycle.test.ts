@@ -356,6 +356,43 @@ describe('runPollCycle', () => {
     ]);
   });
 
+  it('judges again, after a conflict, only the tasks whose write was lost', async () => {
+    // Prepare: two running tasks recorded; in the next listing one is missing and the other moved a
+    // step, and another poll (from an earlier listing) rewrites the second just before this one does.
+    const { store, deps } = setup();
+    const only = { ...config, taskTypes: ['import-image' as const] };
+    listImports(importTask('import-ami-gone'), importTask('import-ami-moving'));
+    await runPollCycle(only, deps);
+    const recordChange = store.recordChange.bind(store);
+    let raced = false;
+    store.recordChange = async (write, event) => {
+      const key = `us-east-1#import-image#${write.task.taskId}`;
+      const current = store.snapshots.get(key);
+      if (!raced && current && write.task.taskId === 'import-ami-moving') {
+        raced = true;
+        store.snapshots.set(key, { ...current, version: current.version + 1 });
+      }
+      return recordChange(write, event);
+    };
+    listImports(importTask('import-ami-moving', { Progress: '60' }));
+
+    // Act
+    const report = await runPollCycle(only, deps);
+
+    // Assert: the missing task counted once (missing once, not disappeared), one conflict, and the
+    // lost write recorded by the second judgement.
+    expect(report.listings[0]).toMatchObject({ ok: true, changes: 1, silentWrites: 1, conflicts: 1 });
+    expect(store.snapshots.get('us-east-1#import-image#import-ami-gone')).toMatchObject({
+      misses: 1,
+      version: 2,
+    });
+    expect(store.events.map((event) => [event.taskId, event.changeType])).toEqual([
+      ['import-ami-gone', 'TaskDiscovered'],
+      ['import-ami-moving', 'TaskDiscovered'],
+      ['import-ami-moving', 'TaskProgressed'],
+    ]);
+  });
+
   describe('at rest', () => {
     it('reads and writes nothing on a warm poll where nothing changed', async () => {
       // Prepare: a container that recorded a listing.

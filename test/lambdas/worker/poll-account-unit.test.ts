@@ -17,7 +17,6 @@ import { MemoryStore } from '../../support/memory-store';
 const ec2 = mockClient(EC2Client);
 const config: WorkerConfig = {
   tableName: 't',
-  regions: [],
   taskTypes: ['import-image'],
   account: '999999999999',
   progressStep: 25,
