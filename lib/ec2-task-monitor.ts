@@ -192,6 +192,10 @@ export class Ec2TaskMonitor extends Construct {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(2),
+        // Four batches of a shard at once: DynamoDB Streams keeps the order of each item's records
+        // (a snapshot is one task), so tasks of different listings publish side by side; each
+        // batch's PublishBatch calls go side by side too (deliver-changes.ts).
+        parallelizationFactor: 4,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: 10,
