@@ -113,6 +113,7 @@ export function checkProps(props: Ec2TaskMonitorProps, scope: SettingScope): Che
   });
   checkTrustWindow(settings.schedule.expressionString, settings.retentionDays);
   checkOrganizationSettings(given, settings);
+  if (given.dashboardName !== undefined && !settings.dashboard) unused('dashboardName', 'dashboard (true)');
   return {
     ...settings,
     channels,

@@ -17,6 +17,21 @@ export const DEFAULT_MEMBER_ROLE_NAME = 'ec2-task-monitor-reader';
  */
 export const DEFAULT_WORKER_CONCURRENCY = 10;
 
+/**
+ * No dashboard: at $3 a month it would be the largest item of an idle stack (the target is under
+ * $3 in all); the alarms notify the operator and the stack's Logs Insights queries answer what the
+ * dashboard showed. An account's first three dashboards are free, so `dashboard: true` may cost nothing.
+ */
+export const DEFAULT_DASHBOARD = false;
+
+/**
+ * One customer-managed key for both topics ($1 a month instead of $2). A key decides nothing about
+ * who may publish or subscribe (the topics' policies and IAM do); both topics carry the same kind
+ * of data (task ids and states) for the same operators, so one key separates nothing that two
+ * would. `per-topic` is for an organization whose key policy must differ between the two.
+ */
+export const DEFAULT_TOPIC_KEYS = 'shared';
+
 /** TaskProgressed at 25, 50 and 75 percent. */
 export const DEFAULT_PROGRESS_STEP = 25;
 

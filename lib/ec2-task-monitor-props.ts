@@ -121,11 +121,31 @@ export interface Ec2TaskMonitorProps {
   readonly alarms?: MonitorAlarmOptions;
 
   /**
-   * Name of the CloudWatch dashboard; names are unique in an account across Regions.
+   * Name of the CloudWatch dashboard (with `dashboard: true`); names are unique in an account across Regions.
    *
    * @default - `<stack name>-<Region>`
    */
   readonly dashboardName?: string;
+
+  /**
+   * Deploys the operator's CloudWatch dashboard (alarm states, polls, changes, tasks by phase,
+   * listing failures, the publisher and each channel). Off by default: at $3 a month it would be
+   * most of an idle stack's cost; the alarms and the stack's Logs Insights queries cover the same
+   * ground. An account's first three dashboards are free.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * How the event topic and the operator topic are encrypted: `'shared'`, one customer-managed key
+   * (rotated yearly) for both, $1 a month; `'per-topic'`, a key each, $2 a month, for an
+   * organization whose key policies must differ between the two. A key decides nothing about who
+   * may publish or subscribe: the topics' policies and IAM do.
+   *
+   * @default 'shared'
+   */
+  readonly topicKeys?: 'shared' | 'per-topic';
 
   /**
    * Progress granularity in percent: a TaskProgressed is recorded when progress crosses a multiple of it.

@@ -30,6 +30,7 @@ import { POLLER_FUNCTION, PUBLISHER_FUNCTION, WORKER_FUNCTION } from './function
 import { ANY_ACCOUNT, type Listings } from './listing-partitions';
 import { MonitorAlarms } from './monitor-alarms';
 import { MonitorDashboard } from './monitor-dashboard';
+import { MonitorQueries } from './monitor-queries';
 import { MonitorFunction } from './monitor-function';
 import { MonitorTable } from './monitor-table';
 import { OperatorTopic } from './operator-topic';
@@ -70,7 +71,7 @@ export class Ec2TaskMonitor extends Construct {
   public readonly table: dynamodb.Table;
   /** Topic receiving one message per change. */
   public readonly topic: sns.Topic;
-  /** Customer-managed key encrypting the topic. */
+  /** Customer-managed key encrypting the topic (and the operator topic, with `topicKeys: 'shared'`). */
   public readonly topicKey: kms.Key;
   /** Scheduled function listing the tasks and recording changes; in organization mode, the worker fed by the unit queue. */
   public readonly poller: lambda.Function;
@@ -90,12 +91,12 @@ export class Ec2TaskMonitor extends Construct {
   public readonly configuredChannels: readonly BuiltChannel[];
   /** Topic receiving the alarms (fired and cleared), for operators; separate from the event topic. */
   public readonly operatorTopic: sns.Topic;
-  /** Customer-managed key encrypting the operator topic; CloudWatch alarms may use it. */
+  /** Customer-managed key encrypting the operator topic (the topic key with `topicKeys: 'shared'`); CloudWatch alarms may use it. */
   public readonly operatorTopicKey: kms.Key;
   /** The alarms on the monitor's own faults. */
   public readonly alarms: MonitorAlarms;
-  /** The operator's dashboard. */
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The operator's dashboard; undefined unless the `dashboard` setting is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   /** The dashboard's address in the AWS console of the stack's partition; undefined where it has none (see {@link MonitorDashboard.dashboardUrl}). */
   public readonly dashboardUrl?: string;
   /** Set when the stack's Region is known only at deploy: where {@link dashboardUrl} is valid. */
@@ -194,6 +195,10 @@ export class Ec2TaskMonitor extends Construct {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(2),
+        // Four batches of a shard at once: DynamoDB Streams keeps the order of each item's records
+        // (a snapshot is one task), so tasks of different listings publish side by side; each
+        // batch's PublishBatch calls go side by side too (deliver-changes.ts).
+        parallelizationFactor: 4,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: 10,
@@ -225,7 +230,11 @@ export class Ec2TaskMonitor extends Construct {
       ]),
     ) as MonitorChannels;
 
-    const operator = new OperatorTopic(this, 'Operator', { emails: settings.operatorEmails, removalPolicy });
+    const operator = new OperatorTopic(this, 'Operator', {
+      emails: settings.operatorEmails,
+      key: settings.topicKeys === 'shared' ? this.topicKey : undefined,
+      removalPolicy,
+    });
     this.operatorTopic = operator.topic;
     this.operatorTopicKey = operator.key;
     this.alarms = new MonitorAlarms(this, 'Alarms', {
@@ -248,22 +257,25 @@ export class Ec2TaskMonitor extends Construct {
       this.unmonitoredAccounts.addAlarmAction(new cloudwatchActions.SnsAction(this.operatorTopic));
       this.unmonitoredAccounts.addOkAction(new cloudwatchActions.SnsAction(this.operatorTopic));
     }
-    const dashboard = new MonitorDashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName,
-      poller: this.poller,
-      publisher: this.publisher,
-      deadLetterQueue: this.deadLetterQueue,
-      channels: this.configuredChannels.map(({ id, name, channel }) => ({
-        id,
-        name,
-        deadLetterQueue: channel.delivery.deadLetterQueue,
-      })),
-      alarms: this.alarms.all,
-      pollInterval: this.alarms.pollInterval,
-    });
-    this.dashboard = dashboard.dashboard;
-    this.dashboardUrl = dashboard.dashboardUrl;
-    this.dashboardUrlCondition = dashboard.dashboardUrlCondition;
+    new MonitorQueries(this, 'Queries', { pollerLogGroup: this.poller.logGroup });
+    if (settings.dashboard) {
+      const dashboard = new MonitorDashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        poller: this.poller,
+        pollerLogGroup: this.poller.logGroup,
+        publisher: this.publisher,
+        deadLetterQueue: this.deadLetterQueue,
+        channels: this.configuredChannels.map(({ id, name, channel }) => ({
+          id,
+          name,
+          deadLetterQueue: channel.delivery.deadLetterQueue,
+        })),
+        alarms: this.alarms.all,
+      });
+      this.dashboard = dashboard.dashboard;
+      this.dashboardUrl = dashboard.dashboardUrl;
+      this.dashboardUrlCondition = dashboard.dashboardUrlCondition;
+    }
 
     for (const email of settings.emails) {
       // The L2 Subscription's filterPolicy (SubscriptionFilter per attribute) cannot express

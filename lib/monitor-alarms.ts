@@ -369,8 +369,8 @@ export class MonitorAlarms extends Construct {
           'object without what identifies it (no task id; for store-image, no AMI id or start time). The ' +
           'stored tasks such an object could be (those whose resources do not contradict it) are not ' +
           'declared disappeared while it is listed, which can be weeks (store-image keeps 31 days). ' +
-          'The poller log line "Skipped a task the API returned without what identifies it" and the ' +
-          'InvalidTasks metric name the task type and why. Check the task in the EC2 console or with ' +
+          'The poller log line "Skipped a task the API returned without what identifies it" (the saved ' +
+          'Logs Insights query listing-failures-and-skipped-tasks) names the task type and why. Check the task in the EC2 console or with ' +
           'the AWS CLI; report an API answer that lacks its id. The alarm clears when the object is ' +
           'no longer listed.',
         ...lastingAnHour,

@@ -1,16 +1,17 @@
-// One CloudWatch dashboard for the operator: alarm states first, then the poller (is it running,
-// what does it see and record), the listings that fail, the publisher and its dead-letter queue,
-// and a widget per notification channel (delivered, failures, duplicates skipped, its dead letters). Per-type lines come from SEARCH expressions built from the same vocabularies the
-// functions use (change types, phases), so a new series appears without a redeploy.
+// One CloudWatch dashboard for the operator (the `dashboard` setting): alarm states first, then the
+// poller (is it running, what it records, the listings that fail), the saved Logs Insights queries
+// as tables (tasks by phase, changes by type, failed listings: breakdowns that are log lines, not
+// metric series), the publisher and its dead-letter queue, and a widget per notification channel
+// (delivered, failures, duplicates skipped, its dead letters).
 import { Aws, CfnCondition, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CHANGE_TYPES } from '../lambdas/domain/changes';
 import { CONSOLE_DOMAINS, consoleOrigin } from '../lambdas/domain/partition';
-import { PHASES } from '../lambdas/domain/phase';
-import { channelMetric, searchSeries, searchSum, serviceMetric } from './monitor-metrics';
+import { channelMetric, serviceMetric } from './monitor-metrics';
+import { MONITOR_QUERIES } from './monitor-queries';
 import { ALARM_PERIOD } from './poll-interval';
 
 /** Properties of a {@link MonitorDashboard}. */
@@ -21,8 +22,10 @@ export interface MonitorDashboardProps {
    * @default - the stack name and the Region, `<stack>-<region>`
    */
   readonly dashboardName?: string;
-  /** The scheduled poller. */
+  /** The scheduled poller (the worker in organization mode). */
   readonly poller: lambda.IFunction;
+  /** The poller's log group, which the query widgets read. */
+  readonly pollerLogGroup: logs.ILogGroup;
   /** The stream-fed publisher. */
   readonly publisher: lambda.IFunction;
   /** The publisher's dead-letter queue. */
@@ -35,12 +38,6 @@ export interface MonitorDashboardProps {
    * @default - none
    */
   readonly channels?: readonly DashboardChannel[];
-  /**
-   * Longest gap between two polls: the period of the "tasks seen" graph, so that each point is one poll.
-   *
-   * @default - 5 minutes
-   */
-  readonly pollInterval?: Duration;
 }
 
 /** What the dashboard shows of a notification channel. */
@@ -110,7 +107,6 @@ export class MonitorDashboard extends Construct {
       this.dashboardUrl = `https://${region}.${domain}${path}`;
     }
     const period = ALARM_PERIOD;
-    const pollPeriod = props.pollInterval ?? ALARM_PERIOD;
     const { poller, publisher } = props;
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
@@ -143,47 +139,30 @@ export class MonitorDashboard extends Construct {
         rightYAxis: { min: 0, label: 'ms' },
       }),
       new cloudwatch.GraphWidget({
-        title: 'Changes recorded, by change type',
-        width: WIDTH,
-        height: HEIGHT,
-        stacked: true,
-        left: CHANGE_TYPES.map((changeType) =>
-          searchSum('Changes', { statistic: 'Sum', period, label: changeType, match: { changeType } }),
-        ),
-        leftYAxis: { min: 0 },
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Tasks seen per poll, by phase (all task types and Regions)',
-        width: WIDTH,
-        height: HEIGHT,
-        stacked: true,
-        left: PHASES.map((phase) =>
-          searchSum('TasksSeen', { statistic: 'Sum', period: pollPeriod, label: phase, match: { phase } }),
-        ),
-        leftYAxis: { min: 0 },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Listing failures',
+        title: 'Changes recorded and listing failures',
         width: WIDTH,
         height: HEIGHT,
         left: [
-          serviceMetric('ListingFailures', { statistic: 'Sum', period, label: 'ListingFailures (all)' }),
-          searchSeries('ListingFailed', {
-            statistic: 'Sum',
-            period,
-            label: "ListingFailed ${PROP('Dim.taskType')} ${PROP('Dim.region')}",
-          }),
-          searchSeries('InvalidTasks', {
-            statistic: 'Sum',
-            period,
-            label: "InvalidTasks ${PROP('Dim.taskType')}",
-          }),
+          serviceMetric('ChangesRecorded', { statistic: 'Sum', period, label: 'ChangesRecorded' }),
+          serviceMetric('ListingFailures', { statistic: 'Sum', period, label: 'ListingFailures' }),
+          serviceMetric('UnidentifiedTasks', { statistic: 'Maximum', period, label: 'UnidentifiedTasks' }),
         ],
         leftYAxis: { min: 0 },
       }),
     );
+    // The breakdowns by task type, phase, change type and Region: the saved queries, as tables.
+    for (const query of MONITOR_QUERIES) {
+      this.dashboard.addWidgets(
+        new cloudwatch.LogQueryWidget({
+          title: query.title,
+          logGroupNames: [props.pollerLogGroup.logGroupName],
+          queryString: query.queryString.toString(),
+          view: cloudwatch.LogQueryVisualizationType.TABLE,
+          width: 24,
+          height: HEIGHT,
+        }),
+      );
+    }
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Publisher',

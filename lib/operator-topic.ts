@@ -1,6 +1,7 @@
 // The operators' topic: where the monitor's alarms go, kept apart from the event topic so that
 // consumers of task changes never see alarms and operators can subscribe without a filter.
-// Encrypted with its own customer-managed key; CloudWatch alarms may publish to it (topic policy)
+// Encrypted with a customer-managed key (its own, or one it shares with the event topic: the
+// `topicKeys` setting); CloudWatch alarms may publish to it (topic policy)
 // and use its key (key policy), which CDK's SnsAction does not grant: without both, an alarm on an
 // encrypted topic deploys cleanly and delivers nothing.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -23,7 +24,14 @@ export interface OperatorTopicProps {
   readonly emails?: readonly string[];
 
   /**
-   * What happens to the key when it leaves the stack.
+   * The customer-managed key to encrypt the topic with; CloudWatch alarms are allowed to use it.
+   *
+   * @default - a key of its own, rotated yearly
+   */
+  readonly key?: kms.Key;
+
+  /**
+   * What happens to its own key when it leaves the stack.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -34,22 +42,24 @@ export interface OperatorTopicProps {
 export class OperatorTopic extends Construct {
   /** The topic the alarms notify. */
   public readonly topic: sns.Topic;
-  /** Customer-managed key encrypting the topic. */
+  /** Customer-managed key encrypting the topic (its own, or the one given). */
   public readonly key: kms.Key;
 
   constructor(scope: Construct, id: string, props: OperatorTopicProps = {}) {
     super(scope, id);
     const { account, region, partition } = Stack.of(this);
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the EC2 task monitor operator topic (alarms)',
-      enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
+    this.key =
+      props.key ??
+      new kms.Key(this, 'Key', {
+        description: 'Encrypts the EC2 task monitor operator topic (alarms)',
+        enableKeyRotation: true,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+        pendingWindow: Duration.days(7),
+      });
     // What SNS's documentation asks of a key for an AWS service that publishes to an encrypted
-    // topic. No source conditions: the key encrypts this topic only, and the topic policy below
-    // already limits publishing to this account's alarms.
+    // topic. No source conditions: the topic policy below limits publishing to this account's
+    // alarms, and no other topic's policy lets CloudWatch publish (a shared key included).
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToUseTheKey',

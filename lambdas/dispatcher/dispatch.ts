@@ -120,7 +120,6 @@ export async function runDispatch(
   }
   // Every cycle, 0 included: the alarm fires when it stays above 0.
   deps.metrics.addMetric('UnmonitoredAccounts', MetricUnit.Count, unmonitored);
-  deps.metrics.addMetric('UnitsDispatched', MetricUnit.Count, units.length);
   return {
     cycleStart,
     units,

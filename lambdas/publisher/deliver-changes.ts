@@ -2,8 +2,8 @@
 // into SNS messages, exactly once in normal operation and in order per task.
 //
 // Records arrive in stream order. Each change is first claimed on its history item, then
-// published in PublishBatch calls that never hold two changes of the same task, then marked
-// published. The first failure (or a change another consumer holds) stops the attempt: Lambda
+// published in PublishBatch calls that never hold two changes of the same task (side by side when
+// their tasks differ, one after the other when they share one), then marked published. The first failure (or a change another consumer holds) stops the attempt: Lambda
 // retries from that record (ReportBatchItemFailures), and the marks make the retry skip whatever
 // this attempt already published.
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -27,6 +27,11 @@ import {
 const MAX_BATCH_ENTRIES = 10;
 /** Claims in flight at once. */
 const CLAIM_CONCURRENCY = 32;
+/**
+ * PublishBatch calls in flight at once: a stream batch of 100 records is at most 10 calls, all in
+ * one wave when its tasks differ.
+ */
+const PUBLISH_CONCURRENCY = 10;
 
 /** What the use case needs from the outside world. */
 export interface DeliveryDependencies {
@@ -109,6 +114,11 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
   };
 }
 
+/** What identifies a change's task among the changes of one stream batch. */
+function taskKey(change: PendingChange): string {
+  return `${change.event.account}|${change.event.region}|${change.event.taskType}|${change.event.taskId}`;
+}
+
 /** Groups changes into PublishBatch calls: order kept, one change per task per call, within SNS's size limit. */
 export function planBatches(changes: readonly PendingChange[]): PendingChange[][] {
   const batches: PendingChange[][] = [];
@@ -116,7 +126,7 @@ export function planBatches(changes: readonly PendingChange[]): PendingChange[][
   let bytes = 0;
   const tasks = new Set<string>();
   for (const change of changes) {
-    const task = `${change.event.region}|${change.event.taskType}|${change.event.taskId}`;
+    const task = taskKey(change);
     const full = current.length === MAX_BATCH_ENTRIES || bytes + change.message.bytes > SNS_MAX_BYTES;
     if (current.length > 0 && (full || tasks.has(task))) {
       batches.push(current);
@@ -130,6 +140,29 @@ export function planBatches(changes: readonly PendingChange[]): PendingChange[][
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/**
+ * Groups consecutive batches into waves published side by side: a wave ends before a batch that
+ * holds a task already in it, so a task's later change is always published in a later wave, after
+ * its earlier one was accepted. At most {@link PUBLISH_CONCURRENCY} batches a wave.
+ */
+export function planWaves(batches: readonly PendingChange[][]): PendingChange[][][] {
+  const waves: PendingChange[][][] = [];
+  let current: PendingChange[][] = [];
+  const tasks = new Set<string>();
+  for (const batch of batches) {
+    const keys = batch.map(taskKey);
+    if (current.length === PUBLISH_CONCURRENCY || keys.some((key) => tasks.has(key))) {
+      waves.push(current);
+      current = [];
+      tasks.clear();
+    }
+    current.push(batch);
+    for (const key of keys) tasks.add(key);
+  }
+  if (current.length > 0) waves.push(current);
+  return waves;
 }
 
 /** Publishes the changes a batch of stream records carries. */
@@ -183,37 +216,43 @@ export async function deliverChanges(
   }
 
   let failed: PendingChange | undefined;
-  const batches = planBatches(pending);
-  for (const [batchIndex, batch] of batches.entries()) {
-    const outcomes = await deps.publisher.publishBatch(batch.map((change) => change.message));
+  const waves = planWaves(planBatches(pending));
+  for (const [waveIndex, wave] of waves.entries()) {
+    const outcomesOf = await Promise.all(
+      wave.map((batch) => deps.publisher.publishBatch(batch.map((change) => change.message))),
+    );
     const marks: Promise<void>[] = [];
-    batch.forEach((change, index) => {
-      const outcome = outcomes[index];
-      if (outcome?.ok) {
-        marks.push(
-          deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now(), change.carrier),
-        );
-        deps.logger.info('Change published', {
-          eventId: change.event.eventId,
-          changeType: change.event.changeType,
-          taskId: change.event.taskId,
-        });
-      } else {
-        failed ??= change;
-        unpublished.push(change);
-        deps.logger.error('Publish failed; the change will be retried', {
-          eventId: change.event.eventId,
-          code: outcome?.code,
-          errorMessage: outcome?.message,
-        });
-      }
-    });
+    let failures = 0;
+    wave.forEach((batch, batchIndex) =>
+      batch.forEach((change, index) => {
+        const outcome = outcomesOf[batchIndex]?.[index];
+        if (outcome?.ok) {
+          marks.push(
+            deps.outbox.markPublished(change.historyKey, outcome.messageId, deps.now(), change.carrier),
+          );
+          deps.logger.info('Change published', {
+            eventId: change.event.eventId,
+            changeType: change.event.changeType,
+            taskId: change.event.taskId,
+          });
+        } else {
+          failed ??= change;
+          failures += 1;
+          unpublished.push(change);
+          deps.logger.error('Publish failed; the change will be retried', {
+            eventId: change.event.eventId,
+            code: outcome?.code,
+            errorMessage: outcome?.message,
+          });
+        }
+      }),
+    );
     // A mark that fails leaves the change to be published again on retry: at-least-once, same eventId.
     await Promise.all(marks);
     deps.metrics.addMetric('EventsPublished', MetricUnit.Count, marks.length);
     if (failed) {
-      deps.metrics.addMetric('PublishFailures', MetricUnit.Count, batch.length - marks.length);
-      unpublished.push(...batches.slice(batchIndex + 1).flat());
+      deps.metrics.addMetric('PublishFailures', MetricUnit.Count, failures);
+      unpublished.push(...waves.slice(waveIndex + 1).flat(2));
       break;
     }
   }

@@ -15,7 +15,9 @@ import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { ConfigurationError, LIMITS, parseTaskTypes } from '../../lambdas/shared/config';
 import {
   DEFAULT_DISAPPEAR_AFTER_MISSES,
+  DEFAULT_DASHBOARD,
   DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_TOPIC_KEYS,
   DEFAULT_WORKER_CONCURRENCY,
   DEFAULT_EMAIL_FILTER_POLICY,
   DEFAULT_PROGRESS_STEP,
@@ -25,7 +27,7 @@ import {
 import { type FilterPolicy, parseFilterPolicy } from './filter-policy';
 import type { Setting } from './setting';
 import { fail, SettingsError, show } from './settings-error';
-import { emailList, integer, stringList } from './values';
+import { boolean, emailList, integer, stringList } from './values';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.*)\)$/;
@@ -179,6 +181,19 @@ export function parseMemberRoleDeployment(value: unknown): MemberRoleDeployment 
   return text as MemberRoleDeployment;
 }
 
+/** How the two topics are encrypted: one customer-managed key for both, or one each. */
+export const TOPIC_KEYS = ['shared', 'per-topic'] as const;
+/** One of {@link TOPIC_KEYS}. */
+export type TopicKeys = (typeof TOPIC_KEYS)[number];
+
+/** Validates `topicKeys`. */
+export function parseTopicKeys(value: unknown): TopicKeys {
+  const text = typeof value === 'string' ? value.trim() : value;
+  if (!TOPIC_KEYS.includes(text as TopicKeys))
+    fail('topicKeys', `${show(value)} is not valid`, TOPIC_KEYS.join(', '));
+  return text as TopicKeys;
+}
+
 /** Validates `memberRoleTargets`: OU and root ids the StackSet deploys the member role to. */
 export function parseTargets(value: unknown): string[] {
   const setting = 'memberRoleTargets';
@@ -279,6 +294,16 @@ export const MONITOR_SETTINGS = {
     default: [],
     parse: parseTargets,
   } satisfies Setting<string[]>,
+  dashboard: {
+    key: 'dashboard',
+    default: DEFAULT_DASHBOARD,
+    parse: (value) => boolean('dashboard', value),
+  } satisfies Setting<boolean>,
+  topicKeys: {
+    key: 'topicKeys',
+    default: DEFAULT_TOPIC_KEYS,
+    parse: parseTopicKeys,
+  } satisfies Setting<TopicKeys>,
   workerConcurrency: {
     key: 'workerConcurrency',
     default: DEFAULT_WORKER_CONCURRENCY,

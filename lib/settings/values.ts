@@ -24,6 +24,14 @@ export function integer(setting: string, value: unknown, limits: { min: number; 
   return number;
 }
 
+/** A yes or no, given as a boolean or as the text `true` or `false` (from `-c dashboard=true`). */
+export function boolean(setting: string, value: unknown): boolean {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (text === true || text === 'true') return true;
+  if (text === false || text === 'false') return false;
+  return fail(setting, `${show(value)} is not valid`, 'true or false');
+}
+
 /** Text, trimmed; undefined when absent or blank. */
 export function optionalText(setting: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;

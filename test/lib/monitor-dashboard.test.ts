@@ -1,18 +1,18 @@
-// The operator's dashboard: named after the stack and Region, an alarm status widget listing every
-// alarm, and graphs of the metrics that matter, per-type lines from SEARCH expressions built
-// from the same vocabularies the functions use.
-import { CHANGE_TYPES } from '../../lambdas/domain/changes';
-import { PHASES } from '../../lambdas/domain/phase';
-import { App } from 'aws-cdk-lib';
+// The operator's dashboard (the `dashboard` setting, off by default): named after the stack and
+// Region, an alarm status widget listing every alarm, graphs of the metrics that matter, and the
+// saved Logs Insights queries as tables for the breakdowns by task type, phase and Region.
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Ec2TaskMonitor } from '../../lib/ec2-task-monitor';
 import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
+import { MONITOR_QUERIES } from '../../lib/monitor-queries';
 import { propsFromContext } from '../../lib/settings';
 import { NO_STAGING, TEST_ACCOUNT } from './synth';
 import { logicalIdOf, synthMonitor, TEST_REGION, type SynthesizedMonitor } from './synth';
 
 interface Widget {
   type: string;
-  properties: { title: string; alarms?: string[]; metrics?: unknown[][] };
+  properties: { title: string; alarms?: string[]; metrics?: unknown[][]; query?: string; view?: string };
 }
 
 /** The dashboard body with every CloudFormation reference written as `{Ref X}` or `{GetAtt X.Attr}`. */
@@ -43,7 +43,18 @@ function plotted(graph: Widget): string {
 let defaults: SynthesizedMonitor;
 
 beforeAll(() => {
-  defaults = synthMonitor();
+  defaults = synthMonitor({ dashboard: true });
+});
+
+it('is not deployed unless the dashboard setting is true, and dashboardName alone is refused', () => {
+  const without = synthMonitor();
+
+  without.template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  expect(Object.keys(without.template.findOutputs('DashboardUrl'))).toEqual([]);
+  expect(without.stack.monitor.dashboard).toBeUndefined();
+  expect(
+    () => new Ec2TaskMonitor(new Stack(new App({ context: NO_STAGING })), 'M', { dashboardName: 'ops' }),
+  ).toThrow(/^dashboardName: set, but dashboard \(true\) not/);
 });
 
 it('is one dashboard named after the stack and the Region, with its console address as an output', () => {
@@ -56,7 +67,9 @@ it('is one dashboard named after the stack and the Region, with its console addr
 
 /** A monitor stack deployed in `region` (undefined: a Region known only at deploy), polling its own Region. */
 function stackIn(region: string | undefined): Template {
-  const app = new App({ context: { ...NO_STAGING, ...(region ? { regions: region } : {}) } });
+  const app = new App({
+    context: { ...NO_STAGING, dashboard: true, ...(region ? { regions: region } : {}) },
+  });
   const stack = new Ec2TaskMonitorStack(app, 'TestMonitor', {
     ...(region ? { env: { account: TEST_ACCOUNT, region } } : {}),
     monitor: propsFromContext(app.node),
@@ -120,48 +133,24 @@ it('graphs the polls: invocations, errors and PollDuration p50 and maximum', () 
   expect(polls).toContain('"stat":"Maximum"');
 });
 
-it('graphs the changes recorded, one line per change type', () => {
-  const changes = widget(dashboardOf(defaults), /^Changes recorded, by change type$/);
+it('graphs the changes recorded, the listing failures and the unidentified tasks', () => {
+  const graph = plotted(widget(dashboardOf(defaults), /^Changes recorded and listing failures$/));
 
-  expect(changes.properties.metrics).toEqual(
-    CHANGE_TYPES.map((changeType) => [
-      {
-        label: changeType,
-        expression: `SUM(SEARCH('{Ec2TaskMonitor,service,taskType,changeType} MetricName="Changes" changeType="${changeType}"', 'Sum', 300))`,
-      },
-    ]),
-  );
+  for (const metric of ['ChangesRecorded', 'ListingFailures', 'UnidentifiedTasks']) {
+    expect(graph).toContain(`"Ec2TaskMonitor","${metric}","service","ec2-task-monitor"`);
+  }
 });
 
-it('graphs the tasks seen per poll, one line per phase, each point one poll', () => {
-  const perPhase = (synthesized: SynthesizedMonitor) =>
-    widget(dashboardOf(synthesized), /^Tasks seen per poll, by phase/).properties.metrics;
+it("shows each saved query as a table over the poller's log group", () => {
+  const dashboard = dashboardOf(defaults);
+  const logGroup = logicalIdOf(defaults.stack.monitor.poller.logGroup);
 
-  expect(perPhase(defaults)).toEqual(
-    PHASES.map((phase) => [
-      {
-        label: phase,
-        expression: `SUM(SEARCH('{Ec2TaskMonitor,service,taskType,phase} MetricName="TasksSeen" phase="${phase}"', 'Sum', 60))`,
-        period: 60,
-      },
-    ]),
-  );
-  // Polls every 10 minutes: one point per 10 minutes. No fixed interval: 5-minute points.
-  expect(JSON.stringify(perPhase(synthMonitor({ schedule: 'rate(10 minutes)' })))).toContain(`'Sum', 600)`);
-  expect(JSON.stringify(perPhase(synthMonitor({ schedule: 'cron(0 8 ? * MON-FRI *)' })))).toContain(
-    `'Sum', 300)`,
-  );
-});
-
-it('graphs the listing failures, in all and by task type and Region', () => {
-  const failures = plotted(widget(dashboardOf(defaults), /^Listing failures$/));
-
-  expect(failures).toContain('"Ec2TaskMonitor","ListingFailures","service","ec2-task-monitor"');
-  expect(failures).toContain(
-    `SEARCH('{Ec2TaskMonitor,service,taskType,region} MetricName=\\"ListingFailed\\"', 'Sum', 300)`,
-  );
-  expect(failures).toContain("${PROP('Dim.taskType')} ${PROP('Dim.region')}");
-  expect(failures).toContain('MetricName=\\"InvalidTasks\\"');
+  for (const query of MONITOR_QUERIES) {
+    const table = widget(dashboard, new RegExp(`^${query.title}$`));
+    expect(table.type).toBe('log');
+    expect(table.properties.view).toBe('table');
+    expect(table.properties.query).toBe(`SOURCE '{Ref ${logGroup}}' | ${query.queryString.toString()}`);
+  }
 });
 
 it('graphs the publisher and its dead-letter queue', () => {
@@ -191,6 +180,7 @@ describe('the notification channels', () => {
       slackChannelId: 'C0123ABCDEF',
       slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',
       eventBus: 'default',
+      dashboard: true,
     });
     const dashboard = dashboardOf(every);
     const { configuredChannels } = every.stack.monitor;

@@ -1,5 +1,5 @@
-// The operator topic: separate from the event topic, encrypted with its own rotated key that
-// CloudWatch alarms may use, TLS-only, publishable by this account's alarms only, and subscribed
+// The operator topic: separate from the event topic, encrypted with a rotated customer-managed key
+// that CloudWatch alarms may use (the event topic's by default, its own with topicKeys=per-topic), TLS-only, publishable by this account's alarms only, and subscribed
 // by the operatorEmails without a filter.
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -14,10 +14,12 @@ import {
 } from './synth';
 
 let defaults: SynthesizedMonitor;
+let keyPerTopic: SynthesizedMonitor;
 let withOperators: SynthesizedMonitor;
 
 beforeAll(() => {
   defaults = synthMonitor();
+  keyPerTopic = synthMonitor({ topicKeys: 'per-topic' });
   withOperators = synthMonitor({
     emails: 'team@example.com',
     operatorEmails: 'oncall@example.com,sre@example.org',
@@ -34,25 +36,26 @@ function ids({ stack }: SynthesizedMonitor) {
   };
 }
 
-it('is a second topic with its own rotated customer-managed key', () => {
-  const { operatorTopic, operatorKey, topic, topicKey } = ids(defaults);
+it('with topicKeys=per-topic, is a second topic with its own rotated customer-managed key', () => {
+  const { operatorTopic, operatorKey, topic, topicKey } = ids(keyPerTopic);
 
   expect(operatorTopic).not.toBe(topic);
   expect(operatorKey).not.toBe(topicKey);
-  defaults.template.resourceCountIs('AWS::SNS::Topic', 2);
-  expect(defaults.template.findResources('AWS::KMS::Key')[operatorKey]?.Properties).toMatchObject({
+  keyPerTopic.template.resourceCountIs('AWS::SNS::Topic', 2);
+  keyPerTopic.template.resourceCountIs('AWS::KMS::Key', 2);
+  expect(keyPerTopic.template.findResources('AWS::KMS::Key')[operatorKey]?.Properties).toMatchObject({
     EnableKeyRotation: true,
     PendingWindowInDays: 7,
   });
-  defaults.template.hasResourceProperties('AWS::SNS::Topic', {
+  keyPerTopic.template.hasResourceProperties('AWS::SNS::Topic', {
     DisplayName: 'EC2 task monitor operations',
     KmsMasterKeyId: { 'Fn::GetAtt': [operatorKey, 'Arn'] },
   });
 });
 
-it('lets CloudWatch alarms use its key, and only its key', () => {
-  const { operatorKey, topicKey } = ids(defaults);
-  const keys = defaults.template.findResources('AWS::KMS::Key');
+it('with topicKeys=per-topic, lets CloudWatch alarms use its key, and only its key', () => {
+  const { operatorKey, topicKey } = ids(keyPerTopic);
+  const keys = keyPerTopic.template.findResources('AWS::KMS::Key');
   const cloudwatchStatements = (id: string) =>
     (keys[id]?.Properties.KeyPolicy.Statement as { Principal: unknown }[]).filter(
       (statement) => JSON.stringify(statement.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
@@ -68,6 +71,28 @@ it('lets CloudWatch alarms use its key, and only its key', () => {
     },
   ]);
   expect(cloudwatchStatements(topicKey)).toEqual([]);
+});
+
+it("by default shares the event topic's one rotated key, which CloudWatch alarms may use", () => {
+  const { operatorTopic, operatorKey, topic, topicKey } = ids(defaults);
+  const keys = defaults.template.findResources('AWS::KMS::Key');
+
+  expect(operatorTopic).not.toBe(topic);
+  expect(operatorKey).toBe(topicKey);
+  defaults.template.resourceCountIs('AWS::SNS::Topic', 2);
+  expect(Object.keys(keys)).toEqual([topicKey]);
+  expect(keys[topicKey]?.Properties).toMatchObject({ EnableKeyRotation: true, PendingWindowInDays: 7 });
+  for (const displayName of ['EC2 task monitor', 'EC2 task monitor operations']) {
+    defaults.template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: displayName,
+      KmsMasterKeyId: { 'Fn::GetAtt': [topicKey, 'Arn'] },
+    });
+  }
+  expect(
+    (keys[topicKey]?.Properties.KeyPolicy.Statement as { Sid?: string }[]).filter(
+      (statement) => statement.Sid === 'AllowCloudWatchAlarmsToUseTheKey',
+    ),
+  ).toHaveLength(1);
 });
 
 it('denies every request not made over TLS and lets only this account’s alarms publish', () => {

@@ -82,6 +82,8 @@ describe('readSettings defaults', () => {
       memberRoleName: 'ec2-task-monitor-reader',
       memberRoleStackSet: 'delegated-admin',
       memberRoleTargets: [],
+      dashboard: false,
+      topicKeys: 'shared',
       workerConcurrency: 10,
     });
   });
@@ -493,6 +495,27 @@ describe('organization mode: accounts, excludeAccounts, regions=enabled, the mem
   });
 });
 
+describe('the dashboard and the topic keys', () => {
+  it.each([
+    ['true', true],
+    [' FALSE ', false],
+    [true, true],
+  ])('reads dashboard=%j', (value, expected) => {
+    expect(settingsFrom({ dashboard: value }).dashboard).toBe(expected);
+  });
+
+  it('reads topicKeys', () => {
+    expect(settingsFrom({ topicKeys: 'per-topic' }).topicKeys).toBe('per-topic');
+  });
+
+  it.each([
+    [{ dashboard: 'yes' }, /^dashboard: "yes" is not valid; allowed: true or false$/],
+    [{ topicKeys: 'none' }, /^topicKeys: "none" is not valid; allowed: shared, per-topic$/],
+  ])('rejects %j', (context, message) => {
+    expect(errorFor(context).message).toMatch(message);
+  });
+});
+
 describe('Slack through AWS Chatbot', () => {
   const ids = { slackWorkspaceId: 'T0123ABCDEF', slackChannelId: 'C0123ABCDEF' };
 
@@ -644,7 +667,7 @@ describe('unknown context keys', () => {
     // the registry appends its keys.
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new RegExp(
-        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, workerConcurrency, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
   });

@@ -217,6 +217,69 @@ describe('runPollCycle', () => {
     );
   });
 
+  it('logs each listing that returned tasks as one "Tasks seen" line, a count per phase, and no metric per type', async () => {
+    const { deps, logger } = setup();
+    const info = jest.spyOn(logger, 'info');
+    const addMetric = jest.spyOn(deps.metrics, 'addMetric');
+    const singleMetric = jest.spyOn(deps.metrics, 'singleMetric');
+    listImports(
+      importTask('import-ami-1'),
+      importTask('import-ami-2'),
+      importTask('import-ami-3', {
+        Status: 'deleted',
+        StatusMessage: 'ClientError: bad disk',
+        Progress: undefined,
+      }),
+    );
+
+    await runPollCycle(config, deps);
+
+    // The empty bundle listing logs nothing.
+    expect(info.mock.calls.filter(([message]) => message === 'Tasks seen')).toEqual([
+      [
+        'Tasks seen',
+        {
+          account: '123456789012',
+          region: 'us-east-1',
+          taskType: 'import-image',
+          tasks: 3,
+          pending: 0,
+          running: 2,
+          succeeded: 0,
+          failed: 1,
+          cancelled: 0,
+          unknown: 0,
+        },
+      ],
+    ]);
+    expect(singleMetric).not.toHaveBeenCalled();
+    // The baseline recorded 2 discoveries: ChangesRecorded is sent, with the four sent every poll.
+    expect(addMetric.mock.calls.map(([name, , value]) => [name, value])).toEqual([
+      ['PollDuration', 0],
+      ['ChangesRecorded', 2],
+      ['ListingFailures', 0],
+      ['UnidentifiedTasks', 0],
+      ['UnsettledBaselineTasks', 0],
+    ]);
+  });
+
+  it('sends four metrics at rest: no ChangesRecorded when nothing changed', async () => {
+    const { deps } = setup();
+    deps.cache = newPollCache();
+    listImports(importTask('import-ami-1'));
+    await runPollCycle(config, deps);
+    const addMetric = jest.spyOn(deps.metrics, 'addMetric');
+
+    await runPollCycle(config, deps);
+
+    expect(addMetric.mock.calls.map(([name]) => name)).toEqual([
+      'PollDuration',
+      'ListingFailures',
+      'UnidentifiedTasks',
+      'UnsettledBaselineTasks',
+    ]);
+  });
+
   it('maps an undocumented state to unknown and logs it once per container', async () => {
     const { store, deps, logger } = setup();
     const warn = jest.spyOn(logger, 'warn');

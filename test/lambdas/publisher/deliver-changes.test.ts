@@ -18,10 +18,17 @@ import { aTask } from '../../support/tasks';
 class FakeTopic {
   readonly received: string[] = [];
   readonly calls: number[] = [];
+  /** The most calls that were in flight at once. */
+  mostInFlight = 0;
+  private inFlight = 0;
   failIf: (eventId: string) => boolean = () => false;
 
   async publishBatch(messages: readonly SnsMessage[]): Promise<PublishOutcome[]> {
     this.calls.push(messages.length);
+    this.inFlight += 1;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.inFlight -= 1;
     return messages.map((message) => {
       const eventId = JSON.parse(JSON.parse(message.message).default).eventId as string;
       if (this.failIf(eventId)) return { ok: false, code: 'InternalError', message: 'boom' };
@@ -131,9 +138,24 @@ describe('deliverChanges', () => {
     expect(new Set(topic.received).size).toBe(4);
   });
 
-  it('does not send later batches after a failed one', async () => {
+  it('publishes the batches of different tasks side by side', async () => {
     const { topic, deps } = setup();
-    const { records, ids } = recordsFor(Array.from({ length: 15 }, (_, i) => `t${i}`));
+    const { records, ids } = recordsFor(Array.from({ length: 23 }, (_, i) => `import-ami-${i}`));
+
+    await deliverChanges(records, deps);
+
+    expect(topic.mostInFlight).toBe(3);
+    expect(topic.received).toEqual(ids);
+  });
+
+  it("does not send a later wave after a failed one: a task's next change waits for its earlier one", async () => {
+    const { topic, deps } = setup();
+    const tasks = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    // t0..t9 at version 1, then t0..t4 at version 2: the second call shares tasks with the first.
+    const first = recordsFor(tasks);
+    const next = recordsFor(tasks.slice(0, 5), 2);
+    const records = [...first.records, ...next.records.slice(10)];
+    const ids = first.ids;
     topic.failIf = (eventId) => eventId === ids[0];
 
     const response = await deliverChanges(records, deps);
@@ -201,16 +223,19 @@ describe('deliverChanges with another consumer on the same stream', () => {
     expect(outbox.isPublished(change.historyKey)).toBe(true);
   });
 
-  it('gives back the claims of a failed batch and of the batches after it', async () => {
+  it('gives back the claims of a failed batch and of the waves after it', async () => {
     const { topic, outbox, deps } = setup();
-    const { records, ids } = recordsFor(Array.from({ length: 12 }, (_, i) => `t${i}`));
-    topic.failIf = (eventId) => eventId === ids[3];
+    const tasks = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    // t0..t9 at version 1, then t0 and t1 at version 2: a second wave.
+    const first = recordsFor(tasks);
+    const records = [...first.records, ...recordsFor(tasks.slice(0, 2), 2).records.slice(2)];
+    topic.failIf = (eventId) => eventId === first.ids[3];
 
     await deliverChanges(records, deps);
 
     expect(outbox.released.sort()).toEqual([
-      'EVENT#t10#0000000001',
-      'EVENT#t11#0000000001',
+      'EVENT#t0#0000000002',
+      'EVENT#t1#0000000002',
       'EVENT#t3#0000000001',
     ]);
   });
