@@ -181,7 +181,8 @@ it('killed after 2 snapshot writes (the 3rd TransactWriteItems hangs): the 2 rec
 });
 
 it('killed between publishing and marking (the first mark hangs after PublishBatch succeeded): nothing of 12 transitions is lost; only the one change published but unmarked is sent again, with the same eventId', async () => {
-  // Prepare: 12 transitions, so the delivery needs two PublishBatch calls (10 + 2).
+  // Prepare: 12 transitions of 12 tasks, so the delivery needs two PublishBatch calls (10 + 2),
+  // sent side by side (one wave: their tasks differ).
   const ids = (prefix: string, from: number, count: number) =>
     Array.from({ length: count }, (_, index) => `${prefix}${String(from + index).padStart(3, '0')}`);
   const existingImports = ids('import-ami-0a00000000000a', 401, 3);
@@ -197,13 +198,13 @@ it('killed between publishing and marking (the first mark hangs after PublishBat
     ...ids('export-ami-0b00000000000b', 411, 3).map((id) => model.start(REGION, 'export-image', id, 10)),
   ];
 
-  // Act: the first publication mark hangs; the kill comes once the 9 other marks of the batch landed.
+  // Act: the first publication mark hangs; the kill comes once the 11 other marks of the wave landed.
   const isMark = (request: { operation: string; body: string }) =>
     request.operation.endsWith('UpdateItem') && request.body.includes('SET publishedAt');
   await killPollWhen(
     { operation: 'UpdateItem', match: isMark, times: 1, action: { kind: 'hang' } },
     (requests) =>
-      requests.filter((request) => isMark(request) && request.status === 200).length === 9 &&
+      requests.filter((request) => isMark(request) && request.status === 200).length === 11 &&
       requests.some((request) => request.hanging),
   );
   // The dead process's claims hold for its --timeout (see spawnPollOnce); then they are free.
@@ -230,16 +231,19 @@ it('killed between publishing and marking (the first mark hangs after PublishBat
   // Assess
   const republished = transitions.find((transition) => transition.eventId === unmarked) as Transition;
   expect(republished).toBeDefined();
-  expect(sentByKilledProcess.map((batch) => batch.length)).toEqual([10]);
-  const firstBatch = new Set(sentByKilledProcess[0]?.map((event) => event.eventId));
-  expect(firstBatch.has(unmarked)).toBe(true);
+  expect(sentByKilledProcess.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([2, 10]);
+  const sentByKilled = new Set(sentByKilledProcess.flat().map((event) => event.eventId));
+  expect(sentByKilled.has(unmarked)).toBe(true);
   expect(deliveredByTask(beforeRecovery)).toEqual(
-    expectedByTask(transitions.filter((transition) => firstBatch.has(transition.eventId))),
+    expectedByTask(transitions.filter((transition) => sentByKilled.has(transition.eventId))),
   );
   expect(recovery.failures).toEqual([]);
   expect(recovery.report.changes).toBe(0);
   expect(deliveredByTask(afterRecovery)).toEqual(
-    expectedByTask([republished, ...transitions.filter((transition) => !firstBatch.has(transition.eventId))]),
+    expectedByTask([
+      republished,
+      ...transitions.filter((transition) => !sentByKilled.has(transition.eventId)),
+    ]),
   );
   expect(figures).toEqual({
     transitions: 12,
