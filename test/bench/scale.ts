@@ -27,6 +27,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { emfSeriesOf } from '../support/emf';
+import { synthMonitor } from '../lib/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -37,10 +38,14 @@ const POLLS_PER_MONTH = 43_800;
 const PRICE = {
   readUnit: 0.125 / 1e6,
   writeUnit: 0.625 / 1e6,
-  lambdaGbSecond: 0.0000166667,
+  /** Arm (the functions' architecture). */
+  lambdaGbSecond: 0.0000133334,
   lambdaRequest: 0.2 / 1e6,
   logsIngestedGb: 0.5,
   metric: 0.3,
+  kmsKey: 1,
+  alarmMetric: 0.1,
+  dashboard: 3,
   snsRequest: 0.5 / 1e6,
 };
 const POLLER_MEMORY_GB = 0.5;
@@ -461,7 +466,9 @@ function print(results: ConfigurationResult[], bundles: BundleResult[]): void {
       );
     }
   }
-  // Idle cost a month: the warm idle poll of the 2-Region deployment, at one poll a minute.
+  // Idle cost a month: the warm idle poll of the 2-Region deployment, at one poll a minute, plus
+  // what the default stack costs whatever it does (counted in its synthesized template).
+  const fixed = fixedCosts();
   lines.push('');
   lines.push('== idle cost a month (one poll a minute, 43,800 polls; us-east-1 on-demand prices)');
   for (const result of results.filter((r) => r.layout === 'spread')) {
@@ -477,12 +484,32 @@ function print(results: ConfigurationResult[], bundles: BundleResult[]): void {
       (PRICE.lambdaRequest + (idle.pollMs / 1000) * POLLER_MEMORY_GB * PRICE.lambdaGbSecond);
     const logs = (idle.logBytes * POLLS_PER_MONTH * PRICE.logsIngestedGb) / 2 ** 30;
     const metrics = idle.metricSeries.length * PRICE.metric;
-    const total = reads + writeCost + lambda + logs + metrics;
+    const total = reads + writeCost + lambda + logs + metrics + fixed.total;
     lines.push(
-      `${result.tasks.toLocaleString('en').padStart(6)} tasks: DynamoDB reads $${reads.toFixed(2)} (${idle.readUnits} RRU/poll), writes $${writeCost.toFixed(2)}, Lambda $${lambda.toFixed(2)} (${idle.pollMs} ms at 512 MB), logs $${logs.toFixed(2)}, metrics $${metrics.toFixed(2)} (${idle.metricSeries.length} series): $${total.toFixed(2)}`,
+      `${result.tasks.toLocaleString('en').padStart(6)} tasks: DynamoDB reads $${reads.toFixed(2)} (${idle.readUnits} RRU/poll), writes $${writeCost.toFixed(2)}, Lambda $${lambda.toFixed(2)} (${idle.pollMs} ms at 512 MB), logs $${logs.toFixed(2)} (${idle.logBytes} B/poll), metrics $${metrics.toFixed(2)} (${idle.metricSeries.length} series), fixed $${fixed.total.toFixed(2)}: $${total.toFixed(2)}`,
     );
   }
+  lines.push(`fixed items of the default stack (synthesized): ${fixed.text}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The monthly items of the default stack that do not depend on its work: keys, alarm metrics, dashboards. */
+function fixedCosts(): { total: number; text: string } {
+  const template = synthMonitor({ regions: REGIONS.join(',') }).template.toJSON() as {
+    Resources: Record<string, { Type: string; Properties?: { Metrics?: { MetricStat?: unknown }[] } }>;
+  };
+  const resources = Object.values(template.Resources);
+  const count = (type: string) => resources.filter((resource) => resource.Type === type).length;
+  const alarmMetrics = resources
+    .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
+    .reduce((sum, alarm) => sum + (alarm.Properties?.Metrics?.filter((m) => m.MetricStat).length || 1), 0);
+  const keys = count('AWS::KMS::Key');
+  const dashboards = count('AWS::CloudWatch::Dashboard');
+  const total = keys * PRICE.kmsKey + alarmMetrics * PRICE.alarmMetric + dashboards * PRICE.dashboard;
+  return {
+    total,
+    text: `${keys} KMS key(s) $${(keys * PRICE.kmsKey).toFixed(2)}, ${alarmMetrics} alarm metrics $${(alarmMetrics * PRICE.alarmMetric).toFixed(2)}, ${dashboards} dashboard(s) $${(dashboards * PRICE.dashboard).toFixed(2)}: $${total.toFixed(2)}`,
+  };
 }
 
 async function main(): Promise<void> {
