@@ -12,7 +12,7 @@
 //   first poll      N tasks discovered: N changes recorded and published
 //   idle (warm)     polls where nothing changed, in the same container
 //   idle (cold)     the same after the poller's bundle is loaded again (a new container)
-//   changes         min(N, 1,000) tasks (and, with --all-change, every task) end: recorded and published
+//   changes         min(N, 1,000) tasks end: recorded and published (the first poll is N changes)
 //   peak memory     the child process's peak RSS: engines in other processes, the EC2 simulator,
 //                   proxies, poller, publisher and the CLI's stream reader in it
 //
