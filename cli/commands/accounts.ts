@@ -10,7 +10,7 @@ import { applyStackOptions, resolveVariables } from '../deployed-stack';
 import { type RenderOptions, table } from '../render';
 import type { ReadOptions } from './status';
 
-/** The accounts as a table: one line per account, failing ones first marked. */
+/** The accounts as a table: one line per account, by account id, the unmonitored ones marked. */
 export function renderAccounts(accounts: readonly AccountCoverage[], options: RenderOptions): string {
   if (accounts.length === 0) {
     return 'No account coverage recorded: the monitor watches its own account only (accounts=self), or has not run a cycle yet.';

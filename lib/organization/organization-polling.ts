@@ -26,7 +26,7 @@ import { DISPATCHER_FUNCTION } from '../function-bundles';
 import { MonitorFunction } from '../monitor-function';
 import { serviceMetric } from '../monitor-metrics';
 import { lastingWindowOf } from '../poll-interval';
-import type { MemberRoleDeployment, RegionSelection } from '../settings/monitor-settings';
+import { ENABLED_REGIONS, type MemberRoleDeployment, type RegionSelection } from '../settings/monitor-settings';
 import { emitMemberRoleTemplate, MemberRoleStackSet } from './member-role-stack-set';
 import { memberRoleTemplate } from './member-role-template';
 
@@ -112,7 +112,7 @@ export class OrganizationPolling extends Construct {
     bindSettings(this.dispatcher, {
       [ENV.accounts]: accountSelectionText(props.accounts),
       [ENV.excludeAccounts]: props.excludeAccounts.join(','),
-      [ENV.regions]: props.regions === 'enabled' ? 'enabled' : props.regions.join(','),
+      [ENV.regions]: props.regions === ENABLED_REGIONS ? ENABLED_REGIONS : props.regions.join(','),
       [ENV.accountId]: stack.account,
       [ENV.memberRoleName]: props.memberRoleName,
       [ENV.tableName]: props.table.tableName,
