@@ -104,7 +104,7 @@ export interface AlarmedChannel {
 }
 
 /** Defaults of {@link MonitorAlarmOptions}. */
-export const DEFAULT_ALARM_OPTIONS = {
+const DEFAULT_ALARM_OPTIONS = {
   pollerErrorPeriods: 3,
   listingFailurePeriods: 3,
   publishFailurePeriods: 3,

@@ -13,10 +13,10 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service';
 import { functionBundleDir, functionBundleFile } from './function-bundles';
 
 /** Runtime of every function; Node.js 24 is the newest Lambda runtime of this CDK release. */
-export const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Powertools settings shared by every function. */
-export const POWERTOOLS_ENVIRONMENT = {
+const POWERTOOLS_ENVIRONMENT = {
   POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 /** Service principal CloudWatch alarms publish as. */
-export const CLOUDWATCH_PRINCIPAL = 'cloudwatch.amazonaws.com';
+const CLOUDWATCH_PRINCIPAL = 'cloudwatch.amazonaws.com';
 
 /** Properties of an {@link OperatorTopic}. */
 export interface OperatorTopicProps {

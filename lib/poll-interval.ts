@@ -8,7 +8,7 @@ import { fail } from './settings/settings-error';
 export const ALARM_PERIOD = Duration.minutes(5);
 
 /** The "not running" alarm fires only after at least this long without a poll. */
-export const MIN_SILENCE = Duration.minutes(15);
+const MIN_SILENCE = Duration.minutes(15);
 
 /**
  * Longest poll interval the "not running" alarm can watch: CloudWatch evaluates at most one day

@@ -10,7 +10,7 @@ export const EVENT_SOURCE = 'ec2-task-monitor';
 export const EVENT_DETAIL_TYPE = 'EC2 Task Change';
 
 /** EventBridge's limit for one PutEvents entry (source, detail type, detail, resources and time). */
-export const EVENT_BUS_MAX_BYTES = 262_144;
+const EVENT_BUS_MAX_BYTES = 262_144;
 /** Budget for one entry, leaving room for the other fields' overhead. */
 const ENTRY_BUDGET = EVENT_BUS_MAX_BYTES - 8 * 1024;
 

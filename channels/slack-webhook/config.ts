@@ -20,7 +20,7 @@ export const WEBHOOK_VARIABLES = {
 } as const;
 
 /** Limits of the post interval: up to a minute between posts. */
-export const POST_INTERVAL_LIMITS = { min: 0, max: 60_000 } as const;
+const POST_INTERVAL_LIMITS = { min: 0, max: 60_000 } as const;
 
 /** Settings of the Slack webhook notifier. */
 export interface SlackWebhookNotifierConfig extends NotifierConfig {

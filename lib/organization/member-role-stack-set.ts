@@ -35,7 +35,7 @@ export interface MemberRoleStackSetProps {
 }
 
 /** Name of the StackSet; unique per Region of the account that creates it. */
-export const MEMBER_ROLE_STACK_SET_NAME = 'ec2-task-monitor-member-role';
+const MEMBER_ROLE_STACK_SET_NAME = 'ec2-task-monitor-member-role';
 
 /** Construct id of the function CDK creates once per stack for every AwsCustomResource. */
 const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
@@ -139,7 +139,7 @@ export class MemberRoleStackSet extends Construct {
 }
 
 /** The member role's template beside the stacks' templates in the cloud assembly (cdk.out). */
-export const MEMBER_ROLE_TEMPLATE_FILE = 'ec2-task-monitor-member-role.template.json';
+const MEMBER_ROLE_TEMPLATE_FILE = 'ec2-task-monitor-member-role.template.json';
 
 /**
  * Writes the member role's template into the cloud assembly on every synth (`cdk.out/` +

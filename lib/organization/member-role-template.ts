@@ -12,7 +12,7 @@ import { listingActionsOf } from '../../lambdas/task-types/metadata';
 export const MONITOR_ROLE_ARN_PARAMETER = 'MonitorRoleArn';
 
 /** The member role's own permissions besides the listing actions: its account's enabled Regions. */
-export const MEMBER_ROLE_EXTRA_ACTIONS = ['account:ListRegions'] as const;
+const MEMBER_ROLE_EXTRA_ACTIONS = ['account:ListRegions'] as const;
 
 /** What the member role template is made from. */
 export interface MemberRoleTemplateOptions {
@@ -23,7 +23,7 @@ export interface MemberRoleTemplateOptions {
 }
 
 /** Every action the member role allows, in a stable order. */
-export function memberRoleActions(taskTypes: readonly TaskTypeName[]): string[] {
+function memberRoleActions(taskTypes: readonly TaskTypeName[]): string[] {
   return [...listingActionsOf(taskTypes), ...MEMBER_ROLE_EXTRA_ACTIONS];
 }
 

@@ -54,7 +54,7 @@ export interface OrganizationPollingProps {
 const UNMONITORED_FOR = Duration.minutes(15);
 
 /** Organizations' read calls the dispatcher makes (none of them supports resource-level permissions). */
-export const DISPATCHER_ORGANIZATIONS_ACTIONS = [
+const DISPATCHER_ORGANIZATIONS_ACTIONS = [
   'organizations:ListAccounts',
   'organizations:ListAccountsForParent',
   'organizations:ListOrganizationalUnitsForParent',

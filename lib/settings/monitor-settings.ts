@@ -168,7 +168,7 @@ export function parseRoleName(value: unknown): string {
  * account (`management`, CallAs SELF), or by hand (`none`: no StackSet; deploy the role's
  * template yourself).
  */
-export const MEMBER_ROLE_DEPLOYMENTS = ['delegated-admin', 'management', 'none'] as const;
+const MEMBER_ROLE_DEPLOYMENTS = ['delegated-admin', 'management', 'none'] as const;
 /** One of {@link MEMBER_ROLE_DEPLOYMENTS}. */
 export type MemberRoleDeployment = (typeof MEMBER_ROLE_DEPLOYMENTS)[number];
 
@@ -207,7 +207,7 @@ export function parseTargets(value: unknown): string[] {
 }
 
 /** Limits of the worker's event source `MaximumConcurrency` (Lambda's for SQS). */
-export const WORKER_CONCURRENCY_LIMITS = { min: 2, max: 1000 } as const;
+const WORKER_CONCURRENCY_LIMITS = { min: 2, max: 1000 } as const;
 
 /** Validates task type names (see TASK_TYPE_NAMES). */
 export function parseTaskTypeSetting(value: unknown): TaskTypeName[] {
