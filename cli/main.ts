@@ -34,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     case 'status': {
       const { statusCommand } = await import('./commands/status');
-      return statusCommand({ json: values.json === true, color, stack });
+      return statusCommand({ json: values.json === true, color, stack, account: text(values.account) });
     }
     case 'accounts': {
       const { accountsCommand } = await import('./commands/accounts');
@@ -42,11 +42,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     case 'history': {
       const { historyCommand } = await import('./commands/status');
-      return historyCommand(positionals[0] as string, { json: values.json === true, color, stack });
+      return historyCommand(positionals[0] as string, {
+        json: values.json === true,
+        color,
+        stack,
+        account: text(values.account),
+      });
     }
     case 'redrive': {
       const { redriveCommand } = await import('./commands/redrive');
-      return redriveCommand({ dryRun: values['dry-run'] === true, color, stack });
+      return redriveCommand({
+        dryRun: values['dry-run'] === true,
+        color,
+        stack,
+        account: text(values.account),
+      });
     }
     case 'local': {
       const options = {

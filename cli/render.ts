@@ -65,13 +65,17 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
   if (tasks.length === 0) return 'No tasks recorded yet.';
   const sorted = [...tasks].sort(
     (a, b) =>
+      a.task.account.localeCompare(b.task.account) ||
       a.task.region.localeCompare(b.task.region) ||
       a.task.taskType.localeCompare(b.task.taskType) ||
       a.task.taskId.localeCompare(b.task.taskId),
   );
+  // Organization mode: an ACCOUNT column once the tasks come from more than one account.
+  const byAccount = new Set(tasks.map(({ task }) => task.account)).size > 1;
   const rows = [
-    ['TYPE', 'TASK ID', 'REGION', 'STATE', 'PHASE', 'PROGRESS'],
+    [...(byAccount ? ['ACCOUNT'] : []), 'TYPE', 'TASK ID', 'REGION', 'STATE', 'PHASE', 'PROGRESS'],
     ...sorted.map(({ task, gone }) => [
+      ...(byAccount ? [task.account] : []),
       task.taskType,
       task.taskId,
       task.region,
@@ -81,7 +85,8 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
       isTerminal(task.phase) ? '' : progressBar(task.progress),
     ]),
   ];
-  return table(rows, options, (row) => PHASE_COLORS[(row[4] ?? '').split(' ')[0] as Phase]);
+  const phaseColumn = byAccount ? 5 : 4;
+  return table(rows, options, (row) => PHASE_COLORS[(row[phaseColumn] ?? '').split(' ')[0] as Phase]);
 }
 
 /**

@@ -37,6 +37,12 @@ const STACK_OPTIONS: Record<string, OptionSpec> = {
   profile: { type: 'string', value: '<profile>' },
 };
 
+/** Organization mode: `status`, `history` and `redrive` of one account. */
+const ACCOUNT_OPTION: Record<string, OptionSpec> = { account: { type: 'string', value: '<id>' } };
+
+const ACCOUNT_OPTION_HELP = `  --account <id>        organization mode: only this account (default: every account the
+                        monitor watches, from its coverage items)`;
+
 const STACK_OPTIONS_HELP = `  --stack-name <name>   the deployed stack (default ${STACK_NAME})
   --region <region>     the stack's Region (default: AWS_REGION, or the profile's Region)
   --profile <profile>   a profile of the AWS CLI configuration (default: AWS_PROFILE)
@@ -104,8 +110,14 @@ failed (the others were still done; one line per failure on stderr); 2 bad confi
   status: {
     name: 'status',
     positionals: [],
-    options: { ...HELP_OPTION, json: { type: 'boolean' }, ...STACK_OPTIONS, ...COLOR_OPTION },
-    help: `Usage: ec2-task-monitor status [--json] [--stack-name <name>] [--region <region>] [--profile <profile>]
+    options: {
+      ...HELP_OPTION,
+      json: { type: 'boolean' },
+      ...ACCOUNT_OPTION,
+      ...STACK_OPTIONS,
+      ...COLOR_OPTION,
+    },
+    help: `Usage: ec2-task-monitor status [--json] [--account <id>] [--stack-name <name>] [--region <region>] [--profile <profile>]
 
 Prints the current snapshot of every task the monitor recorded, read from its DynamoDB table.
 
@@ -113,6 +125,7 @@ ${FINDS_THE_STACK}
 
 Options:
   --json                print the snapshots as JSON
+${ACCOUNT_OPTION_HELP}
 ${STACK_OPTIONS_HELP}`,
   },
   accounts: {
@@ -134,8 +147,14 @@ ${STACK_OPTIONS_HELP}`,
   history: {
     name: 'history',
     positionals: ['<taskId>'],
-    options: { ...HELP_OPTION, json: { type: 'boolean' }, ...STACK_OPTIONS, ...COLOR_OPTION },
-    help: `Usage: ec2-task-monitor history <taskId> [--json] [--stack-name <name>] [--region <region>] [--profile <profile>]
+    options: {
+      ...HELP_OPTION,
+      json: { type: 'boolean' },
+      ...ACCOUNT_OPTION,
+      ...STACK_OPTIONS,
+      ...COLOR_OPTION,
+    },
+    help: `Usage: ec2-task-monitor history <taskId> [--json] [--account <id>] [--stack-name <name>] [--region <region>] [--profile <profile>]
 
 Prints one task's timeline of recorded changes, oldest first, with whether each was published.
 
@@ -143,6 +162,7 @@ ${FINDS_THE_STACK}
 
 Options:
   --json                print the changes as JSON
+${ACCOUNT_OPTION_HELP}
 ${STACK_OPTIONS_HELP}
 
 Exit codes: 0 the task has recorded changes; 1 none found; 2 bad configuration.`,
@@ -150,8 +170,14 @@ Exit codes: 0 the task has recorded changes; 1 none found; 2 bad configuration.`
   redrive: {
     name: 'redrive',
     positionals: [],
-    options: { ...HELP_OPTION, 'dry-run': { type: 'boolean' }, ...STACK_OPTIONS, ...COLOR_OPTION },
-    help: `Usage: ec2-task-monitor redrive [--dry-run] [--stack-name <name>] [--region <region>] [--profile <profile>]
+    options: {
+      ...HELP_OPTION,
+      'dry-run': { type: 'boolean' },
+      ...ACCOUNT_OPTION,
+      ...STACK_OPTIONS,
+      ...COLOR_OPTION,
+    },
+    help: `Usage: ec2-task-monitor redrive [--dry-run] [--account <id>] [--stack-name <name>] [--region <region>] [--profile <profile>]
 
 Finds the recorded changes that were never marked published (for example a stream batch the
 publisher gave up on, now in the dead-letter queue) and publishes them, oldest first, through
@@ -162,6 +188,7 @@ ${FINDS_THE_STACK}
 
 Options:
   --dry-run             list the unpublished changes, publish nothing
+${ACCOUNT_OPTION_HELP}
 ${STACK_OPTIONS_HELP}
 
 Exit codes: 0 every unpublished change published (or listed, with --dry-run); 1 the publisher

@@ -1,5 +1,8 @@
-// `ec2-task-monitor status` and `history`: read the table the way the poller left it.
+// `ec2-task-monitor status` and `history`: read the table the way the poller left it, for every
+// account it holds (organization mode: each account with a coverage item) or the one `--account` names.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CoverageStore } from '../../lambdas/adapters/coverage-store';
+import { ACCOUNT_ID_PATTERN } from '../../lambdas/domain/accounts';
 import type { StoredTask } from '../../lambdas/domain/changes';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
@@ -21,6 +24,8 @@ export interface ReadOptions {
   json: boolean;
   color: boolean;
   stack: StackOptions;
+  /** Organization mode: read only this account (12 digits). Default: every account the table holds. */
+  account?: string;
 }
 
 function list(value: string | undefined): string[] {
@@ -31,29 +36,50 @@ function list(value: string | undefined): string[] {
 }
 
 /**
- * The table, Regions and task types, from the environment or the deployed stack (see
- * deployed-stack.ts). REGIONS falls back to AWS_REGION and TASK_TYPES to every type.
+ * What to read: one scope per account, from the environment or the deployed stack (see
+ * deployed-stack.ts). The accounts are the table's coverage items (organization mode: every
+ * watched account, each with its own Regions) or, without any, the polled account (ACCOUNT_ID);
+ * `account` keeps just that one. REGIONS falls back to AWS_REGION and TASK_TYPES to every type.
  * @param required further variables the command cannot run without (TOPIC_ARN for redrive)
  */
-export async function resolveScope(stack: StackOptions, required: readonly string[] = []): Promise<Scope> {
+export async function resolveScopes(
+  stack: StackOptions,
+  options: { required?: readonly string[]; account?: string } = {},
+): Promise<Scope[]> {
+  const { account } = options;
+  if (account !== undefined && !ACCOUNT_ID_PATTERN.test(account)) {
+    throw new ConfigurationError(`--account: ${JSON.stringify(account)} is not an account id (12 digits)`);
+  }
   applyStackOptions(stack);
   const variables = await resolveVariables(
-    { required: [ENV.tableName, ...required], optional: [ENV.accountId, ENV.regions, ENV.taskTypes] },
+    {
+      required: [ENV.tableName, ...(options.required ?? [])],
+      optional: [ENV.accountId, ENV.regions, ENV.taskTypes],
+    },
     stack,
   );
+  const tableName = variables[ENV.tableName] as string;
   const regions = list(variables[ENV.regions] ?? process.env.AWS_REGION);
   if (regions.length === 0)
     throw new ConfigurationError(`${ENV.regions} (or AWS_REGION, or --region) is not set`);
-  const account = variables[ENV.accountId];
-  // The table's keys carry the account; the deployed poller's environment names it.
-  if (!account) throw new ConfigurationError(`${ENV.accountId} (the account the monitor polls) is not set`);
   const types = list(variables[ENV.taskTypes]);
-  return scopeOf(
-    variables[ENV.tableName] as string,
-    account,
-    regions,
-    types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : undefined,
-  );
+  const taskTypes = types.length > 0 ? parseTaskTypes(types, ENV.taskTypes) : undefined;
+  const coverage = await new CoverageStore(new DynamoDBClient(sdkClientConfig()), tableName).loadAll();
+  // The table's keys carry the account; in self mode the deployed poller's environment names it.
+  const accounts =
+    coverage.size > 0
+      ? [...coverage.values()].map((item) => ({ account: item.account, regions: [...item.regions] }))
+      : [{ account: variables[ENV.accountId], regions }];
+  const chosen = account === undefined ? accounts : accounts.filter((item) => item.account === account);
+  if (account !== undefined && chosen.length === 0) {
+    // An account the coverage does not know (yet), or self mode's own under its id: read it in REGIONS.
+    chosen.push({ account, regions });
+  }
+  return chosen.map((item) => {
+    if (!item.account)
+      throw new ConfigurationError(`${ENV.accountId} (the account the monitor polls) is not set`);
+    return scopeOf(tableName, item.account, item.regions.length > 0 ? item.regions : regions, taskTypes);
+  });
 }
 
 /** A table's listings of one account: its Regions and task types (every one by default). */
@@ -81,7 +107,8 @@ export async function readAllSnapshots(scope: Scope): Promise<StoredTask[]> {
 
 /** Runs the status command; returns the exit code. */
 export async function statusCommand(options: ReadOptions): Promise<number> {
-  const tasks = await readAllSnapshots(await resolveScope(options.stack));
+  const scopes = await resolveScopes(options.stack, { account: options.account });
+  const tasks = (await Promise.all(scopes.map(readAllSnapshots))).flat();
   process.stdout.write(
     options.json ? `${JSON.stringify(tasks, null, 2)}\n` : `${renderStatus(tasks, options)}\n`,
   );
@@ -90,19 +117,23 @@ export async function statusCommand(options: ReadOptions): Promise<number> {
 
 /** Runs the history command; returns the exit code. */
 export async function historyCommand(taskId: string, options: ReadOptions): Promise<number> {
-  const scope = await resolveScope(options.stack);
+  const scopes = await resolveScopes(options.stack, { account: options.account });
   const timelines = await Promise.all(
-    scope.regions.flatMap((region) =>
-      scope.taskTypes.map((type) => scope.store.history(region, type, taskId)),
+    scopes.flatMap((scope) =>
+      scope.regions.flatMap((region) =>
+        scope.taskTypes.map((type) => scope.store.history(region, type, taskId)),
+      ),
     ),
   );
   const entries = timelines.flat();
   if (options.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-  else
+  else {
+    const where = [...new Set(scopes.flatMap((scope) => scope.regions))].join(', ');
     process.stdout.write(
       entries.length > 0
         ? `${renderHistory(entries, options)}\n`
-        : `No recorded changes for task ${taskId} in ${scope.regions.join(', ')}.\n`,
+        : `No recorded changes for task ${taskId} in ${where}.\n`,
     );
+  }
   return entries.length > 0 ? 0 : 1;
 }

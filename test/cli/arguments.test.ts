@@ -23,11 +23,11 @@ describe('parseCommandLine', () => {
     [['status', 'extra'], 'status takes no arguments; got 1: extra'],
     [
       ['status', '--once'],
-      '--once is not an option of status (it belongs to poll); status takes --help, --json, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
+      '--once is not an option of status (it belongs to poll); status takes --help, --json, --account <id>, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
     ],
     [
       ['status', '--bogus'],
-      'unknown option --bogus for status; it takes --help, --json, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
+      'unknown option --bogus for status; it takes --help, --json, --account <id>, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
     ],
     [
       ['poll', '-x'],

@@ -70,6 +70,30 @@ describe('renderStatus', () => {
     expect(second).toContain('import-ami-run');
     expect(second).toContain(progressBar(28));
   });
+  it('adds an ACCOUNT column, sorted by it, once the tasks come from more than one account, and colours the phase', () => {
+    const tasks = [
+      stored({ taskId: 'import-ami-b', account: '222222222222', phase: 'failed', state: 'deleted' }),
+      stored({ taskId: 'import-ami-a', account: '111111111111' }),
+    ];
+
+    const [header, first, second] = renderStatus(tasks, plain).split('\n');
+    const coloured = renderStatus(tasks, { color: true }).split('\n');
+
+    expect(header?.split(/\s+/)).toEqual([
+      'ACCOUNT',
+      'TYPE',
+      'TASK',
+      'ID',
+      'REGION',
+      'STATE',
+      'PHASE',
+      'PROGRESS',
+    ]);
+    expect(first?.startsWith('111111111111')).toBe(true);
+    expect(second?.startsWith('222222222222')).toBe(true);
+    expect(coloured[2]).toContain('\u001b[');
+    expect(renderStatus([tasks[1] as StoredTask], plain)).not.toContain('ACCOUNT');
+  });
 });
 
 describe('statusTableWhenChanged', () => {

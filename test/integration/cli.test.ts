@@ -6,7 +6,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { freePort } from '../../devkit/engines/engines';
+import { CoverageStore } from '../../lambdas/adapters/coverage-store';
+import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
+import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
+import { COVERAGE_PARTITION_KEY, coverageSortKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
+import { anEvent } from '../support/stream-records';
+import { aTask } from '../support/tasks';
 import {
   type StackStandIn,
   stackStandInEnvironment,
@@ -312,11 +320,11 @@ describe('usage mistakes: exit 2, one line, no stack trace', () => {
     [['history', 'a', 'b'], 'history takes one argument, <taskId>; got 2: a b'],
     [
       ['status', '--once'],
-      '--once is not an option of status (it belongs to poll); status takes --help, --json, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
+      '--once is not an option of status (it belongs to poll); status takes --help, --json, --account <id>, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
     ],
     [
       ['status', '--bogus'],
-      'unknown option --bogus for status; it takes --help, --json, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
+      'unknown option --bogus for status; it takes --help, --json, --account <id>, --stack-name <name>, --region <region>, --profile <profile>, --no-color',
     ],
   ])('%j', async (args, message) => {
     const run = await cli(args);
@@ -454,4 +462,79 @@ describe('local', () => {
     expect(firstOut).not.toMatch(/feature flag/i);
     // Two full local runs on a 2-core machine: more than the usual 60 s when CI is busy.
   }, 150_000);
+});
+
+describe('organization mode: status and history read every watched account', () => {
+  // Two member accounts as the worker leaves them: a coverage item each, and a task each under
+  // that account's keys. The file's own deployment polls its own account (ACCOUNT_ID).
+  const MEMBERS = ['111111111111', '222222222222'];
+  const taskOf = (account: string) => `import-ami-0c0000${account.slice(0, 4)}memb`;
+  let client: DynamoDBClient;
+
+  beforeAll(async () => {
+    client = new DynamoDBClient({ ...sdkClientConfig(), region: REGION });
+    const { tableName } = harness.deployment;
+    const writtenAt = new Date().toISOString();
+    for (const account of MEMBERS) {
+      await new CoverageStore(client, tableName).put({ account, regions: [REGION], writtenAt });
+      const task = aTask({ account, region: REGION, taskId: taskOf(account) });
+      await new SnapshotStore(client, tableName, account).recordChange(
+        { task, gone: false, expectedVersion: 0, expiresAt: undefined, writtenAt, listedAt: writtenAt },
+        anEvent(1, task),
+        Math.floor(Date.now() / 1000) + 86_400,
+      );
+    }
+  });
+  afterAll(async () => {
+    // Without coverage items the table reads as self mode again.
+    for (const account of MEMBERS) {
+      await client.send(
+        new DeleteItemCommand({
+          TableName: harness.deployment.tableName,
+          Key: marshall({
+            [TABLE_LAYOUT.partitionKey]: COVERAGE_PARTITION_KEY,
+            [TABLE_LAYOUT.sortKey]: coverageSortKey(account),
+          }),
+        }),
+      );
+    }
+    client.destroy();
+  });
+
+  it('status lists the tasks of every account with a coverage item, with an ACCOUNT column', async () => {
+    const json = await cli(['status', '--json']);
+    const table = await cli(['status', '--no-color']);
+
+    expect(json.code).toBe(0);
+    const tasks = JSON.parse(json.stdout) as Array<{ task: { account: string; taskId: string } }>;
+    expect(sorted(tasks.map(({ task }) => [task.account, task.taskId]))).toEqual(
+      sorted(MEMBERS.map((account) => [account, taskOf(account)])),
+    );
+    expect(table.stdout.split('\n')[0]).toMatch(/^ACCOUNT\s+TYPE\s+TASK ID/);
+  });
+
+  it('--account keeps one account, for status and history', async () => {
+    const [member, other] = MEMBERS as [string, string];
+    const status = await cli(['status', '--json', '--account', member]);
+    const found = await cli(['history', taskOf(member), '--json', '--account', member]);
+    const elsewhere = await cli(['history', taskOf(other), '--account', member]);
+
+    expect(
+      (JSON.parse(status.stdout) as Array<{ task: { taskId: string } }>).map(({ task }) => task.taskId),
+    ).toEqual([taskOf(member)]);
+    expect(found.code).toBe(0);
+    expect(
+      (JSON.parse(found.stdout) as Array<{ event: { account: string } }>).map(({ event }) => event.account),
+    ).toEqual([member]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stdout).toBe(`No recorded changes for task ${taskOf(other)} in ${REGION}.\n`);
+  });
+
+  it('--account that is not an account id: exit 2 and one line naming it', async () => {
+    const run = await cli(['status', '--account', '1234']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('--account: "1234" is not an account id (12 digits)');
+  });
 });
