@@ -8,7 +8,7 @@ import {
   truncate,
 } from '../../lambdas/domain/chat-text';
 import { consoleLinks } from '../../lambdas/domain/console-links';
-import { type TaskChangeEvent, timeInPreviousState } from '../../lambdas/domain/event';
+import { accountLabel, type TaskChangeEvent, timeInPreviousState } from '../../lambdas/domain/event';
 import { notificationSubject } from '../../lambdas/domain/notification-text';
 import type { Phase } from '../../lambdas/domain/phase';
 
@@ -174,7 +174,7 @@ function details(event: TaskChangeEvent): SectionBlock {
   const fields = [
     field('Type', event.taskType),
     field('Region', event.region),
-    field('Account', event.account),
+    field('Account', accountLabel(event)),
     field('Change', `${describeStatus(event.previous)} → ${describeStatus(current)}`),
   ];
   // The same fact as the Chatbot notification's line; the Change field names the previous state.

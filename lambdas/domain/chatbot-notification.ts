@@ -9,7 +9,7 @@ import {
   withoutLinks,
 } from './chat-text';
 import { consoleLinks } from './console-links';
-import { type TaskChangeEvent, timeInPreviousState } from './event';
+import { accountLabel, type TaskChangeEvent, timeInPreviousState } from './event';
 import type { Phase } from './phase';
 
 /**
@@ -183,7 +183,7 @@ function description(event: TaskChangeEvent): string {
   if (current.progress !== null) lines.push(`Progress: ${current.progress}%`);
   const time = timeInPreviousStateLine(event);
   if (time !== undefined) lines.push(time);
-  lines.push(`Account: ${escapeMarkdown(event.account)}`);
+  lines.push(`Account: ${escapeMarkdown(accountLabel(event))}`);
   const links = consoleLinks(event.task).map(
     (link) => `[${withoutMentions(escapeMarkdown(link.label))}](${safeUrl(link.url)})`,
   );

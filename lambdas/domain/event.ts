@@ -18,6 +18,8 @@ export interface TaskChangeEvent {
   /** ISO-8601 time of the poll that saw the change. */
   detectedAt: string;
   account: string;
+  /** The account's name in AWS Organizations; present in organization mode when the organization names it. */
+  accountName?: string;
   region: string;
   taskType: TaskTypeName;
   taskId: string;
@@ -38,6 +40,8 @@ export interface EventInput {
   /** The snapshot version this change creates; makes the event id unique per change. */
   version: number;
   detectedAt: Date;
+  /** The account's name in AWS Organizations, when known (organization mode). */
+  accountName?: string;
 }
 
 /** A UUID (version 5 layout) derived from the change's identity. */
@@ -67,6 +71,7 @@ export function isTaskChangeEvent(value: unknown): value is TaskChangeEvent {
     typeof event.taskType === 'string' &&
     isTaskTypeName(event.taskType) &&
     typeof event.region === 'string' &&
+    (event.accountName === undefined || typeof event.accountName === 'string') &&
     typeof event.current === 'object' &&
     event.current !== null &&
     typeof event.task === 'object' &&
@@ -83,6 +88,7 @@ export function buildEvent(input: EventInput): TaskChangeEvent {
     changeType: input.changeType,
     detectedAt: input.detectedAt.toISOString(),
     account: task.account,
+    ...(input.accountName === undefined ? {} : { accountName: input.accountName }),
     region: task.region,
     taskType: task.taskType,
     taskId: task.taskId,
@@ -90,6 +96,11 @@ export function buildEvent(input: EventInput): TaskChangeEvent {
     current: input.current,
     task,
   };
+}
+
+/** The account as texts show it: `Name (111122223333)` when the event names it, else the id. */
+export function accountLabel(event: Pick<TaskChangeEvent, 'account' | 'accountName'>): string {
+  return event.accountName ? `${event.accountName} (${event.account})` : event.account;
 }
 
 /**

@@ -4,7 +4,7 @@
 // format controls, so a newline in an S3 key cannot forge a "Console:" section or any other line.
 import { formatDuration, oneLine } from './chat-text';
 import { consoleLinks } from './console-links';
-import { type TaskChangeEvent, timeInPreviousState } from './event';
+import { accountLabel, type TaskChangeEvent, timeInPreviousState } from './event';
 import type { TaskStatus } from './task';
 
 /** SNS rejects subjects longer than 100 characters. */
@@ -78,7 +78,7 @@ export function notificationText(event: TaskChangeEvent): string {
     ['Task', event.taskId],
     ['Type', event.taskType],
     ['Region', event.region],
-    ['Account', event.account],
+    ['Account', accountLabel(event)],
     ['Change', `${describeStatus(event.previous)}${forHowLong(event)} -> ${describeStatus(current)}`],
     ['Message', current.statusMessage ?? undefined],
     ['Progress', current.progress === null ? undefined : `${current.progress}%`],

@@ -368,7 +368,7 @@ async function pollListing(
               return;
             }
             try {
-              const outcome = await write(decision, config, deps, detectedAt, listedAt);
+              const outcome = await write(decision, config, deps, { detectedAt, listedAt, unit });
               if (outcome === 'conflict') {
                 conflicts += 1;
                 report.conflicts += 1;
@@ -484,8 +484,7 @@ async function write(
   decision: ListingDecision,
   config: PollSettings,
   deps: PollDependencies,
-  detectedAt: Date,
-  listedAt: Date,
+  { detectedAt, listedAt, unit }: { detectedAt: Date; listedAt: Date; unit: Unit },
 ): Promise<WriteOutcome> {
   const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
   const retention = config.retentionDays * DAY_SECONDS;
@@ -503,7 +502,12 @@ async function write(
     listedAt: listedAt.toISOString(),
   };
   if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
-  const event = buildEvent({ ...decision, version: decision.expectedVersion + 1, detectedAt });
+  const event = buildEvent({
+    ...decision,
+    version: decision.expectedVersion + 1,
+    detectedAt,
+    accountName: unit.accountName,
+  });
   const outcome = await deps.store.recordChange(snapshot, event, nowSeconds + retention);
   if (outcome === 'written') {
     deps.logger.info(POLLER_LOG_MESSAGES.changeRecorded, {

@@ -40,6 +40,8 @@ export interface Unit {
   /** The 12-digit account id. */
   readonly account: string;
   readonly region: string;
+  /** The account's name in AWS Organizations (organization mode), for the events; part of no key. */
+  readonly accountName?: string;
 }
 
 /** Partition key of one listing: a task type of a unit. */

@@ -48,7 +48,7 @@ function pollOneUnit(
   deps: WorkerDependencies,
   remainingMs: () => number,
 ): Promise<PollReport> {
-  return pollUnits([{ account: unit.account, region: unit.region }], config, {
+  return pollUnits([{ account: unit.account, region: unit.region, accountName: unit.accountName }], config, {
     ...deps,
     ec2For: (region) => deps.ec2For(unit.account, region),
     remainingMs,

@@ -131,6 +131,13 @@ describe('the task change event schema', () => {
   });
 
   describe('accepts', () => {
+    it('an organization-mode event that names its account, and refuses an empty name', () => {
+      const named = { ...(onTheWire(failedImportEvent()) as object), accountName: 'Migration factory' };
+
+      expect(errorsOf(named)).toBe('valid');
+      expect(errorsOf({ ...named, accountName: '' })).toContain('accountName');
+    });
+
     it('its own example', () => {
       expect(TASK_CHANGE_EVENT_SCHEMA.examples).toHaveLength(1);
       expect(errorsOf(TASK_CHANGE_EVENT_SCHEMA.examples[0])).toBe('valid');

@@ -30,6 +30,14 @@ function failedImport(overrides: Partial<Task> = {}): TaskChangeEvent {
 }
 
 /** Every text object of a message with the limit that applies to it. */
+it('names the account next to its id in organization mode', () => {
+  const section = toSlackMessage({ ...failedImport(), accountName: 'Prod' }).attachments![0]!.blocks[0]! as {
+    fields: Array<{ text: string }>;
+  };
+
+  expect(section.fields.map((field) => field.text)).toContain('*Account*\nProd (123456789012)');
+});
+
 function textsWithLimits(message: SlackMessage): Array<[string, number]> {
   const blocks = [
     ...message.blocks,

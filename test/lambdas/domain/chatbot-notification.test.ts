@@ -95,6 +95,13 @@ describe('codeSpan', () => {
 });
 
 describe('toChatbotNotification', () => {
+  it('names the account next to its id in organization mode, escaped like any text from outside', () => {
+    const description = toChatbotNotification({ ...failedImport(), accountName: 'Prod *core*' }).content
+      .description;
+
+    expect(description.split('\n')).toContain(`Account: ${escapeMarkdown('Prod *core* (123456789012)')}`);
+  });
+
   it('renders a realistic failed import as the complete custom notification', () => {
     // Prepare
     const event = failedImport();

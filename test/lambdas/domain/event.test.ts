@@ -11,6 +11,11 @@ import { aTask } from '../../support/tasks';
 
 const detectedAt = new Date('2026-11-23T08:00:00.000Z');
 
+/** What buildEvent was given for an event (version 5, as failedImport builds it). */
+function inputOf(event: ReturnType<typeof buildEvent>) {
+  return { ...event, version: 5, detectedAt: new Date(event.detectedAt) };
+}
+
 function failedImport() {
   const task = aTask({
     taskId: 'import-ami-0abc',
@@ -51,6 +56,19 @@ describe('buildEvent', () => {
     });
     expect(event.eventId).toBe(failedImport().eventId);
     expect(event.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("names the account when the poll knows its name (organization mode), with the same event id, and checks the name's type", () => {
+    const plain = failedImport();
+    const named = buildEvent({ ...inputOf(plain), accountName: 'Migration factory' });
+
+    expect(plain).not.toHaveProperty('accountName');
+    expect(named.accountName).toBe('Migration factory');
+    expect(named.eventId).toBe(plain.eventId);
+    expect(isTaskChangeEvent(named)).toBe(true);
+    expect(isTaskChangeEvent({ ...named, accountName: 42 })).toBe(false);
+    expect(notificationText(named)).toMatch(/^Account: +Migration factory \(123456789012\)$/m);
+    expect(notificationText(plain)).toMatch(/^Account: +123456789012$/m);
   });
 
   it('gives each version of a task its own id', () => {

@@ -83,6 +83,24 @@ it("polls the unit's Region with the account's client and records its coverage o
   });
 });
 
+it('names the account in its events (organization mode), from the unit the dispatcher sent', async () => {
+  ec2.on(DescribeImportImageTasksCommand).resolves({
+    ImportImageTasks: [{ ImportTaskId: 'import-ami-1', Status: 'active', Progress: '10' }],
+  });
+  const h = harness();
+  const store = h.deps.store as MemoryStore;
+
+  await pollAccountUnit(unit, config, h.deps, () => 30_000);
+  await pollAccountUnit(
+    { ...unit, accountName: undefined, cycleStart: '2026-12-02T12:01:00.000Z' },
+    config,
+    h.deps,
+    () => 30_000,
+  );
+
+  expect(store.events.map((event) => [event.account, event.accountName])).toEqual([['111111111111', 'prod']]);
+});
+
 it('records AccessDenied on AssumeRole as role-missing and lists nothing', async () => {
   const h = harness(async () => {
     throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
