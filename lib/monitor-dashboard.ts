@@ -132,8 +132,8 @@ export class MonitorDashboard extends Construct {
           poller.metricThrottles({ statistic: 'Sum', period, label: 'Throttles' }),
         ],
         right: [
-          serviceMetric('PollDuration', { statistic: 'p50', period, label: 'PollDuration p50' }),
-          serviceMetric('PollDuration', { statistic: 'Maximum', period, label: 'PollDuration max' }),
+          poller.metricDuration({ statistic: 'p50', period, label: 'Duration p50' }),
+          poller.metricDuration({ statistic: 'Maximum', period, label: 'Duration max' }),
         ],
         leftYAxis: { min: 0, label: 'count' },
         rightYAxis: { min: 0, label: 'ms' },

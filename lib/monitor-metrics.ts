@@ -13,13 +13,12 @@ export const METRICS_SERVICE = SERVICE_NAME;
 /**
  * The custom metrics, each with the one dimension `service`: a series each, whatever the number of
  * Regions, accounts or task types (breakdowns are log lines: lib/monitor-queries.ts). At rest the
- * poller sends PollDuration, ListingFailures, UnidentifiedTasks and UnsettledBaselineTasks, and
+ * poller sends ListingFailures, UnidentifiedTasks and UnsettledBaselineTasks (its duration is
+ * Lambda's own Duration metric, free), and
  * organization mode's dispatcher UnmonitoredAccounts; the others only when what they count happens.
  * Written in lambdas/ (a test keeps both sides equal).
  */
 export const MONITOR_METRICS = [
-  /** Poller: milliseconds one poll cycle took. */
-  'PollDuration',
   /** Poller: changes recorded in one cycle; sent only when above 0. */
   'ChangesRecorded',
   /** Poller: listings (task type × Region) that failed in one cycle; 0 when all succeeded. */

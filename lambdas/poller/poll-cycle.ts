@@ -69,12 +69,21 @@ export interface PollCache {
   unitStates: Map<string, Promise<UnitState>>;
   /** By listing partition key, each keyed by task id. */
   snapshots: Map<string, Map<string, StoredTask>>;
+  /** By listing partition key: the "Tasks seen" line this container last logged, and when. */
+  tasksSeenLogged: Map<string, { line: string; at: number }>;
 }
 
 /** An empty container cache. */
 export function newPollCache(): PollCache {
-  return { unitStates: new Map(), snapshots: new Map() };
+  return { unitStates: new Map(), snapshots: new Map(), tasksSeenLogged: new Map() };
 }
+
+/**
+ * How often a listing's unchanged "Tasks seen" line is logged again: often enough that the saved
+ * query's default hour always finds every listing, rare enough that an idle poll logs nothing (18
+ * lines a poll were 10 KB, $0.21 a month for 2 Regions).
+ */
+const TASKS_SEEN_REPEAT_MS = 55 * 60 * 1000;
 
 /** Outcome of one (account, Region, task type). */
 export interface ListingReport {
@@ -156,7 +165,6 @@ export async function pollUnits(
     pollListing(unit, taskType, config, deps, context),
   );
   const durationMs = deps.now().getTime() - started.getTime();
-  deps.metrics.addMetric('PollDuration', MetricUnit.Milliseconds, durationMs);
   const report: PollReport = {
     startedAt: started.toISOString(),
     durationMs,
@@ -166,8 +174,8 @@ export async function pollUnits(
     unidentified: listings.reduce((sum, listing) => sum + listing.skipped, 0),
     unsettled: listings.reduce((sum, listing) => sum + listing.unsettled, 0),
   };
-  // One EMF document per poll, no dimension but `service`: four series at rest (ChangesRecorded
-  // is sent only when something changed). ListingFailures and the two below are sent every poll,
+  // One EMF document per poll, no dimension but `service`: three series at rest (ChangesRecorded
+  // is sent only when something changed; the poll's duration is Lambda's own Duration, free). ListingFailures and the two below are sent every poll,
   // 0 included: their alarms tell "back to 0" from "no poll" and fire when one stays above 0.
   if (report.changes > 0) deps.metrics.addMetric('ChangesRecorded', MetricUnit.Count, report.changes);
   deps.metrics.addMetric('ListingFailures', MetricUnit.Count, report.failures);
@@ -288,7 +296,7 @@ async function pollListing(
         reason: skipped.reason,
       });
     }
-    observeListing(listing.tasks, unit, taskType, deps);
+    observeListing(listing.tasks, { unit, taskType, listingKey }, deps, detectedAt);
     const unidentified = listing.skipped.map((skipped) => skipped.resources);
     const fingerprint = listingFingerprint(listing.tasks, unidentified, config);
 
@@ -526,15 +534,16 @@ async function write(
 }
 
 /**
- * Logs a listing's tasks by phase (the "Tasks seen" line the stack's Logs Insights queries read),
- * and each undocumented state once per container. A breakdown per task type and phase is a log
- * line, not a metric: as metrics it was up to 54 series at $0.30 a month each.
+ * Logs a listing's tasks by phase (the "Tasks seen" line the stack's Logs Insights queries read)
+ * when they changed or {@link TASKS_SEEN_REPEAT_MS} after this container last logged them, and
+ * each undocumented state once per container. A breakdown per task type and phase is a log line,
+ * not a metric: as metrics it was up to 54 series at $0.30 a month each.
  */
 function observeListing(
   tasks: readonly { phase: Phase; state: string }[],
-  unit: Unit,
-  taskType: TaskTypeName,
+  { unit, taskType, listingKey }: { unit: Unit; taskType: TaskTypeName; listingKey: string },
   deps: PollDependencies,
+  now: Date,
 ) {
   if (tasks.length === 0) return;
   const byPhase = Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
@@ -546,7 +555,12 @@ function observeListing(
       deps.logger.warn('Undocumented task state mapped to phase unknown', { taskType, state: task.state });
     }
   }
-  deps.logger.info(POLLER_LOG_MESSAGES.tasksSeen, { ...unit, taskType, tasks: tasks.length, ...byPhase });
+  const fields = { ...unit, taskType, tasks: tasks.length, ...byPhase };
+  const line = JSON.stringify(fields);
+  const last = deps.cache?.tasksSeenLogged.get(listingKey);
+  if (last?.line === line && now.getTime() - last.at < TASKS_SEEN_REPEAT_MS) return;
+  deps.cache?.tasksSeenLogged.set(listingKey, { line, at: now.getTime() });
+  deps.logger.info(POLLER_LOG_MESSAGES.tasksSeen, fields);
 }
 
 function describeError(error: unknown): { code: string; message: string } {

@@ -26,7 +26,11 @@ import { DISPATCHER_FUNCTION } from '../function-bundles';
 import { MonitorFunction } from '../monitor-function';
 import { serviceMetric } from '../monitor-metrics';
 import { lastingWindowOf } from '../poll-interval';
-import { ENABLED_REGIONS, type MemberRoleDeployment, type RegionSelection } from '../settings/monitor-settings';
+import {
+  ENABLED_REGIONS,
+  type MemberRoleDeployment,
+  type RegionSelection,
+} from '../settings/monitor-settings';
 import { emitMemberRoleTemplate, MemberRoleStackSet } from './member-role-stack-set';
 import { memberRoleTemplate } from './member-role-template';
 

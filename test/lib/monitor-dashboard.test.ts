@@ -121,14 +121,14 @@ it('opens with the state of every alarm', () => {
   );
 });
 
-it('graphs the polls: invocations, errors and PollDuration p50 and maximum', () => {
+it("graphs the polls: invocations, errors and the function's Duration p50 and maximum", () => {
   const polls = plotted(widget(dashboardOf(defaults), /^Polls$/));
   const poller = logicalIdOf(defaults.stack.monitor.poller);
 
   expect(polls).toContain(`"AWS/Lambda","Invocations","FunctionName","{Ref ${poller}}"`);
   expect(polls).toContain(`"AWS/Lambda","Errors","FunctionName","{Ref ${poller}}"`);
   expect(polls).toContain(
-    '"Ec2TaskMonitor","PollDuration","service","ec2-task-monitor",{"label":"PollDuration p50","stat":"p50"',
+    `"AWS/Lambda","Duration","FunctionName","{Ref ${poller}}",{"label":"Duration p50","stat":"p50"`,
   );
   expect(polls).toContain('"stat":"Maximum"');
 });

@@ -253,9 +253,8 @@ describe('runPollCycle', () => {
       ],
     ]);
     expect(singleMetric).not.toHaveBeenCalled();
-    // The baseline recorded 2 discoveries: ChangesRecorded is sent, with the four sent every poll.
+    // The baseline recorded 2 discoveries: ChangesRecorded is sent, with the three sent every poll.
     expect(addMetric.mock.calls.map(([name, , value]) => [name, value])).toEqual([
-      ['PollDuration', 0],
       ['ChangesRecorded', 2],
       ['ListingFailures', 0],
       ['UnidentifiedTasks', 0],
@@ -263,7 +262,7 @@ describe('runPollCycle', () => {
     ]);
   });
 
-  it('sends four metrics at rest: no ChangesRecorded when nothing changed', async () => {
+  it('sends three metrics at rest: no ChangesRecorded when nothing changed', async () => {
     const { deps } = setup();
     deps.cache = newPollCache();
     listImports(importTask('import-ami-1'));
@@ -273,11 +272,33 @@ describe('runPollCycle', () => {
     await runPollCycle(config, deps);
 
     expect(addMetric.mock.calls.map(([name]) => name)).toEqual([
-      'PollDuration',
       'ListingFailures',
       'UnidentifiedTasks',
       'UnsettledBaselineTasks',
     ]);
+  });
+
+  it('logs a listing\'s "Tasks seen" line again only when its counts change, or an hour later', async () => {
+    const { deps, logger } = setup();
+    deps.cache = newPollCache();
+    const info = jest.spyOn(logger, 'info');
+    let clock = NOW.getTime();
+    deps.now = () => new Date(clock);
+    const seen = () => info.mock.calls.filter(([message]) => message === 'Tasks seen').length;
+    listImports(importTask('import-ami-1'));
+
+    await runPollCycle(config, deps);
+    clock += 60_000;
+    await runPollCycle(config, deps);
+    const afterIdlePoll = seen();
+    listImports(importTask('import-ami-1'), importTask('import-ami-2'));
+    clock += 60_000;
+    await runPollCycle(config, deps);
+    const afterNewTask = seen();
+    clock += 60 * 60_000;
+    await runPollCycle(config, deps);
+
+    expect([afterIdlePoll, afterNewTask, seen()]).toEqual([1, 2, 3]);
   });
 
   it('maps an undocumented state to unknown and logs it once per container', async () => {
@@ -340,10 +361,13 @@ describe('runPollCycle', () => {
     await runPollCycle(only, deps);
     let answerStale: () => void = () => undefined;
     const staleAnswered = new Promise<void>((resolve) => (answerStale = resolve));
+    let staleAsked: () => void = () => undefined;
+    const staleCalled = new Promise<void>((resolve) => (staleAsked = resolve));
     let calls = 0;
     ec2.on(DescribeImportImageTasksCommand).callsFake(async () => {
       calls += 1;
       if (calls === 1) {
+        staleAsked();
         await staleAnswered;
         return { ImportImageTasks: [importTask('import-ami-1', { Progress: '80' })] };
       }
@@ -352,7 +376,8 @@ describe('runPollCycle', () => {
 
     // Act
     const stale = runPollCycle(only, deps);
-    await new Promise((resolve) => setImmediate(resolve));
+    // The SDK's middleware may take more than a tick under load: wait until EC2 was asked.
+    await staleCalled;
     const fresh = await runPollCycle(only, deps);
     answerStale();
     const late = await stale;
