@@ -1,0 +1,208 @@
+// Whole organization cycles through the product's own adapters: the dispatcher reads the
+// organization from the Organizations stand-in, each unit's worker assumes the member role through
+// the STS stand-in and lists the EC2 simulator (which serves each account its own tasks, told
+// apart by the access key STS issued), and writes DynamoDB Local. Between cycles accounts join
+// and leave, one has no member role, and two workers race on one unit. Across all of it each
+// change is one event, and a departed account's tasks are never declared disappeared.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { type Ec2Simulator, startEc2Simulator } from '../../devkit/ec2-simulator';
+import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
+import {
+  type OrganizationStandIn,
+  organizationStandInEnvironment,
+  startOrganizationStandIn,
+} from '../../devkit/stand-ins/organization-stand-in';
+import { CoverageStore } from '../../lambdas/adapters/coverage-store';
+import { ec2ClientProvider } from '../../lambdas/adapters/ec2-clients';
+import { memberCredentialsIn } from '../../lambdas/adapters/member-credentials';
+import { OrganizationDirectory } from '../../lambdas/adapters/organization';
+import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
+import type { AccountCoverage } from '../../lambdas/domain/coverage';
+import type { PollUnit } from '../../lambdas/domain/unit';
+import { runDispatch } from '../../lambdas/dispatcher/dispatch';
+import { newPollCache } from '../../lambdas/poller/poll-cycle';
+import type { DispatcherConfig, WorkerConfig } from '../../lambdas/shared/config';
+import { pollAccountUnit, type WorkerDependencies } from '../../lambdas/worker/poll-account-unit';
+import { createMonitorTable } from '../support/table';
+import { ENGINE_ENV } from './support/global-setup';
+
+const REGION = 'us-east-1';
+const MONITOR = '999999999999';
+const ROLE = 'ec2-task-monitor-reader';
+const [PROD, JOINER, NO_ROLE] = ['111111111111', '222222222222', '333333333333'] as const;
+
+let standIn: OrganizationStandIn;
+let simulator: Ec2Simulator;
+let client: DynamoDBClient;
+let tableName: string;
+const saved = { ...process.env };
+let clock = Date.parse('2026-12-02T12:00:00Z');
+
+beforeAll(async () => {
+  standIn = await startOrganizationStandIn();
+  simulator = await startEc2Simulator();
+  Object.assign(process.env, organizationStandInEnvironment(standIn), {
+    AWS_ENDPOINT_URL_EC2: simulator.url,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  });
+  client = new DynamoDBClient({
+    endpoint: process.env[ENGINE_ENV.dynamodb],
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  tableName = await createMonitorTable(client, 'org-cycle');
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  client.destroy();
+  await standIn.stop();
+  await simulator.close();
+});
+
+const quiet = () => ({
+  logger: new Logger({ logLevel: 'SILENT' }),
+  metrics: new Metrics({ namespace: 'Test' }),
+});
+
+const dispatcherConfig = (): DispatcherConfig => ({
+  tableName,
+  queueUrl: 'unused: the units are handed to the workers in process',
+  account: MONITOR,
+  accounts: { mode: 'organization' },
+  excludeAccounts: [],
+  regions: [REGION],
+  memberRoleName: ROLE,
+});
+const workerConfig = (): WorkerConfig => ({
+  tableName,
+  taskTypes: ['import-image'],
+  account: MONITOR,
+  progressStep: 25,
+  retentionDays: 30,
+  disappearAfterMisses: 2,
+  memberRoleName: ROLE,
+  pollIntervalSeconds: 60,
+});
+
+/** A worker container as the worker's handler wires one: its own caches, the real adapters. */
+function workerContainer(): WorkerDependencies {
+  const config = workerConfig();
+  const credentials = memberCredentialsIn(REGION, config);
+  const providers = new Map<string, ReturnType<typeof ec2ClientProvider>>();
+  return {
+    assume: async (account) => (account === MONITOR ? undefined : credentials.credentials(account)),
+    ec2For(account, region) {
+      let provider = providers.get(account);
+      if (!provider) {
+        provider = ec2ClientProvider(credentials.clientCredentials(account));
+        providers.set(account, provider);
+      }
+      return provider(region);
+    },
+    store: new SnapshotStore(client, tableName, MONITOR),
+    cache: newPollCache(),
+    coverage: new CoverageStore(client, tableName),
+    knownCoverage: new Map<string, AccountCoverage>(),
+    ...quiet(),
+    now: () => new Date(clock),
+    unknownStatesLogged: new Set(),
+  };
+}
+
+const directory = () => new OrganizationDirectory(new OrganizationsClient({ region: REGION }));
+
+/** One cycle: the dispatch, then every unit's worker (one container for the whole cycle). */
+async function cycle(worker: WorkerDependencies): Promise<PollUnit[]> {
+  clock += 60_000;
+  const units: PollUnit[] = [];
+  const organization = directory();
+  await runDispatch(dispatcherConfig(), {
+    accountsOf: (settings) => organization.accountsOf(settings.accounts),
+    enabledRegions: async () => [REGION],
+    coverage: new CoverageStore(client, tableName),
+    send: async (sent) => {
+      units.push(...sent);
+    },
+    ...quiet(),
+    now: () => new Date(clock),
+  });
+  for (const unit of units) await pollAccountUnit(unit, workerConfig(), worker, () => 30_000);
+  return units;
+}
+
+/** Every event recorded for an account's imports, oldest first, as [taskId, changeType]. */
+async function eventsOf(account: string): Promise<string[][]> {
+  const entries = await new SnapshotStore(client, tableName, account).unpublished(REGION, 'import-image');
+  return entries.map(({ event }) => [event.taskId, event.changeType]);
+}
+
+function importTask(id: string, patch: Record<string, string> = {}): Record<string, string> {
+  return { ImportTaskId: id, Status: 'active', StatusMessage: 'converting', Progress: '10', ...patch };
+}
+
+it('accounts join and leave between cycles, a missing role is its own failure, racing workers record one event per change', async () => {
+  // Cycle 1: prod (with the member role) and an account without it.
+  standIn.putAccount({ id: PROD, name: 'prod', roles: [ROLE] });
+  standIn.putAccount({ id: NO_ROLE, name: 'no-role' });
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-prod1'), PROD);
+  const worker = workerContainer();
+  const first = await cycle(worker);
+  // Cycle 2: an account joins with a task; prod's task completes.
+  standIn.putAccount({ id: JOINER, name: 'joiner', roles: [ROLE] });
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-join1'), JOINER);
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-prod1', { Status: 'completed' }), PROD);
+  const second = await cycle(worker);
+  // Cycle 3: prod leaves the organization with a task still running in it.
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-prod2'), PROD);
+  standIn.removeAccount(PROD);
+  const third = await cycle(worker);
+  // Cycle 4, twice over: the joiner's task moves on and two workers (two containers) poll its unit at once.
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-join1', { Progress: '60' }), JOINER);
+  clock += 60_000;
+  const unit: PollUnit = {
+    account: JOINER,
+    accountName: 'joiner',
+    region: REGION,
+    cycleStart: new Date(clock).toISOString(),
+  };
+  const raced = await Promise.all(
+    [workerContainer(), workerContainer()].map((racer) =>
+      pollAccountUnit(unit, workerConfig(), racer, () => 30_000),
+    ),
+  );
+  const coverage = await new CoverageStore(client, tableName).loadAll();
+
+  const accountsOf = (units: PollUnit[]) => units.map((each) => each.account).sort();
+  expect([accountsOf(first), accountsOf(second), accountsOf(third)]).toEqual([
+    [PROD, NO_ROLE],
+    [PROD, JOINER, NO_ROLE],
+    [JOINER, NO_ROLE],
+  ]);
+  // Prod: discovered, then finished; its second task was never seen and nothing disappeared.
+  expect(await eventsOf(PROD)).toEqual([
+    ['import-ami-prod1', 'TaskDiscovered'],
+    ['import-ami-prod1', 'TaskStateChanged'],
+  ]);
+  // The joiner: discovered in its first cycle, and the raced progress recorded once.
+  expect(await eventsOf(JOINER)).toEqual([
+    ['import-ami-join1', 'TaskDiscovered'],
+    ['import-ami-join1', 'TaskProgressed'],
+  ]);
+  expect(raced.map((report) => report.poll?.changes).sort()).toEqual([0, 1]);
+  expect(await eventsOf(NO_ROLE)).toEqual([]);
+  expect(coverage.get(NO_ROLE)?.failure?.kind).toBe('role-missing');
+  expect(coverage.get(JOINER)).toMatchObject({ name: 'joiner', regions: [REGION] });
+  expect(coverage.get(JOINER)?.failure).toBeUndefined();
+  // One AssumeRole per account for the credentials' hour in the first container (the two racing
+  // containers each assume once more); the account without the role is asked every cycle.
+  const assumed = (account: string) =>
+    standIn.assumeRoleCalls.filter((call) => call.roleArn.includes(`::${account}:`) && !call.errorCode)
+      .length;
+  expect([assumed(PROD), assumed(JOINER)]).toEqual([1, 3]);
+});
