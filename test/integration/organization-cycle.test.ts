@@ -4,10 +4,7 @@
 // apart by the access key STS issued), and writes DynamoDB Local. Between cycles accounts join
 // and leave, one has no member role, and two workers race on one unit. Across all of it each
 // change is one event, and a departed account's tasks are never declared disappeared.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { type Ec2Simulator, startEc2Simulator } from '../../devkit/ec2-simulator';
 import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
 import {
@@ -16,16 +13,15 @@ import {
   startOrganizationStandIn,
 } from '../../devkit/stand-ins/organization-stand-in';
 import { CoverageStore } from '../../lambdas/adapters/coverage-store';
-import { ec2ClientProvider } from '../../lambdas/adapters/ec2-clients';
-import { memberCredentialsIn } from '../../lambdas/adapters/member-credentials';
-import { OrganizationDirectory } from '../../lambdas/adapters/organization';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
-import type { AccountCoverage } from '../../lambdas/domain/coverage';
 import type { PollUnit } from '../../lambdas/domain/unit';
-import { runDispatch } from '../../lambdas/dispatcher/dispatch';
-import { newPollCache } from '../../lambdas/poller/poll-cycle';
-import type { DispatcherConfig, WorkerConfig } from '../../lambdas/shared/config';
-import { pollAccountUnit, type WorkerDependencies } from '../../lambdas/worker/poll-account-unit';
+import { pollAccountUnit } from '../../lambdas/worker/poll-account-unit';
+import {
+  organizationCycle,
+  type OrganizationSetup,
+  workerConfigOf,
+  workerContainer,
+} from '../support/organization-cycle';
 import { createMonitorTable } from '../support/table';
 import { ENGINE_ENV } from './support/global-setup';
 
@@ -65,75 +61,21 @@ afterAll(async () => {
   await simulator.close();
 });
 
-const quiet = () => ({
-  logger: new Logger({ logLevel: 'SILENT' }),
-  metrics: new Metrics({ namespace: 'Test' }),
-});
-
-const dispatcherConfig = (): DispatcherConfig => ({
+const setup = (): OrganizationSetup => ({
+  client,
   tableName,
-  queueUrl: 'unused: the units are handed to the workers in process',
-  account: MONITOR,
-  accounts: { mode: 'organization' },
-  excludeAccounts: [],
+  monitor: MONITOR,
+  region: REGION,
   regions: [REGION],
-  memberRoleName: ROLE,
-});
-const workerConfig = (): WorkerConfig => ({
-  tableName,
   taskTypes: ['import-image'],
-  account: MONITOR,
-  progressStep: 25,
-  retentionDays: 30,
-  disappearAfterMisses: 2,
   memberRoleName: ROLE,
-  pollIntervalSeconds: 60,
+  now: () => new Date(clock),
 });
 
-/** A worker container as the worker's handler wires one: its own caches, the real adapters. */
-function workerContainer(): WorkerDependencies {
-  const config = workerConfig();
-  const credentials = memberCredentialsIn(REGION, config);
-  const providers = new Map<string, ReturnType<typeof ec2ClientProvider>>();
-  return {
-    assume: async (account) => (account === MONITOR ? undefined : credentials.credentials(account)),
-    ec2For(account, region) {
-      let provider = providers.get(account);
-      if (!provider) {
-        provider = ec2ClientProvider(credentials.clientCredentials(account));
-        providers.set(account, provider);
-      }
-      return provider(region);
-    },
-    store: new SnapshotStore(client, tableName, MONITOR),
-    cache: newPollCache(),
-    coverage: new CoverageStore(client, tableName),
-    knownCoverage: new Map<string, AccountCoverage>(),
-    ...quiet(),
-    now: () => new Date(clock),
-    unknownStatesLogged: new Set(),
-  };
-}
-
-const directory = () => new OrganizationDirectory(new OrganizationsClient({ region: REGION }));
-
-/** One cycle: the dispatch, then every unit's worker (one container for the whole cycle). */
-async function cycle(worker: WorkerDependencies): Promise<PollUnit[]> {
+/** One cycle a minute after the last, with every unit in the one worker container given. */
+async function cycle(worker: ReturnType<typeof workerContainer>): Promise<PollUnit[]> {
   clock += 60_000;
-  const units: PollUnit[] = [];
-  const organization = directory();
-  await runDispatch(dispatcherConfig(), {
-    accountsOf: (settings) => organization.accountsOf(settings.accounts),
-    enabledRegions: async () => [REGION],
-    coverage: new CoverageStore(client, tableName),
-    send: async (sent) => {
-      units.push(...sent);
-    },
-    ...quiet(),
-    now: () => new Date(clock),
-  });
-  for (const unit of units) await pollAccountUnit(unit, workerConfig(), worker, () => 30_000);
-  return units;
+  return (await organizationCycle(setup(), [worker])).units;
 }
 
 /** Every event recorded for an account's imports, oldest first, as [taskId, changeType]. */
@@ -151,7 +93,7 @@ it('accounts join and leave between cycles, a missing role is its own failure, r
   standIn.putAccount({ id: PROD, name: 'prod', roles: [ROLE] });
   standIn.putAccount({ id: NO_ROLE, name: 'no-role' });
   simulator.putTask(REGION, 'import-image', importTask('import-ami-prod1'), PROD);
-  const worker = workerContainer();
+  const worker = workerContainer(setup());
   const first = await cycle(worker);
   // Cycle 2: an account joins with a task; prod's task completes.
   standIn.putAccount({ id: JOINER, name: 'joiner', roles: [ROLE] });
@@ -172,8 +114,8 @@ it('accounts join and leave between cycles, a missing role is its own failure, r
     cycleStart: new Date(clock).toISOString(),
   };
   const raced = await Promise.all(
-    [workerContainer(), workerContainer()].map((racer) =>
-      pollAccountUnit(unit, workerConfig(), racer, () => 30_000),
+    [workerContainer(setup()), workerContainer(setup())].map((racer) =>
+      pollAccountUnit(unit, workerConfigOf(setup()), racer, () => 30_000),
     ),
   );
   const coverage = await new CoverageStore(client, tableName).loadAll();
