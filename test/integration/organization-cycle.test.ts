@@ -22,6 +22,7 @@ import {
   workerConfigOf,
   workerContainer,
 } from '../support/organization-cycle';
+import { startFaultProxy } from '../support/fault-proxy';
 import { createMonitorTable } from '../support/table';
 import { ENGINE_ENV } from './support/global-setup';
 
@@ -147,4 +148,72 @@ it('accounts join and leave between cycles, a missing role is its own failure, r
     standIn.assumeRoleCalls.filter((call) => call.roleArn.includes(`::${account}:`) && !call.errorCode)
       .length;
   expect([assumed(PROD), assumed(JOINER)]).toEqual([1, 3]);
+});
+
+it('credentials that expire mid-cycle are assumed again, and every unit is still polled once', async () => {
+  // A stand-in issuing credentials that last 5 minutes: always within the 5 minutes before expiry
+  // in which they are renewed, so every signing within the cycle finds them expiring.
+  const shortLived = await startOrganizationStandIn({ credentialSeconds: 300 });
+  const saved = { ...process.env };
+  Object.assign(process.env, organizationStandInEnvironment(shortLived));
+  try {
+    const account = '444444444444';
+    shortLived.putAccount({ id: account, name: 'short-lived', roles: [ROLE] });
+    simulator.putTask(REGION, 'import-image', importTask('import-ami-short1'), account);
+    const regions = [REGION, 'eu-west-1'];
+    const shortSetup = { ...setup(), regions };
+    clock += 60_000;
+
+    const { reports } = await organizationCycle(shortSetup, [workerContainer(shortSetup)]);
+
+    expect(reports.map((report) => [report.unit.region, report.failure, report.poll?.failures])).toEqual(
+      regions.map((region) => [region, undefined, 0]),
+    );
+    expect(await eventsOf(account)).toEqual([['import-ami-short1', 'TaskDiscovered']]);
+    // Renewed on the way: more AssumeRole calls than units, none refused.
+    const calls = shortLived.assumeRoleCalls.filter((call) => call.roleArn.includes(`::${account}:`));
+    expect(calls.length).toBeGreaterThan(regions.length);
+    expect(calls.filter((call) => call.errorCode)).toEqual([]);
+  } finally {
+    process.env = saved;
+    await shortLived.stop();
+  }
+});
+
+it('a worker killed mid-unit (its snapshot write hangs) leaves the unit to the next cycle: the change is recorded once', async () => {
+  const account = '555555555555';
+  standIn.putAccount({ id: account, name: 'killed', roles: [ROLE] });
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-kill1'), account);
+  const proxy = await startFaultProxy({ target: process.env[ENGINE_ENV.dynamodb] as string });
+  const hungClient = new DynamoDBClient({
+    endpoint: proxy.url,
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    proxy.addRule({ operation: 'TransactWriteItems', action: { kind: 'hang' } });
+    clock += 60_000;
+    const unit: PollUnit = { account, region: REGION, cycleStart: new Date(clock).toISOString() };
+    const dying = workerContainer({ ...setup(), client: hungClient });
+    // The worker never finishes: its write hangs; Lambda would kill it at its timeout.
+    const abandoned = pollAccountUnit(unit, workerConfigOf(setup()), dying, () => 30_000);
+    await proxy.waitFor((requests) => requests.some((request) => request.hanging));
+
+    clock += 60_000;
+    const next = await pollAccountUnit(
+      { ...unit, cycleStart: new Date(clock).toISOString() },
+      workerConfigOf(setup()),
+      workerContainer(setup()),
+      () => 30_000,
+    );
+    // The dead worker's connection drops (its sandbox is gone); whatever it held is lost, not doubled.
+    await proxy.close();
+    await abandoned.catch(() => undefined);
+
+    expect(next.poll?.changes).toBe(1);
+    expect(await eventsOf(account)).toEqual([['import-ami-kill1', 'TaskDiscovered']]);
+  } finally {
+    hungClient.destroy();
+    await proxy.close();
+  }
 });
