@@ -85,28 +85,35 @@ export async function runDispatch(
     });
   }
 
-  const units: PollUnit[] = seen
-    .filter((account) => !account.failure)
-    .flatMap((account) =>
+  // Each account's coverage after this dispatch: what is written now, or what stays stored. The
+  // units carry it, so that a new worker container has the account's coverage without a read.
+  const after = seen.map((account) => {
+    const before = stored.get(account.account);
+    // The stored coverage keeps what the workers recorded (a missing role found by a poll, a
+    // Region's failure): the count covers those too.
+    const next = afterDispatch(before, account, now);
+    const write = coverageChanged(before, next, now) ? { ...next, writtenAt: cycleStart } : undefined;
+    return { account, before, next, write, coverage: write ?? before };
+  });
+  const units: PollUnit[] = after
+    .filter(({ account }) => !account.failure)
+    .flatMap(({ account, coverage }) =>
       account.regions.map((region) => ({
         account: account.account,
         accountName: account.name,
         region,
         cycleStart,
+        ...(coverage ? { coverage } : {}),
       })),
     );
   await deps.send(units);
 
   let coverageWrites = 0;
   let unmonitored = 0;
-  for (const account of seen) {
-    const before = stored.get(account.account);
-    // The stored coverage keeps what the workers recorded (a missing role found by a poll, a
-    // Region's failure): the count covers those too.
-    const next = afterDispatch(before, account, now);
+  for (const { account, before, next, write } of after) {
     if (leavesUnmonitored(next.failure)) unmonitored += 1;
-    if (coverageChanged(before, next, now)) {
-      await deps.coverage.put({ ...next, writtenAt: cycleStart });
+    if (write) {
+      await deps.coverage.put(write);
       coverageWrites += 1;
     }
     if (account.failure && (!before?.failure || before.failure.code !== account.failure.code)) {

@@ -3,6 +3,7 @@
 // once; its deduplication id is the unit and the cycle, so a dispatcher retried within a cycle
 // sends it once.
 import { ACCOUNT_ID_PATTERN } from './accounts';
+import type { AccountCoverage } from './coverage';
 
 /** One (account, Region) of one cycle. */
 export interface PollUnit {
@@ -12,6 +13,11 @@ export interface PollUnit {
   readonly region: string;
   /** When the cycle started (ISO 8601). */
   readonly cycleStart: string;
+  /**
+   * The account's coverage as the dispatcher left it at the start of the cycle (a small item), so
+   * that a new worker container needs no read of it; undefined for an account it has none of.
+   */
+  readonly coverage?: AccountCoverage;
 }
 
 /** The FIFO message group of a unit: `<account>#<region>`. */
@@ -40,10 +46,19 @@ export function parseUnit(body: string): PollUnit {
   if (typeof value.region !== 'string' || value.region === '') throw new Error('unit without a Region');
   if (typeof value.cycleStart !== 'string' || Number.isNaN(Date.parse(value.cycleStart)))
     throw new Error('unit without a cycle start');
+  const coverage = value.coverage;
+  const coverageOfAccount =
+    typeof coverage === 'object' &&
+    coverage !== null &&
+    coverage.account === value.account &&
+    Array.isArray(coverage.regions) &&
+    typeof coverage.writtenAt === 'string';
   return {
     account: value.account,
     accountName: typeof value.accountName === 'string' ? value.accountName : undefined,
     region: value.region,
     cycleStart: value.cycleStart,
+    // Anything else than the account's own coverage is ignored: the worker reads the item instead.
+    ...(coverageOfAccount ? { coverage } : {}),
   };
 }

@@ -82,7 +82,8 @@ export async function pollAccountUnit(
       );
     }
   }
-  let stored = deps.knownCoverage.get(unit.account);
+  // This container's own latest, else the dispatcher's at the cycle's start, else a read.
+  let stored = deps.knownCoverage.get(unit.account) ?? unit.coverage;
   if (!stored) {
     stored = await deps.coverage.load(unit.account);
     if (stored) deps.knownCoverage.set(unit.account, stored);

@@ -17,9 +17,9 @@
 //
 //   npm run bench:org -- [--accounts 200] [--regions 4] [--workers 10]
 //
-// A new container's idle cycle reads each unit's state (one GetItem per unit) and each account's
-// coverage item once (one GetItem per account); a warm container reads nothing. The dispatcher
-// reads the coverage items every cycle (one Query).
+// A new container's idle cycle reads each unit's state (one GetItem per unit; the account's
+// coverage comes in the unit message); a warm container reads nothing. The dispatcher reads the
+// coverage items every cycle (one Query).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createMonitorTable } from '../support/table';
 

@@ -105,6 +105,22 @@ it('writes coverage only when it changes: a second idle cycle writes nothing', a
   expect(report.coverageWrites).toBe(0);
 });
 
+it("hands each unit the account's coverage as it stands after the dispatch, written or stored", async () => {
+  const h = harness([{ id: '111111111111', name: 'prod', state: 'ACTIVE' }]);
+
+  const first = await runDispatch(config, h.deps);
+  h.advance(60_000);
+  const second = await runDispatch(config, h.deps);
+
+  // First cycle: the item it wrote; second: the stored one, unchanged.
+  expect(first.units.map((unit) => unit.coverage)).toEqual([
+    h.stored.get('111111111111'),
+    h.stored.get('111111111111'),
+  ]);
+  expect(second.units[0]?.coverage).toEqual(h.stored.get('111111111111'));
+  expect(h.sent[1]?.[0]?.coverage?.name).toBe('prod');
+});
+
 it('polls the deployment account alone with accounts=self, without Organizations', async () => {
   const h = harness([]);
 

@@ -133,6 +133,23 @@ it('records a Region not enabled with its Region, and a later complete poll clea
   expect(h.stored.get('111111111111')?.failure).toBeUndefined();
 });
 
+it('starts from the coverage the unit carries: a new container reads no coverage item', async () => {
+  ec2.on(DescribeImportImageTasksCommand).resolves({ ImportImageTasks: [] });
+  const h = harness();
+  const coverage: AccountCoverage = {
+    account: '111111111111',
+    name: 'prod',
+    regions: ['eu-west-1'],
+    lastCompletePollAt: '2026-12-02T11:59:00.000Z',
+    writtenAt: '2026-12-02T11:00:00.000Z',
+  };
+
+  const report = await pollAccountUnit({ ...unit, coverage }, config, h.deps, () => 30_000);
+
+  expect(h.calls).toMatchObject({ loads: 0, puts: 0 });
+  expect(report.coverageWritten).toBe(false);
+});
+
 describe('unit messages', () => {
   it('group by unit, deduplicate by unit and cycle, and are stale after two cycles', () => {
     expect(unitGroupId(unit)).toBe('111111111111#eu-west-1');
@@ -141,5 +158,14 @@ describe('unit messages', () => {
     expect(isStale(unit, new Date('2026-12-02T12:02:00Z'), 60)).toBe(false);
     expect(isStale(unit, new Date('2026-12-02T12:02:01Z'), 60)).toBe(true);
     expect(() => parseUnit('{"account":"1","region":"x","cycleStart":"2026"}')).toThrow('account id');
+    // The account's own coverage is kept; another account's, or a malformed one, is dropped.
+    const coverage = { account: unit.account, regions: ['eu-west-1'], writtenAt: unit.cycleStart };
+    expect(parseUnit(JSON.stringify({ ...unit, coverage })).coverage).toEqual(coverage);
+    expect(
+      parseUnit(JSON.stringify({ ...unit, coverage: { ...coverage, account: '222222222222' } })),
+    ).not.toHaveProperty('coverage');
+    expect(parseUnit(JSON.stringify({ ...unit, coverage: { account: unit.account } }))).not.toHaveProperty(
+      'coverage',
+    );
   });
 });
