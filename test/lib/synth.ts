@@ -6,6 +6,7 @@ import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CHANNELS } from '../../channels';
 import type { ChannelDelivery } from '../../lib/channel/channel-delivery';
+import type { ChatbotClientChannel } from '../../lib/channel/chatbot-client-channel';
 import { Ec2TaskMonitorStack } from '../../lib/ec2-task-monitor-stack';
 import { propsFromContext } from '../../lib/settings';
 
@@ -69,6 +70,34 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Sta
   return Object.values(policies).flatMap(
     (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
   );
+}
+
+/**
+ * Asserts what every channel built on ChatbotClientChannel (Slack, Teams) does with its chat topic:
+ * encrypted with the event topic's key, published to by its notifier alone, named in the
+ * notifier's environment.
+ */
+export function expectChatTopicOf(
+  monitor: SynthesizedMonitor,
+  channel: ChatbotClientChannel,
+  expected: { displayName: string; channelName: string },
+): void {
+  const { template, stack } = monitor;
+  const { chatTopic, delivery } = channel;
+
+  template.hasResourceProperties('AWS::SNS::Topic', {
+    DisplayName: expected.displayName,
+    KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.monitor.topicKey), 'Arn'] },
+  });
+  expect(statementsOfRole(template, logicalIdOf(delivery.notifier.role!))).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: logicalIdOf(chatTopic) } }),
+    ]),
+  );
+  expect(environmentOf(monitor, delivery)).toMatchObject({
+    CHANNEL: expected.channelName,
+    CHAT_TOPIC_ARN: { Ref: logicalIdOf(chatTopic) },
+  });
 }
 
 /** Every action a role is allowed, sorted. */

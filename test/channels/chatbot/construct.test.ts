@@ -3,9 +3,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CHAT_FILTER_POLICY } from '../../../lib/defaults';
 import {
-  environmentOf,
+  expectChatTopicOf,
   logicalIdOf,
-  statementsOfRole,
   synthMonitor,
   TEST_ACCOUNT,
   TEST_REGION,
@@ -67,21 +66,9 @@ describe('Slack through AWS Chatbot', () => {
   });
 
   it('encrypts the chat topic with the event key and lets only the notifier publish to it', () => {
-    const { template, stack } = every;
-    const { chatTopic, delivery } = stack.monitor.channels.chatbot!;
-
-    template.hasResourceProperties('AWS::SNS::Topic', {
-      DisplayName: 'EC2 task monitor chat',
-      KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.monitor.topicKey), 'Arn'] },
-    });
-    expect(statementsOfRole(template, logicalIdOf(delivery.notifier.role!))).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: logicalIdOf(chatTopic) } }),
-      ]),
-    );
-    expect(environmentOf(every, delivery)).toMatchObject({
-      CHANNEL: 'chatbot',
-      CHAT_TOPIC_ARN: { Ref: logicalIdOf(chatTopic) },
+    expectChatTopicOf(every, every.stack.monitor.channels.chatbot!, {
+      displayName: 'EC2 task monitor chat',
+      channelName: 'chatbot',
     });
   });
 

@@ -6,8 +6,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CHAT_FILTER_POLICY } from '../../../lib/defaults';
 import {
   environmentOf,
+  expectChatTopicOf,
   logicalIdOf,
-  statementsOfRole,
   synthMonitor,
   TEST_ACCOUNT,
   TEST_REGION,
@@ -83,21 +83,9 @@ it('lets only AWS Chatbot acting for this account assume the channel role', () =
 });
 
 it('encrypts its chat topic with the event key and lets only its notifier publish to it', () => {
-  const { template, stack } = teams;
-  const { chatTopic, delivery } = stack.monitor.channels.teams!;
-
-  template.hasResourceProperties('AWS::SNS::Topic', {
-    DisplayName: 'EC2 task monitor Teams chat',
-    KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.monitor.topicKey), 'Arn'] },
-  });
-  expect(statementsOfRole(template, logicalIdOf(delivery.notifier.role!))).toEqual(
-    expect.arrayContaining([
-      expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: logicalIdOf(chatTopic) } }),
-    ]),
-  );
-  expect(environmentOf(teams, delivery)).toMatchObject({
-    CHANNEL: 'teams',
-    CHAT_TOPIC_ARN: { Ref: logicalIdOf(chatTopic) },
+  expectChatTopicOf(teams, teams.stack.monitor.channels.teams!, {
+    displayName: 'EC2 task monitor Teams chat',
+    channelName: 'teams',
   });
 });
 
