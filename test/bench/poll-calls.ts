@@ -11,9 +11,9 @@ import { loadHandlers, runCycle, streamDeliveryFor } from '../../runtime/cycle';
 import { partitionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { DEMO_SCENARIO_PATH, parseScenario } from '../../devkit/ec2-simulator';
 import { deployLocally, LOCAL_REGION } from '../../devkit/local-deployment';
-import { endpointEnvironment, LOCAL_CREDENTIALS, startLocalEngines } from '../../devkit/engines/engines';
+import { LOCAL_CREDENTIALS, startLocalEngines } from '../../devkit/engines/engines';
 import { emfSeriesOf } from '../support/emf';
-import { type ProxiedRequest, startFaultProxy } from '../support/fault-proxy';
+import { endpointEnvironmentThrough, type ProxiedRequest, startFaultProxy } from '../support/fault-proxy';
 import { awsStandInsEnvironment, startAwsStandIns } from '../../devkit/stand-ins/aws-stand-ins';
 import { startSlackStandIn } from '../../devkit/stand-ins/slack-stand-in';
 
@@ -65,14 +65,7 @@ async function main(): Promise<void> {
     // The handlers reach DynamoDB and SNS/SQS through the counting proxies.
     Object.assign(
       process.env,
-      endpointEnvironment({
-        endpoints: {
-          ...engines.endpoints,
-          dynamodb: dynamodbProxy.url,
-          sns: messagingProxy.url,
-          sqs: messagingProxy.url,
-        },
-      }),
+      endpointEnvironmentThrough(engines, { dynamodb: dynamodbProxy, messaging: messagingProxy }),
       awsStandInsEnvironment(aws),
       { AWS_REGION: LOCAL_REGION },
       deployment.pollerEnv,

@@ -96,8 +96,7 @@ async function runConfiguration(
   idlePolls: number,
 ): Promise<ConfigurationResult> {
   // Loaded here so the parent (which only spawns and prints) stays light.
-  const { startLocalEngines, endpointEnvironment, LOCAL_CREDENTIALS } =
-    await import('../../devkit/engines/engines');
+  const { startLocalEngines, LOCAL_CREDENTIALS } = await import('../../devkit/engines/engines');
   const { deployLocally, LOCAL_REGION } = await import('../../devkit/local-deployment');
   const { DEMO_SCENARIO_PATH, parseScenario, TASK_TYPES } = await import('../../devkit/ec2-simulator');
   const specOf = (taskType: string) => {
@@ -105,7 +104,7 @@ async function runConfiguration(
     if (!spec) throw new Error(`No simulator spec for ${taskType}`);
     return spec;
   };
-  const { startFaultProxy } = await import('../support/fault-proxy');
+  const { endpointEnvironmentThrough, startFaultProxy } = await import('../support/fault-proxy');
   const { loadHandlers, streamDeliveryFor } = await import('../../runtime/cycle');
   const { TASK_TYPE_NAMES } = await import('../../lambdas/domain/task');
 
@@ -148,14 +147,7 @@ async function runConfiguration(
     const deployment = await deployLocally(engines, { context: { regions: REGIONS.join(',') } });
     Object.assign(
       process.env,
-      endpointEnvironment({
-        endpoints: {
-          ...engines.endpoints,
-          dynamodb: dynamodbProxy.url,
-          sns: messagingProxy.url,
-          sqs: messagingProxy.url,
-        },
-      }),
+      endpointEnvironmentThrough(engines, { dynamodb: dynamodbProxy, messaging: messagingProxy }),
       { AWS_REGION: LOCAL_REGION },
       deployment.pollerEnv,
       deployment.publisherEnv,

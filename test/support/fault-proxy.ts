@@ -14,6 +14,7 @@ import {
   createServer,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { endpointEnvironment, type LocalEngines } from '../../devkit/engines/engines';
 
 /** Which protocol family a request belongs to. */
 export type ProxiedService = 'dynamodb' | 'dynamodbstreams' | 'sqs' | 'sns' | 'unknown';
@@ -500,4 +501,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       agent.destroy();
     },
   };
+}
+
+/**
+ * The engines' endpoint variables with DynamoDB (and its streams) and SNS/SQS reached through
+ * proxies, as the benchmarks count the handlers' requests at the wire.
+ */
+export function endpointEnvironmentThrough(
+  engines: Pick<LocalEngines, 'endpoints'>,
+  proxies: { dynamodb: Pick<FaultProxy, 'url'>; messaging: Pick<FaultProxy, 'url'> },
+): Record<string, string> {
+  return endpointEnvironment({
+    endpoints: {
+      ...engines.endpoints,
+      dynamodb: proxies.dynamodb.url,
+      sns: proxies.messaging.url,
+      sqs: proxies.messaging.url,
+    },
+  });
 }
