@@ -21,6 +21,7 @@
 // coverage comes in the unit message); a warm container reads nothing. The dispatcher reads the
 // coverage items every cycle (one Query).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { samplePeakMemory } from '../support/peak-memory';
 import { createMonitorTable } from '../support/table';
 
 const MONITOR = '999999999999';
@@ -73,14 +74,7 @@ async function main(): Promise<void> {
   const { TASK_TYPE_NAMES } = await import('../../lambdas/domain/task');
   const { organizationCycle, workerContainer } = await import('../support/organization-cycle');
 
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  };
-  const sampler = setInterval(sample, 25);
+  const peak = samplePeakMemory();
 
   const engines = await startLocalEngines();
   const standIn = await startOrganizationStandIn();
@@ -148,7 +142,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const { reports } = await organizationCycle(setup, containers);
       const wallMs = performance.now() - started;
-      sample();
+      peak.sample();
       if (index === 1) idleWarmMs = wallMs;
       const dynamodb: Record<string, number> = {};
       for (const request of dynamodbProxy.requests)
@@ -165,7 +159,7 @@ async function main(): Promise<void> {
       );
     }
     lines.push(
-      `peak memory: heap ${Math.round(peakHeap / 2 ** 20)} MB, RSS ${Math.round(peakRss / 2 ** 20)} MB (engines' proxies, simulator and stand-ins included)`,
+      `peak memory: heap ${Math.round(peak.heap / 2 ** 20)} MB, RSS ${Math.round(peak.rss / 2 ** 20)} MB (engines' proxies, simulator and stand-ins included)`,
     );
 
     // Scaled to the target: time per unit in a warm worker, measured above.
@@ -190,7 +184,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
     client.destroy();
   } finally {
-    clearInterval(sampler);
+    peak.stop();
     await dynamodbProxy.close();
     await standIn.stop();
     await engines.stop();

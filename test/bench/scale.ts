@@ -27,6 +27,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { emfSeriesOf } from '../support/emf';
+import { samplePeakMemory } from '../support/peak-memory';
 import { synthMonitor } from '../lib/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -122,14 +123,7 @@ async function runConfiguration(
     return true;
   }) as typeof process.stdout.write;
 
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  };
-  const sampler = setInterval(sample, 25);
+  const peak = samplePeakMemory();
 
   const READS = new Set(['GetItem', 'Query', 'BatchGetItem', 'Scan']);
   const engines = await startLocalEngines();
@@ -231,7 +225,7 @@ async function runConfiguration(
       const pollRequests = [...dynamodbProxy.requests];
       const result = await delivery.deliver(handlers.publish);
       const published = performance.now();
-      sample();
+      peak.sample();
       const pollReads = pollRequests.filter((request) => READS.has(request.operation));
       const failures = report.listings
         .filter((listing) => !listing.ok)
@@ -253,8 +247,7 @@ async function runConfiguration(
     engines.ec2.loadScenario(scenario(Math.min(tasks, 1_000)));
     global.gc?.();
     const before = process.memoryUsage();
-    peakRss = before.rss;
-    peakHeap = before.heapUsed;
+    peak.reset();
     const firstPoll = await measure();
     const ec2 = { calls: firstPoll.ec2Calls, minimum: minimumCalls };
 
@@ -290,13 +283,13 @@ async function runConfiguration(
       ec2,
       memory: {
         rssBeforeMb: Math.round(before.rss / 2 ** 20),
-        peakRssMb: Math.round(peakRss / 2 ** 20),
+        peakRssMb: Math.round(peak.rss / 2 ** 20),
         heapBeforeMb: Math.round(before.heapUsed / 2 ** 20),
-        peakHeapMb: Math.round(peakHeap / 2 ** 20),
+        peakHeapMb: Math.round(peak.heap / 2 ** 20),
       },
     };
   } finally {
-    clearInterval(sampler);
+    peak.stop();
     direct.destroy();
     await Promise.allSettled([dynamodbProxy.close(), messagingProxy.close()]);
     await engines.stop();
