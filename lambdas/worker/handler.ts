@@ -7,48 +7,25 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { CoverageStore } from '../adapters/coverage-store';
-import { ec2ClientProvider, type Ec2ClientProvider } from '../adapters/ec2-clients';
-import { memberCredentialsIn } from '../adapters/member-credentials';
-import { SnapshotStore } from '../adapters/snapshot-store';
-import type { AccountCoverage } from '../domain/coverage';
 import { isStale, parseUnit } from '../domain/unit';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { readWorkerConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
-import { newPollCache } from '../poller/poll-cycle';
-import { pollAccountUnit, type WorkerDependencies } from './poll-account-unit';
+import { workerContainer } from './container';
+import { pollAccountUnit } from './poll-account-unit';
 
 /** Message groups polled side by side in one invocation. */
 const GROUP_CONCURRENCY = 4;
 
 const config = readWorkerConfig();
 const region = process.env.AWS_REGION ?? 'us-east-1';
-const credentials = memberCredentialsIn(region, config);
-const dynamodb = new DynamoDBClient(sdkClientConfig());
-const clients = new Map<string, Ec2ClientProvider>();
-const dependencies: WorkerDependencies = {
-  assume: async (account) => (account === config.account ? undefined : credentials.credentials(account)),
-  ec2For(account, unitRegion) {
-    let provider = clients.get(account);
-    if (!provider) {
-      // One provider (one client per Region) per account, sharing the account's cached credentials.
-      provider = ec2ClientProvider(credentials.clientCredentials(account));
-      clients.set(account, provider);
-    }
-    return provider(unitRegion);
-  },
-  store: new SnapshotStore(dynamodb, config.tableName, config.account),
-  // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
-  cache: newPollCache(),
-  coverage: new CoverageStore(dynamodb, config.tableName),
-  knownCoverage: new Map<string, AccountCoverage>(),
+const dependencies = workerContainer(config, {
+  region,
+  dynamodb: new DynamoDBClient(sdkClientConfig()),
   logger,
   metrics,
-  now: () => new Date(),
-  unknownStatesLogged: new Set<string>(),
-};
+});
 
 async function workerHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const groups = new Map<string, SQSRecord[]>();

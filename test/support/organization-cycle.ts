@@ -1,24 +1,20 @@
 // An organization cycle in process through the product's own adapters, as the deployed functions
 // run it without the queue between them: the dispatcher's use case (Organizations and Account
-// through the SDK's endpoint variables), then each unit's worker in a worker container wired as the
-// worker's handler wires one (STS for the member role, EC2 per account, DynamoDB). Used by the
+// through the SDK's endpoint variables), then each unit's worker in a worker container built as the
+// worker's handler builds one (lambdas/worker/container.ts). Used by the
 // organization integration test and by `npm run bench:org`.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CoverageStore } from '../../lambdas/adapters/coverage-store';
-import { ec2ClientProvider } from '../../lambdas/adapters/ec2-clients';
-import { memberCredentialsIn } from '../../lambdas/adapters/member-credentials';
 import { OrganizationDirectory } from '../../lambdas/adapters/organization';
-import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
-import type { AccountCoverage } from '../../lambdas/domain/coverage';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 import type { PollUnit } from '../../lambdas/domain/unit';
 import { runDispatch } from '../../lambdas/dispatcher/dispatch';
-import { newPollCache } from '../../lambdas/poller/poll-cycle';
 import { mapWithConcurrency } from '../../lambdas/shared/concurrency';
 import type { DispatcherConfig, WorkerConfig } from '../../lambdas/shared/config';
+import { workerContainer as buildWorkerContainer } from '../../lambdas/worker/container';
 import {
   pollAccountUnit,
   type UnitReport,
@@ -60,29 +56,14 @@ export function workerConfigOf(setup: OrganizationSetup): WorkerConfig {
   };
 }
 
-/** A worker container: its own credentials cache, EC2 clients and poll cache, the real adapters. */
+/** A worker container as the worker's handler builds one, with this setup's client and clock. */
 export function workerContainer(setup: OrganizationSetup): WorkerDependencies {
-  const config = workerConfigOf(setup);
-  const credentials = memberCredentialsIn(setup.region, config);
-  const providers = new Map<string, ReturnType<typeof ec2ClientProvider>>();
-  return {
-    assume: async (account) => (account === setup.monitor ? undefined : credentials.credentials(account)),
-    ec2For(account, region) {
-      let provider = providers.get(account);
-      if (!provider) {
-        provider = ec2ClientProvider(credentials.clientCredentials(account));
-        providers.set(account, provider);
-      }
-      return provider(region);
-    },
-    store: new SnapshotStore(setup.client, setup.tableName, setup.monitor),
-    cache: newPollCache(),
-    coverage: new CoverageStore(setup.client, setup.tableName),
-    knownCoverage: new Map<string, AccountCoverage>(),
+  return buildWorkerContainer(workerConfigOf(setup), {
+    region: setup.region,
+    dynamodb: setup.client,
     ...quiet(),
     now: setup.now,
-    unknownStatesLogged: new Set(),
-  };
+  });
 }
 
 /** Runs the dispatcher's use case for the whole organization; returns the units it would send. */

@@ -1,0 +1,53 @@
+// What one worker container keeps for its life: the member role's credentials per account, an EC2
+// client per account and Region, the poll's and the coverage's caches, the stores. The worker's
+// handler builds one at load; the organization tests and `npm run bench:org` build theirs the same
+// way, with their own DynamoDB client, logger and clock.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CoverageStore } from '../adapters/coverage-store';
+import { ec2ClientProvider, type Ec2ClientProvider } from '../adapters/ec2-clients';
+import { memberCredentialsIn } from '../adapters/member-credentials';
+import { SnapshotStore } from '../adapters/snapshot-store';
+import type { AccountCoverage } from '../domain/coverage';
+import type { WorkerConfig } from '../shared/config';
+import { newPollCache } from '../poller/poll-cycle';
+import type { WorkerDependencies } from './poll-account-unit';
+
+/** What a worker container is built from besides its settings. */
+export interface WorkerContainerOptions {
+  /** The function's Region: STS is called there, in its partition. */
+  readonly region: string;
+  readonly dynamodb: DynamoDBClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** @default the system clock */
+  readonly now?: () => Date;
+}
+
+/** A worker container's dependencies, every cache empty. */
+export function workerContainer(config: WorkerConfig, options: WorkerContainerOptions): WorkerDependencies {
+  const credentials = memberCredentialsIn(options.region, config);
+  const clients = new Map<string, Ec2ClientProvider>();
+  return {
+    assume: async (account) => (account === config.account ? undefined : credentials.credentials(account)),
+    ec2For(account, unitRegion) {
+      let provider = clients.get(account);
+      if (!provider) {
+        // One provider (one client per Region) per account, sharing the account's cached credentials.
+        provider = ec2ClientProvider(credentials.clientCredentials(account));
+        clients.set(account, provider);
+      }
+      return provider(unitRegion);
+    },
+    store: new SnapshotStore(options.dynamodb, config.tableName, config.account),
+    // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
+    cache: newPollCache(),
+    coverage: new CoverageStore(options.dynamodb, config.tableName),
+    knownCoverage: new Map<string, AccountCoverage>(),
+    logger: options.logger,
+    metrics: options.metrics,
+    now: options.now ?? (() => new Date()),
+    unknownStatesLogged: new Set<string>(),
+  };
+}
