@@ -100,6 +100,34 @@ export function expectChatTopicOf(
   });
 }
 
+/**
+ * Asserts the read-only guardrail every ChatbotClientChannel (Slack, Teams) gives its channel: the
+ * channel policy allows exactly the watched types' Describe actions, and the channel role, which
+ * has that policy and nothing else, can be assumed by AWS Chatbot acting for this account only.
+ */
+export function expectReadOnlyChannel(
+  monitor: SynthesizedMonitor,
+  channel: ChatbotClientChannel,
+  describeActions: readonly string[],
+): void {
+  const resources = monitor.template.toJSON().Resources;
+  const policy = resources[logicalIdOf(channel.channelPolicy)];
+  const role = resources[logicalIdOf(channel.role)];
+
+  expect(policy.Properties.PolicyDocument.Statement).toEqual([
+    { Effect: 'Allow', Action: [...describeActions], Resource: '*' },
+  ]);
+  expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+    {
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'chatbot.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': monitor.stack.account } },
+    },
+  ]);
+  expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: logicalIdOf(channel.channelPolicy) }]);
+}
+
 /** Every action a role is allowed, sorted. */
 export function actionsOfRole(template: Template, roleLogicalId: string): string[] {
   return statementsOfRole(template, roleLogicalId)

@@ -7,9 +7,9 @@ import { DEFAULT_CHAT_FILTER_POLICY } from '../../../lib/defaults';
 import {
   environmentOf,
   expectChatTopicOf,
+  expectReadOnlyChannel,
   logicalIdOf,
   synthMonitor,
-  TEST_ACCOUNT,
   TEST_REGION,
   type SynthesizedMonitor,
 } from '../../lib/synth';
@@ -52,33 +52,10 @@ it('creates the Teams channel configuration subscribed to its chat topic, with a
   template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
 });
 
-it('lets the channel only describe the watched task types, read-only, as Slack does', () => {
-  const { template, stack } = teams;
-  const policy = template.toJSON().Resources[logicalIdOf(stack.monitor.channels.teams!.channelPolicy)];
-
-  expect(policy.Properties.PolicyDocument.Statement).toEqual([
-    {
-      Effect: 'Allow',
-      Action: ['ec2:DescribeImportImageTasks', 'ec2:DescribeStoreImageTasks'],
-      Resource: '*',
-    },
-  ]);
-});
-
-it('lets only AWS Chatbot acting for this account assume the channel role', () => {
-  const { template, stack } = teams;
-  const role = template.toJSON().Resources[logicalIdOf(stack.monitor.channels.teams!.role)];
-
-  expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-    {
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Principal: { Service: 'chatbot.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
-    },
-  ]);
-  expect(role.Properties.ManagedPolicyArns).toEqual([
-    { Ref: logicalIdOf(stack.monitor.channels.teams!.channelPolicy) },
+it('lets the channel only describe the watched task types, read-only, through a role only AWS Chatbot acting for this account may assume, as Slack does', () => {
+  expectReadOnlyChannel(teams, teams.stack.monitor.channels.teams!, [
+    'ec2:DescribeImportImageTasks',
+    'ec2:DescribeStoreImageTasks',
   ]);
 });
 
