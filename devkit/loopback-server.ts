@@ -59,3 +59,23 @@ export async function startLoopbackServer(
     },
   };
 }
+
+/** The body limit of {@link readBody} unless a server names its own: 1 MiB, more than any AWS API here takes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a request's body as UTF-8; undefined when it is larger than `maxBytes` (the server answers
+ * 413), the rest of it read and dropped so that the connection stays usable.
+ */
+export function readBody(request: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

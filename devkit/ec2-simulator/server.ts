@@ -2,13 +2,12 @@
 // the JSON control API under /_simulator/, and close() leaves no socket behind for jest.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoopbackServer, startLoopbackServer } from '../loopback-server';
+import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server';
 import { Ec2Error } from './errors';
 import { accessKeyOf, parseForm, regionOf, type QueryParams } from './query';
 import { errorResponse } from './xml';
 
 /** Largest request body accepted (EC2 requests are a few hundred bytes). */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Prefix of the control API's paths. */
 export const CONTROL_PREFIX = '/_simulator/';
@@ -106,21 +105,6 @@ function handleControl(
   );
   if (answer.body === undefined) send(response, answer.status, 'application/json', '');
   else send(response, answer.status, 'application/json', JSON.stringify(answer.body));
-}
-
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(

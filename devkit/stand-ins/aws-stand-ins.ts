@@ -6,7 +6,7 @@
 // standard library only.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startLoopbackServer } from '../loopback-server';
+import { readBody, startLoopbackServer } from '../loopback-server';
 
 /** Options of {@link startAwsStandIns}. */
 export interface AwsStandInsOptions {
@@ -194,7 +194,7 @@ export function awsStandInsEnvironment(standIns: Pick<AwsStandIns, 'endpoint'>):
 }
 
 async function handle(state: State, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const body = await readBody(request);
+  const body = await readBody(request, MAX_BODY_BYTES);
   if (body === undefined) {
     send(response, 413, { __type: 'RequestEntityTooLargeException', message: 'Request body too large.' });
     return;
@@ -365,21 +365,6 @@ function arnSuffix(): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () =>
-      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
-    );
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -8,11 +8,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessKeyOf } from '../ec2-simulator/query';
 import { escapeXml } from '../ec2-simulator/xml';
-import { startLoopbackServer } from '../loopback-server';
+import { readBody, startLoopbackServer } from '../loopback-server';
 
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const ORGANIZATIONS_TARGET = 'AWSOrganizationsV20161128.';
-const MAX_BODY_BYTES = 1024 * 1024;
 /** The access key ids it issues: the account id after the `ASIA` of temporary credentials. */
 const ISSUED_KEY = /^ASIA(\d{12})[A-Z0-9]{4}$/;
 
@@ -159,6 +158,10 @@ export function organizationStandInEnvironment(
 
 async function handle(state: State, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
+  if (body === undefined) {
+    sendJson(response, 413, { __type: 'RequestEntityTooLargeException', Message: 'Request body too large.' });
+    return;
+  }
   const target = String(request.headers['x-amz-target'] ?? '');
   const callerAccount = accountOfAccessKey(accessKeyOf(request.headers, {}) ?? '');
   if (target.startsWith(ORGANIZATIONS_TARGET)) {
@@ -354,19 +357,6 @@ function parseJson(body: string): Record<string, unknown> {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : {};
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -2,7 +2,7 @@
 // URL, Slack's validation answers, and scripted failures (429 with Retry-After, 5xx, hangs).
 // Not product code; Node's standard library only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startLoopbackServer } from '../loopback-server';
+import { readBody, startLoopbackServer } from '../loopback-server';
 
 /** The path of the stand-in's only webhook, shaped like Slack's `/services/T…/B…/secret`. */
 export const STAND_IN_WEBHOOK_PATH = '/services/T000LOCAL/B000LOCAL/localsecret';
@@ -59,15 +59,6 @@ const DEFAULT_BODIES: Readonly<Record<number, string>> = {
   429: 'rate_limited',
   500: 'rollup_error',
 };
-
-function readBody(stream: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.once('error', reject);
-  });
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -140,6 +131,10 @@ export async function startSlackStandIn(options: { port?: number } = {}): Promis
     const receivedAt = Date.now();
     attempts += 1;
     const raw = await readBody(request);
+    if (raw === undefined) {
+      response.writeHead(413).end('request_too_large');
+      return;
+    }
     const next = scripted.shift() ?? failing;
     if (next) {
       answerScripted(response, next);

@@ -6,7 +6,7 @@
 // tests. Not product code; Node's standard library only.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startLoopbackServer } from '../loopback-server';
+import { readBody, startLoopbackServer } from '../loopback-server';
 
 /** A stack as DescribeStacks and GetFunctionConfiguration answer for it. */
 export interface StandInStack {
@@ -39,6 +39,10 @@ export async function startStackStandIn(port = 0): Promise<StackStandIn> {
   const requests: string[] = [];
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
+    if (body === undefined) {
+      response.writeHead(413).end();
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const lambdaPath = FUNCTION_CONFIGURATION.exec(url.pathname);
     if (request.method === 'GET' && lambdaPath) {
@@ -168,13 +172,4 @@ function sendJson(response: ServerResponse, status: number, body: unknown, error
     ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
   });
   response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
