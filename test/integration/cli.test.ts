@@ -20,67 +20,27 @@ import {
   stackStandInEnvironment,
   startStackStandIn,
 } from '../../devkit/stand-ins/stack-stand-in';
+import { functionSettings, LAUNCHER, REPO_ROOT, type Run, runCli, sdkEnvironment } from './support/cli';
 import { createHarness, type Harness } from './support/harness';
 import { sorted, tuples } from './support/events';
 
 const REGION = 'us-east-1';
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const LAUNCHER = path.join(REPO_ROOT, 'bin', 'ec2-task-monitor.mjs');
 const RUNNING = 'import-ami-0e00000000000run1';
 const FINISHED = 'import-ami-0e0000000000done1';
 
 let harness: Harness;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The environment a user would export: the SDK's endpoints and credentials, and the functions' variables. */
 function userEnvironment(): Record<string, string> {
-  const passed = [
-    'PATH',
-    'HOME',
-    'TMPDIR',
-    'AWS_REGION',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_ENDPOINT_URL_DYNAMODB',
-    'AWS_ENDPOINT_URL_DYNAMODB_STREAMS',
-    'AWS_ENDPOINT_URL_SNS',
-    'AWS_ENDPOINT_URL_SQS',
-    'AWS_ENDPOINT_URL_EC2',
-  ];
-  const environment: Record<string, string> = {};
-  for (const name of passed) {
-    const value = process.env[name];
-    if (value !== undefined) environment[name] = value;
-  }
-  // The functions' settings, not their Lambda-only tuning (log level, NODE_OPTIONS): what the
-  // local mode's .local/ec2-task-monitor.env gives a user.
-  const settings = Object.entries({
-    ...harness.deployment.pollerEnv,
-    ...harness.deployment.publisherEnv,
-  }).filter(([name]) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS');
-  return { ...environment, ...Object.fromEntries(settings) };
+  return {
+    ...sdkEnvironment(),
+    ...functionSettings(harness.deployment.pollerEnv, harness.deployment.publisherEnv),
+  };
 }
 
 /** Runs the CLI in a child process and waits for it to exit. */
 function cli(args: string[], env: Record<string, string | undefined> = userEnvironment()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], {
-      cwd: REPO_ROOT,
-      env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, env);
 }
 
 let stackApis: StackStandIn;
