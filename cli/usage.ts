@@ -202,6 +202,7 @@ stopped on a failure (stderr says which); 2 bad configuration.`,
       scenario: { type: 'string', value: '<file>' },
       interval: { type: 'string', value: '<seconds>', numeric: true },
       cycles: { type: 'string', value: '<n>', numeric: true },
+      'single-account': { type: 'boolean' },
       'dynamodb-port': { type: 'string', value: '<port>', numeric: true },
       'sns-port': { type: 'string', value: '<port>', numeric: true },
       'ec2-port': { type: 'string', value: '<port>', numeric: true },
@@ -210,12 +211,17 @@ stopped on a failure (stderr says which); 2 bad configuration.`,
     help: `Usage: ec2-task-monitor local [options]      (what \`npm start\` runs)
 
 Runs the whole pipeline with no AWS account: DynamoDB Local, an SNS/SQS emulator and the EC2
-simulator on 127.0.0.1, the stack's table and topic created from its synthesized template, and
-the real poller, publisher and notifier handlers against a scripted scenario. Every channel is
-on: Chatbot messages are read from the chat topic, webhook posts go to a local Slack stand-in,
-EventBridge entries to a local stand-in. Shows each emailed event as a subscriber reads it, one
-line for every other event, the status table when it changed, and what reached each channel.
-Ctrl-C stops everything.
+simulator on 127.0.0.1, the stack's table, topic and queues created from its synthesized template,
+and the real handlers against a scripted scenario. By default the stack is in organization mode
+(accounts=organization) and watches a local organization of four accounts (stand-ins for
+Organizations, STS and Account): the deployment account runs the scenario, prod and staging have
+the member role, staging has not enabled one Region, sandbox has no member role. Each cycle runs
+the dispatcher, every unit through the worker, then the publisher and notifiers, and the
+per-account coverage table is printed when it changed. --single-account watches the deployment
+account alone with the poller. Every channel is on: Chatbot messages are read from the chat
+topic, webhook posts go to a local Slack stand-in, EventBridge entries to a local stand-in. Shows
+each emailed event as a subscriber reads it, one line for every other event, the status table
+when it changed, and what reached each channel. Ctrl-C stops everything.
 
 Each cycle polls once, delivers what changed, then waits --interval seconds; the scenario moves
 one tick per cycle.
@@ -224,6 +230,7 @@ Options:
   --scenario <file>     scenario JSON (default: the built-in demo, devkit/ec2-simulator/scenarios/demo.json)
   --interval <seconds>  pause between the end of a cycle and the start of the next (default 3)
   --cycles <n>          stop after n cycles (default: run until Ctrl-C)
+  --single-account      the deployment account alone (accounts=self), without the organization
   --dynamodb-port <p>   DynamoDB Local port (default: a free one)
   --sns-port <p>        SNS/SQS emulator port (default: a free one)
   --ec2-port <p>        EC2 simulator port (default: a free one)
