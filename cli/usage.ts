@@ -87,11 +87,17 @@ Runs one full cycle of the deployed code path: the poller's handler lists every 
 type in every configured Region and records the changes, then every recorded change is read from
 the table's stream and published to the topic by the publisher's handler.
 
+Organization mode (ACCOUNTS set, and not self): the dispatcher's handler sends one unit per
+account and Region to the queue QUEUE_URL names, and this process hands each unit from that queue
+to the worker's handler, as Lambda's event source would (use a queue no deployed worker reads,
+such as the local mode's); one line per failed account on stderr.
+
 Reads the same environment variables the stack sets on the functions:
   TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS,
-  DISAPPEAR_AFTER_MISSES
+  DISAPPEAR_AFTER_MISSES; in organization mode also ACCOUNTS, EXCLUDE_ACCOUNTS, QUEUE_URL,
+  MEMBER_ROLE_NAME, POLL_INTERVAL_SECONDS
 plus the AWS SDK's usual ones (AWS_REGION, credentials, AWS_ENDPOINT_URL_EC2, _DYNAMODB,
-_DYNAMODB_STREAMS, _SNS for local engines).
+_DYNAMODB_STREAMS, _SNS, _SQS, _STS, _ORGANIZATIONS, _ACCOUNT for local engines).
 
 Options:
   --once              one cycle, then exit
@@ -104,8 +110,8 @@ Options:
 
 The functions' JSON logs are off on a terminal; POWERTOOLS_LOG_LEVEL=INFO (or WARN) shows them.
 
-Exit codes: 0 every listing polled and every change delivered; 1 some listing or delivery
-failed (the others were still done; one line per failure on stderr); 2 bad configuration.`,
+Exit codes: 0 every listing polled and every change delivered; 1 some listing, account or
+delivery failed (the others were still done; one line per failure on stderr); 2 bad configuration.`,
   },
   status: {
     name: 'status',

@@ -306,18 +306,7 @@ it('--help loads the compiled command only: no TypeScript, no AWS SDK, no CDK', 
   );
 
   // Act
-  const run = await new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', hook, LAUNCHER, 'status', '--help'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = await runCli(['status', '--help'], process.env, ['--require', hook]);
   const loaded = JSON.parse(readFileSync(record, 'utf8')) as string[];
   rmSync(directory, { recursive: true, force: true });
 

@@ -15,10 +15,17 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the CLI in a child process with exactly `env` (undefined values left out) and waits for it to exit. */
-export function runCli(args: readonly string[], env: Record<string, string | undefined>): Promise<Run> {
+/**
+ * Runs the CLI in a child process with exactly `env` (undefined values left out) and waits for it to exit.
+ * @param nodeArguments Node's own arguments before the launcher (a `--require` preload, say); none by default
+ */
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  nodeArguments: readonly string[] = [],
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], {
+    const child = spawn(process.execPath, [...nodeArguments, LAUNCHER, ...args], {
       cwd: REPO_ROOT,
       env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
       stdio: ['ignore', 'pipe', 'pipe'],
