@@ -86,7 +86,7 @@ export function loadOrganizationHandlers(
 }
 
 /** One failure line: the account (with its name), the Region when it is one's, the code and kind. */
-export function accountFailureLine(
+function accountFailureLine(
   account: string,
   name: string | undefined,
   failure: AccountFailure,
