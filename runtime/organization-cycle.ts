@@ -86,11 +86,7 @@ export function loadOrganizationHandlers(
 }
 
 /** One failure line: the account (with its name), the Region when it is one's, the code and kind. */
-function accountFailureLine(
-  account: string,
-  name: string | undefined,
-  failure: AccountFailure,
-): string {
+function accountFailureLine(account: string, name: string | undefined, failure: AccountFailure): string {
   const where = failure.region ? ` in ${failure.region}` : '';
   return `account ${name ? `${name} (${account})` : account}${where}: ${failure.code} (${failure.kind}): ${failure.message}`;
 }
