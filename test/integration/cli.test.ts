@@ -366,11 +366,17 @@ describe('local', () => {
     // Prepare: a first run that goes on until it is stopped.
     const envFileOf = (stdout: string) => /source (\S+)/.exec(stdout)?.[1];
     // A long pause: after its first cycle it waits (Ctrl-C ends the wait), leaving the cores to the second run.
-    const first = spawn(process.execPath, [LAUNCHER, 'local', '--interval', '60', '--no-color'], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Both single-account: the env files are the point, and the organization's first cycle (four
+    // accounts' units) is more work on a 2-core machine (test/integration/local-organization.test.ts runs it).
+    const first = spawn(
+      process.execPath,
+      [LAUNCHER, 'local', '--single-account', '--interval', '60', '--no-color'],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let firstOut = '';
     let firstErr = '';
     first.stderr.on('data', (chunk: Buffer) => (firstErr += chunk.toString()));
@@ -386,10 +392,13 @@ describe('local', () => {
 
     try {
       // Act: a second run from start to end while the first runs.
-      const second = await cli(['local', '--cycles', '1', '--interval', '0.1', '--no-color'], {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-      });
+      const second = await cli(
+        ['local', '--single-account', '--cycles', '1', '--interval', '0.1', '--no-color'],
+        {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+        },
+      );
       const secondFile = path.resolve(REPO_ROOT, envFileOf(second.stdout) ?? '');
 
       // Assess
