@@ -17,6 +17,7 @@ import {
   leavesUnmonitored,
 } from '../domain/coverage';
 import type { PollUnit } from '../domain/unit';
+import { type CoverageWriter, recordCoverage } from '../adapters/coverage-store';
 import type { DispatcherConfig } from '../shared/config';
 import { mapWithConcurrency } from '../shared/concurrency';
 import type { OrganizationAccount } from '../domain/accounts';
@@ -30,9 +31,8 @@ export interface DispatchDependencies {
   accountsOf(config: DispatcherConfig): Promise<OrganizationAccount[]>;
   /** The enabled Regions of an account (ListRegions with its member role, or the function's own credentials for the deployment account). */
   enabledRegions(account: string): Promise<string[]>;
-  coverage: {
+  coverage: CoverageWriter & {
     loadAll(): Promise<Map<string, AccountCoverage>>;
-    put(coverage: AccountCoverage): Promise<void>;
   };
   /** Sends the units to the workers' queue. */
   send(units: readonly PollUnit[]): Promise<void>;
@@ -115,9 +115,16 @@ export async function runDispatch(
   let unmonitored = 0;
   for (const { account, before, next, write } of after) {
     if (leavesUnmonitored(next.failure)) unmonitored += 1;
+    // Workers of the last cycle may still be recording this account: decided again on the stored
+    // item if one of them wrote since it was read.
     if (write) {
-      await deps.coverage.put(write);
-      coverageWrites += 1;
+      const { written } = await recordCoverage(
+        deps.coverage,
+        before,
+        (current) => afterDispatch(current, account, now),
+        now,
+      );
+      if (written) coverageWrites += 1;
     }
     if (account.failure && (!before?.failure || before.failure.code !== account.failure.code)) {
       deps.logger.warn('Account not polled this cycle', {

@@ -4,13 +4,8 @@
 // in every key), and record the account's coverage when it changes. A failure is the account's
 // alone: it is recorded, infers nothing about its tasks, and the next cycle tries again.
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import {
-  type AccountCoverage,
-  type AccountFailure,
-  afterUnit,
-  coverageChanged,
-  failureOf,
-} from '../domain/coverage';
+import { type AccountCoverage, type AccountFailure, afterUnit, failureOf } from '../domain/coverage';
+import { type CoverageWriter, recordCoverage } from '../adapters/coverage-store';
 import type { PollUnit } from '../domain/unit';
 import { type PollDependencies, type PollReport, pollUnits } from '../poller/poll-cycle';
 import type { WorkerConfig } from '../shared/config';
@@ -21,10 +16,7 @@ export interface WorkerDependencies extends Omit<PollDependencies, 'ec2For' | 'r
   assume(account: string): Promise<unknown>;
   /** The EC2 client of an account in a Region, signing with the account's credentials. */
   ec2For(account: string, region: string): EC2Client;
-  coverage: {
-    load(account: string): Promise<AccountCoverage | undefined>;
-    put(coverage: AccountCoverage): Promise<void>;
-  };
+  coverage: CoverageWriter;
   /** The coverage this container last read or wrote, per account: an idle unit reads nothing. */
   knownCoverage: Map<string, AccountCoverage>;
 }
@@ -88,16 +80,15 @@ export async function pollAccountUnit(
     stored = await deps.coverage.load(unit.account);
     if (stored) deps.knownCoverage.set(unit.account, stored);
   }
-  const next = afterUnit(stored, unit, failure, now);
-  let coverageWritten = false;
-  if (coverageChanged(stored, next, now)) {
-    const written = { ...next, writtenAt: now.toISOString() };
-    await deps.coverage.put(written);
-    deps.knownCoverage.set(unit.account, written);
-    coverageWritten = true;
-  } else {
-    deps.knownCoverage.set(unit.account, { ...next, writtenAt: stored?.writtenAt ?? next.writtenAt });
-  }
+  // Never written over what another unit of this account recorded meanwhile: recordCoverage
+  // applies this unit's outcome again to the item as stored.
+  const { coverage, written: coverageWritten } = await recordCoverage(
+    deps.coverage,
+    stored,
+    (current) => afterUnit(current, unit, failure, now),
+    now,
+  );
+  deps.knownCoverage.set(unit.account, coverage);
   if (failure) {
     deps.logger.warn('Unit not fully polled; nothing inferred from what failed', {
       account: unit.account,

@@ -434,7 +434,7 @@ describe('organization mode: status and history read every watched account', () 
     const { tableName } = harness.deployment;
     const writtenAt = new Date().toISOString();
     for (const account of MEMBERS) {
-      await new CoverageStore(client, tableName).put({ account, regions: [REGION], writtenAt });
+      await new CoverageStore(client, tableName).put({ account, regions: [REGION], writtenAt }, undefined);
       const task = aTask({ account, region: REGION, taskId: taskOf(account) });
       await new SnapshotStore(client, tableName, account).recordChange(
         { task, gone: false, expectedVersion: 0, expiresAt: undefined, writtenAt, listedAt: writtenAt },

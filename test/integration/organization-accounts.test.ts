@@ -72,7 +72,7 @@ it.each([
         },
         store: new SnapshotStore(client, tableName, MONITOR),
         ...(cache ? { cache } : {}),
-        coverage: { load: async () => undefined, put: async () => undefined },
+        coverage: { load: async () => undefined, put: async () => true },
         knownCoverage: new Map(),
         logger: new Logger({ logLevel: 'SILENT' }),
         metrics: new Metrics({ namespace: 'Test' }),

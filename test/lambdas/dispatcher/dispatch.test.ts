@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { OrganizationAccount } from '../../../lambdas/domain/accounts';
-import type { AccountCoverage } from '../../../lambdas/domain/coverage';
 import type { PollUnit } from '../../../lambdas/domain/unit';
 import { type DispatchDependencies, runDispatch } from '../../../lambdas/dispatcher/dispatch';
 import type { DispatcherConfig } from '../../../lambdas/shared/config';
+import { memoryCoverage } from '../../support/memory-coverage';
 
 const SELF = '999999999999';
 const config: DispatcherConfig = {
@@ -18,12 +18,13 @@ const config: DispatcherConfig = {
 };
 
 function harness(listed: OrganizationAccount[], regions: Record<string, string[] | Error> = {}) {
-  const stored = new Map<string, AccountCoverage>();
+  const coverage = memoryCoverage();
+  const stored = coverage.stored;
   const sent: PollUnit[][] = [];
   const metrics = new Metrics({ namespace: 'Test' });
   const metric = jest.spyOn(metrics, 'addMetric');
   let clock = new Date('2026-12-02T12:00:00Z');
-  const calls = { accountsOf: 0, enabledRegions: 0, puts: 0 };
+  const calls = Object.assign(coverage.calls, { accountsOf: 0, enabledRegions: 0 });
   const deps: DispatchDependencies = {
     accountsOf: async () => {
       calls.accountsOf += 1;
@@ -35,13 +36,7 @@ function harness(listed: OrganizationAccount[], regions: Record<string, string[]
       if (answer instanceof Error) throw answer;
       return answer;
     },
-    coverage: {
-      loadAll: async () => new Map(stored),
-      put: async (coverage) => {
-        calls.puts += 1;
-        stored.set(coverage.account, coverage);
-      },
-    },
+    coverage: coverage.store,
     send: async (units) => {
       sent.push([...units]);
     },

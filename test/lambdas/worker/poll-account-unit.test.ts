@@ -12,6 +12,7 @@ import {
 } from '../../../lambdas/domain/unit';
 import type { WorkerConfig } from '../../../lambdas/shared/config';
 import { pollAccountUnit, type WorkerDependencies } from '../../../lambdas/worker/poll-account-unit';
+import { memoryCoverage } from '../../support/memory-coverage';
 import { MemoryStore } from '../../support/memory-store';
 
 const ec2 = mockClient(EC2Client);
@@ -33,8 +34,9 @@ const unit: PollUnit = {
 };
 
 function harness(assume: (account: string) => Promise<unknown> = async () => undefined) {
-  const stored = new Map<string, AccountCoverage>();
-  const calls = { loads: 0, puts: 0, clients: [] as string[] };
+  const coverage = memoryCoverage();
+  const stored = coverage.stored;
+  const calls = Object.assign(coverage.calls, { clients: [] as string[] });
   const deps: WorkerDependencies = {
     assume,
     ec2For(account, region) {
@@ -42,16 +44,7 @@ function harness(assume: (account: string) => Promise<unknown> = async () => und
       return new EC2Client({ region });
     },
     store: new MemoryStore(),
-    coverage: {
-      load: async (account) => {
-        calls.loads += 1;
-        return stored.get(account);
-      },
-      put: async (coverage) => {
-        calls.puts += 1;
-        stored.set(coverage.account, coverage);
-      },
-    },
+    coverage: coverage.store,
     knownCoverage: new Map(),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'Test' }),
@@ -131,6 +124,36 @@ it('records a Region not enabled with its Region, and a later complete poll clea
   });
   await pollAccountUnit(unit, config, h.deps, () => 30_000);
   expect(h.stored.get('111111111111')?.failure).toBeUndefined();
+});
+
+it('never wipes what another unit of the account recorded meanwhile: it decides again on the stored item', async () => {
+  // Two Regions of one account polled at once, each from the copy the dispatcher sent: us-east-1
+  // fails and records it first, eu-west-1 completes and must not write its copy over that.
+  ec2
+    .on(DescribeImportImageTasksCommand)
+    .rejectsOnce(Object.assign(new Error('AWS was not able to validate'), { name: 'AuthFailure' }))
+    .resolves({ ImportImageTasks: [] });
+  const h = harness();
+  const copy: AccountCoverage = {
+    account: '111111111111',
+    name: 'prod',
+    regions: ['us-east-1', 'eu-west-1'],
+    writtenAt: '2026-12-02T11:59:00.000Z',
+  };
+  h.stored.set(copy.account, copy);
+  const otherContainer = { ...h.deps, knownCoverage: new Map<string, AccountCoverage>() };
+
+  await pollAccountUnit({ ...unit, region: 'us-east-1', coverage: copy }, config, h.deps, () => 30_000);
+  const second = await pollAccountUnit({ ...unit, coverage: copy }, config, otherContainer, () => 30_000);
+
+  expect(h.calls).toMatchObject({ puts: 2, lostPuts: 1, loads: 1 });
+  expect(second.coverageWritten).toBe(true);
+  const stored = h.stored.get('111111111111');
+  expect(stored?.failure).toMatchObject({ kind: 'region-not-enabled', region: 'us-east-1' });
+  expect(stored?.lastCompletePollAt).toBe('2026-12-02T12:00:05.000Z');
+  // Each write is later than the one it replaced, though both units share one clock.
+  expect(Date.parse(stored?.writtenAt ?? '')).toBeGreaterThan(Date.parse('2026-12-02T12:00:05.000Z'));
+  expect(otherContainer.knownCoverage.get('111111111111')).toEqual(stored);
 });
 
 it('starts from the coverage the unit carries: a new container reads no coverage item', async () => {
