@@ -1,5 +1,7 @@
 // Primary adapter of the poller: wires configuration, clients and Powertools around the poll
-// cycle. Invoked by the schedule (and by `ec2-task-monitor poll --once` locally).
+// cycle. Invoked by the schedule (then, with fast polling on, it re-polls the listings with
+// unfinished tasks until the next run is due), by the rule on task-creating API calls (with
+// `cloudTrailTrigger`), and by `ec2-task-monitor poll --once` locally (one poll).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,7 +12,8 @@ import { SnapshotStore } from '../adapters/snapshot-store';
 import { readPollerConfig } from '../shared/config';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
-import { newPollCache, type PollReport, runPollCycle } from './poll-cycle';
+import { type AdaptivePollReport, runAdaptivePoll } from './adaptive-poll';
+import { newPollCache } from './poll-cycle';
 
 // Read once per container: a bad variable fails the cold start with a message naming it.
 const config = readPollerConfig();
@@ -23,18 +26,23 @@ const dependencies = {
   metrics,
   now: () => new Date(),
   unknownStatesLogged: new Set<string>(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  schedule: {},
 };
 
-async function pollHandler(_event: unknown, context: Context): Promise<PollReport> {
-  const report = await runPollCycle(config, {
+async function pollHandler(event: unknown, context: Context): Promise<AdaptivePollReport> {
+  const report = await runAdaptivePoll(event, config, {
     ...dependencies,
     remainingMs: () => context.getRemainingTimeInMillis(),
   });
   logger.info('Poll cycle finished', {
+    trigger: report.trigger,
     durationMs: report.durationMs,
     changes: report.changes,
     failures: report.failures,
     listings: report.listings.length,
+    fastPolls: report.fastPolls.length,
+    fastPollChanges: report.fastPolls.reduce((sum, poll) => sum + poll.changes, 0),
   });
   return report;
 }
