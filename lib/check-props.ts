@@ -5,6 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { CHANNELS } from '../channels';
 import { trustPolicy } from '../lambdas/domain/baseline';
+import { FAST_POLL_OFF } from '../lambdas/shared/config';
 import type { ChannelDefinition } from './channel/channel';
 import type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 import { type AlarmThresholds, checkAlarmOptions } from './monitor-alarms';
@@ -78,6 +79,21 @@ function checkOrganizationSettings(
       );
     }
     return;
+  }
+  // The worker polls each unit once per cycle: detection within seconds is for accounts=self so far.
+  if (given.fastPollSeconds !== undefined && settings.fastPollSeconds !== FAST_POLL_OFF) {
+    fail(
+      'fastPollSeconds',
+      'fast polling with organization mode',
+      '"off" with organization mode (fast polling is accounts=self only, for now)',
+    );
+  }
+  if (settings.cloudTrailTrigger) {
+    fail(
+      'cloudTrailTrigger',
+      'true with organization mode',
+      'false with organization mode (accounts=self only, for now)',
+    );
   }
   if (given.memberRoleTargets !== undefined && settings.memberRoleStackSet === 'none') {
     unused('memberRoleTargets', 'memberRoleStackSet (delegated-admin or management)');
