@@ -7,28 +7,19 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ec2ClientProvider } from '../adapters/ec2-clients';
-import { SnapshotStore } from '../adapters/snapshot-store';
 import { readPollerConfig } from '../shared/config';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { type AdaptivePollReport, runAdaptivePoll } from './adaptive-poll';
-import { newPollCache } from './poll-cycle';
+import { pollerContainer } from './container';
 
 // Read once per container: a bad variable fails the cold start with a message naming it.
 const config = readPollerConfig();
-const dependencies = {
-  ec2For: ec2ClientProvider(),
-  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
-  // Kept for the container's life: a poll where nothing changed reads and writes nothing.
-  cache: newPollCache(),
+const dependencies = pollerContainer(config, {
+  dynamodb: new DynamoDBClient(sdkClientConfig()),
   logger,
   metrics,
-  now: () => new Date(),
-  unknownStatesLogged: new Set<string>(),
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-  schedule: {},
-};
+});
 
 async function pollHandler(event: unknown, context: Context): Promise<AdaptivePollReport> {
   const report = await runAdaptivePoll(event, config, {

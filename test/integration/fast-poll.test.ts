@@ -7,10 +7,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2ClientProvider } from '../../lambdas/adapters/ec2-clients';
-import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { type AdaptivePollDependencies, runAdaptivePoll } from '../../lambdas/poller/adaptive-poll';
-import { newPollCache } from '../../lambdas/poller/poll-cycle';
+import { pollerContainer } from '../../lambdas/poller/container';
 import { type PollerConfig, readPollerConfig } from '../../lambdas/shared/config';
 import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { createHarness, type Harness } from './support/harness';
@@ -36,11 +34,23 @@ function invocation(scheduledAt: number, during: (at: number) => void = () => un
   /** EC2 requests in flight, counted by a middleware on each client: a wait must find none. */
   let inFlight = 0;
   let overlapping = 0;
-  const clients = ec2ClientProvider();
   const counted = new Set<EC2Client>();
+  const container = pollerContainer(config, {
+    dynamodb: new DynamoDBClient(sdkClientConfig()),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'Test' }),
+    now: () => new Date(clock),
+    sleep: async (ms) => {
+      if (inFlight > 0) overlapping += 1;
+      clock += ms;
+      during(clock - scheduledAt);
+    },
+  });
   const deps: AdaptivePollDependencies = {
+    ...container,
+    remainingMs: () => scheduledAt + 60_000 - clock,
     ec2For: (region) => {
-      const client = clients(region);
+      const client = container.ec2For(region);
       if (!counted.has(client)) {
         counted.add(client);
         client.middlewareStack.add(
@@ -57,19 +67,6 @@ function invocation(scheduledAt: number, during: (at: number) => void = () => un
       }
       return client;
     },
-    store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
-    cache: newPollCache(),
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'Test' }),
-    now: () => new Date(clock),
-    remainingMs: () => scheduledAt + 60_000 - clock,
-    unknownStatesLogged: new Set(),
-    sleep: async (ms) => {
-      if (inFlight > 0) overlapping += 1;
-      clock += ms;
-      during(clock - scheduledAt);
-    },
-    schedule: {},
   };
   const event = { 'detail-type': 'Scheduled Event', time: new Date(scheduledAt).toISOString() };
   return {
