@@ -163,6 +163,33 @@ describe('runAdaptivePoll', () => {
     expect(report.fastPolls.every((poll) => poll.listings.every((listing) => listing.settled))).toBe(true);
   });
 
+  it('leaves the series every poll sends once to the scheduled poll: a re-poll sends only what it counted', async () => {
+    const { deps } = container({
+      onSleep: (at) => {
+        if (at === 15_000)
+          listImports(importTask('import-ami-1', { Status: 'completed', Progress: undefined }));
+      },
+    });
+    listImports(importTask('import-ami-1'));
+    const sent: string[] = [];
+    jest.spyOn(deps.metrics, 'addMetric').mockImplementation((name) => {
+      sent.push(name);
+      return deps.metrics;
+    });
+
+    await runAdaptivePoll(scheduled, config, deps);
+
+    expect(sent).toEqual([
+      // The scheduled poll.
+      'ChangesRecorded',
+      'ListingFailures',
+      'UnidentifiedTasks',
+      'UnsettledBaselineTasks',
+      // The re-poll at +15 s, which recorded the task's end.
+      'ChangesRecorded',
+    ]);
+  });
+
   it('does not re-poll when the schedule ran so late that no re-poll fits before the next run', async () => {
     const { deps, calls } = container({ lateMs: 52_000 });
     listImports(importTask('import-ami-1'));
