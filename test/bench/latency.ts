@@ -362,6 +362,8 @@ async function main(): Promise<void> {
       { AWS_REGION: REGION },
       deployment.pollerEnv,
       deployment.publisherEnv,
+      // After the functions' variables, which set INFO: the publisher's log lines are not the output.
+      { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     );
     const { queueUrl } = await subscribeQueue(engines, deployment.topicArn, 'bench-latency-inbox');
     const inbox = new Inbox(engines.endpoints.sqs, queueUrl);
