@@ -80,14 +80,6 @@ function checkOrganizationSettings(
     }
     return;
   }
-  // The worker polls each unit once per cycle: detection within seconds is for accounts=self so far.
-  if (given.fastPollSeconds !== undefined && settings.fastPollSeconds !== FAST_POLL_OFF) {
-    fail(
-      'fastPollSeconds',
-      'fast polling with organization mode',
-      '"off" with organization mode (fast polling is accounts=self only, for now)',
-    );
-  }
   if (settings.cloudTrailTrigger) {
     fail(
       'cloudTrailTrigger',
@@ -132,6 +124,12 @@ export function checkProps(props: Ec2TaskMonitorProps, scope: SettingScope): Che
   if (given.dashboardName !== undefined && !settings.dashboard) unused('dashboardName', 'dashboard (true)');
   return {
     ...settings,
+    // Organization mode fast-polls only when asked: a worker holding a hot unit until its cycle ends
+    // takes one of workerConcurrency's slots for the minute (README, sizing).
+    fastPollSeconds:
+      settings.accounts.mode !== 'self' && given.fastPollSeconds === undefined
+        ? FAST_POLL_OFF
+        : settings.fastPollSeconds,
     channels,
     alarms: checkAlarmOptions(props.alarms ?? {}, settings.schedule.expressionString),
   };

@@ -187,6 +187,7 @@ export class Ec2TaskMonitor extends Construct {
         memberRoleTargets: settings.memberRoleTargets,
         workerConcurrency: settings.workerConcurrency,
         pollIntervalSeconds: pollIntervalOf(settings.schedule.expressionString)?.toSeconds(),
+        fastPollSeconds: settings.fastPollSeconds,
         logRetention: props.logRetention,
         removalPolicy,
       });

@@ -13,7 +13,7 @@ import {
   type Trigger,
   triggerOf,
 } from '../domain/fast-poll';
-import type { PollerConfig } from '../shared/config';
+import type { PollerConfig, PollSettings } from '../shared/config';
 import {
   type ListingScope,
   type PollDependencies,
@@ -90,13 +90,13 @@ function watchedListing(
 /**
  * Re-polls `listings` at each tick of the window while any holds unfinished tasks, one poll at a
  * time; each re-poll keeps only the listings still unfinished. Stops when no tick fits before the
- * window's end or the invocation's time.
+ * window's end or the invocation's time. The poller's invocation and the worker's unit both use it.
  */
-async function fastPolls(
+export async function fastPolls(
   listings: ListingScope[],
   window: FastPollWindow,
-  config: PollerConfig,
-  deps: AdaptivePollDependencies,
+  config: PollSettings,
+  deps: PollDependencies & Pick<AdaptivePollDependencies, 'sleep'>,
 ): Promise<PollReport[]> {
   const reports: PollReport[] = [];
   let hot = listings;

@@ -1,6 +1,7 @@
 // What one poller container keeps for its life: the EC2 clients, the store, the poll's cache and
 // what it remembers of the schedule. The poller's handler builds one at load; the fast-poll
 // integration test and `npm run bench:latency` build theirs the same way, with their own clock.
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -35,7 +36,7 @@ export function pollerContainer(
     metrics: options.metrics,
     now: options.now ?? (() => new Date()),
     unknownStatesLogged: new Set<string>(),
-    sleep: options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? ((ms) => setTimeout(ms)),
     schedule: {},
   };
 }

@@ -59,6 +59,7 @@ export const WORKER_VARIABLES = [
   ENV.disappearAfterMisses,
   ENV.memberRoleName,
   ENV.pollIntervalSeconds,
+  ENV.fastPollSeconds,
 ] as const;
 
 /** Every variable {@link readPublisherConfig} reads. */
@@ -191,21 +192,19 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
   const regions = list(env, ENV.regions);
   const badRegion = regions.find((region) => !REGION_PATTERN.test(region));
   if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
-  const fastPoll = required(env, ENV.fastPollSeconds);
   return {
     ...readPollSettings(env),
     regions,
     pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
-    ...(fastPoll === FAST_POLL_OFF
-      ? {}
-      : { fastPollSeconds: fastPollSecondsOf(env, ENV.fastPollSeconds, LIMITS.fastPollSeconds) }),
+    ...fastPollOf(env),
   };
 }
 
-/** FAST_POLL_SECONDS when not `off`: a whole number within limits. */
-function fastPollSecondsOf(env: Env, name: string, limits: { min: number; max: number }): number {
+/** FAST_POLL_SECONDS: nothing when `off`, else a whole number within limits. */
+function fastPollOf(env: Env): { fastPollSeconds?: number } {
+  if (required(env, ENV.fastPollSeconds) === FAST_POLL_OFF) return {};
   try {
-    return integer(env, name, limits);
+    return { fastPollSeconds: integer(env, ENV.fastPollSeconds, LIMITS.fastPollSeconds) };
   } catch (error) {
     throw new ConfigurationError(`${(error as Error).message}, or "${FAST_POLL_OFF}"`);
   }
@@ -259,6 +258,8 @@ export interface WorkerConfig extends PollSettings {
   memberRoleName: string;
   /** Seconds between two cycles: a unit message older than two of them is dropped. */
   pollIntervalSeconds: number;
+  /** Seconds between two fast re-polls of a unit's listing with unfinished tasks; undefined: off. */
+  fastPollSeconds?: number;
 }
 
 function accountId(env: Env, name: string): string {
@@ -305,5 +306,6 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     ...readPollSettings(env),
     memberRoleName: required(env, ENV.memberRoleName),
     pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
+    ...fastPollOf(env),
   };
 }

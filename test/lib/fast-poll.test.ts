@@ -42,16 +42,35 @@ describe('fast polling', () => {
     [{ fastPollSeconds: 'sometimes' }, /^fastPollSeconds: "sometimes" is not valid/],
     [{ cloudTrailTrigger: 'yes' }, /^cloudTrailTrigger: "yes" is not valid; allowed: true or false$/],
     [
-      { accounts: 'organization', fastPollSeconds: '15' },
-      /^fastPollSeconds: fast polling with organization mode/,
-    ],
-    [
       { accounts: 'organization', cloudTrailTrigger: 'true' },
       /^cloudTrailTrigger: true with organization mode/,
     ],
   ])('refuses %j, naming the setting', (settings, message) => {
     expect(() => synthMonitor(settings)).toThrow(SettingsError);
     expect(() => synthMonitor(settings)).toThrow(message);
+  });
+});
+
+describe('fast polling in organization mode', () => {
+  // In organization mode the monitor's poller is the worker.
+  const workerVariables = pollerVariables;
+
+  it('is off unless asked: a worker holding a hot unit for its cycle takes a slot of workerConcurrency', () => {
+    expect(workerVariables(synthMonitor({ accounts: 'organization' }))).toMatchObject({
+      FAST_POLL_SECONDS: 'off',
+      POLL_INTERVAL_SECONDS: '60',
+    });
+  });
+
+  it('passes the pace to the worker when given; the unit queue’s visibility covers the worker’s minute six times', () => {
+    const monitor = synthMonitor({ accounts: 'organization', fastPollSeconds: '15' });
+
+    expect(workerVariables(monitor)).toMatchObject({ FAST_POLL_SECONDS: '15' });
+    monitor.template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, VisibilityTimeout: 360 });
+    monitor.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_POLL_SECONDS: '15' }) },
+      Timeout: 60,
+    });
   });
 });
 

@@ -69,6 +69,24 @@ describe('readPollerConfig', () => {
   });
 });
 
+describe('readWorkerConfig', () => {
+  const workerEnv = { ...pollerEnv, MEMBER_ROLE_NAME: 'reader', POLL_INTERVAL_SECONDS: '60' };
+
+  it('reads the fast pace, or none with off', () => {
+    expect(readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: '15' })).toMatchObject({
+      memberRoleName: 'reader',
+      pollIntervalSeconds: 60,
+      fastPollSeconds: 15,
+    });
+    expect(readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: 'off' })).not.toHaveProperty(
+      'fastPollSeconds',
+    );
+    expect(() => readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: undefined })).toThrow(
+      'FAST_POLL_SECONDS is not set',
+    );
+  });
+});
+
 describe('the variable lists the command line checks', () => {
   const publisherEnv = { TABLE_NAME: 't', TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:events' };
   const organizationEnv = {
