@@ -78,6 +78,28 @@ export interface Ec2TaskMonitorProps {
   readonly workerConcurrency?: number;
 
   /**
+   * Detection within seconds: while a listing (a task type in a Region) holds unfinished tasks,
+   * the scheduled run stays on after its poll and polls that listing again every this many seconds,
+   * 5 to 30, until the next run is due; at rest it ends after its one poll as before. `'off'`: one
+   * poll per scheduled run. Covers the first minute of each period of a slower schedule (the
+   * function's timeout is one minute). Organization mode: off unless given; the worker then holds a
+   * unit with unfinished tasks (and one of workerConcurrency's slots) until its cycle ends.
+   *
+   * @default 15 (`'off'` in organization mode)
+   */
+  readonly fastPollSeconds?: number | 'off';
+
+  /**
+   * Starts polling a task type at once when CloudTrail reports a call that creates one
+   * (ImportImage, CreateStoreImageTask, ...; accounts=self, calls made in the stack's Region): an
+   * EventBridge rule on `AWS API Call via CloudTrail` invokes the poller for that listing, which then
+   * fast-polls it while it runs. Needs a trail logging management events (README).
+   *
+   * @default false
+   */
+  readonly cloudTrailTrigger?: boolean;
+
+  /**
    * Task types polled; the poller may call exactly their `ec2:Describe…` actions.
    *
    * @default - all nine (TASK_TYPE_NAMES)

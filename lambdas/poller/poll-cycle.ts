@@ -16,7 +16,7 @@ import { markerAfterListing, planListing, rebaselineStarted, trustPolicy } from 
 import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } from '../domain/changes';
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
-import { type Phase, PHASES } from '../domain/phase';
+import { isTerminal, type Phase, PHASES } from '../domain/phase';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
@@ -98,6 +98,8 @@ export interface ListingReport {
   /** True when the listing was the one last recorded and left nothing to decide: nothing read or written. */
   settled: boolean;
   tasks: number;
+  /** Listed tasks not finished (any phase but a terminal one): what keeps the listing fast-polled. */
+  unfinished: number;
   pages: number;
   skipped: number;
   changes: number;
@@ -150,8 +152,31 @@ export async function pollUnits(
   config: PollSettings,
   deps: PollDependencies,
 ): Promise<PollReport> {
+  return pollListings(
+    units.flatMap((unit) => config.taskTypes.map((taskType) => ({ unit, taskType }))),
+    config,
+    deps,
+  );
+}
+
+/** One listing: a task type of a unit. */
+export interface ListingScope {
+  unit: Unit;
+  taskType: TaskTypeName;
+}
+
+/**
+ * Polls the given listings side by side within one deadline taken from the invocation's remaining
+ * time. A fast re-poll (`fastPoll`) sends only ChangesRecorded and ListingFailures (each when above
+ * 0): the series every poll sends once (their alarms read Minimum) stay the scheduled poll's.
+ */
+export async function pollListings(
+  scopes: readonly ListingScope[],
+  config: PollSettings,
+  deps: PollDependencies,
+  { fastPoll = false }: { fastPoll?: boolean } = {},
+): Promise<PollReport> {
   const started = deps.now();
-  const scopes = units.flatMap((unit) => config.taskTypes.map((taskType) => ({ unit, taskType })));
   const remaining = deps.remainingMs();
   const context: PollContext = {
     detectedAt: started,
@@ -178,6 +203,10 @@ export async function pollUnits(
   // is sent only when something changed; the poll's duration is Lambda's own Duration, free). ListingFailures and the two below are sent every poll,
   // 0 included: their alarms tell "back to 0" from "no poll" and fire when one stays above 0.
   if (report.changes > 0) deps.metrics.addMetric('ChangesRecorded', MetricUnit.Count, report.changes);
+  if (fastPoll) {
+    if (report.failures > 0) deps.metrics.addMetric('ListingFailures', MetricUnit.Count, report.failures);
+    return report;
+  }
   deps.metrics.addMetric('ListingFailures', MetricUnit.Count, report.failures);
   deps.metrics.addMetric('UnidentifiedTasks', MetricUnit.Count, report.unidentified);
   deps.metrics.addMetric('UnsettledBaselineTasks', MetricUnit.Count, report.unsettled);
@@ -256,6 +285,7 @@ async function pollListing(
     rebaseline: false,
     settled: false,
     tasks: 0,
+    unfinished: 0,
     pages: 0,
     skipped: 0,
     changes: 0,
@@ -285,6 +315,7 @@ async function pollListing(
     );
     Object.assign(report, {
       tasks: listing.tasks.length,
+      unfinished: listing.tasks.filter((task) => !isTerminal(task.phase)).length,
       pages: listing.pages,
       skipped: listing.skipped.length,
     });

@@ -20,6 +20,7 @@ export const ENV = {
   memberRoleName: 'MEMBER_ROLE_NAME',
   queueUrl: 'QUEUE_URL',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
+  fastPollSeconds: 'FAST_POLL_SECONDS',
 } as const;
 
 /**
@@ -34,6 +35,8 @@ export const POLLER_VARIABLES = [
   ENV.progressStep,
   ENV.retentionDays,
   ENV.disappearAfterMisses,
+  ENV.pollIntervalSeconds,
+  ENV.fastPollSeconds,
 ] as const;
 
 /** Every variable {@link readDispatcherConfig} requires (EXCLUDE_ACCOUNTS may be empty). */
@@ -56,6 +59,7 @@ export const WORKER_VARIABLES = [
   ENV.disappearAfterMisses,
   ENV.memberRoleName,
   ENV.pollIntervalSeconds,
+  ENV.fastPollSeconds,
 ] as const;
 
 /** Every variable {@link readPublisherConfig} reads. */
@@ -90,9 +94,13 @@ export interface PollSettings {
   disappearAfterMisses: number;
 }
 
-/** Settings of the poller function: every poll's, and the Regions of its own account it polls. */
+/** Settings of the poller function: every poll's, the Regions of its own account it polls, and its pace. */
 export interface PollerConfig extends PollSettings {
   regions: string[];
+  /** Seconds between two scheduled runs: the fast re-polls of a run end before the next one. */
+  pollIntervalSeconds: number;
+  /** Seconds between two fast re-polls of a listing with unfinished tasks; undefined: off (`off`). */
+  fastPollSeconds?: number;
 }
 
 /** Settings of the publisher function. */
@@ -117,7 +125,13 @@ export const LIMITS = {
   progressStep: { min: 1, max: 100 },
   retentionDays: { min: 1, max: 3650 },
   disappearAfterMisses: { min: 1, max: 20 },
+  /** 5 s at the fastest: a hot store-image listing then takes 12 of the 30 calls a minute its bucket refills. */
+  fastPollSeconds: { min: 5, max: 30 },
+  pollIntervalSeconds: { min: 60, max: 7 * 86_400 },
 } as const;
+
+/** The value of FAST_POLL_SECONDS (and of the `fastPollSeconds` setting) that turns fast polling off. */
+export const FAST_POLL_OFF = 'off';
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -178,7 +192,22 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
   const regions = list(env, ENV.regions);
   const badRegion = regions.find((region) => !REGION_PATTERN.test(region));
   if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
-  return { ...readPollSettings(env), regions };
+  return {
+    ...readPollSettings(env),
+    regions,
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
+    ...fastPollOf(env),
+  };
+}
+
+/** FAST_POLL_SECONDS: nothing when `off`, else a whole number within limits. */
+function fastPollOf(env: Env): { fastPollSeconds?: number } {
+  if (required(env, ENV.fastPollSeconds) === FAST_POLL_OFF) return {};
+  try {
+    return { fastPollSeconds: integer(env, ENV.fastPollSeconds, LIMITS.fastPollSeconds) };
+  } catch (error) {
+    throw new ConfigurationError(`${(error as Error).message}, or "${FAST_POLL_OFF}"`);
+  }
 }
 
 /** A variable holding an SNS topic ARN. @throws ConfigurationError naming the variable */
@@ -229,6 +258,8 @@ export interface WorkerConfig extends PollSettings {
   memberRoleName: string;
   /** Seconds between two cycles: a unit message older than two of them is dropped. */
   pollIntervalSeconds: number;
+  /** Seconds between two fast re-polls of a unit's listing with unfinished tasks; undefined: off. */
+  fastPollSeconds?: number;
 }
 
 function accountId(env: Env, name: string): string {
@@ -274,6 +305,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
     ...readPollSettings(env),
     memberRoleName: required(env, ENV.memberRoleName),
-    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, { min: 60, max: 7 * 86_400 }),
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
+    ...fastPollOf(env),
   };
 }

@@ -12,8 +12,10 @@ import {
   accountSelectionOf,
 } from '../../lambdas/domain/accounts';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
-import { ConfigurationError, LIMITS, parseTaskTypes } from '../../lambdas/shared/config';
+import { ConfigurationError, FAST_POLL_OFF, LIMITS, parseTaskTypes } from '../../lambdas/shared/config';
 import {
+  DEFAULT_CLOUDTRAIL_TRIGGER,
+  DEFAULT_FAST_POLL_SECONDS,
   DEFAULT_DISAPPEAR_AFTER_MISSES,
   DEFAULT_DASHBOARD,
   DEFAULT_MEMBER_ROLE_NAME,
@@ -223,6 +225,24 @@ export function parseTaskTypeSetting(value: unknown): TaskTypeName[] {
   }
 }
 
+/** `fastPollSeconds`: seconds between fast re-polls, or `off`. */
+export type FastPollSetting = number | typeof FAST_POLL_OFF;
+
+/** Validates `fastPollSeconds`: `off`, or whole seconds within LIMITS.fastPollSeconds. */
+export function parseFastPollSeconds(value: unknown): FastPollSetting {
+  if (typeof value === 'string' && value.trim() === FAST_POLL_OFF) return FAST_POLL_OFF;
+  const { min, max } = LIMITS.fastPollSeconds;
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    fail(
+      'fastPollSeconds',
+      `${show(value)} is not valid`,
+      `an integer from ${min} to ${max}, or "${FAST_POLL_OFF}"`,
+    );
+  }
+  return number;
+}
+
 /** The monitor's settings: each a prop of Ec2TaskMonitorProps set by the context key of the same name. */
 export const MONITOR_SETTINGS = {
   schedule: {
@@ -309,6 +329,16 @@ export const MONITOR_SETTINGS = {
     default: DEFAULT_WORKER_CONCURRENCY,
     parse: (value) => integer('workerConcurrency', value, WORKER_CONCURRENCY_LIMITS),
   } satisfies Setting<number>,
+  fastPollSeconds: {
+    key: 'fastPollSeconds',
+    default: DEFAULT_FAST_POLL_SECONDS,
+    parse: parseFastPollSeconds,
+  } satisfies Setting<FastPollSetting>,
+  cloudTrailTrigger: {
+    key: 'cloudTrailTrigger',
+    default: DEFAULT_CLOUDTRAIL_TRIGGER,
+    parse: (value) => boolean('cloudTrailTrigger', value),
+  } satisfies Setting<boolean>,
 };
 
 /** The name of one of the monitor's own settings. */

@@ -325,6 +325,8 @@ function loadTime(file: string, sourceMaps: boolean): number {
     PROGRESS_STEP: '25',
     RETENTION_DAYS: '30',
     DISAPPEAR_AFTER_MISSES: '2',
+    POLL_INTERVAL_SECONDS: '60',
+    FAST_POLL_SECONDS: '15',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

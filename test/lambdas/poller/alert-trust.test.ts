@@ -29,6 +29,7 @@ const config: PollerConfig = {
   progressStep: 25,
   retentionDays: 30,
   disappearAfterMisses: 2,
+  pollIntervalSeconds: 60,
 };
 
 const running = (id: string, patch: Partial<ImportImageTask> = {}): ImportImageTask => ({

@@ -18,6 +18,8 @@ const pollerEnv = {
   PROGRESS_STEP: '25',
   RETENTION_DAYS: '30',
   DISAPPEAR_AFTER_MISSES: '2',
+  POLL_INTERVAL_SECONDS: '60',
+  FAST_POLL_SECONDS: '15',
 };
 
 describe('readPollerConfig', () => {
@@ -30,7 +32,15 @@ describe('readPollerConfig', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      pollIntervalSeconds: 60,
+      fastPollSeconds: 15,
     });
+  });
+
+  it('reads FAST_POLL_SECONDS=off as fast polling off', () => {
+    expect(readPollerConfig({ ...pollerEnv, FAST_POLL_SECONDS: 'off' })).not.toHaveProperty(
+      'fastPollSeconds',
+    );
   });
 
   it.each([
@@ -46,9 +56,34 @@ describe('readPollerConfig', () => {
     [{ RETENTION_DAYS: '1.5' }, 'RETENTION_DAYS must be an integer'],
     [{ DISAPPEAR_AFTER_MISSES: '0' }, 'DISAPPEAR_AFTER_MISSES must be an integer from 1 to 20, got "0"'],
     [{ DISAPPEAR_AFTER_MISSES: undefined }, 'DISAPPEAR_AFTER_MISSES is not set'],
+    [{ FAST_POLL_SECONDS: '2' }, 'FAST_POLL_SECONDS must be an integer from 5 to 30, got "2", or "off"'],
+    [
+      { FAST_POLL_SECONDS: 'fast' },
+      'FAST_POLL_SECONDS must be an integer from 5 to 30, got "fast", or "off"',
+    ],
+    [{ FAST_POLL_SECONDS: undefined }, 'FAST_POLL_SECONDS is not set'],
+    [{ POLL_INTERVAL_SECONDS: '30' }, 'POLL_INTERVAL_SECONDS must be an integer from 60 to 604800, got "30"'],
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
+  });
+});
+
+describe('readWorkerConfig', () => {
+  const workerEnv = { ...pollerEnv, MEMBER_ROLE_NAME: 'reader', POLL_INTERVAL_SECONDS: '60' };
+
+  it('reads the fast pace, or none with off', () => {
+    expect(readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: '15' })).toMatchObject({
+      memberRoleName: 'reader',
+      pollIntervalSeconds: 60,
+      fastPollSeconds: 15,
+    });
+    expect(readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: 'off' })).not.toHaveProperty(
+      'fastPollSeconds',
+    );
+    expect(() => readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: undefined })).toThrow(
+      'FAST_POLL_SECONDS is not set',
+    );
   });
 });
 

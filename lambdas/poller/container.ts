@@ -1,0 +1,42 @@
+// What one poller container keeps for its life: the EC2 clients, the store, the poll's cache and
+// what it remembers of the schedule. The poller's handler builds one at load; the fast-poll
+// integration test and `npm run bench:latency` build theirs the same way, with their own clock.
+import { setTimeout } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ec2ClientProvider } from '../adapters/ec2-clients';
+import { SnapshotStore } from '../adapters/snapshot-store';
+import type { PollerConfig } from '../shared/config';
+import type { AdaptivePollDependencies } from './adaptive-poll';
+import { newPollCache } from './poll-cycle';
+
+/** What a poller container is built from besides its settings. */
+export interface PollerContainerOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** @default the system clock */
+  readonly now?: () => Date;
+  /** @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A poller container's dependencies, every cache empty; the invocation adds its remaining time. */
+export function pollerContainer(
+  config: PollerConfig,
+  options: PollerContainerOptions,
+): Omit<AdaptivePollDependencies, 'remainingMs'> {
+  return {
+    ec2For: ec2ClientProvider(),
+    store: new SnapshotStore(options.dynamodb, config.tableName, config.account),
+    // Kept for the container's life: a poll where nothing changed reads and writes nothing.
+    cache: newPollCache(),
+    logger: options.logger,
+    metrics: options.metrics,
+    now: options.now ?? (() => new Date()),
+    unknownStatesLogged: new Set<string>(),
+    sleep: options.sleep ?? ((ms) => setTimeout(ms)),
+    schedule: {},
+  };
+}
