@@ -88,6 +88,7 @@ describe('renderStatus', () => {
       'STATE',
       'PHASE',
       'PROGRESS',
+      'ETA',
     ]);
     expect(first?.startsWith('111111111111')).toBe(true);
     expect(second?.startsWith('222222222222')).toBe(true);

@@ -14,6 +14,7 @@ const pollerEnv = {
   PROGRESS_STEP: '25',
   RETENTION_DAYS: '30',
   DISAPPEAR_AFTER_MISSES: '2',
+  STALL_AFTER: 'bundle=120,import-image=off',
 };
 
 describe('readPollerConfig', () => {
@@ -26,6 +27,7 @@ describe('readPollerConfig', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      stallAfter: { bundle: 120 },
     });
   });
 
@@ -42,6 +44,15 @@ describe('readPollerConfig', () => {
     [{ RETENTION_DAYS: '1.5' }, 'RETENTION_DAYS must be an integer'],
     [{ DISAPPEAR_AFTER_MISSES: '0' }, 'DISAPPEAR_AFTER_MISSES must be an integer from 1 to 20, got "0"'],
     [{ DISAPPEAR_AFTER_MISSES: undefined }, 'DISAPPEAR_AFTER_MISSES is not set'],
+    [{ STALL_AFTER: 'bundle=120' }, 'STALL_AFTER: no value for import-image'],
+    [
+      { STALL_AFTER: 'bundle=2,import-image=off' },
+      'STALL_AFTER: "bundle=2" must give whole minutes from 5 to 10080, or off',
+    ],
+    [
+      { STALL_AFTER: 'bundel=60,import-image=off' },
+      'STALL_AFTER: "bundel=60" does not start with a task type',
+    ],
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
