@@ -89,7 +89,7 @@ the table's stream and published to the topic by the publisher's handler.
 
 Reads the same environment variables the stack sets on the functions:
   TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS,
-  DISAPPEAR_AFTER_MISSES
+  DISAPPEAR_AFTER_MISSES, STALL_AFTER
 plus the AWS SDK's usual ones (AWS_REGION, credentials, AWS_ENDPOINT_URL_EC2, _DYNAMODB,
 _DYNAMODB_STREAMS, _SNS for local engines).
 

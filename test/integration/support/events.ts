@@ -101,7 +101,8 @@ export function expectObservedSince(event: TaskChangeEvent): void {
 export function emailWorthy(event: TaskChangeEvent): boolean {
   return (
     (event.changeType === 'TaskStateChanged' && TERMINAL.includes(event.current.phase)) ||
-    event.changeType === 'TaskDisappeared'
+    event.changeType === 'TaskDisappeared' ||
+    event.changeType === 'TaskStalled'
   );
 }
 
