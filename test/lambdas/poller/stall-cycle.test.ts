@@ -7,22 +7,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeImportImageTasksCommand, EC2Client, type ImportImageTask } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { newPollCache, type PollCache, runPollCycle } from '../../../lambdas/poller/poll-cycle';
-import type { PollerConfig } from '../../../lambdas/shared/config';
 import { MemoryStore } from '../../support/memory-store';
+import { pollerConfig } from '../../support/poller-config';
 
 const ec2 = mockClient(EC2Client);
 const T0 = Date.parse('2026-12-02T10:00:00.000Z');
 
-const config: PollerConfig = {
-  tableName: 'table',
-  regions: ['us-east-1'],
-  taskTypes: ['import-image'],
-  account: '123456789012',
-  progressStep: 25,
-  retentionDays: 30,
-  disappearAfterMisses: 2,
-  stallAfter: { 'import-image': 60 },
-};
+const config = pollerConfig({ stallAfter: { 'import-image': 60 } });
 
 function listing(progress: number): void {
   const task: ImportImageTask = {
