@@ -68,7 +68,8 @@ export function table(
  */
 export function etaOf(snapshot: StoredTask): string {
   const { task, progressAnchor, writtenAt } = snapshot;
-  if (snapshot.gone || writtenAt === undefined) return '';
+  // A stalled task's past rate says nothing about when it will finish.
+  if (snapshot.gone || snapshot.stalledAt !== undefined || writtenAt === undefined) return '';
   const eta = estimateCompletion(progressAnchor, {
     at: new Date(writtenAt),
     progress: task.progress,

@@ -192,7 +192,8 @@ export interface ObservationFields {
  * The observation fields a decision's write records, from the snapshot it replaces: `stillSince`
  * starts again when the progress, state or message written differ from the stored ones;
  * `stalledAt` is set by a TaskStalled and cleared by a move; a change that moves a stalled task
- * carries the stall's duration; the progress anchor and the estimate follow completion-estimate.ts.
+ * carries the stall's duration; the progress anchor and the estimate follow completion-estimate.ts
+ * (no estimate while the task is stalled).
  */
 export function observationFields(
   before: StoredTask | undefined,
@@ -213,11 +214,10 @@ export function observationFields(
     stall = stallOf(endedSince, now, before.stalledAt);
   }
   const progressAnchor = anchorAfter(before?.progressAnchor, before?.task, task, now);
-  const estimatedCompletion = estimateCompletion(progressAnchor, {
-    at: now,
-    progress: task.progress,
-    phase: task.phase,
-  });
+  // A stalled task's past rate says nothing about when it will finish.
+  const estimatedCompletion = stalledAt
+    ? undefined
+    : estimateCompletion(progressAnchor, { at: now, progress: task.progress, phase: task.phase });
   return {
     stillSince,
     ...(stalledAt === undefined ? {} : { stalledAt }),

@@ -104,12 +104,14 @@ describe('observationFields', () => {
   });
 
   it('keeps stillSince while the values stay, starts it again when they move', () => {
-    expect(
-      observationFields(snapshot(task), { ...change(task), changeType: 'TaskStalled' }, now),
-    ).toMatchObject({
-      stillSince: SINCE,
-      stalledAt: now.toISOString(),
-    });
+    const stalled = observationFields(
+      snapshot(task, { progressAnchor: { at: SINCE, progress: 5 } }),
+      { ...change(task), changeType: 'TaskStalled' },
+      now,
+    );
+    expect(stalled).toMatchObject({ stillSince: SINCE, stalledAt: now.toISOString() });
+    // No estimate while stalled, though the anchor would give one.
+    expect(stalled.estimatedCompletion).toBeUndefined();
     expect(observationFields(snapshot(task), change(aTask({ progress: 50 })), now).stillSince).toBe(
       now.toISOString(),
     );
