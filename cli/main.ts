@@ -63,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         scenario: text(values.scenario),
         interval: positiveNumber('interval', values.interval) ?? 3,
         cycles: positiveInteger('cycles', values.cycles),
+        organization: values['single-account'] !== true,
         ports: {
           dynamodb: port('dynamodb-port', values['dynamodb-port']),
           sqs: port('sns-port', values['sns-port']),

@@ -180,7 +180,9 @@ export function changeOf(event: TaskChangeEvent): string {
 /** One line for an event that is not emailed: time, task and what changed. */
 export function renderEventLine(event: TaskChangeEvent, options: RenderOptions): string {
   const time = event.detectedAt.slice(11, 19);
-  const line = `${time}  ${event.taskType} ${event.taskId} (${event.region}): ${changeOf(event)}`;
+  // Organization mode names the account (its events carry its name): several accounts' tasks interleave.
+  const where = event.accountName ? `${event.region}, ${event.accountName}` : event.region;
+  const line = `${time}  ${event.taskType} ${event.taskId} (${where}): ${changeOf(event)}`;
   return paint(line, PHASE_COLORS[event.current.phase], options);
 }
 

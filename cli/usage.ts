@@ -87,11 +87,17 @@ Runs one full cycle of the deployed code path: the poller's handler lists every 
 type in every configured Region and records the changes, then every recorded change is read from
 the table's stream and published to the topic by the publisher's handler.
 
+Organization mode (ACCOUNTS set, and not self): the dispatcher's handler sends one unit per
+account and Region to the queue QUEUE_URL names, and this process hands each unit from that queue
+to the worker's handler, as Lambda's event source would (use a queue no deployed worker reads,
+such as the local mode's); one line per failed account on stderr.
+
 Reads the same environment variables the stack sets on the functions:
   TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS,
-  DISAPPEAR_AFTER_MISSES, STALL_AFTER
+  DISAPPEAR_AFTER_MISSES, STALL_AFTER; in organization mode also ACCOUNTS, EXCLUDE_ACCOUNTS,
+  QUEUE_URL, MEMBER_ROLE_NAME, POLL_INTERVAL_SECONDS
 plus the AWS SDK's usual ones (AWS_REGION, credentials, AWS_ENDPOINT_URL_EC2, _DYNAMODB,
-_DYNAMODB_STREAMS, _SNS for local engines).
+_DYNAMODB_STREAMS, _SNS, _SQS, _STS, _ORGANIZATIONS, _ACCOUNT for local engines).
 
 Options:
   --once              one cycle, then exit
@@ -104,8 +110,8 @@ Options:
 
 The functions' JSON logs are off on a terminal; POWERTOOLS_LOG_LEVEL=INFO (or WARN) shows them.
 
-Exit codes: 0 every listing polled and every change delivered; 1 some listing or delivery
-failed (the others were still done; one line per failure on stderr); 2 bad configuration.`,
+Exit codes: 0 every listing polled and every change delivered; 1 some listing, account or
+delivery failed (the others were still done; one line per failure on stderr); 2 bad configuration.`,
   },
   status: {
     name: 'status',
@@ -202,6 +208,7 @@ stopped on a failure (stderr says which); 2 bad configuration.`,
       scenario: { type: 'string', value: '<file>' },
       interval: { type: 'string', value: '<seconds>', numeric: true },
       cycles: { type: 'string', value: '<n>', numeric: true },
+      'single-account': { type: 'boolean' },
       'dynamodb-port': { type: 'string', value: '<port>', numeric: true },
       'sns-port': { type: 'string', value: '<port>', numeric: true },
       'ec2-port': { type: 'string', value: '<port>', numeric: true },
@@ -210,12 +217,17 @@ stopped on a failure (stderr says which); 2 bad configuration.`,
     help: `Usage: ec2-task-monitor local [options]      (what \`npm start\` runs)
 
 Runs the whole pipeline with no AWS account: DynamoDB Local, an SNS/SQS emulator and the EC2
-simulator on 127.0.0.1, the stack's table and topic created from its synthesized template, and
-the real poller, publisher and notifier handlers against a scripted scenario. Every channel is
-on: Chatbot messages are read from the chat topic, webhook posts go to a local Slack stand-in,
-EventBridge entries to a local stand-in. Shows each emailed event as a subscriber reads it, one
-line for every other event, the status table when it changed, and what reached each channel.
-Ctrl-C stops everything.
+simulator on 127.0.0.1, the stack's table, topic and queues created from its synthesized template,
+and the real handlers against a scripted scenario. By default the stack is in organization mode
+(accounts=organization) and watches a local organization of four accounts (stand-ins for
+Organizations, STS and Account): the deployment account runs the scenario, prod and staging have
+the member role, staging has not enabled one Region, sandbox has no member role. Each cycle runs
+the dispatcher, every unit through the worker, then the publisher and notifiers, and the
+per-account coverage table is printed when it changed. --single-account watches the deployment
+account alone with the poller. Every channel is on: Chatbot messages are read from the chat
+topic, webhook posts go to a local Slack stand-in, EventBridge entries to a local stand-in. Shows
+each emailed event as a subscriber reads it, one line for every other event, the status table
+when it changed, and what reached each channel. Ctrl-C stops everything.
 
 Each cycle polls once, delivers what changed, then waits --interval seconds; the scenario moves
 one tick per cycle.
@@ -224,6 +236,7 @@ Options:
   --scenario <file>     scenario JSON (default: the built-in demo, devkit/ec2-simulator/scenarios/demo.json)
   --interval <seconds>  pause between the end of a cycle and the start of the next (default 3)
   --cycles <n>          stop after n cycles (default: run until Ctrl-C)
+  --single-account      the deployment account alone (accounts=self), without the organization
   --dynamodb-port <p>   DynamoDB Local port (default: a free one)
   --sns-port <p>        SNS/SQS emulator port (default: a free one)
   --ec2-port <p>        EC2 simulator port (default: a free one)

@@ -52,6 +52,19 @@ export interface StackDefinition {
   emailFilterPolicy: FilterPolicy;
   /** The notification channels the stack deploys (Chatbot, Slack webhook, EventBridge). */
   channels: ChannelDefinition[];
+  /** Organization mode's dispatcher and unit queue; undefined with accounts=self. */
+  organization?: OrganizationDefinition;
+}
+
+/** Organization mode as the template defines it: the poller is the worker, fed by the unit queue. */
+export interface OrganizationDefinition {
+  dispatcherLogicalId: string;
+  /** The dispatcher's environment, references left as CloudFormation objects. */
+  dispatcherEnvironment: Record<string, unknown>;
+  /** The FIFO queue the worker's event source reads. */
+  queueLogicalId: string;
+  /** Receives before a unit's message moves to the dead-letter queue. */
+  maxReceiveCount: number;
 }
 
 /** One notification channel as the template defines it. */
@@ -106,6 +119,8 @@ export interface LocalDeployment {
   channelTopics: Record<string, string>;
   /** The local names of the poller and publisher functions. */
   functionNames: { poller: string; publisher: string };
+  /** Organization mode: the dispatcher's environment and the unit queue; undefined with accounts=self. */
+  organization?: { dispatcherEnv: Record<string, string>; queueUrl: string; deadLetterQueueUrl: string };
   /** The stack's outputs that refer to what exists locally (TableName, TopicArn, PollerFunctionName, ...). */
   outputs: Record<string, string>;
   definition: StackDefinition;
@@ -120,13 +135,22 @@ function single(template: Template, type: string): [string, Record<string, unkno
 
 /** The function whose environment sets `variable` (and no CHANNEL: the notifiers set TABLE_NAME too). */
 function functionSetting(template: Template, variable: string): [string, Record<string, unknown>] {
+  const found = findFunctionSetting(template, variable);
+  if (!found) throw new Error(`No function in the stack sets ${variable}`);
+  return found;
+}
+
+function findFunctionSetting(
+  template: Template,
+  variable: string,
+): [string, Record<string, unknown>] | undefined {
   for (const [logicalId, fn] of Object.entries(template.Resources)) {
     if (fn.Type !== 'AWS::Lambda::Function') continue;
     const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables;
     if (variables && variable in variables && !(ENV.channel in variables)) return [logicalId, variables];
   }
-  throw new Error(`No function in the stack sets ${variable}`);
+  return undefined;
 }
 
 type Resources = Template['Resources'];
@@ -187,6 +211,39 @@ function channelDefinitions(resources: Resources): ChannelDefinition[] {
   });
 }
 
+/**
+ * Organization mode's pieces, when the template has a dispatcher (the function setting QUEUE_URL):
+ * the queue its QUEUE_URL names, which must be the one the poller's (the worker's) event source reads.
+ */
+function organizationDefinition(
+  template: Template,
+  pollerLogicalId: string,
+): OrganizationDefinition | undefined {
+  const dispatcher = findFunctionSetting(template, ENV.queueUrl);
+  if (!dispatcher) return undefined;
+  const [dispatcherLogicalId, dispatcherEnvironment] = dispatcher;
+  const queueLogicalId = referenced(dispatcherEnvironment[ENV.queueUrl]);
+  const mapping = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::EventSourceMapping' &&
+      referenced(resource.Properties?.FunctionName) === pollerLogicalId,
+  );
+  const queue = queueLogicalId ? template.Resources[queueLogicalId] : undefined;
+  if (
+    !queueLogicalId ||
+    queue?.Type !== 'AWS::SQS::Queue' ||
+    referenced(mapping?.Properties?.EventSourceArn) !== queueLogicalId
+  )
+    throw new Error(`The dispatcher's ${ENV.queueUrl} is not the queue that feeds the worker`);
+  const redrive = queue.Properties?.RedrivePolicy as { maxReceiveCount?: number } | undefined;
+  return {
+    dispatcherLogicalId,
+    dispatcherEnvironment,
+    queueLogicalId,
+    maxReceiveCount: redrive?.maxReceiveCount ?? Number.POSITIVE_INFINITY,
+  };
+}
+
 /** The `context` of the repository's cdk.json, as `cdk synth` would apply it. */
 function cdkJsonContext(): Record<string, unknown> {
   // An installed package has no cdk.json: the stack is then synthesized with the CDK's defaults.
@@ -213,7 +270,8 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const [tableId, table] = single(template, 'AWS::DynamoDB::Table');
     const [publisherLogicalId, publisherEnvironment] = functionSetting(template, ENV.topicArn);
-    const [pollerLogicalId, pollerEnvironment] = functionSetting(template, ENV.regions);
+    // TASK_TYPES: the poller's (in organization mode the worker's); the dispatcher sets REGIONS too.
+    const [pollerLogicalId, pollerEnvironment] = functionSetting(template, ENV.taskTypes);
     // The event topic is the one the publisher publishes to (the stack has an operator topic too).
     const topicId = (publisherEnvironment[ENV.topicArn] as { Ref?: string } | undefined)?.Ref;
     if (!topicId || template.Resources[topicId]?.Type !== 'AWS::SNS::Topic') {
@@ -236,6 +294,7 @@ export function readStackDefinition(context: Record<string, unknown> = {}): Stac
       publisherEnvironment,
       emailFilterPolicy: stack.monitor.emailFilterPolicy,
       channels: channelDefinitions(template.Resources),
+      organization: organizationDefinition(template, pollerLogicalId),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -319,6 +378,8 @@ export async function deployLocally(
       'AWS::AccountId': LOCAL_ACCOUNT,
       'AWS::Region': LOCAL_REGION,
     };
+    const organization = definition.organization;
+    const unitQueues = organization && (await createUnitQueue(engines, organization, name, physical));
     const channelTopics: Record<string, string> = {};
     const channels: LocalChannel[] = [];
     for (const channel of definition.channels) {
@@ -360,12 +421,72 @@ export async function deployLocally(
       channels,
       channelTopics,
       functionNames,
+      ...(organization && unitQueues
+        ? {
+            organization: {
+              ...unitQueues,
+              dispatcherEnv: resolveEnvironment(organization.dispatcherEnvironment, physical),
+            },
+          }
+        : {}),
       outputs: resolvedOutputs(definition.template, physical),
       definition,
     };
   } finally {
     dynamodb.destroy();
     sns.destroy();
+  }
+}
+
+/** Creates a queue on the emulator; returns its URL and ARN. */
+async function createLocalQueue(
+  sqs: SQSClient,
+  name: string,
+  queueAttributes?: Record<string, string>,
+): Promise<{ url: string; arn: string }> {
+  const { QueueUrl: url } = await sqs.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: queueAttributes }),
+  );
+  if (!url) throw new Error('The SQS emulator returned no queue URL');
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = attributes.Attributes?.QueueArn;
+  if (!arn) throw new Error('The SQS emulator returned no queue ARN');
+  return { url, arn };
+}
+
+/**
+ * Organization mode's unit queue and its dead-letter queue, FIFO as in the stack, for the
+ * dispatcher to send to; `physical` gets their names.
+ */
+async function createUnitQueue(
+  engines: Pick<LocalEngines, 'endpoints'>,
+  organization: OrganizationDefinition,
+  name: string,
+  physical: Record<string, string>,
+): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+  const sqs = new SQSClient({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: engines.endpoints.sqs,
+    useQueueUrlAsEndpoint: false,
+  });
+  try {
+    const fifo = { FifoQueue: 'true' };
+    const deadLetter = await createLocalQueue(sqs, `${name}-units-dlq.fifo`, fifo);
+    const { maxReceiveCount } = organization;
+    const queue = await createLocalQueue(sqs, `${name}-units.fifo`, {
+      ...fifo,
+      ...(Number.isFinite(maxReceiveCount)
+        ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetter.arn, maxReceiveCount }) }
+        : {}),
+    });
+    physical[organization.queueLogicalId] = queue.url;
+    physical[organization.dispatcherLogicalId] = `${name}-dispatcher`;
+    return { queueUrl: queue.url, deadLetterQueueUrl: deadLetter.url };
+  } finally {
+    sqs.destroy();
   }
 }
 
@@ -389,18 +510,8 @@ export async function subscribeQueue(
   const sqs = new SQSClient({ ...common, endpoint: engines.endpoints.sqs, useQueueUrlAsEndpoint: false });
   const sns = new SNSClient({ ...common, endpoint: engines.endpoints.sns });
   try {
-    const createQueue = async (name: string, queueAttributes?: Record<string, string>) => {
-      const { QueueUrl: url } = await sqs.send(
-        new CreateQueueCommand({ QueueName: name, Attributes: queueAttributes }),
-      );
-      if (!url) throw new Error('The SQS emulator returned no queue URL');
-      const attributes = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-      );
-      const arn = attributes.Attributes?.QueueArn;
-      if (!arn) throw new Error('The SQS emulator returned no queue ARN');
-      return { url, arn };
-    };
+    const createQueue = (name: string, attributes?: Record<string, string>) =>
+      createLocalQueue(sqs, name, attributes);
     const { maxReceiveCount } = options;
     const deadLetter =
       maxReceiveCount !== undefined && Number.isFinite(maxReceiveCount)

@@ -1,9 +1,11 @@
 // `ec2-task-monitor local` (npm start): the whole pipeline on embedded engines. Starts DynamoDB
-// Local, the SNS/SQS emulator and the EC2 simulator on loopback, creates the stack's table and
-// topic from its own template, subscribes an SQS inbox, and runs the real poller and publisher
-// handlers on a short schedule against a scripted scenario. The output is for a person to follow:
-// each emailed event in full, one line for every other event, the status table when it changed,
-// and one line when the scenario is over.
+// Local, the SNS/SQS emulator and the EC2 simulator on loopback, creates the stack's table, topic
+// and queues from its own template, subscribes an SQS inbox, and runs the real handlers on a short
+// schedule against a scripted scenario. By default the stack is in organization mode and watches
+// a local organization (devkit/local-organization.ts): each cycle is the dispatcher, every unit
+// through the worker, then the publisher, as `poll --once` runs it. The output is for a person to
+// follow: each emailed event in full, one line for every other event, the status table and (in
+// organization mode) the accounts' coverage when they changed, and one line when the scenario is over.
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
@@ -12,23 +14,32 @@ import {
   EnvironmentError,
   type LocalOptions,
   plural,
+  readAccounts,
   readAllSnapshots,
+  renderAccounts,
   renderEmail,
   renderEventLine,
+  resolveScopes,
   scenarioFinishedLine,
-  scopeOf,
   statusTableWhenChanged,
   UsageError,
 } from '#cli';
 import { CHANNELS, STACK_NAME } from '#monitor';
-import { loadHandlers, runCycle, streamDeliveryFor } from '#runtime';
+import {
+  loadHandlers,
+  loadOrganizationHandlers,
+  runCycle,
+  runOrganizationCycle,
+  streamDeliveryFor,
+} from '#runtime';
 import {
   endpointEnvironment,
   EngineStartError,
   type LocalEngines,
   startLocalEngines,
 } from './engines/engines';
-import { deployLocally, LOCAL_ACCOUNT, LOCAL_REGION, subscribeQueue } from './local-deployment';
+import { deployLocally, LOCAL_REGION, subscribeQueue } from './local-deployment';
+import { type LocalOrganization, startLocalOrganization } from './local-organization';
 import { Inbox } from './engines/inbox';
 import { DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
 import { startStackStandIn, stackStandInEnvironment } from './stand-ins/stack-stand-in';
@@ -88,8 +99,22 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     const stackApis = await startStackStandIn();
     standIns.push(stackApis);
     if (channels.description) out(`  ${channels.description}`);
+    let organization: LocalOrganization | undefined;
+    if (options.organization) {
+      organization = await startLocalOrganization(engines.ec2, regions);
+      standIns.push(organization);
+      Object.assign(process.env, organization.environment);
+      out(
+        `  An organization of four accounts (stand-ins for Organizations, STS and Account at ${organization.standIn.endpoint}):`,
+      );
+      for (const line of organization.description) out(`    ${line}`);
+    }
     const deployment = await deployLocally(engines, {
-      context: { regions: regions.join(','), ...channels.context },
+      context: {
+        regions: regions.join(','),
+        ...(organization ? { accounts: 'organization' } : {}),
+        ...channels.context,
+      },
     });
     await channels.attach(engines, deployment);
     // The stack as `status --stack-name` reads it: its outputs and its poller's environment.
@@ -107,30 +132,49 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     );
     // The functions' environment, as the stack sets it, except their log level: their JSON logs
     // would drown the live view (see run() in cli/main.ts).
+    // In organization mode the dispatcher's too: they agree where they overlap but for REGIONS,
+    // which only the dispatcher reads (the worker gets each unit's Region).
+    const functionEnv = {
+      ...deployment.pollerEnv,
+      ...deployment.publisherEnv,
+      ...deployment.organization?.dispatcherEnv,
+    };
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
-    Object.assign(process.env, deployment.pollerEnv, deployment.publisherEnv);
+    Object.assign(process.env, functionEnv);
     if (logLevel) process.env.POWERTOOLS_LOG_LEVEL = logLevel;
     // The functions' settings and the endpoints; not their Lambda-only tuning (log level, NODE_OPTIONS).
-    const functionSettings = Object.entries({ ...deployment.pollerEnv, ...deployment.publisherEnv }).filter(
+    const functionSettings = Object.entries(functionEnv).filter(
       ([name]) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS',
     );
     envFile = claimEnvFile({
       ...endpointEnvironment(engines),
+      ...organization?.environment,
       ...stackStandInEnvironment(stackApis),
       AWS_REGION: LOCAL_REGION,
       ...Object.fromEntries(functionSettings),
     });
     out(`Other commands reach these engines after: source ${path.relative(process.cwd(), envFile.path)}`);
-    out(`  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once`);
-    const handlers = loadHandlers(undefined, deployment.channels);
+    out(
+      `  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once${organization ? ', npx ec2-task-monitor accounts' : ''}`,
+    );
+    const delivery = streamDeliveryFor(deployment.tableName);
+    // The handlers load once, as a function's execution environment keeps its state between cycles.
+    let runOneCycle: () => Promise<{ failures: string[] }>;
+    if (organization) {
+      const handlers = loadOrganizationHandlers(undefined, deployment.channels);
+      runOneCycle = () => runOrganizationCycle(handlers, delivery);
+    } else {
+      const handlers = loadHandlers(undefined, deployment.channels);
+      runOneCycle = () => runCycle(handlers, delivery);
+    }
     let changes = 0;
     let alerts = 0;
     let finishedSaid = false;
     const statusTable = statusTableWhenChanged();
-    const delivery = streamDeliveryFor(deployment.tableName);
+    const accountsTable = whenChanged();
+    const failureLines = whenChanged();
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
-    const scope = scopeOf(deployment.tableName, LOCAL_ACCOUNT, regions);
     engines.ec2.loadScenario(scenario);
     out(`Scenario (${plural(scenario.tasks.length, 'task')}): ${scenario.description ?? file}`);
     out(
@@ -139,7 +183,7 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
 
     for (let cycle = 1; !stopping && (options.cycles === undefined || cycle <= options.cycles); cycle++) {
       if (cycle > 1) engines.ec2.tick();
-      const outcome = await runCycle(handlers, delivery);
+      const outcome = await runOneCycle();
       const emailed = new Set((await emailReader.drain()).map((message) => message.event.eventId));
       for (const message of await inboxReader.drain()) {
         changes++;
@@ -152,13 +196,21 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
         }
       }
       for (const line of await channels.drain()) out(line);
-      for (const failure of outcome.failures) out(`! ${failure}`);
-      const tasks = await readAllSnapshots(scope);
+      // A failure that recurs (an account without its role) is said again only when the set changes.
+      if (failureLines(outcome.failures.join('\n')) !== undefined)
+        for (const failure of outcome.failures) out(`! ${failure}`);
+      // Every watched account's tasks (organization mode: each account with a coverage item).
+      const scopes = await resolveScopes({});
+      const tasks = (await Promise.all(scopes.map(readAllSnapshots))).flat();
       // A quiet cycle prints nothing: the table only when a task's row changed.
       const table = statusTable(tasks, options);
-      if (table !== undefined) {
+      const coverage = organization
+        ? accountsTable(renderAccounts(await readAccounts(deployment.tableName), options))
+        : undefined;
+      if (table !== undefined || coverage !== undefined) {
         out(`== ${clock()}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}  ==`);
-        out(`${table}\n`);
+        if (table !== undefined) out(`${table}\n`);
+        if (coverage !== undefined) out(`Accounts (npx ec2-task-monitor accounts):\n${coverage}\n`);
       }
       if (engines.ec2.scenarioFinished && !finishedSaid) {
         finishedSaid = true;
@@ -188,4 +240,14 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     out('Stopped.');
   }
   return 0;
+}
+
+/** Passes a text on only when it differs from the last one given: a quiet cycle prints nothing. */
+function whenChanged(): (text: string) => string | undefined {
+  let last: string | undefined;
+  return (text) => {
+    if (text === last) return undefined;
+    last = text;
+    return text;
+  };
 }

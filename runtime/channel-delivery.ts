@@ -1,4 +1,5 @@
-// The notification channels' queues, drained the way Lambda's SQS event source would: pollers take
+// The notification channels' queues (and organization mode's unit queue, see
+// organization-cycle.ts), drained the way Lambda's SQS event source would: pollers take
 // batches of up to ten messages side by side and hand each to a notifier instance; the messages an
 // instance reports as failed are left on the queue. A failed message is tried again at the next
 // cycle (Lambda waits the visibility timeout), and after the queue's maxReceiveCount the emulator
@@ -73,6 +74,12 @@ function recordOf(message: Message, queueUrl: string, bodyOf: (body: string) => 
       SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
       SenderId: attributes.SenderId ?? 'sns',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      // A FIFO queue's (the organization's unit queue): the worker keeps each group's order.
+      ...(attributes.MessageGroupId ? { MessageGroupId: attributes.MessageGroupId } : {}),
+      ...(attributes.MessageDeduplicationId
+        ? { MessageDeduplicationId: attributes.MessageDeduplicationId }
+        : {}),
+      ...(attributes.SequenceNumber ? { SequenceNumber: attributes.SequenceNumber } : {}),
     },
     messageAttributes: {},
     md5OfBody: message.MD5OfBody ?? '',

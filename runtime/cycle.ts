@@ -53,7 +53,8 @@ export interface CycleOutcome {
 /** The functions' timeout in the stack; the CLI gives each handler call the same time. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-function lambdaContext(functionName: string, timeoutMs: number): Context {
+/** The context Lambda hands a handler: its name, and the time left before its timeout. */
+export function lambdaContext(functionName: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -94,7 +95,7 @@ interface NotifierModule {
  * keeps a module's state per process, as a Lambda execution environment keeps it per container;
  * under jest each harness gets fresh modules (jest.isolateModules).
  */
-function requireFunction<T>(name: string): T {
+export function requireFunction<T>(name: string): T {
   const file = functionBundleFile(name);
   if (!existsSync(file))
     throw new Error(`The ${name} function is not built (${file}): run \`npm run build\``);
@@ -146,6 +147,27 @@ function withEnvironment<T>(env: Record<string, string>, make: () => T): T {
 }
 
 /**
+ * Imports the publisher and notifier handlers, which every cycle ends with. Call after the
+ * environment is set.
+ * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
+ * @param channels the notification channels to run (default: none)
+ */
+export function loadPublishing(
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  channels: readonly LocalChannelSpec[] = [],
+): Pick<Handlers, 'publish' | 'channels'> {
+  // This process is a consumer of the stream of its own: its name keeps its publication claims
+  // apart from the deployed publisher's and from another process's.
+  const consumer = `ec2-task-monitor-publisher@${hostname()}:${process.pid}`;
+  const publisher = requireFunction<typeof import('../lambdas/publisher/handler')>(PUBLISHER_FUNCTION);
+  const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
+  return {
+    publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
+    channels: channels.map((spec) => loadNotifier(spec, timeoutMs, sqs)),
+  };
+}
+
+/**
  * Imports the poller, publisher and notifier handlers. Call after the environment is set.
  * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
  * @param channels the notification channels to run (default: none)
@@ -154,17 +176,11 @@ export function loadHandlers(
   timeoutMs = DEFAULT_TIMEOUT_MS,
   channels: readonly LocalChannelSpec[] = [],
 ): Handlers {
-  // This process is a consumer of the stream of its own: its name keeps its publication claims
-  // apart from the deployed publisher's and from another process's.
-  const consumer = `ec2-task-monitor-publisher@${hostname()}:${process.pid}`;
   // Loaded here because each handler reads its configuration when it loads.
   const poller = requireFunction<typeof import('../lambdas/poller/handler')>(POLLER_FUNCTION);
-  const publisher = requireFunction<typeof import('../lambdas/publisher/handler')>(PUBLISHER_FUNCTION);
-  const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
   return {
     poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
-    publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
-    channels: channels.map((spec) => loadNotifier(spec, timeoutMs, sqs)),
+    ...loadPublishing(timeoutMs, channels),
   };
 }
 
@@ -177,18 +193,26 @@ export function streamDeliveryFor(tableName: string): StreamDelivery {
   );
 }
 
-/** Runs one cycle: poll, deliver what was recorded, then hand each channel what reached its queue. */
-export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Promise<CycleOutcome> {
-  const report = await handlers.poll();
+/** What a cycle did after its poll: the stream delivered to the publisher, then each channel's queue. */
+export interface PublishingOutcome {
+  delivery: DeliveryResult;
+  channels: ChannelDeliveryResult[];
+  /** One line per failed delivery. */
+  failures: string[];
+}
+
+/**
+ * Delivers what a poll recorded: the table's stream to the publisher, then each channel's queue
+ * to its notifiers. Every cycle ends with it, the single-account one and the organization's.
+ */
+export async function publishRecorded(
+  handlers: Pick<Handlers, 'publish' | 'channels'>,
+  delivery: StreamDelivery,
+): Promise<PublishingOutcome> {
   const deliveryResult = await delivery.deliver(handlers.publish);
   const channels: ChannelDeliveryResult[] = [];
   for (const runner of handlers.channels) channels.push(await deliverChannel(runner));
-  const failures = report.listings
-    .filter((listing) => !listing.ok)
-    .map(
-      (listing) =>
-        `${listing.taskType} in ${listing.region}: ${listing.error?.code ?? 'Error'}: ${listing.error?.message ?? ''}`,
-    );
+  const failures: string[] = [];
   if (deliveryResult.failure) failures.push(`delivery: ${deliveryResult.failure}`);
   for (const channel of channels) {
     if (channel.failed > 0)
@@ -196,5 +220,19 @@ export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Pr
     if (channel.throttled > 0)
       failures.push(`${channel.channel}: ${channel.throttled} notification(s) throttled, retried next cycle`);
   }
-  return { report, delivery: deliveryResult, channels, failures };
+  return { delivery: deliveryResult, channels, failures };
+}
+
+/** Runs one cycle: poll, deliver what was recorded, then hand each channel what reached its queue. */
+export async function runCycle(handlers: Handlers, delivery: StreamDelivery): Promise<CycleOutcome> {
+  const report = await handlers.poll();
+  const published = await publishRecorded(handlers, delivery);
+  const failures = report.listings
+    .filter((listing) => !listing.ok)
+    .map(
+      (listing) =>
+        `${listing.taskType} in ${listing.region}: ${listing.error?.code ?? 'Error'}: ${listing.error?.message ?? ''}`,
+    );
+  failures.push(...published.failures);
+  return { report, delivery: published.delivery, channels: published.channels, failures };
 }

@@ -1,7 +1,8 @@
 // The in-process Lambda runtime: runs the functions' bundles the way the Lambda service runs them
-// (a scheduled poll, the table's stream fed to the publisher in order, each channel's queue drained
-// by its notifiers, a redrive of unpublished changes). `ec2-task-monitor poll` and `redrive` use it
-// against AWS; the dev kit's local mode and the integration tests use it against local engines.
+// (a scheduled poll, or organization mode's dispatch and its units drained into the worker; the
+// table's stream fed to the publisher in order, each channel's queue drained by its notifiers, a
+// redrive of unpublished changes). `ec2-task-monitor poll` and `redrive` use it against AWS; the
+// dev kit's local mode and the integration tests use it against local engines.
 export {
   type CycleOutcome,
   DEFAULT_TIMEOUT_MS,
@@ -11,6 +12,12 @@ export {
   runCycle,
   streamDeliveryFor,
 } from './cycle';
+export {
+  loadOrganizationHandlers,
+  type OrganizationCycleOutcome,
+  type OrganizationHandlers,
+  runOrganizationCycle,
+} from './organization-cycle';
 export {
   type ChannelDeliveryResult,
   type ChannelRunner,

@@ -33,12 +33,21 @@ export function renderAccounts(accounts: readonly AccountCoverage[], options: Re
   );
 }
 
+/** Every account's coverage item in the table, as the dispatcher and the workers left them. */
+export async function readAccounts(tableName: string): Promise<AccountCoverage[]> {
+  const client = new DynamoDBClient(sdkClientConfig());
+  try {
+    return [...(await new CoverageStore(client, tableName).loadAll()).values()];
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Runs the accounts command; returns the exit code (1 when an account is unmonitored). */
 export async function accountsCommand(options: ReadOptions): Promise<number> {
   applyStackOptions(options.stack);
   const variables = await resolveVariables({ required: [ENV.tableName], optional: [] }, options.stack);
-  const store = new CoverageStore(new DynamoDBClient(sdkClientConfig()), variables[ENV.tableName] as string);
-  const accounts = [...(await store.loadAll()).values()];
+  const accounts = await readAccounts(variables[ENV.tableName] as string);
   process.stdout.write(
     options.json ? `${JSON.stringify(accounts, null, 2)}\n` : `${renderAccounts(accounts, options)}\n`,
   );

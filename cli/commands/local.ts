@@ -7,6 +7,8 @@ export interface LocalOptions {
   scenario: string | undefined;
   interval: number;
   cycles: number | undefined;
+  /** The stack in organization mode, watching a local organization (the default), or its own account alone. */
+  organization: boolean;
   ports: { dynamodb?: number; sqs?: number; ec2?: number };
   color: boolean;
 }

@@ -8,6 +8,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type MemberAccount, resolveAccounts } from '../domain/accounts';
 import {
   type AccountCoverage,
+  type AccountFailure,
   afterDispatch,
   COVERAGE_REFRESH_MS,
   coverageChanged,
@@ -52,6 +53,8 @@ export interface DispatchReport {
   /** Accounts whose coverage has a failure that leaves them unmonitored. */
   unmonitored: number;
   coverageWrites: number;
+  /** The accounts sent no unit because of a failure (inactive, Regions unreadable), with it. */
+  failures: Array<{ account: string; name?: string; failure: AccountFailure }>;
 }
 
 /** Runs one dispatch. */
@@ -134,6 +137,7 @@ export async function runDispatch(
     skipped: resolved.skipped.length,
     unmonitored,
     coverageWrites,
+    failures: seen.flatMap(({ account, name, failure }) => (failure ? [{ account, name, failure }] : [])),
   };
 }
 

@@ -23,7 +23,10 @@ const region = process.env.AWS_REGION ?? 'us-east-1';
 const credentials = memberCredentialsIn(region, config);
 const directory = new OrganizationDirectory(new OrganizationsClient(sdkClientConfig({ region })));
 const coverage = new CoverageStore(new DynamoDBClient(sdkClientConfig()), config.tableName);
-const sqs = new SQSClient(sdkClientConfig());
+// The queue is in the function's own Region, whose endpoint its URL names: the client sends to its
+// resolved endpoint, so the SDK's standard AWS_ENDPOINT_URL_SQS reaches a local emulator as well
+// (whose queue URLs name another host), and nothing warns that the two differ.
+const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
 const accountClients = new Map<string, AccountClient>();
 
 function accountClient(account: string): AccountClient {

@@ -39,6 +39,28 @@ export const POLLER_VARIABLES = [
   ENV.stallAfter,
 ] as const;
 
+/** Every variable {@link readDispatcherConfig} requires (EXCLUDE_ACCOUNTS may be empty). */
+export const DISPATCHER_VARIABLES = [
+  ENV.tableName,
+  ENV.queueUrl,
+  ENV.accountId,
+  ENV.accounts,
+  ENV.regions,
+  ENV.memberRoleName,
+] as const;
+
+/** Every variable {@link readWorkerConfig} reads. */
+export const WORKER_VARIABLES = [
+  ENV.tableName,
+  ENV.taskTypes,
+  ENV.accountId,
+  ENV.progressStep,
+  ENV.retentionDays,
+  ENV.disappearAfterMisses,
+  ENV.memberRoleName,
+  ENV.pollIntervalSeconds,
+] as const;
+
 /** Every variable {@link readPublisherConfig} reads. */
 export const PUBLISHER_VARIABLES = [ENV.tableName, ENV.topicArn] as const;
 

@@ -147,6 +147,14 @@ describe('renderEventLine', () => {
     expect(line).not.toContain('running -> running');
   });
 
+  it("names the account in organization mode, whose events carry the account's name", () => {
+    const line = renderEventLine(anEvent({ account: '111111111111', accountName: 'prod' }), plain);
+
+    expect(line).toBe(
+      '10:44:42  import-image import-ami-1 (us-east-1, prod): progress 19% -> 28%, "validated" -> "converting"',
+    );
+  });
+
   it('names a raw state that moved within the phase', () => {
     const event = anEvent({
       taskType: 'bundle',

@@ -20,67 +20,27 @@ import {
   stackStandInEnvironment,
   startStackStandIn,
 } from '../../devkit/stand-ins/stack-stand-in';
+import { functionSettings, LAUNCHER, REPO_ROOT, type Run, runCli, sdkEnvironment } from './support/cli';
 import { createHarness, type Harness } from './support/harness';
 import { sorted, tuples } from './support/events';
 
 const REGION = 'us-east-1';
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const LAUNCHER = path.join(REPO_ROOT, 'bin', 'ec2-task-monitor.mjs');
 const RUNNING = 'import-ami-0e00000000000run1';
 const FINISHED = 'import-ami-0e0000000000done1';
 
 let harness: Harness;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The environment a user would export: the SDK's endpoints and credentials, and the functions' variables. */
 function userEnvironment(): Record<string, string> {
-  const passed = [
-    'PATH',
-    'HOME',
-    'TMPDIR',
-    'AWS_REGION',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_ENDPOINT_URL_DYNAMODB',
-    'AWS_ENDPOINT_URL_DYNAMODB_STREAMS',
-    'AWS_ENDPOINT_URL_SNS',
-    'AWS_ENDPOINT_URL_SQS',
-    'AWS_ENDPOINT_URL_EC2',
-  ];
-  const environment: Record<string, string> = {};
-  for (const name of passed) {
-    const value = process.env[name];
-    if (value !== undefined) environment[name] = value;
-  }
-  // The functions' settings, not their Lambda-only tuning (log level, NODE_OPTIONS): what the
-  // local mode's .local/ec2-task-monitor.env gives a user.
-  const settings = Object.entries({
-    ...harness.deployment.pollerEnv,
-    ...harness.deployment.publisherEnv,
-  }).filter(([name]) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS');
-  return { ...environment, ...Object.fromEntries(settings) };
+  return {
+    ...sdkEnvironment(),
+    ...functionSettings(harness.deployment.pollerEnv, harness.deployment.publisherEnv),
+  };
 }
 
 /** Runs the CLI in a child process and waits for it to exit. */
 function cli(args: string[], env: Record<string, string | undefined> = userEnvironment()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], {
-      cwd: REPO_ROOT,
-      env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, env);
 }
 
 let stackApis: StackStandIn;
@@ -346,18 +306,7 @@ it('--help loads the compiled command only: no TypeScript, no AWS SDK, no CDK', 
   );
 
   // Act
-  const run = await new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', hook, LAUNCHER, 'status', '--help'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = await runCli(['status', '--help'], process.env, ['--require', hook]);
   const loaded = JSON.parse(readFileSync(record, 'utf8')) as string[];
   rmSync(directory, { recursive: true, force: true });
 
@@ -417,11 +366,17 @@ describe('local', () => {
     // Prepare: a first run that goes on until it is stopped.
     const envFileOf = (stdout: string) => /source (\S+)/.exec(stdout)?.[1];
     // A long pause: after its first cycle it waits (Ctrl-C ends the wait), leaving the cores to the second run.
-    const first = spawn(process.execPath, [LAUNCHER, 'local', '--interval', '60', '--no-color'], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Both single-account: the env files are the point, and the organization's first cycle (four
+    // accounts' units) is more work on a 2-core machine (test/integration/local-organization.test.ts runs it).
+    const first = spawn(
+      process.execPath,
+      [LAUNCHER, 'local', '--single-account', '--interval', '60', '--no-color'],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let firstOut = '';
     let firstErr = '';
     first.stderr.on('data', (chunk: Buffer) => (firstErr += chunk.toString()));
@@ -437,10 +392,13 @@ describe('local', () => {
 
     try {
       // Act: a second run from start to end while the first runs.
-      const second = await cli(['local', '--cycles', '1', '--interval', '0.1', '--no-color'], {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-      });
+      const second = await cli(
+        ['local', '--single-account', '--cycles', '1', '--interval', '0.1', '--no-color'],
+        {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+        },
+      );
       const secondFile = path.resolve(REPO_ROOT, envFileOf(second.stdout) ?? '');
 
       // Assess

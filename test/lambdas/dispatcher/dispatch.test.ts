@@ -90,6 +90,16 @@ it('sends one unit per active account and Region, reading Organizations every cy
     code: 'SUSPENDED',
   });
   expect(h.stored.has('777777777777')).toBe(false);
+  // Each cycle reports the account it sent no unit for, with its failure, written or not.
+  for (const report of [first, second]) {
+    expect(report.failures).toEqual([
+      {
+        account: '222222222222',
+        name: 'gone',
+        failure: expect.objectContaining({ kind: 'account-inactive', code: 'SUSPENDED' }),
+      },
+    ]);
+  }
   expect(h.metric).toHaveBeenCalledWith('UnmonitoredAccounts', 'Count', 1);
 });
 

@@ -1,9 +1,13 @@
 import {
   ConfigurationError,
+  DISPATCHER_VARIABLES,
   POLLER_VARIABLES,
   PUBLISHER_VARIABLES,
+  readDispatcherConfig,
   readPollerConfig,
   readPublisherConfig,
+  readWorkerConfig,
+  WORKER_VARIABLES,
 } from '../../../lambdas/shared/config';
 
 const pollerEnv = {
@@ -61,14 +65,23 @@ describe('readPollerConfig', () => {
 
 describe('the variable lists the command line checks', () => {
   const publisherEnv = { TABLE_NAME: 't', TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:events' };
+  const organizationEnv = {
+    ACCOUNTS: 'organization',
+    QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/units.fifo',
+    MEMBER_ROLE_NAME: 'ec2-task-monitor-reader',
+    POLL_INTERVAL_SECONDS: '60',
+  };
+  const dispatcherEnv = { ...pollerEnv, ...organizationEnv };
   const only = (env: Record<string, string>, names: readonly string[]) =>
     Object.fromEntries(Object.entries(env).filter(([name]) => names.includes(name)));
 
   it.each([
     ['POLLER_VARIABLES', POLLER_VARIABLES, readPollerConfig, pollerEnv],
     ['PUBLISHER_VARIABLES', PUBLISHER_VARIABLES, readPublisherConfig, publisherEnv],
+    ['DISPATCHER_VARIABLES', DISPATCHER_VARIABLES, readDispatcherConfig, dispatcherEnv],
+    ['WORKER_VARIABLES', WORKER_VARIABLES, readWorkerConfig, dispatcherEnv],
   ] as const)('%s: exactly what the function reads', (_, names, read, env) => {
-    const everything = { ...pollerEnv, ...publisherEnv, CHANNEL: 'chatbot' };
+    const everything = { ...pollerEnv, ...publisherEnv, ...organizationEnv, CHANNEL: 'chatbot' };
 
     // Enough: the listed variables alone make a configuration.
     expect(() => read(only(everything, names))).not.toThrow();
