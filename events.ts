@@ -8,6 +8,7 @@ import taskChangeEventSchema from './schema/task-change-event.schema.json';
 export type { ChangeType } from './lambdas/domain/changes';
 export type { EventAttributeName, TaskChangeEvent } from './lambdas/domain/event';
 export type { Phase } from './lambdas/domain/phase';
+export type { StallInfo } from './lambdas/domain/stall';
 export type { ObservedStatus, RelatedResources, Task, TaskStatus, TaskTypeName } from './lambdas/domain/task';
 
 export { CHANGE_TYPES } from './lambdas/domain/changes';

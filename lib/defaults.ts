@@ -4,6 +4,7 @@ import { TERMINAL_PHASES } from '../lambdas/domain/phase';
 import type { FilterPolicy } from './settings/filter-policy';
 
 export { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
+export { DEFAULT_STALL_AFTER_MINUTES } from '../lambdas/domain/stall';
 
 /** Poll once a minute: EC2 tasks take minutes to hours, so a minute is timely and cheap. */
 export const DEFAULT_SCHEDULE = 'rate(1 minute)';
@@ -51,11 +52,14 @@ export const DEFAULT_PROGRESS_STEP = 25;
 /** A month of history is enough to answer "what happened to that import last week". */
 export const DEFAULT_RETENTION_DAYS = 30;
 
-/** Email subscribers hear about finished tasks (a terminal phase) and tasks that vanished, not every step. */
+/**
+ * Email subscribers hear about finished tasks (a terminal phase), tasks that vanished and tasks
+ * that stalled (someone may have to act on each), not every step.
+ */
 export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
-    { changeType: ['TaskDisappeared'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled'] },
   ],
 };
 
@@ -68,7 +72,7 @@ export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
 export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
-    { changeType: ['TaskDisappeared'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled'] },
     { changeType: ['TaskDiscovered'] },
   ],
 };

@@ -193,6 +193,16 @@ export interface Ec2TaskMonitorProps {
   readonly disappearAfterMisses?: number;
 
   /**
+   * Minutes a running task may keep the same progress, raw state and status message before one
+   * TaskStalled is published, per task type (5 to 10,080), or `'off'` to never report that type
+   * stalled. Types left out keep their default. Also from context: `-c stallAfter=store-image=30,conversion=off`.
+   *
+   * @default DEFAULT_STALL_AFTER_MINUTES: store-image 60, bundle and export-image 120, import-image,
+   * import-snapshot and mac-modification 180, export-instance 360, conversion 720, replace-root-volume 60
+   */
+  readonly stallAfter?: Readonly<Partial<Record<TaskTypeName, number | 'off'>>> | string;
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH

@@ -38,7 +38,7 @@ import { OrganizationPolling } from './organization/organization-polling';
 import { pollIntervalOf } from './poll-interval';
 import { taskCreationTrigger } from './task-creation-trigger';
 import type { FilterPolicy } from './settings/filter-policy';
-import { ENABLED_REGIONS, type RegionSelection } from './settings/monitor-settings';
+import { ENABLED_REGIONS, type RegionSelection, stallAfterVariable } from './settings/monitor-settings';
 
 export type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 
@@ -148,6 +148,7 @@ export class Ec2TaskMonitor extends Construct {
       [ENV.progressStep]: String(settings.progressStep),
       [ENV.retentionDays]: String(settings.retentionDays),
       [ENV.disappearAfterMisses]: String(settings.disappearAfterMisses),
+      [ENV.stallAfter]: stallAfterVariable(settings.stallAfter),
     });
     bindTaskListing(this.poller, settings.taskTypes);
     bindTable(this.poller, this.table, POLLER_TABLE_ACTIONS, listings);

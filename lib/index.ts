@@ -15,6 +15,7 @@ export {
   DEFAULT_PROGRESS_STEP,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SCHEDULE,
+  DEFAULT_STALL_AFTER_MINUTES,
 } from './defaults';
 export {
   checkContextKeys,

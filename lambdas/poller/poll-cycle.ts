@@ -17,6 +17,14 @@ import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } 
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
 import { isTerminal, type Phase, PHASES } from '../domain/phase';
+import {
+  isSameWatch,
+  isWatchQuiet,
+  judgeStillTasks,
+  type ObservationFields,
+  observationFields,
+  stallWatchOf,
+} from '../domain/stall';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
@@ -298,6 +306,7 @@ async function pollListing(
   const policy = trustPolicy(config.retentionDays);
   const listingKey = partitionKey(unit, taskType);
   const notStarted = context.notStarted--;
+  const stallAfter = config.stallAfter?.[taskType];
   try {
     const unitState = await unitStateOf(unit, deps, context);
     const storedState = unitState.get(taskType);
@@ -331,7 +340,8 @@ async function pollListing(
     const unidentified = listing.skipped.map((skipped) => skipped.resources);
     const fingerprint = listingFingerprint(listing.tasks, unidentified, config);
 
-    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint)) {
+    const quiet = isWatchQuiet(marker?.stall, listing.tasks, stallAfter, detectedAt);
+    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint) && quiet) {
       // Nothing changed since the last recorded listing: no read, no write, unless the heartbeat
       // is due (once a day).
       report.settled = true;
@@ -359,8 +369,8 @@ async function pollListing(
         lastCompleteAt: storedState?.lastCompleteAt,
       });
     }
-    const diff = (stored: ReadonlyMap<string, StoredTask>) =>
-      diffListing({
+    const diff = (stored: ReadonlyMap<string, StoredTask>) => {
+      const decisions = diffListing({
         listed: listing.tasks,
         stored,
         baseline: report.baseline,
@@ -372,6 +382,17 @@ async function pollListing(
         // A stored task an unidentified object could be is not judged missing; the others are.
         unidentified,
       });
+      if (report.baseline) return decisions;
+      const decided = new Set(decisions.map((decision) => decision.task.taskId));
+      const still = judgeStillTasks({
+        listed: listing.tasks,
+        stored,
+        decided,
+        afterMinutes: stallAfter,
+        detectedAt,
+      });
+      return [...decisions, ...still];
+    };
 
     const failures: unknown[] = [];
     const unsettled = new Set<string>();
@@ -382,8 +403,9 @@ async function pollListing(
     const handled = new Set<string>();
     // The container's snapshots of the listing, or a read of them.
     let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
+    let snapshots: Map<string, StoredTask> = stored;
     for (let attempt = 0; ; attempt++) {
-      const snapshots: Map<string, StoredTask> = stored;
+      snapshots = stored;
       deps.cache?.snapshots.set(listingKey, snapshots);
       // A snapshot from a listing that began after this one is newer: this listing loses to it.
       const decisions = diff(snapshots).filter((decision) => {
@@ -406,8 +428,9 @@ async function pollListing(
               handled.add(decision.task.taskId);
               return;
             }
+            const fields = observationFields(snapshots.get(decision.task.taskId), decision, detectedAt);
             try {
-              const outcome = await write(decision, config, deps, { detectedAt, listedAt, unit });
+              const outcome = await write(decision, fields, config, deps, { detectedAt, listedAt, unit });
               if (outcome === 'conflict') {
                 conflicts += 1;
                 report.conflicts += 1;
@@ -417,7 +440,7 @@ async function pollListing(
               if (decision.kind === 'change') report.changes += 1;
               else report.silentWrites += 1;
               if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
-              snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
+              snapshots.set(decision.task.taskId, writtenSnapshot(decision, fields, detectedAt, listedAt));
             } catch (error) {
               handled.add(decision.task.taskId);
               failures.push(error);
@@ -451,7 +474,10 @@ async function pollListing(
     const next = markerAfterListing(marker, plan, detectedAt, policy, unsettled);
     const state: ListingState = { ...(next ?? (marker as ListingState)), fingerprint };
     if (!clean) delete state.fingerprint;
-    if (next || marker?.fingerprint !== state.fingerprint) {
+    // Recorded with the fingerprint: what a later poll needs to notice a stall without reading.
+    state.stall = stallWatchOf(snapshots.values(), stallAfter);
+    if (state.stall === undefined) delete state.stall;
+    if (next || marker?.fingerprint !== state.fingerprint || !isSameWatch(marker?.stall, state.stall)) {
       // A conflict means another poll recorded the listing meanwhile: its state holds.
       await writeListingState(unit, taskType, state, unitState, deps);
     }
@@ -505,13 +531,21 @@ async function writeListingState(
 }
 
 /** The snapshot a written decision leaves, as a read would return it. */
-function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: Date): StoredTask {
+function writtenSnapshot(
+  decision: ListingDecision,
+  { stillSince, stalledAt, progressAnchor }: ObservationFields,
+  detectedAt: Date,
+  listedAt: Date,
+): StoredTask {
   const snapshot: StoredTask = {
     task: decision.task,
     version: decision.expectedVersion + 1,
     gone: decision.gone,
     writtenAt: detectedAt.toISOString(),
     observedAt: listedAt.toISOString(),
+    stillSince,
+    ...(stalledAt === undefined ? {} : { stalledAt }),
+    ...(progressAnchor === undefined ? {} : { progressAnchor }),
   };
   if (decision.stateSince !== undefined) snapshot.stateSince = decision.stateSince;
   const misses = decision.kind === 'silent' ? decision.misses : undefined;
@@ -521,6 +555,7 @@ function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: 
 
 async function write(
   decision: ListingDecision,
+  fields: ObservationFields,
   config: PollSettings,
   deps: PollDependencies,
   { detectedAt, listedAt, unit }: { detectedAt: Date; listedAt: Date; unit: Unit },
@@ -537,12 +572,19 @@ async function write(
     expiresAt,
     stateSince: decision.stateSince,
     misses: decision.kind === 'silent' ? decision.misses : undefined,
+    stillSince: fields.stillSince,
+    stalledAt: fields.stalledAt,
+    progressAnchor: fields.progressAnchor,
     writtenAt: detectedAt.toISOString(),
     listedAt: listedAt.toISOString(),
   };
   if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
+  const { estimatedCompletion, stall } = fields;
   const event = buildEvent({
     ...decision,
+    current:
+      estimatedCompletion === undefined ? decision.current : { ...decision.current, estimatedCompletion },
+    stall,
     version: decision.expectedVersion + 1,
     detectedAt,
     accountName: unit.accountName,

@@ -2,6 +2,7 @@
 // construct sets (and that the local mode and the CLI set the same way). A missing or bad value
 // fails fast with a ConfigurationError naming the variable, never a silent default.
 import { ACCOUNT_ID_PATTERN, type AccountSelection, accountSelectionOf } from '../domain/accounts';
+import { STALL_AFTER_LIMITS, type StallThresholds } from '../domain/stall';
 import { isTaskTypeName, TASK_TYPE_NAMES, type TaskTypeName } from '../domain/task';
 
 /** Names of the environment variables the functions read. */
@@ -21,6 +22,7 @@ export const ENV = {
   queueUrl: 'QUEUE_URL',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
   fastPollSeconds: 'FAST_POLL_SECONDS',
+  stallAfter: 'STALL_AFTER',
 } as const;
 
 /**
@@ -37,6 +39,7 @@ export const POLLER_VARIABLES = [
   ENV.disappearAfterMisses,
   ENV.pollIntervalSeconds,
   ENV.fastPollSeconds,
+  ENV.stallAfter,
 ] as const;
 
 /** Every variable {@link readDispatcherConfig} requires (EXCLUDE_ACCOUNTS may be empty). */
@@ -57,6 +60,7 @@ export const WORKER_VARIABLES = [
   ENV.progressStep,
   ENV.retentionDays,
   ENV.disappearAfterMisses,
+  ENV.stallAfter,
   ENV.memberRoleName,
   ENV.pollIntervalSeconds,
   ENV.fastPollSeconds,
@@ -92,6 +96,11 @@ export interface PollSettings {
   retentionDays: number;
   /** Consecutive complete listings an unfinished task must be missing from before it is declared disappeared. */
   disappearAfterMisses: number;
+  /**
+   * Minutes a running task of each type may be still before a TaskStalled (a type left out: never).
+   * @default - no stall is detected (the functions always get STALL_AFTER from the construct)
+   */
+  stallAfter?: StallThresholds;
 }
 
 /** Settings of the poller function: every poll's, the Regions of its own account it polls, and its pace. */
@@ -175,15 +184,61 @@ export function parseTaskTypes(items: readonly string[], name: string): TaskType
   return items as TaskTypeName[];
 }
 
+/** `stallAfter` of one task type: minutes, or `off`. */
+export type StallAfterValue = number | 'off';
+
+/**
+ * Parses `type=minutes|off` entries (`store-image=60`, `conversion=off`), naming the bad entry.
+ * @throws ConfigurationError naming `name`, the entry and what is allowed
+ */
+export function parseStallAfterEntries(
+  items: readonly string[],
+  name: string,
+): Partial<Record<TaskTypeName, StallAfterValue>> {
+  const { min, max } = STALL_AFTER_LIMITS;
+  const values: Partial<Record<TaskTypeName, StallAfterValue>> = {};
+  for (const item of items) {
+    const match = /^([\w-]+)\s*=\s*(\w+)$/.exec(item.trim());
+    const [type, value] = match ? [match[1] as string, match[2] as string] : [item, ''];
+    if (!isTaskTypeName(type)) {
+      throw new ConfigurationError(
+        `${name}: "${item}" does not start with a task type; expected type=minutes or type=off, types: ${TASK_TYPE_NAMES.join(', ')}`,
+      );
+    }
+    const minutes = Number(value);
+    if (value !== 'off' && !(/^\d+$/.test(value) && minutes >= min && minutes <= max)) {
+      throw new ConfigurationError(
+        `${name}: "${item}" must give whole minutes from ${min} to ${max}, or off`,
+      );
+    }
+    values[type] = value === 'off' ? 'off' : minutes;
+  }
+  return values;
+}
+
+/** The thresholds of the polled types, every one named in the variable (off leaves a type out). */
+function stallThresholds(env: Env, taskTypes: readonly TaskTypeName[]): StallThresholds {
+  const values = parseStallAfterEntries(list(env, ENV.stallAfter), ENV.stallAfter);
+  const thresholds: Partial<Record<TaskTypeName, number>> = {};
+  for (const type of taskTypes) {
+    const value = values[type];
+    if (value === undefined) throw new ConfigurationError(`${ENV.stallAfter}: no value for ${type}`);
+    if (value !== 'off') thresholds[type] = value;
+  }
+  return thresholds;
+}
+
 /** Reads what every poll reads (the poller's and the worker's). */
 function readPollSettings(env: Env): PollSettings {
+  const taskTypes = parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes);
   return {
     account: accountId(env, ENV.accountId),
     tableName: required(env, ENV.tableName),
-    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
+    taskTypes,
     progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
     disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
+    stallAfter: stallThresholds(env, taskTypes),
   };
 }
 

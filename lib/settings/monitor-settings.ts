@@ -12,7 +12,14 @@ import {
   accountSelectionOf,
 } from '../../lambdas/domain/accounts';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
-import { ConfigurationError, FAST_POLL_OFF, LIMITS, parseTaskTypes } from '../../lambdas/shared/config';
+import {
+  ConfigurationError,
+  FAST_POLL_OFF,
+  LIMITS,
+  parseStallAfterEntries,
+  parseTaskTypes,
+  type StallAfterValue,
+} from '../../lambdas/shared/config';
 import {
   DEFAULT_CLOUDTRAIL_TRIGGER,
   DEFAULT_FAST_POLL_SECONDS,
@@ -25,11 +32,12 @@ import {
   DEFAULT_PROGRESS_STEP,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SCHEDULE,
+  DEFAULT_STALL_AFTER_MINUTES,
 } from '../defaults';
 import { type FilterPolicy, parseFilterPolicy } from './filter-policy';
 import type { Setting } from './setting';
 import { fail, SettingsError, show } from './settings-error';
-import { boolean, emailList, integer, stringList } from './values';
+import { boolean, emailList, integer, isPlainObject, stringList } from './values';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.*)\)$/;
@@ -243,6 +251,33 @@ export function parseFastPollSeconds(value: unknown): FastPollSetting {
   return number;
 }
 
+/** `stallAfter` of every task type: minutes, or `off`. */
+export type StallAfterSetting = Readonly<Record<TaskTypeName, StallAfterValue>>;
+
+/**
+ * Validates `stallAfter`: an object of task type to minutes or `'off'` (a prop, or JSON in
+ * cdk.json), or the text `type=minutes|off,...` (from `-c`); the types left out keep their default.
+ */
+export function parseStallAfter(value: unknown): StallAfterSetting {
+  const setting = 'stallAfter';
+  const allowed = 'task type = whole minutes from 5 to 10080, or off (e.g. store-image=30,conversion=off)';
+  const items = isPlainObject(value)
+    ? Object.entries(value).map(([type, minutes]) => `${type}=${String(minutes)}`)
+    : stringList(setting, value);
+  try {
+    return { ...DEFAULT_STALL_AFTER_MINUTES, ...parseStallAfterEntries(items, setting) };
+  } catch (error) {
+    if (error instanceof ConfigurationError)
+      fail(setting, error.message.replace(/^stallAfter: /, ''), allowed);
+    throw error;
+  }
+}
+
+/** The `STALL_AFTER` variable: every type's value, `type=minutes|off` comma-separated. */
+export function stallAfterVariable(value: StallAfterSetting): string {
+  return TASK_TYPE_NAMES.map((type) => `${type}=${value[type]}`).join(',');
+}
+
 /** The monitor's settings: each a prop of Ec2TaskMonitorProps set by the context key of the same name. */
 export const MONITOR_SETTINGS = {
   schedule: {
@@ -289,6 +324,11 @@ export const MONITOR_SETTINGS = {
     default: DEFAULT_DISAPPEAR_AFTER_MISSES,
     parse: (value) => integer('disappearAfterMisses', value, LIMITS.disappearAfterMisses),
   } satisfies Setting<number>,
+  stallAfter: {
+    key: 'stallAfter',
+    default: { ...DEFAULT_STALL_AFTER_MINUTES },
+    parse: parseStallAfter,
+  } satisfies Setting<StallAfterSetting>,
   accounts: {
     key: 'accounts',
     default: { mode: 'self' },

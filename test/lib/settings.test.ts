@@ -4,7 +4,11 @@
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { CHANNELS, type ChatbotOptions, type SlackWebhookOptions } from '../../channels';
 import { type CheckedProps, checkProps } from '../../lib/check-props';
-import { DEFAULT_CHAT_FILTER_POLICY, DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
+import {
+  DEFAULT_CHAT_FILTER_POLICY,
+  DEFAULT_EMAIL_FILTER_POLICY,
+  DEFAULT_STALL_AFTER_MINUTES,
+} from '../../lib/defaults';
 import {
   checkContextKeys,
   closestSetting,
@@ -77,6 +81,7 @@ describe('readSettings defaults', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      stallAfter: DEFAULT_STALL_AFTER_MINUTES,
       accounts: { mode: 'self' },
       excludeAccounts: [],
       memberRoleName: 'ec2-task-monitor-reader',
@@ -94,7 +99,7 @@ describe('readSettings defaults', () => {
     expect(DEFAULT_EMAIL_FILTER_POLICY).toEqual({
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
-        { changeType: ['TaskDisappeared'] },
+        { changeType: ['TaskDisappeared', 'TaskStalled'] },
       ],
     });
   });
@@ -312,7 +317,7 @@ describe('emailFilterPolicy', () => {
     const { message } = errorFor({ emailFilterPolicy: '{"$or":[{"changeType":["TaskFinished"]}]}' });
 
     expect(message).toBe(
-      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared',
+      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared, TaskStalled',
     );
   });
 
@@ -538,7 +543,7 @@ describe('Slack through AWS Chatbot', () => {
     expect(DEFAULT_CHAT_FILTER_POLICY).toEqual({
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
-        { changeType: ['TaskDisappeared'] },
+        { changeType: ['TaskDisappeared', 'TaskStalled'] },
         { changeType: ['TaskDiscovered'] },
       ],
     });
@@ -669,7 +674,7 @@ describe('unknown context keys', () => {
     // the registry appends its keys.
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new RegExp(
-        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, stallAfter, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
   });

@@ -20,6 +20,7 @@ const pollerEnv = {
   DISAPPEAR_AFTER_MISSES: '2',
   POLL_INTERVAL_SECONDS: '60',
   FAST_POLL_SECONDS: '15',
+  STALL_AFTER: 'bundle=120,import-image=off',
 };
 
 describe('readPollerConfig', () => {
@@ -34,6 +35,7 @@ describe('readPollerConfig', () => {
       disappearAfterMisses: 2,
       pollIntervalSeconds: 60,
       fastPollSeconds: 15,
+      stallAfter: { bundle: 120 },
     });
   });
 
@@ -63,6 +65,15 @@ describe('readPollerConfig', () => {
     ],
     [{ FAST_POLL_SECONDS: undefined }, 'FAST_POLL_SECONDS is not set'],
     [{ POLL_INTERVAL_SECONDS: '30' }, 'POLL_INTERVAL_SECONDS must be an integer from 60 to 604800, got "30"'],
+    [{ STALL_AFTER: 'bundle=120' }, 'STALL_AFTER: no value for import-image'],
+    [
+      { STALL_AFTER: 'bundle=2,import-image=off' },
+      'STALL_AFTER: "bundle=2" must give whole minutes from 5 to 10080, or off',
+    ],
+    [
+      { STALL_AFTER: 'bundel=60,import-image=off' },
+      'STALL_AFTER: "bundel=60" does not start with a task type',
+    ],
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
