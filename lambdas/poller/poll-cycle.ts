@@ -13,13 +13,19 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { markerAfterListing, planListing, rebaselineStarted, trustPolicy } from '../domain/baseline';
-import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } from '../domain/changes';
+import {
+  BASELINE_REASONS,
+  type DetectedChange,
+  diffListing,
+  type ListingDecision,
+  type StoredTask,
+} from '../domain/changes';
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
 import { type Phase, PHASES } from '../domain/phase';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
-import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
+import type { SnapshotStore, SnapshotWrite, UnitState, WriteOutcome } from '../adapters/snapshot-store';
 import type { PollerConfig, PollSettings } from '../shared/config';
 import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency';
 import { POLLER_LOG_MESSAGES } from '../shared/log-messages';
@@ -28,8 +34,13 @@ import { taskTypeDescriptor } from '../task-types';
 
 /** Listings read at the same time. */
 const LISTING_CONCURRENCY = 6;
-/** Snapshot writes in flight in the whole poll (each a PutItem or a two-item transaction). */
+/** Snapshot writes in flight in the whole poll (each a PutItem or the transactions of up to 25 changes). */
 const WRITE_CONCURRENCY = 48;
+/**
+ * Changes recorded by one write (see SnapshotStore.recordChanges): 50 of a transaction's 100
+ * items. One transaction per change made most of the time of a poll with many changes.
+ */
+const CHANGES_PER_WRITE = 25;
 /** Share of the invocation's time kept after the poll's deadline for the writes in flight and the report... */
 const RESERVE_FRACTION = 0.1;
 /** ... and at least this much. */
@@ -43,7 +54,7 @@ export interface PollDependencies {
   ec2For(region: string): EC2Client;
   store: Pick<
     SnapshotStore,
-    'loadUnitState' | 'loadSnapshots' | 'recordChange' | 'recordSilently' | 'putListingState'
+    'loadUnitState' | 'loadSnapshots' | 'recordChanges' | 'recordSilently' | 'putListingState'
   >;
   /**
    * What the container keeps between polls; without it every poll reads as a new container does.
@@ -349,8 +360,11 @@ async function pollListing(
     let unresolved = 0;
     /** Tasks whose decision this poll wrote, deferred or failed to write: judged once, never again. */
     const handled = new Set<string>();
-    // The container's snapshots of the listing, or a read of them.
-    let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
+    // The container's snapshots of the listing, or a read of them (the listed ids split a large
+    // listing's read into ranges read side by side).
+    const listedIds = listing.tasks.map((task) => task.taskId);
+    const load = () => deps.store.loadSnapshots(unit, taskType, listedIds);
+    let stored = deps.cache?.snapshots.get(listingKey) ?? (await load());
     for (let attempt = 0; ; attempt++) {
       const snapshots: Map<string, StoredTask> = stored;
       deps.cache?.snapshots.set(listingKey, snapshots);
@@ -367,29 +381,34 @@ async function pollListing(
       });
       let conflicts = 0;
       await Promise.all(
-        decisions.map((decision) =>
+        writeGroups(decisions).map((group) =>
           context.writes(async () => {
             // Past the deadline a write waits for the next poll, which decides it again.
             if (deps.now().getTime() > context.deadline) {
-              report.deferred += 1;
-              handled.add(decision.task.taskId);
+              report.deferred += group.length;
+              for (const decision of group) handled.add(decision.task.taskId);
               return;
             }
-            try {
-              const outcome = await write(decision, config, deps, { detectedAt, listedAt, unit });
+            const outcomes = await write(group, config, deps, { detectedAt, listedAt, unit }).catch(
+              (reason: unknown) => group.map((): PromiseRejectedResult => ({ status: 'rejected', reason })),
+            );
+            group.forEach((decision, index) => {
+              const result = outcomes[index] as PromiseSettledResult<WriteOutcome>;
+              const outcome = result.status === 'fulfilled' ? result.value : undefined;
               if (outcome === 'conflict') {
                 conflicts += 1;
                 report.conflicts += 1;
                 return;
               }
               handled.add(decision.task.taskId);
-              if (decision.kind === 'change') report.changes += 1;
-              else report.silentWrites += 1;
-              if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
-              snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
-            } catch (error) {
-              handled.add(decision.task.taskId);
-              failures.push(error);
+              if (outcome === 'written') {
+                if (decision.kind === 'change') report.changes += 1;
+                else report.silentWrites += 1;
+                if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
+                snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
+                return;
+              }
+              failures.push((result as PromiseRejectedResult).reason);
               // The write may have landed or not: what the container holds of the listing is unsure.
               deps.cache?.snapshots.delete(listingKey);
               // A finished task the baseline could not record stays judged as in a baseline until
@@ -397,7 +416,7 @@ async function pollListing(
               if (decision.kind === 'silent' && BASELINE_REASONS.includes(decision.reason)) {
                 unsettled.add(decision.task.taskId);
               }
-            }
+            });
           }),
         ),
       );
@@ -410,7 +429,7 @@ async function pollListing(
         unresolved += conflicts;
         break;
       }
-      stored = await deps.store.loadSnapshots(unit, taskType);
+      stored = await load();
     }
     report.unsettled = unsettled.size;
     // Only a listing whose every decision is recorded may be left alone next time it looks the
@@ -488,36 +507,55 @@ function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: 
   return snapshot;
 }
 
+/**
+ * The listing's decisions as the writes that record them: changes together, up to
+ * {@link CHANGES_PER_WRITE} a write, and each silent update on its own.
+ */
+function writeGroups(decisions: readonly ListingDecision[]): ListingDecision[][] {
+  const groups: ListingDecision[][] = [];
+  const changes = decisions.filter((decision) => decision.kind === 'change');
+  for (let start = 0; start < changes.length; start += CHANGES_PER_WRITE)
+    groups.push(changes.slice(start, start + CHANGES_PER_WRITE));
+  for (const decision of decisions) if (decision.kind === 'silent') groups.push([decision]);
+  return groups;
+}
+
+/** Writes a group of {@link writeGroups}; returns each decision's outcome, or why it failed, in order. */
 async function write(
-  decision: ListingDecision,
+  group: readonly ListingDecision[],
   config: PollSettings,
   deps: PollDependencies,
   { detectedAt, listedAt, unit }: { detectedAt: Date; listedAt: Date; unit: Unit },
-): Promise<WriteOutcome> {
+): Promise<PromiseSettledResult<WriteOutcome>[]> {
   const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
   const retention = config.retentionDays * DAY_SECONDS;
-  // A snapshot expires once its task has left EC2's listing, never while EC2 still lists it:
-  // otherwise a finished task still listed would come back as new and alert again.
-  const expiresAt = decision.gone ? nowSeconds + retention : undefined;
-  const snapshot = {
+  const snapshotOf = (decision: ListingDecision): SnapshotWrite => ({
     task: decision.task,
     gone: decision.gone,
     expectedVersion: decision.expectedVersion,
-    expiresAt,
+    // A snapshot expires once its task has left EC2's listing, never while EC2 still lists it:
+    // otherwise a finished task still listed would come back as new and alert again.
+    expiresAt: decision.gone ? nowSeconds + retention : undefined,
     stateSince: decision.stateSince,
     misses: decision.kind === 'silent' ? decision.misses : undefined,
     writtenAt: detectedAt.toISOString(),
     listedAt: listedAt.toISOString(),
-  };
-  if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
-  const event = buildEvent({
-    ...decision,
-    version: decision.expectedVersion + 1,
-    detectedAt,
-    accountName: unit.accountName,
   });
-  const outcome = await deps.store.recordChange(snapshot, event, nowSeconds + retention);
-  if (outcome === 'written') {
+  const [first] = group;
+  if (first?.kind === 'silent') return Promise.allSettled([deps.store.recordSilently(snapshotOf(first))]);
+  const changes = group.map((decision) => ({
+    write: snapshotOf(decision),
+    event: buildEvent({
+      ...(decision as DetectedChange),
+      version: decision.expectedVersion + 1,
+      detectedAt,
+      accountName: unit.accountName,
+    }),
+  }));
+  const outcomes = await deps.store.recordChanges(changes, nowSeconds + retention);
+  changes.forEach(({ event }, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.status !== 'fulfilled' || outcome.value !== 'written') return;
     deps.logger.info(POLLER_LOG_MESSAGES.changeRecorded, {
       account: event.account,
       changeType: event.changeType,
@@ -529,8 +567,8 @@ async function write(
       state: event.current.state,
       eventId: event.eventId,
     });
-  }
-  return outcome;
+  });
+  return outcomes;
 }
 
 /**
