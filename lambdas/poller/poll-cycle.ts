@@ -34,13 +34,18 @@ import { taskTypeDescriptor } from '../task-types';
 
 /** Listings read at the same time. */
 const LISTING_CONCURRENCY = 6;
-/** Snapshot writes in flight in the whole poll (each a PutItem or the transactions of up to 25 changes). */
+/** Silent snapshot writes (each a PutItem) in flight in the whole poll. */
 const WRITE_CONCURRENCY = 48;
 /**
  * Changes recorded by one write (see SnapshotStore.recordChanges): 50 of a transaction's 100
  * items. One transaction per change made most of the time of a poll with many changes.
  */
 const CHANGES_PER_WRITE = 25;
+/**
+ * Writes of changes in flight in the whole poll, apart from the other writes: 200 changes. More
+ * made DynamoDB Local no faster, and each prepares its 25 events and items at once.
+ */
+const CHANGE_WRITE_CONCURRENCY = 8;
 /** Share of the invocation's time kept after the poll's deadline for the writes in flight and the report... */
 const RESERVE_FRACTION = 0.1;
 /** ... and at least this much. */
@@ -169,6 +174,7 @@ export async function pollUnits(
     deadline: started.getTime() + remaining - reserveMs(remaining),
     notStarted: scopes.length,
     writes: limiter(WRITE_CONCURRENCY),
+    changeWrites: limiter(CHANGE_WRITE_CONCURRENCY),
     // Without the container's cache, each unit's state is still read at most once per poll.
     unitStates: deps.cache?.unitStates ?? new Map(),
   };
@@ -207,8 +213,10 @@ interface PollContext {
   deadline: number;
   /** Listings not started yet, this one included when it starts. */
   notStarted: number;
-  /** Snapshot writes in flight across every listing. */
+  /** Snapshot writes in flight across every listing: silent updates, ... */
   writes: Limiter;
+  /** ... and changes. */
+  changeWrites: Limiter;
   /** Each unit's state: the container's cache, or one for this poll only. */
   unitStates: PollCache['unitStates'];
 }
@@ -382,7 +390,7 @@ async function pollListing(
       let conflicts = 0;
       await Promise.all(
         writeGroups(decisions).map((group) =>
-          context.writes(async () => {
+          (group[0]?.kind === 'change' ? context.changeWrites : context.writes)(async () => {
             // Past the deadline a write waits for the next poll, which decides it again.
             if (deps.now().getTime() > context.deadline) {
               report.deferred += group.length;
