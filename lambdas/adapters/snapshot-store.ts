@@ -11,6 +11,7 @@ import {
   UpdateItemCommand,
   paginateQuery,
   TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -64,6 +65,16 @@ export interface SnapshotWrite {
   listedAt: string;
 }
 
+/** A change to record: its snapshot write and the event the snapshot carries to the publisher. */
+export interface ChangeWrite {
+  write: SnapshotWrite;
+  event: TaskChangeEvent;
+}
+
+/** DynamoDB's limits on one TransactWriteItems call: items, and bytes (4 MB, with room for the request's own). */
+const MAX_TRANSACTION_ITEMS = 100;
+const MAX_TRANSACTION_BYTES = 3.5 * 2 ** 20;
+
 /** Outcome of a conditional write: `written`, or `conflict` when another writer got there first. */
 export type WriteOutcome = 'written' | 'conflict';
 
@@ -102,32 +113,53 @@ export class SnapshotStore {
     return state;
   }
 
-  /** Every stored snapshot of a listing, keyed by task id, with a strongly consistent Query. */
-  async loadSnapshots(unit: Unit, taskType: TaskTypeName): Promise<Map<string, StoredTask>> {
-    return this.querySnapshots(partitionKey(unit, taskType));
+  /**
+   * Every stored snapshot of a listing, keyed by task id, with strongly consistent Queries.
+   *
+   * @param listedIds the ids of the listing's tasks, which tell how the stored ones spread over the
+   *   sort key: a large listing is read as several ranges side by side rather than page after page.
+   * @default - no ids: one Query, page after page
+   */
+  async loadSnapshots(
+    unit: Unit,
+    taskType: TaskTypeName,
+    listedIds: readonly string[] = [],
+  ): Promise<Map<string, StoredTask>> {
+    return this.querySnapshots(partitionKey(unit, taskType), listedIds);
   }
 
-  /** Every snapshot of a listing, keyed by task id. */
-  async querySnapshots(pk: string): Promise<Map<string, StoredTask>> {
+  /**
+   * Every snapshot of a listing, keyed by task id. With `listedIds` (see {@link loadSnapshots}) the
+   * sort keys are split into ranges, each holding about {@link SNAPSHOTS_PER_RANGE} of the ids, that
+   * together cover every snapshot key: what is read does not depend on the ids, only how fast.
+   */
+  async querySnapshots(pk: string, listedIds: readonly string[] = []): Promise<Map<string, StoredTask>> {
     const stored = new Map<string, StoredTask>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: marshall({ ':pk': pk, ':prefix': SNAPSHOT_SORT_PREFIX }),
-        ProjectionExpression:
-          'task, version, gone, stateSince, misses, updatedAt, observedAt, stillSince, stalledAt, progressAnchor',
-        ConsistentRead: true,
-      },
+    const ranges = snapshotKeyRanges(listedIds);
+    await Promise.all(
+      ranges.map(async ({ from, to }) => {
+        const pages = paginateQuery(
+          { client: this.client },
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from, ':to': to.key }),
+            ProjectionExpression:
+              'task, version, gone, stateSince, misses, updatedAt, observedAt, stillSince, stalledAt, progressAnchor',
+            ConsistentRead: true,
+          },
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) {
+            const snapshot = toStoredTask(item);
+            // BETWEEN includes both ends: a range's upper bound is the next range's first key.
+            if (to.exclusive && snapshot.task.taskId === to.taskId) continue;
+            stored.set(snapshot.task.taskId, snapshot);
+          }
+        }
+      }),
     );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const snapshot = toStoredTask(item);
-        stored.set(snapshot.task.taskId, snapshot);
-      }
-    }
     return stored;
   }
 
@@ -140,13 +172,80 @@ export class SnapshotStore {
     event: TaskChangeEvent,
     historyExpiresAt: number,
   ): Promise<WriteOutcome> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: this.changeItems({ write, event }, historyExpiresAt),
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  /**
+   * Records changes of distinct tasks as {@link recordChange} does, each with the same two items and
+   * conditions, in as few transactions as DynamoDB takes (100 items, 4 MB): a transaction per change
+   * made most of the time of a poll with many changes. A transaction is all or nothing; when one
+   * fails (a change lost its race, another writer was writing one of its items, an item DynamoDB
+   * refuses, or an outcome unknown), its changes are recorded again one by one, so that each gets
+   * its own outcome and one bad change never holds back the others. Recording again is safe
+   * whatever the failed transaction did: every item is conditioned, so a change it did record
+   * comes back as a conflict.
+   * @returns each change's outcome, or why it could not be written, in the order given
+   */
+  async recordChanges(
+    changes: readonly ChangeWrite[],
+    historyExpiresAt: number,
+  ): Promise<PromiseSettledResult<WriteOutcome>[]> {
+    const results: PromiseSettledResult<WriteOutcome>[] = [];
+    let group: ChangeWrite[] = [];
+    let items: TransactWriteItem[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (group.length > 1) {
+        try {
+          await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+          for (const _ of group) results.push({ status: 'fulfilled', value: 'written' });
+          group = [];
+        } catch {
+          // Recorded one by one below.
+        }
+      }
+      for (const { write, event } of group) {
+        results.push(
+          await this.recordChange(write, event, historyExpiresAt).then(
+            (value) => ({ status: 'fulfilled', value }) as const,
+            (reason: unknown) => ({ status: 'rejected', reason }) as const,
+          ),
+        );
+      }
+      group = [];
+      items = [];
+      bytes = 0;
+    };
+    for (const change of changes) {
+      const changeItems = this.changeItems(change, historyExpiresAt);
+      const size = Buffer.byteLength(JSON.stringify(changeItems));
+      if (items.length + changeItems.length > MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES)
+        await flush();
+      group.push(change);
+      items.push(...changeItems);
+      bytes += size;
+    }
+    await flush();
+    return results;
+  }
+
+  /** A change's two items: the snapshot, conditioned on its version, and the new history item. */
+  private changeItems({ write, event }: ChangeWrite, historyExpiresAt: number): TransactWriteItem[] {
     const version = write.expectedVersion + 1;
     const { task } = write;
-    const pk = partitionKey(task, task.taskType);
-    const snapshot = this.snapshotItem(write, version, event);
     const history = marshall(
       {
-        [PK]: pk,
+        [PK]: partitionKey(task, task.taskType),
         [SK]: eventSortKey(task.taskId, version),
         taskId: task.taskId,
         version,
@@ -157,29 +256,23 @@ export class SnapshotStore {
       },
       { removeUndefinedValues: true },
     );
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Put: { TableName: this.tableName, Item: snapshot, ...writeCondition(write) },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: history,
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': PK },
-              },
-            },
-          ],
-        }),
-      );
-      return 'written';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
-      throw error;
-    }
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.snapshotItem(write, version, event),
+          ...writeCondition(write),
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: history,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        },
+      },
+    ];
   }
 
   /** Writes a snapshot without recording a change (baseline of a finished task, ageing out). */
@@ -357,6 +450,47 @@ function writeCondition(write: SnapshotWrite): Condition {
 function isConditionFailure(error: TransactionCanceledException): boolean {
   const [snapshot] = error.CancellationReasons ?? [];
   return snapshot?.Code === 'ConditionalCheckFailed';
+}
+
+/** Snapshots per range of a listing read side by side: about one 1 MB page of DynamoDB's. */
+const SNAPSHOTS_PER_RANGE = 1_000;
+/** Ranges of one listing read side by side, at most. */
+const MAX_RANGES = 8;
+
+/** A range of snapshot sort keys, read with `BETWEEN from AND to.key`. */
+interface SnapshotKeyRange {
+  from: string;
+  /** Its upper bound: the next range's first key (`exclusive`, a task id), or the end of the prefix. */
+  to: { key: string; exclusive: boolean; taskId?: string };
+}
+
+/**
+ * Splits the snapshot keys of a listing into ranges of about {@link SNAPSHOTS_PER_RANGE} listed
+ * ids. The first range starts at the snapshot prefix and the last one ends past every key that
+ * starts with it, and each bound is the next range's start, so the ranges cover every snapshot
+ * key, listed or not. The bounds are ordered as DynamoDB orders keys: by their UTF-8 bytes.
+ */
+export function snapshotKeyRanges(listedIds: readonly string[]): SnapshotKeyRange[] {
+  const prefix = SNAPSHOT_SORT_PREFIX;
+  const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  const count = Math.min(MAX_RANGES, Math.ceil(listedIds.length / SNAPSHOTS_PER_RANGE));
+  const sorted = [...new Set(listedIds)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const bounds: string[] = [];
+  for (let range = 1; range < count; range++) {
+    const id = sorted[Math.floor((range * sorted.length) / count)];
+    if (id !== undefined && id !== bounds[bounds.length - 1]) bounds.push(id);
+  }
+  const starts = [prefix, ...bounds.map(snapshotSortKey)];
+  return starts.map((from, index) => {
+    const next = bounds[index];
+    return {
+      from,
+      to:
+        next === undefined
+          ? { key: end, exclusive: false }
+          : { key: snapshotSortKey(next), exclusive: true, taskId: next },
+    };
+  });
 }
 
 /** Reads a stored snapshot item. */

@@ -13,7 +13,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { markerAfterListing, planListing, rebaselineStarted, trustPolicy } from '../domain/baseline';
-import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } from '../domain/changes';
+import {
+  BASELINE_REASONS,
+  type DetectedChange,
+  diffListing,
+  type ListingDecision,
+  type StoredTask,
+} from '../domain/changes';
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
 import { isTerminal, type Phase, PHASES } from '../domain/phase';
@@ -27,7 +33,7 @@ import {
 } from '../domain/stall';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
-import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
+import type { SnapshotStore, SnapshotWrite, UnitState, WriteOutcome } from '../adapters/snapshot-store';
 import type { PollerConfig, PollSettings } from '../shared/config';
 import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency';
 import { POLLER_LOG_MESSAGES } from '../shared/log-messages';
@@ -36,8 +42,18 @@ import { taskTypeDescriptor } from '../task-types';
 
 /** Listings read at the same time. */
 const LISTING_CONCURRENCY = 6;
-/** Snapshot writes in flight in the whole poll (each a PutItem or a two-item transaction). */
+/** Silent snapshot writes (each a PutItem) in flight in the whole poll. */
 const WRITE_CONCURRENCY = 48;
+/**
+ * Changes recorded by one write (see SnapshotStore.recordChanges): 50 of a transaction's 100
+ * items. One transaction per change made most of the time of a poll with many changes.
+ */
+const CHANGES_PER_WRITE = 25;
+/**
+ * Writes of changes in flight in the whole poll, apart from the other writes: 200 changes. More
+ * made DynamoDB Local no faster, and each prepares its 25 events and items at once.
+ */
+const CHANGE_WRITE_CONCURRENCY = 8;
 /** Share of the invocation's time kept after the poll's deadline for the writes in flight and the report... */
 const RESERVE_FRACTION = 0.1;
 /** ... and at least this much. */
@@ -51,7 +67,7 @@ export interface PollDependencies {
   ec2For(region: string): EC2Client;
   store: Pick<
     SnapshotStore,
-    'loadUnitState' | 'loadSnapshots' | 'recordChange' | 'recordSilently' | 'putListingState'
+    'loadUnitState' | 'loadSnapshots' | 'recordChanges' | 'recordSilently' | 'putListingState'
   >;
   /**
    * What the container keeps between polls; without it every poll reads as a new container does.
@@ -191,6 +207,7 @@ export async function pollListings(
     deadline: started.getTime() + remaining - reserveMs(remaining),
     notStarted: scopes.length,
     writes: limiter(WRITE_CONCURRENCY),
+    changeWrites: limiter(CHANGE_WRITE_CONCURRENCY),
     // Without the container's cache, each unit's state is still read at most once per poll.
     unitStates: deps.cache?.unitStates ?? new Map(),
   };
@@ -233,8 +250,10 @@ interface PollContext {
   deadline: number;
   /** Listings not started yet, this one included when it starts. */
   notStarted: number;
-  /** Snapshot writes in flight across every listing. */
+  /** Snapshot writes in flight across every listing: silent updates, ... */
   writes: Limiter;
+  /** ... and changes. */
+  changeWrites: Limiter;
   /** Each unit's state: the container's cache, or one for this poll only. */
   unitStates: PollCache['unitStates'];
 }
@@ -401,8 +420,12 @@ async function pollListing(
     let unresolved = 0;
     /** Tasks whose decision this poll wrote, deferred or failed to write: judged once, never again. */
     const handled = new Set<string>();
-    // The container's snapshots of the listing, or a read of them.
-    let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
+    // The container's snapshots of the listing, or a read of them (the listed ids split a large
+    // listing's read into ranges read side by side).
+    const listedIds = listing.tasks.map((task) => task.taskId);
+    const load = () => deps.store.loadSnapshots(unit, taskType, listedIds);
+    let stored = deps.cache?.snapshots.get(listingKey) ?? (await load());
+    // The last snapshots judged against, for the stall watch recorded with the fingerprint.
     let snapshots: Map<string, StoredTask> = stored;
     for (let attempt = 0; ; attempt++) {
       snapshots = stored;
@@ -420,30 +443,41 @@ async function pollListing(
       });
       let conflicts = 0;
       await Promise.all(
-        decisions.map((decision) =>
-          context.writes(async () => {
+        writeGroups(decisions).map((group) =>
+          (group[0]?.kind === 'change' ? context.changeWrites : context.writes)(async () => {
             // Past the deadline a write waits for the next poll, which decides it again.
             if (deps.now().getTime() > context.deadline) {
-              report.deferred += 1;
-              handled.add(decision.task.taskId);
+              report.deferred += group.length;
+              for (const decision of group) handled.add(decision.task.taskId);
               return;
             }
-            const fields = observationFields(snapshots.get(decision.task.taskId), decision, detectedAt);
-            try {
-              const outcome = await write(decision, fields, config, deps, { detectedAt, listedAt, unit });
+            // What a stall and an estimate need, from the snapshot each decision was judged against.
+            const fields = group.map((decision) =>
+              observationFields(snapshots.get(decision.task.taskId), decision, detectedAt),
+            );
+            const outcomes = await write(group, fields, config, deps, { detectedAt, listedAt, unit }).catch(
+              (reason: unknown) => group.map((): PromiseRejectedResult => ({ status: 'rejected', reason })),
+            );
+            group.forEach((decision, index) => {
+              const result = outcomes[index] as PromiseSettledResult<WriteOutcome>;
+              const outcome = result.status === 'fulfilled' ? result.value : undefined;
               if (outcome === 'conflict') {
                 conflicts += 1;
                 report.conflicts += 1;
                 return;
               }
               handled.add(decision.task.taskId);
-              if (decision.kind === 'change') report.changes += 1;
-              else report.silentWrites += 1;
-              if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
-              snapshots.set(decision.task.taskId, writtenSnapshot(decision, fields, detectedAt, listedAt));
-            } catch (error) {
-              handled.add(decision.task.taskId);
-              failures.push(error);
+              if (outcome === 'written') {
+                if (decision.kind === 'change') report.changes += 1;
+                else report.silentWrites += 1;
+                if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
+                snapshots.set(
+                  decision.task.taskId,
+                  writtenSnapshot(decision, fields[index] as ObservationFields, detectedAt, listedAt),
+                );
+                return;
+              }
+              failures.push((result as PromiseRejectedResult).reason);
               // The write may have landed or not: what the container holds of the listing is unsure.
               deps.cache?.snapshots.delete(listingKey);
               // A finished task the baseline could not record stays judged as in a baseline until
@@ -451,7 +485,7 @@ async function pollListing(
               if (decision.kind === 'silent' && BASELINE_REASONS.includes(decision.reason)) {
                 unsettled.add(decision.task.taskId);
               }
-            }
+            });
           }),
         ),
       );
@@ -464,7 +498,7 @@ async function pollListing(
         unresolved += conflicts;
         break;
       }
-      stored = await deps.store.loadSnapshots(unit, taskType);
+      stored = await load();
     }
     report.unsettled = unsettled.size;
     // Only a listing whose every decision is recorded may be left alone next time it looks the
@@ -553,23 +587,36 @@ function writtenSnapshot(
   return snapshot;
 }
 
+/**
+ * The listing's decisions as the writes that record them: changes together, up to
+ * {@link CHANGES_PER_WRITE} a write, and each silent update on its own.
+ */
+function writeGroups(decisions: readonly ListingDecision[]): ListingDecision[][] {
+  const groups: ListingDecision[][] = [];
+  const changes = decisions.filter((decision) => decision.kind === 'change');
+  for (let start = 0; start < changes.length; start += CHANGES_PER_WRITE)
+    groups.push(changes.slice(start, start + CHANGES_PER_WRITE));
+  for (const decision of decisions) if (decision.kind === 'silent') groups.push([decision]);
+  return groups;
+}
+
+/** Writes a group of {@link writeGroups}; returns each decision's outcome, or why it failed, in order. */
 async function write(
-  decision: ListingDecision,
-  fields: ObservationFields,
+  group: readonly ListingDecision[],
+  fieldsOf: readonly ObservationFields[],
   config: PollSettings,
   deps: PollDependencies,
   { detectedAt, listedAt, unit }: { detectedAt: Date; listedAt: Date; unit: Unit },
-): Promise<WriteOutcome> {
+): Promise<PromiseSettledResult<WriteOutcome>[]> {
   const nowSeconds = Math.floor(detectedAt.getTime() / 1000);
   const retention = config.retentionDays * DAY_SECONDS;
-  // A snapshot expires once its task has left EC2's listing, never while EC2 still lists it:
-  // otherwise a finished task still listed would come back as new and alert again.
-  const expiresAt = decision.gone ? nowSeconds + retention : undefined;
-  const snapshot = {
+  const snapshotOf = (decision: ListingDecision, fields: ObservationFields): SnapshotWrite => ({
     task: decision.task,
     gone: decision.gone,
     expectedVersion: decision.expectedVersion,
-    expiresAt,
+    // A snapshot expires once its task has left EC2's listing, never while EC2 still lists it:
+    // otherwise a finished task still listed would come back as new and alert again.
+    expiresAt: decision.gone ? nowSeconds + retention : undefined,
     stateSince: decision.stateSince,
     misses: decision.kind === 'silent' ? decision.misses : undefined,
     stillSince: fields.stillSince,
@@ -577,20 +624,34 @@ async function write(
     progressAnchor: fields.progressAnchor,
     writtenAt: detectedAt.toISOString(),
     listedAt: listedAt.toISOString(),
-  };
-  if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
-  const { estimatedCompletion, stall } = fields;
-  const event = buildEvent({
-    ...decision,
-    current:
-      estimatedCompletion === undefined ? decision.current : { ...decision.current, estimatedCompletion },
-    stall,
-    version: decision.expectedVersion + 1,
-    detectedAt,
-    accountName: unit.accountName,
   });
-  const outcome = await deps.store.recordChange(snapshot, event, nowSeconds + retention);
-  if (outcome === 'written') {
+  const [first] = group;
+  if (first?.kind === 'silent') {
+    return Promise.allSettled([
+      deps.store.recordSilently(snapshotOf(first, fieldsOf[0] as ObservationFields)),
+    ]);
+  }
+  const changes = group.map((decision, index) => {
+    const fields = fieldsOf[index] as ObservationFields;
+    const { estimatedCompletion, stall } = fields;
+    const change = decision as DetectedChange;
+    return {
+      write: snapshotOf(decision, fields),
+      event: buildEvent({
+        ...change,
+        current:
+          estimatedCompletion === undefined ? change.current : { ...change.current, estimatedCompletion },
+        stall,
+        version: decision.expectedVersion + 1,
+        detectedAt,
+        accountName: unit.accountName,
+      }),
+    };
+  });
+  const outcomes = await deps.store.recordChanges(changes, nowSeconds + retention);
+  changes.forEach(({ event }, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.status !== 'fulfilled' || outcome.value !== 'written') return;
     deps.logger.info(POLLER_LOG_MESSAGES.changeRecorded, {
       account: event.account,
       changeType: event.changeType,
@@ -602,8 +663,8 @@ async function write(
       state: event.current.state,
       eventId: event.eventId,
     });
-  }
-  return outcome;
+  });
+  return outcomes;
 }
 
 /**

@@ -3,37 +3,16 @@
 // version conflicts, another type's state in the same item is left alone, and the unsettled list
 // and its time make the round trip through the engine. The re-baseline, the heartbeat, the
 // unsettled tasks and the idle poll's "nothing changed" rely on exactly these conditions.
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
-import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import type { Unit } from '../../lambdas/shared/table-layout';
-import { createMonitorTable } from '../support/table';
-import { ENGINE_ENV } from './support/global-setup';
+import { useStoreTable } from './support/store-table';
 
 const REGION = 'us-east-1';
 const UNIT: Unit = { account: '123456789012', region: REGION };
-let client: DynamoDBClient;
-let tableName: string;
-let store: SnapshotStore;
-
-beforeAll(async () => {
-  client = new DynamoDBClient({
-    endpoint: process.env[ENGINE_ENV.dynamodb],
-    region: REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  tableName = await createMonitorTable(client, 'marker');
-  store = new SnapshotStore(client, tableName, UNIT.account);
-});
-
-afterAll(async () => {
-  await client.send(new DeleteTableCommand({ TableName: tableName }));
-  client.destroy();
-});
+const table = useStoreTable('marker', UNIT.account);
 
 it('writes a listing state at version 0 once, then refuses every stale version', async () => {
   // Prepare: a unit with no state item yet.
-  expect(await store.loadUnitState(UNIT)).toEqual(new Map());
+  expect(await table.store.loadUnitState(UNIT)).toEqual(new Map());
   const first = {
     lastCompleteAt: '2026-12-01T10:00:00.000Z',
     unsettled: ['bun-1', 'bun-2'],
@@ -43,15 +22,17 @@ it('writes a listing state at version 0 once, then refuses every stale version',
   };
 
   // Act and assess: version 0 creates it (attribute_not_exists), a second poll from version 0 loses.
-  expect(await store.putListingState(UNIT, 'bundle', first)).toBe('written');
-  expect(await store.putListingState(UNIT, 'bundle', { ...first, unsettled: [] })).toBe('conflict');
-  expect((await store.loadUnitState(UNIT)).get('bundle')).toEqual({ ...first, version: 1 });
+  expect(await table.store.putListingState(UNIT, 'bundle', first)).toBe('written');
+  expect(await table.store.putListingState(UNIT, 'bundle', { ...first, unsettled: [] })).toBe('conflict');
+  expect((await table.store.loadUnitState(UNIT)).get('bundle')).toEqual({ ...first, version: 1 });
 
   // Version 1 moves on (#type.#version = :expected) and clears the unsettled list; a stale 1 loses.
   const second = { lastCompleteAt: '2026-12-02T10:00:00.000Z', unsettled: [], fingerprint: 'f2', version: 1 };
-  expect(await store.putListingState(UNIT, 'bundle', second)).toBe('written');
-  expect(await store.putListingState(UNIT, 'bundle', { ...second, rebaselineFrom: 'x' })).toBe('conflict');
-  expect((await store.loadUnitState(UNIT)).get('bundle')).toEqual({ ...second, version: 2 });
+  expect(await table.store.putListingState(UNIT, 'bundle', second)).toBe('written');
+  expect(await table.store.putListingState(UNIT, 'bundle', { ...second, rebaselineFrom: 'x' })).toBe(
+    'conflict',
+  );
+  expect((await table.store.loadUnitState(UNIT)).get('bundle')).toEqual({ ...second, version: 2 });
 });
 
 it("writes one task type's state without touching the others in the same item", async () => {
@@ -66,13 +47,15 @@ it("writes one task type's state without touching the others in the same item", 
   const exportImage = { lastCompleteAt: '2026-12-02T10:00:30.000Z', unsettled: ['export-ami-1'], version: 0 };
 
   // Act
-  expect(await store.putListingState(unit, 'conversion', conversion)).toBe('written');
-  expect(await store.putListingState(unit, 'export-image', exportImage)).toBe('written');
-  expect(await store.putListingState(unit, 'conversion', conversion)).toBe('conflict');
+  expect(await table.store.putListingState(unit, 'conversion', conversion)).toBe('written');
+  expect(await table.store.putListingState(unit, 'export-image', exportImage)).toBe('written');
+  expect(await table.store.putListingState(unit, 'conversion', conversion)).toBe('conflict');
 
   // Assess
-  const state = await store.loadUnitState(unit);
+  const state = await table.store.loadUnitState(unit);
   expect(state.get('conversion')).toEqual({ ...conversion, version: 1 });
   expect(state.get('export-image')).toEqual({ ...exportImage, version: 1 });
-  expect(await store.loadUnitState({ account: '210987654321', region: 'eu-west-1' })).toEqual(new Map());
+  expect(await table.store.loadUnitState({ account: '210987654321', region: 'eu-west-1' })).toEqual(
+    new Map(),
+  );
 });

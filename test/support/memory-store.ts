@@ -5,6 +5,7 @@ import type { StoredTask } from '../../lambdas/domain/changes';
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
 import type { ListingState } from '../../lambdas/domain/listing-state';
 import type {
+  ChangeWrite,
   SnapshotStore,
   SnapshotWrite,
   UnitState,
@@ -15,7 +16,7 @@ import type { Unit } from '../../lambdas/shared/table-layout';
 
 type StorePort = Pick<
   SnapshotStore,
-  'loadUnitState' | 'loadSnapshots' | 'recordChange' | 'recordSilently' | 'putListingState'
+  'loadUnitState' | 'loadSnapshots' | 'recordChange' | 'recordChanges' | 'recordSilently' | 'putListingState'
 >;
 
 /** Snapshots, recorded events and listing states held in maps. */
@@ -64,6 +65,11 @@ export class MemoryStore implements StorePort {
     const outcome = this.put(write);
     if (outcome === 'written') this.events.push(event);
     return outcome;
+  }
+
+  /** Each change as {@link recordChange} records it (DynamoDB's transactions are tested in test/integration). */
+  async recordChanges(changes: readonly ChangeWrite[]): Promise<PromiseSettledResult<WriteOutcome>[]> {
+    return Promise.allSettled(changes.map(({ write, event }) => this.recordChange(write, event)));
   }
 
   async recordSilently(write: SnapshotWrite): Promise<WriteOutcome> {

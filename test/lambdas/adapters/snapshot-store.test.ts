@@ -45,9 +45,48 @@ describe('SnapshotStore', () => {
     expect(stored.get(task.taskId)).toEqual({ task, version: 3, gone: false });
     const query = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query).toMatchObject({ TableName: 'monitor', ConsistentRead: true });
+    // Every snapshot key, and only snapshot keys: from the prefix to just past it.
+    expect(query?.KeyConditionExpression).toBe('#pk = :pk AND #sk BETWEEN :from AND :to');
     expect(query?.ExpressionAttributeValues).toEqual(
-      marshall({ ':pk': `${ACCOUNT}#us-east-1#import-image`, ':prefix': 'TASK#' }),
+      marshall({ ':pk': `${ACCOUNT}#us-east-1#import-image`, ':from': 'TASK#', ':to': 'TASK$' }),
     );
+  });
+
+  it('reads a large listing as ranges of its sort keys side by side, each snapshot once', async () => {
+    // Prepare: 2,500 listed ids make three ranges; DynamoDB answers each range with the snapshots
+    // between its bounds, both included, so the key at a bound comes back in two ranges.
+    const ids = Array.from({ length: 2_500 }, (_, index) => `import-ami-${String(index).padStart(5, '0')}`);
+    const snapshotOf = (taskId: string, version: number) =>
+      marshall({ task: aTask({ taskId }), version, gone: false });
+    dynamodb
+      .on(QueryCommand)
+      .callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => {
+        const from = input.ExpressionAttributeValues[':from']?.S ?? '';
+        const to = input.ExpressionAttributeValues[':to']?.S ?? '';
+        const inRange = [...ids, 'import-ami-unlisted']
+          .filter((id) => `TASK#${id}` >= from && `TASK#${id}` <= to)
+          // A range read later sees a later version: the one kept must be its own range's.
+          .map((id) => snapshotOf(id, from === 'TASK#' ? 1 : 2));
+        return { Items: inRange };
+      });
+
+    // Act
+    const stored = await store.loadSnapshots(UNIT, 'import-image', ids);
+
+    // Assert
+    const ranges = dynamodb
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues as Record<string, { S: string }>)
+      .map((values) => [values[':from']?.S, values[':to']?.S]);
+    expect(ranges).toEqual([
+      ['TASK#', 'TASK#import-ami-00833'],
+      ['TASK#import-ami-00833', 'TASK#import-ami-01666'],
+      ['TASK#import-ami-01666', 'TASK$'],
+    ]);
+    expect(stored.size).toBe(2_501);
+    expect(stored.get('import-ami-00833')?.version).toBe(2);
+    expect(stored.get('import-ami-00832')?.version).toBe(1);
+    expect(stored.has('import-ami-unlisted')).toBe(true);
   });
 
   it('reads back when the stored state was first observed, and nothing for a snapshot from before it was kept', async () => {
@@ -172,6 +211,86 @@ describe('SnapshotStore', () => {
     expect(history?.Put?.Item).toMatchObject({
       sk: { S: `EVENT#${task.taskId}#0000000005` },
       expiresAt: { N: '1900000000' },
+    });
+  });
+
+  describe('recording many changes', () => {
+    const changeOf = (index: number, expectedVersion = 0) => {
+      const task = aTask({ taskId: `import-ami-${String(index).padStart(5, '0')}` });
+      return {
+        write: {
+          task,
+          gone: false,
+          expectedVersion,
+          expiresAt: undefined,
+          writtenAt: WRITTEN_AT,
+          listedAt: LISTED_AT,
+        },
+        event: anEvent(expectedVersion + 1, task),
+      };
+    };
+    const taskIdsOf = (call: {
+      args: [{ input: { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] } }];
+    }) =>
+      (call.args[0].input.TransactItems ?? [])
+        .map((item) => (item.Put?.Item?.sk as { S: string }).S)
+        .filter((key) => key.startsWith('TASK#'));
+
+    it('writes them in transactions of at most 100 items, each change with the items and conditions of one', async () => {
+      dynamodb.on(TransactWriteItemsCommand).resolves({});
+      const changes = Array.from({ length: 60 }, (_, index) => changeOf(index, index % 2));
+
+      const outcomes = await store.recordChanges(changes, 1_900_000_000);
+
+      expect(outcomes).toEqual(changes.map(() => ({ status: 'fulfilled', value: 'written' })));
+      const calls = dynamodb.commandCalls(TransactWriteItemsCommand);
+      expect(calls.map((call) => call.args[0].input.TransactItems?.length)).toEqual([100, 20]);
+      const [first, second] = calls;
+      expect(taskIdsOf(first as never)).toHaveLength(50);
+      // The second change expects version 1: conditioned on it, as recordChange conditions it.
+      const items = first?.args[0].input.TransactItems ?? [];
+      expect(items[2]?.Put?.ExpressionAttributeValues).toMatchObject({ ':expected': { N: '1' } });
+      expect(items[3]?.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(#pk)' });
+      expect(taskIdsOf(second as never)).toEqual(
+        changes.slice(50).map(({ write }) => `TASK#${write.task.taskId}`),
+      );
+    });
+
+    it('records the changes of a failed transaction one by one, each with its own outcome', async () => {
+      // Prepare: the transaction of three is cancelled because the second lost its race; alone,
+      // the first is written, the second conflicts and the third is refused.
+      const changes = [changeOf(1), changeOf(2, 3), changeOf(3)];
+      const lost = new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'ConditionalCheckFailed' }],
+      });
+      const refused = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+        name: 'ValidationException',
+      });
+      dynamodb.on(TransactWriteItemsCommand).callsFake((input: { TransactItems: unknown[] }) => {
+        if (input.TransactItems.length > 2) throw lost;
+        const key = taskIdsOf({ args: [{ input }] } as never)[0];
+        if (key === 'TASK#import-ami-00002') throw lost;
+        if (key === 'TASK#import-ami-00003') throw refused;
+        return {};
+      });
+
+      // Act
+      const outcomes = await store.recordChanges(changes, 1);
+
+      // Assert
+      expect(outcomes).toEqual([
+        { status: 'fulfilled', value: 'written' },
+        { status: 'fulfilled', value: 'conflict' },
+        { status: 'rejected', reason: refused },
+      ]);
+      expect(dynamodb.commandCalls(TransactWriteItemsCommand).map(taskIdsOf as never)).toEqual([
+        ['TASK#import-ami-00001', 'TASK#import-ami-00002', 'TASK#import-ami-00003'],
+        ['TASK#import-ami-00001'],
+        ['TASK#import-ami-00002'],
+        ['TASK#import-ami-00003'],
+      ]);
     });
   });
 
