@@ -2,7 +2,8 @@
 // organization from the Organizations stand-in, each unit's worker assumes the member role through
 // the STS stand-in and lists the EC2 simulator (which serves each account its own tasks, told
 // apart by the access key STS issued), and writes DynamoDB Local. Between cycles accounts join
-// and leave, one has no member role, and two workers race on one unit. Across all of it each
+// and leave, one has no member role, and two workers race on one unit; an OU selection with a
+// suspended account and `regions=enabled` read from the Account stand-in. Across all of it each
 // change is one event, and a departed account's tasks are never declared disappeared.
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Ec2Simulator, startEc2Simulator } from '../../devkit/ec2-simulator';
@@ -148,6 +149,69 @@ it('accounts join and leave between cycles, a missing role is its own failure, r
     standIn.assumeRoleCalls.filter((call) => call.roleArn.includes(`::${account}:`) && !call.errorCode)
       .length;
   expect([assumed(PROD), assumed(JOINER)]).toEqual([1, 3]);
+});
+
+it("an OU selection watches only its accounts, nested OUs included; a suspended account is not polled; regions=enabled polls each account's own Regions", async () => {
+  const [TEAM, NESTED, SUSPENDED, OUTSIDE] = ['444400000001', '444400000002', '444400000003', '444400000004'];
+  standIn.putOrganizationalUnit('ou-ab12-team', standIn.rootId, 'team');
+  standIn.putOrganizationalUnit('ou-ab12-nested', 'ou-ab12-team', 'nested');
+  standIn.putOrganizationalUnit('ou-ab12-other', standIn.rootId, 'other');
+  standIn.putAccount({
+    id: TEAM,
+    name: 'team',
+    parentId: 'ou-ab12-team',
+    roles: [ROLE],
+    regions: [REGION, 'eu-west-1'],
+  });
+  standIn.putAccount({
+    id: NESTED,
+    name: 'nested',
+    parentId: 'ou-ab12-nested',
+    roles: [ROLE],
+    regions: [REGION],
+  });
+  standIn.putAccount({
+    id: SUSPENDED,
+    name: 'gone',
+    parentId: 'ou-ab12-team',
+    roles: [ROLE],
+    state: 'SUSPENDED',
+  });
+  standIn.putAccount({ id: OUTSIDE, name: 'outside', parentId: 'ou-ab12-other', roles: [ROLE] });
+  simulator.putTask('eu-west-1', 'import-image', importTask('import-ami-team-eu'), TEAM);
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-nested'), NESTED);
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-gone'), SUSPENDED);
+  simulator.putTask(REGION, 'import-image', importTask('import-ami-outside'), OUTSIDE);
+  clock += 60_000;
+  const scoped: OrganizationSetup = {
+    ...setup(),
+    regions: 'enabled',
+    accounts: { mode: 'list', accountIds: [], parentIds: ['ou-ab12-team'] },
+  };
+
+  const { units, reports } = await organizationCycle(scoped, [workerContainer(scoped)]);
+  const coverage = await new CoverageStore(client, tableName).loadAll();
+
+  // The team OU and the OU nested in it, each account in the Regions it has enabled; the
+  // suspended account and the account of another OU are not polled at all.
+  expect(units.map((unit) => `${unit.account}#${unit.region}`).sort()).toEqual(
+    [`${TEAM}#${REGION}`, `${TEAM}#eu-west-1`, `${NESTED}#${REGION}`].sort(),
+  );
+  expect(reports.every((report) => report.failure === undefined)).toBe(true);
+  const discovered = async (account: string, region: string) =>
+    (await new SnapshotStore(client, tableName, account).unpublished(region, 'import-image')).map(
+      ({ event }) => event.taskId,
+    );
+  expect(await discovered(TEAM, 'eu-west-1')).toEqual(['import-ami-team-eu']);
+  expect(await discovered(NESTED, REGION)).toEqual(['import-ami-nested']);
+  expect(await discovered(SUSPENDED, REGION)).toEqual([]);
+  expect(await discovered(OUTSIDE, REGION)).toEqual([]);
+  expect(coverage.get(TEAM)).toMatchObject({ regions: ['eu-west-1', REGION], name: 'team' });
+  expect(coverage.get(TEAM)?.regionsRefreshedAt).toBeDefined();
+  expect(coverage.get(SUSPENDED)?.failure).toMatchObject({ kind: 'account-inactive', code: 'SUSPENDED' });
+  expect(coverage.has(OUTSIDE)).toBe(false);
+  // The organization of the other tests again.
+  for (const account of [TEAM, NESTED, SUSPENDED, OUTSIDE]) standIn.removeAccount(account);
 });
 
 it('credentials that expire mid-cycle are assumed again, and every unit is still polled once', async () => {

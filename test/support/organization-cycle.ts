@@ -5,10 +5,14 @@
 // organization integration test and by `npm run bench:org`.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { AccountClient } from '@aws-sdk/client-account';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { listEnabledRegions } from '../../lambdas/adapters/account-regions';
 import { CoverageStore } from '../../lambdas/adapters/coverage-store';
+import { memberCredentialsIn } from '../../lambdas/adapters/member-credentials';
 import { OrganizationDirectory } from '../../lambdas/adapters/organization';
+import type { AccountSelection } from '../../lambdas/domain/accounts';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 import type { PollUnit } from '../../lambdas/domain/unit';
 import { runDispatch } from '../../lambdas/dispatcher/dispatch';
@@ -29,8 +33,10 @@ export interface OrganizationSetup {
   readonly monitor: string;
   /** The Region the functions run in (STS, Organizations). */
   readonly region: string;
-  /** The Regions polled in every account. */
-  readonly regions: readonly string[];
+  /** The Regions polled in every account, or `enabled`: each account's, from the Account stand-in. */
+  readonly regions: readonly string[] | 'enabled';
+  /** The accounts watched. @default the whole organization */
+  readonly accounts?: AccountSelection;
   readonly taskTypes: readonly TaskTypeName[];
   readonly memberRoleName: string;
   /** The clock every function reads. */
@@ -72,16 +78,21 @@ export async function dispatchUnits(setup: OrganizationSetup): Promise<PollUnit[
     tableName: setup.tableName,
     queueUrl: 'unused: the units are handed to the workers in process',
     account: setup.monitor,
-    accounts: { mode: 'organization' },
+    accounts: setup.accounts ?? { mode: 'organization' },
     excludeAccounts: [],
-    regions: [...setup.regions],
+    regions: setup.regions === 'enabled' ? 'enabled' : [...setup.regions],
     memberRoleName: setup.memberRoleName,
   };
   const units: PollUnit[] = [];
   const organization = new OrganizationDirectory(new OrganizationsClient({ region: setup.region }));
   await runDispatch(config, {
     accountsOf: (settings) => organization.accountsOf(settings.accounts),
-    enabledRegions: async () => [...setup.regions],
+    // As the dispatcher's handler reads them: ListRegions with the account's member role.
+    enabledRegions: async (account) => {
+      if (setup.regions !== 'enabled') return [...setup.regions];
+      const credentials = memberCredentialsIn(setup.region, config).clientCredentials(account);
+      return listEnabledRegions(new AccountClient({ region: setup.region, ...credentials }));
+    },
     coverage: new CoverageStore(setup.client, setup.tableName),
     send: async (sent) => {
       units.push(...sent);
