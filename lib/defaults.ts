@@ -4,6 +4,7 @@ import { TERMINAL_PHASES } from '../lambdas/domain/phase';
 import type { FilterPolicy } from './settings/filter-policy';
 
 export { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
+export { DEFAULT_QUOTA_WARNING_SHARE } from '../lambdas/domain/quota';
 
 /** Poll once a minute: EC2 tasks take minutes to hours, so a minute is timely and cheap. */
 export const DEFAULT_SCHEDULE = 'rate(1 minute)';
@@ -38,17 +39,20 @@ export const DEFAULT_PROGRESS_STEP = 25;
 /** A month of history is enough to answer "what happened to that import last week". */
 export const DEFAULT_RETENTION_DAYS = 30;
 
-/** Email subscribers hear about finished tasks (a terminal phase) and tasks that vanished, not every step. */
+/**
+ * Email subscribers hear about finished tasks (a terminal phase), tasks that vanished and a VM
+ * Import/Export quota nearly exhausted, not every step (nor the quota's all-clear).
+ */
 export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
-    { changeType: ['TaskDisappeared'] },
+    { changeType: ['TaskDisappeared', 'QuotaNearlyExhausted'] },
   ],
 };
 
 /**
- * The chat channels (Slack, Teams) hear what email hears (finished tasks and vanished ones) and also
- * every task the monitor discovers, so a channel sees a task's thread start when the task does. A
+ * The chat channels (Slack, Teams) hear what email hears (finished tasks, vanished ones, a quota
+ * nearly exhausted), the quota's all-clear, and also every task the monitor discovers, so a channel sees a task's thread start when the task does. A
  * disappearance gets its own branch: its phase is `unknown` (the task vanished before it was seen
  * to finish), so a terminal-phase condition would never let it through.
  */
@@ -57,5 +61,6 @@ export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
     { changeType: ['TaskDisappeared'] },
     { changeType: ['TaskDiscovered'] },
+    { changeType: ['QuotaNearlyExhausted', 'QuotaAvailable'] },
   ],
 };

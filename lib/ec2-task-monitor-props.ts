@@ -171,6 +171,16 @@ export interface Ec2TaskMonitorProps {
   readonly disappearAfterMisses?: number;
 
   /**
+   * Share of a VM Import/Export concurrency quota (per account and Region) at which a
+   * `QuotaNearlyExhausted` event is published, once per crossing, and a `QuotaAvailable` when the
+   * tasks in use drop back below it: 0 < share ≤ 1, or `'off'` for no quota events (the in-use
+   * metric stays).
+   *
+   * @default 0.8
+   */
+  readonly quotaWarningShare?: number | 'off';
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH

@@ -17,13 +17,21 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { StoredTask } from '../domain/changes';
 import type { ListingState } from '../domain/listing-state';
 import type { TaskChangeEvent } from '../domain/event';
-import type { Task, TaskTypeName } from '../domain/task';
+import {
+  emptyQuotaState,
+  QUOTA_GROUP_NAMES,
+  type StoredQuotaLevel,
+  type UnitQuotaState,
+} from '../domain/quota';
+import { isTaskTypeName, type Task, type TaskTypeName } from '../domain/task';
 import {
   EVENT_SORT_PREFIX,
   eventSortKey,
   eventSortPrefix,
   PENDING_EVENT_ATTRIBUTE,
   partitionKey,
+  QUOTA_VERSION_ATTRIBUTE,
+  quotaAttribute,
   SNAPSHOT_SORT_PREFIX,
   snapshotSortKey,
   TABLE_LAYOUT,
@@ -33,8 +41,11 @@ import {
 
 const { partitionKey: PK, sortKey: SK, timeToLiveAttribute: TTL } = TABLE_LAYOUT;
 
-/** A unit's state: each task type's listing state, for the types that have one. */
-export type UnitState = Map<TaskTypeName, ListingState>;
+/**
+ * A unit's state: each task type's listing state, for the types that have one, and the unit's quota
+ * levels (read with it, so a poll needs no other read for them; see quota-store.ts).
+ */
+export type UnitState = Map<TaskTypeName, ListingState> & { quota?: UnitQuotaState };
 
 /** A snapshot write: the task, whether it left the listing, and the version it creates. */
 export interface SnapshotWrite {
@@ -89,8 +100,10 @@ export class SnapshotStore {
     );
     const state: UnitState = new Map();
     if (!Item) return state;
-    for (const [name, value] of Object.entries(unmarshall(Item))) {
-      if (name === PK || name === SK || typeof value !== 'object' || value === null) continue;
+    const record = unmarshall(Item);
+    state.quota = quotaStateOf(record);
+    for (const [name, value] of Object.entries(record)) {
+      if (!isTaskTypeName(name) || typeof value !== 'object' || value === null) continue;
       state.set(name as TaskTypeName, toListingState(value as Record<string, unknown>));
     }
     return state;
@@ -343,7 +356,7 @@ function writeCondition(write: SnapshotWrite): Condition {
  * fails too). A failure on the history item alone means that version's history exists while
  * the snapshot says otherwise, which no race explains: an error, not a conflict.
  */
-function isConditionFailure(error: TransactionCanceledException): boolean {
+export function isConditionFailure(error: TransactionCanceledException): boolean {
   const [snapshot] = error.CancellationReasons ?? [];
   return snapshot?.Code === 'ConditionalCheckFailed';
 }
@@ -374,6 +387,25 @@ function toListingState(record: Record<string, unknown>): ListingState {
   for (const name of ['lastCompleteAt', 'rebaselineFrom', 'unsettledSince', 'fingerprint'] as const) {
     const value = text(record[name]);
     if (value !== undefined) state[name] = value;
+  }
+  return state;
+}
+
+/** Reads a unit's quota state from its state item (unmarshalled); no quota attribute is an empty state. */
+export function quotaStateOf(item: Record<string, unknown>): UnitQuotaState {
+  const state = emptyQuotaState();
+  const version = Number(item[QUOTA_VERSION_ATTRIBUTE] ?? 0);
+  state.version = Number.isInteger(version) && version > 0 ? version : 0;
+  for (const group of QUOTA_GROUP_NAMES) {
+    const value = item[quotaAttribute(group)] as Partial<StoredQuotaLevel> | undefined;
+    if (value?.level === 'available' || value?.level === 'nearly-exhausted') {
+      state.levels.set(group, {
+        level: value.level,
+        inUse: Number(value.inUse ?? 0),
+        limit: Number(value.limit ?? 0),
+        since: String(value.since ?? ''),
+      });
+    }
   }
   return state;
 }

@@ -6,22 +6,33 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ec2ClientProvider } from '../adapters/ec2-clients';
+import { QuotaStore } from '../adapters/quota-store';
+import { serviceQuotaLimits, serviceQuotasClients } from '../adapters/service-quotas';
 import { SnapshotStore } from '../adapters/snapshot-store';
-import { readPollerConfig } from '../shared/config';
+import { readPollerConfig, readQuotaWarningShare } from '../shared/config';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { newPollCache, type PollReport, runPollCycle } from './poll-cycle';
+import { QuotaHeadroom } from './quota-headroom';
 
 // Read once per container: a bad variable fails the cold start with a message naming it.
 const config = readPollerConfig();
+const dynamodb = new DynamoDBClient(sdkClientConfig());
+const now = () => new Date();
 const dependencies = {
   ec2For: ec2ClientProvider(),
-  store: new SnapshotStore(new DynamoDBClient(sdkClientConfig()), config.tableName, config.account),
+  store: new SnapshotStore(dynamodb, config.tableName, config.account),
+  // The VM Import/Export quotas, counted from the listings; limits cached for a day.
+  quota: new QuotaHeadroom({
+    limits: serviceQuotaLimits({ clientFor: serviceQuotasClients(), logger, now }),
+    store: new QuotaStore(dynamodb, config.tableName),
+    warningShare: readQuotaWarningShare(),
+  }),
   // Kept for the container's life: a poll where nothing changed reads and writes nothing.
   cache: newPollCache(),
   logger,
   metrics,
-  now: () => new Date(),
+  now,
   unknownStatesLogged: new Set<string>(),
 };
 

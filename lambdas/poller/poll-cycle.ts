@@ -17,6 +17,7 @@ import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } 
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
 import { type Phase, PHASES } from '../domain/phase';
+import { countInUse } from '../domain/quota';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
@@ -25,6 +26,7 @@ import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency
 import { POLLER_LOG_MESSAGES } from '../shared/log-messages';
 import { partitionKey, type Unit, unitStateKey } from '../shared/table-layout';
 import { taskTypeDescriptor } from '../task-types';
+import type { QuotaHeadroom, QuotaReport } from './quota-headroom';
 
 /** Listings read at the same time. */
 const LISTING_CONCURRENCY = 6;
@@ -57,6 +59,11 @@ export interface PollDependencies {
   remainingMs(): number;
   /** Undocumented states already logged in this container, as `taskType:state`. */
   unknownStatesLogged: Set<string>;
+  /**
+   * The container's quota watch (quota-headroom.ts), run after the listings.
+   * @default - none: no quota metric, no quota event
+   */
+  quota?: Pick<QuotaHeadroom, 'afterPoll'>;
 }
 
 /**
@@ -108,6 +115,8 @@ export interface ListingReport {
   deferred: number;
   /** Finished tasks a baseline saw whose record has not landed yet (judged as in a baseline until it does). */
   unsettled: number;
+  /** Tasks holding a slot of a VM Import/Export quota (pending or running), when the listing was read completely. */
+  inUse?: number;
   error?: { code: string; message: string };
 }
 
@@ -122,6 +131,8 @@ export interface PollReport {
   unidentified: number;
   /** Finished tasks baselines saw but could not record yet, in all listings. */
   unsettled: number;
+  /** What the quota watch counted and recorded; absent without one. */
+  quota?: QuotaReport;
 }
 
 /** Another poll changed the listing's marker while this one judged the listing. */
@@ -164,6 +175,18 @@ export async function pollUnits(
   const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ unit, taskType }) =>
     pollListing(unit, taskType, config, deps, context),
   );
+  // Counted from the listings just read: no other EC2 or DynamoDB call.
+  const quota = await deps.quota?.afterPoll({
+    units,
+    listings,
+    unitStates: context.unitStates,
+    detectedAt: started,
+    retentionDays: config.retentionDays,
+    deadline: context.deadline,
+    now: deps.now,
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
   const durationMs = deps.now().getTime() - started.getTime();
   const report: PollReport = {
     startedAt: started.toISOString(),
@@ -173,6 +196,7 @@ export async function pollUnits(
     failures: listings.filter((listing) => !listing.ok).length,
     unidentified: listings.reduce((sum, listing) => sum + listing.skipped, 0),
     unsettled: listings.reduce((sum, listing) => sum + listing.unsettled, 0),
+    ...(quota ? { quota } : {}),
   };
   // One EMF document per poll, no dimension but `service`: three series at rest (ChangesRecorded
   // is sent only when something changed; the poll's duration is Lambda's own Duration, free). ListingFailures and the two below are sent every poll,
@@ -287,6 +311,7 @@ async function pollListing(
       tasks: listing.tasks.length,
       pages: listing.pages,
       skipped: listing.skipped.length,
+      inUse: countInUse(listing.tasks),
     });
     for (const skipped of listing.skipped) {
       deps.logger.warn(POLLER_LOG_MESSAGES.taskSkipped, {

@@ -2,6 +2,7 @@
 // construct sets (and that the local mode and the CLI set the same way). A missing or bad value
 // fails fast with a ConfigurationError naming the variable, never a silent default.
 import { ACCOUNT_ID_PATTERN, type AccountSelection, accountSelectionOf } from '../domain/accounts';
+import { QUOTA_WARNING_SHARE_ALLOWED, quotaWarningShareOf } from '../domain/quota';
 import { isTaskTypeName, TASK_TYPE_NAMES, type TaskTypeName } from '../domain/task';
 
 /** Names of the environment variables the functions read. */
@@ -20,6 +21,7 @@ export const ENV = {
   memberRoleName: 'MEMBER_ROLE_NAME',
   queueUrl: 'QUEUE_URL',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
+  quotaWarningShare: 'QUOTA_WARNING_SHARE',
 } as const;
 
 /**
@@ -34,6 +36,7 @@ export const POLLER_VARIABLES = [
   ENV.progressStep,
   ENV.retentionDays,
   ENV.disappearAfterMisses,
+  ENV.quotaWarningShare,
 ] as const;
 
 /** Every variable {@link readDispatcherConfig} requires (EXCLUDE_ACCOUNTS may be empty). */
@@ -173,6 +176,21 @@ function readPollSettings(env: Env): PollSettings {
   };
 }
 
+/**
+ * Reads the quota warning share of the poller and the worker: a share of the limit, or undefined
+ * for `off`. @throws ConfigurationError naming the variable
+ */
+export function readQuotaWarningShare(env: Env = process.env): number | undefined {
+  const text = required(env, ENV.quotaWarningShare);
+  try {
+    return quotaWarningShareOf(text);
+  } catch {
+    throw new ConfigurationError(
+      `${ENV.quotaWarningShare} must be ${QUOTA_WARNING_SHARE_ALLOWED}, got "${text}"`,
+    );
+  }
+}
+
 /** Reads the poller's configuration. Throws {@link ConfigurationError} naming the bad variable. */
 export function readPollerConfig(env: Env = process.env): PollerConfig {
   const regions = list(env, ENV.regions);
@@ -229,6 +247,8 @@ export interface WorkerConfig extends PollSettings {
   memberRoleName: string;
   /** Seconds between two cycles: a unit message older than two of them is dropped. */
   pollIntervalSeconds: number;
+  /** The quota warning share; undefined: no quota events (`off`). */
+  quotaWarningShare?: number;
 }
 
 function accountId(env: Env, name: string): string {
@@ -275,5 +295,6 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     ...readPollSettings(env),
     memberRoleName: required(env, ENV.memberRoleName),
     pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, { min: 60, max: 7 * 86_400 }),
+    quotaWarningShare: readQuotaWarningShare(env),
   };
 }
