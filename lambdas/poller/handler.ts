@@ -9,7 +9,7 @@ import { ec2ClientProvider } from '../adapters/ec2-clients';
 import { QuotaStore } from '../adapters/quota-store';
 import { serviceQuotaLimits, serviceQuotasClients } from '../adapters/service-quotas';
 import { SnapshotStore } from '../adapters/snapshot-store';
-import { readPollerConfig, readQuotaWarningShare } from '../shared/config';
+import { readPollerConfig } from '../shared/config';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { logger, metrics } from '../shared/observability';
 import { newPollCache, type PollReport, runPollCycle } from './poll-cycle';
@@ -26,7 +26,7 @@ const dependencies = {
   quota: new QuotaHeadroom({
     limits: serviceQuotaLimits({ clientFor: serviceQuotasClients(), logger, now }),
     store: new QuotaStore(dynamodb, config.tableName),
-    warningShare: readQuotaWarningShare(),
+    warningShare: config.quotaWarningShare,
   }),
   // Kept for the container's life: a poll where nothing changed reads and writes nothing.
   cache: newPollCache(),

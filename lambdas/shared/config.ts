@@ -91,6 +91,8 @@ export interface PollSettings {
   retentionDays: number;
   /** Consecutive complete listings an unfinished task must be missing from before it is declared disappeared. */
   disappearAfterMisses: number;
+  /** Share of a VM Import/Export quota that raises QuotaNearlyExhausted; undefined: no quota events (`off`). */
+  quotaWarningShare?: number;
 }
 
 /** Settings of the poller function: every poll's, and the Regions of its own account it polls. */
@@ -173,6 +175,7 @@ function readPollSettings(env: Env): PollSettings {
     progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
     disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
+    quotaWarningShare: readQuotaWarningShare(env),
   };
 }
 
@@ -247,8 +250,6 @@ export interface WorkerConfig extends PollSettings {
   memberRoleName: string;
   /** Seconds between two cycles: a unit message older than two of them is dropped. */
   pollIntervalSeconds: number;
-  /** The quota warning share; undefined: no quota events (`off`). */
-  quotaWarningShare?: number;
 }
 
 function accountId(env: Env, name: string): string {
@@ -295,6 +296,5 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     ...readPollSettings(env),
     memberRoleName: required(env, ENV.memberRoleName),
     pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, { min: 60, max: 7 * 86_400 }),
-    quotaWarningShare: readQuotaWarningShare(env),
   };
 }

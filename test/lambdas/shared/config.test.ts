@@ -18,6 +18,7 @@ const pollerEnv = {
   PROGRESS_STEP: '25',
   RETENTION_DAYS: '30',
   DISAPPEAR_AFTER_MISSES: '2',
+  QUOTA_WARNING_SHARE: '0.8',
 };
 
 describe('readPollerConfig', () => {
@@ -30,7 +31,9 @@ describe('readPollerConfig', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      quotaWarningShare: 0.8,
     });
+    expect(readPollerConfig({ ...pollerEnv, QUOTA_WARNING_SHARE: 'off' }).quotaWarningShare).toBeUndefined();
   });
 
   it.each([
@@ -46,6 +49,10 @@ describe('readPollerConfig', () => {
     [{ RETENTION_DAYS: '1.5' }, 'RETENTION_DAYS must be an integer'],
     [{ DISAPPEAR_AFTER_MISSES: '0' }, 'DISAPPEAR_AFTER_MISSES must be an integer from 1 to 20, got "0"'],
     [{ DISAPPEAR_AFTER_MISSES: undefined }, 'DISAPPEAR_AFTER_MISSES is not set'],
+    [
+      { QUOTA_WARNING_SHARE: '80' },
+      'QUOTA_WARNING_SHARE must be a number greater than 0 and at most 1 (0.8 is 80 %), or off, got "80"',
+    ],
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
