@@ -64,6 +64,12 @@ export const IN_USE_PHASES: readonly Phase[] = ['pending', 'running'];
 /** The IAM actions reading the limits calls (the poller's, the worker's and the member role's policies). */
 export const QUOTA_LIMIT_ACTIONS: readonly string[] = ['servicequotas:ListServiceQuotas'];
 
+/**
+ * The metric of the tasks in use: one series per account, Region and quota group (dimensions
+ * `account`, `region`, `quota` besides `service`), sent only while tasks are in use and once at 0.
+ */
+export const QUOTA_IN_USE_METRIC = 'QuotaTasksInUse';
+
 /** The warning share by default: 80 % of the limit. */
 export const DEFAULT_QUOTA_WARNING_SHARE = 0.8;
 

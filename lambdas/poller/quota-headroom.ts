@@ -8,6 +8,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   emptyQuotaState,
   inUseByGroup,
+  QUOTA_IN_USE_METRIC,
   type QuotaGroupName,
   quotaCrossings,
   quotaSummary,
@@ -17,9 +18,6 @@ import type { QuotaStore } from '../adapters/quota-store';
 import type { UnitState } from '../adapters/snapshot-store';
 import { type Unit, unitStateKey } from '../shared/table-layout';
 import type { TaskTypeName } from '../domain/task';
-
-/** The metric of the tasks in use, one series per account, Region and quota group while any is in use. */
-export const QUOTA_IN_USE_METRIC = 'QuotaTasksInUse';
 
 const DAY_SECONDS = 86_400;
 
