@@ -6,7 +6,7 @@ import { isTerminal, type Phase } from '../lambdas/domain/phase';
 import type { TaskStatus } from '../lambdas/domain/task';
 import { notificationSubject, notificationText } from '../lambdas/domain/notification-text';
 import { isQuotaChange, type MonitorEvent, quotaSubject, quotaText } from '../lambdas/domain/monitor-event';
-import { quotaSummary } from '../lambdas/domain/quota';
+import { type QuotaUse, quotaSummary } from '../lambdas/domain/quota';
 import type { HistoryEntry } from '../lambdas/adapters/snapshot-store';
 
 /** Whether to colour the output. */
@@ -89,6 +89,26 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
   ];
   const phaseColumn = byAccount ? 5 : 4;
   return table(rows, options, (row) => PHASE_COLORS[(row[phaseColumn] ?? '').split(' ')[0] as Phase]);
+}
+
+/**
+ * The VM Import/Export quotas, one line per account, Region and quota: the tasks in use of the
+ * limit, yellow while the warning is raised.
+ */
+export function renderQuotas(uses: readonly QuotaUse[], options: RenderOptions): string {
+  if (uses.length === 0) return '';
+  const byAccount = new Set(uses.map((use) => use.account)).size > 1;
+  const rows = [
+    [...(byAccount ? ['ACCOUNT'] : []), 'QUOTA', 'REGION', 'IN USE', 'LEVEL'],
+    ...uses.map((use) => [
+      ...(byAccount ? [use.account] : []),
+      use.group.name,
+      use.region,
+      `${use.inUse} / ${use.limit}${use.limitKnown ? '' : ' (documented)'} (${Math.round((use.inUse / use.limit) * 100)} %)`,
+      use.level === 'nearly-exhausted' ? 'nearly exhausted' : 'available',
+    ]),
+  ];
+  return table(rows, options, (row) => (row.at(-1) === 'nearly exhausted' ? 33 : undefined));
 }
 
 /**

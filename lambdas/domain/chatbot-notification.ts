@@ -12,7 +12,7 @@ import { consoleLinks } from './console-links';
 import { accountLabel, type TaskChangeEvent, timeInPreviousState } from './event';
 import { isQuotaChange, type MonitorEvent } from './monitor-event';
 import type { Phase } from './phase';
-import { type QuotaEvent, quotaSummary } from './quota';
+import { type QuotaEvent, quotaSentence } from './quota';
 
 /**
  * Length limits this module keeps to, in UTF-16 code units (never fewer than the characters a
@@ -238,7 +238,8 @@ function additionalContext(event: TaskChangeEvent): Record<string, string> {
  */
 function quotaNotification(event: QuotaEvent): ChatbotNotification {
   const nearly = event.changeType === 'QuotaNearlyExhausted';
-  const summary = escapeMarkdown(quotaSummary(event));
+  // Only the Region is data here; the sentence is the monitor's own words (parentheses kept).
+  const summary = `${escapeMarkdown(event.region)}: ${quotaSentence(event.quota)}`;
   const lines = [
     `Account: ${escapeMarkdown(accountLabel(event))}`,
     `Task types: ${event.quota.taskTypes.join(', ')}`,

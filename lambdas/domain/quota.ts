@@ -323,6 +323,55 @@ export function isQuotaEvent(value: unknown): value is QuotaEvent {
   );
 }
 
+/** One quota of one account in one Region as `status` shows it. */
+export interface QuotaUse {
+  account: string;
+  region: string;
+  group: QuotaGroup;
+  inUse: number;
+  limit: number;
+  /** Whether the limit is the one last recorded with a level (read from Service Quotas then), or the documented default. */
+  limitKnown: boolean;
+  level: QuotaLevel;
+}
+
+/**
+ * The quotas of the stored snapshots, per account, Region and group (the groups whose every type
+ * `taskTypes` holds): the tasks in use as the last complete listings left them, against the limit
+ * recorded with the group's level, or the documented default when no level was recorded.
+ */
+export function quotaUses(
+  tasks: readonly {
+    task: { account: string; region: string; taskType: TaskTypeName; phase: Phase };
+    gone: boolean;
+  }[],
+  units: readonly { account: string; region: string; quota?: UnitQuotaState }[],
+  taskTypes: readonly TaskTypeName[],
+): QuotaUse[] {
+  return units.flatMap((unit) =>
+    watchedQuotaGroups(taskTypes).map((group) => {
+      const inUse = tasks.filter(
+        ({ task, gone }) =>
+          !gone &&
+          task.account === unit.account &&
+          task.region === unit.region &&
+          group.taskTypes.includes(task.taskType) &&
+          IN_USE_PHASES.includes(task.phase),
+      ).length;
+      const stored = unit.quota?.levels.get(group.name);
+      return {
+        account: unit.account,
+        region: unit.region,
+        group,
+        inUse,
+        limit: stored?.limit || group.defaultLimit,
+        limitKnown: Boolean(stored?.limit),
+        level: stored?.level ?? 'available',
+      };
+    }),
+  );
+}
+
 /** "17 of 20 concurrent VM import/export image tasks in use (85 %)". */
 export function quotaSentence(quota: Pick<QuotaStatus, 'inUse' | 'limit' | 'description'>): string {
   const percent = Math.round((quota.inUse / quota.limit) * 100);
