@@ -5,11 +5,7 @@
 // a history item (`EVENT#quota#<version>`) the publisher claims and marks. The update is
 // conditioned on the unit's quota version, so two polls never both record one crossing, and a
 // crash leaves either both items or neither.
-import {
-  type DynamoDBClient,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { QuotaCrossing } from '../domain/quota';
 import {
@@ -22,7 +18,7 @@ import {
   type Unit,
   unitStateKey,
 } from '../shared/table-layout';
-import { isConditionFailure, type WriteOutcome } from './snapshot-store';
+import { historyPut, type WriteOutcome, writeChange } from './snapshot-store';
 
 const { partitionKey: PK, sortKey: SK, timeToLiveAttribute: TTL } = TABLE_LAYOUT;
 
@@ -45,55 +41,40 @@ export class QuotaStore {
   ): Promise<WriteOutcome> {
     const key = unitStateKey(unit);
     const version = expectedVersion + 1;
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
-                UpdateExpression: 'SET #level = :level, #pending = :event, #version = :version',
-                ConditionExpression:
-                  expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
-                ExpressionAttributeNames: {
-                  '#level': quotaAttribute(crossing.group.name),
-                  '#pending': PENDING_EVENT_ATTRIBUTE,
-                  '#version': QUOTA_VERSION_ATTRIBUTE,
-                },
-                ExpressionAttributeValues: marshall({
-                  ':level': crossing.level,
-                  ':event': JSON.stringify(crossing.event),
-                  ':version': version,
-                  ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
-                }),
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: marshall({
-                  [PK]: key.pk,
-                  [SK]: eventSortKey(QUOTA_HISTORY_ID, version),
-                  taskId: QUOTA_HISTORY_ID,
-                  version,
-                  changeType: crossing.event.changeType,
-                  detectedAt: crossing.event.detectedAt,
-                  event: JSON.stringify(crossing.event),
-                  [TTL]: historyExpiresAt,
-                }),
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': PK },
-              },
-            },
-          ],
+    return writeChange(this.client, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: marshall({ [PK]: key.pk, [SK]: key.sk }),
+          UpdateExpression: 'SET #level = :level, #pending = :event, #version = :version',
+          ConditionExpression:
+            expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
+          ExpressionAttributeNames: {
+            '#level': quotaAttribute(crossing.group.name),
+            '#pending': PENDING_EVENT_ATTRIBUTE,
+            '#version': QUOTA_VERSION_ATTRIBUTE,
+          },
+          ExpressionAttributeValues: marshall({
+            ':level': crossing.level,
+            ':event': JSON.stringify(crossing.event),
+            ':version': version,
+            ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
+          }),
+        },
+      },
+      historyPut(
+        this.tableName,
+        marshall({
+          [PK]: key.pk,
+          [SK]: eventSortKey(QUOTA_HISTORY_ID, version),
+          taskId: QUOTA_HISTORY_ID,
+          version,
+          changeType: crossing.event.changeType,
+          detectedAt: crossing.event.detectedAt,
+          event: JSON.stringify(crossing.event),
+          [TTL]: historyExpiresAt,
         }),
-      );
-      return 'written';
-    } catch (error) {
-      // The state item's condition failing is a lost race; the history item's alone is not.
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
-      throw error;
-    }
+      ),
+    ]);
   }
 }

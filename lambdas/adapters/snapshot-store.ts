@@ -11,6 +11,7 @@ import {
   UpdateItemCommand,
   paginateQuery,
   TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -163,29 +164,10 @@ export class SnapshotStore {
       },
       { removeUndefinedValues: true },
     );
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Put: { TableName: this.tableName, Item: snapshot, ...writeCondition(write) },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: history,
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': PK },
-              },
-            },
-          ],
-        }),
-      );
-      return 'written';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
-      throw error;
-    }
+    return writeChange(this.client, [
+      { Put: { TableName: this.tableName, Item: snapshot, ...writeCondition(write) } },
+      historyPut(this.tableName, history),
+    ]);
   }
 
   /** Writes a snapshot without recording a change (baseline of a finished task, ageing out). */
@@ -326,6 +308,35 @@ export class SnapshotStore {
   }
 }
 
+/** The Put of a change's history item, which must not exist yet. */
+export function historyPut(tableName: string, item: Record<string, AttributeValue>): TransactWriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+    },
+  };
+}
+
+/**
+ * Writes a change in one transaction: its carrier (the item holding the event, first) and its
+ * history item. `conflict` when the carrier's condition failed: another writer got there first.
+ */
+export async function writeChange(
+  client: DynamoDBClient,
+  items: [carrier: TransactWriteItem, history: TransactWriteItem],
+): Promise<WriteOutcome> {
+  try {
+    await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
+    throw error;
+  }
+}
+
 interface Condition {
   ConditionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
@@ -356,7 +367,7 @@ function writeCondition(write: SnapshotWrite): Condition {
  * fails too). A failure on the history item alone means that version's history exists while
  * the snapshot says otherwise, which no race explains: an error, not a conflict.
  */
-export function isConditionFailure(error: TransactionCanceledException): boolean {
+function isConditionFailure(error: TransactionCanceledException): boolean {
   const [snapshot] = error.CancellationReasons ?? [];
   return snapshot?.Code === 'ConditionalCheckFailed';
 }

@@ -246,12 +246,9 @@ function quotaNotification(event: QuotaEvent): ChatbotNotification {
     `Warning at: ${Math.round(event.quota.warningShare * 100)} % of the limit`,
     `Limit: ${event.quota.limitSource === 'service-quotas' ? 'from Service Quotas' : 'the documented default'}`,
   ];
-  return {
-    version: '1.0',
-    source: 'custom',
-    id: event.eventId,
-    content: {
-      textType: 'client-markdown',
+  return customNotification(
+    event.eventId,
+    {
       title: `${nearly ? ':warning:' : ':white_check_mark:'} ${summary}`,
       description: lines.join('\n'),
       ...(nearly
@@ -263,7 +260,7 @@ function quotaNotification(event: QuotaEvent): ChatbotNotification {
         : {}),
       keywords: [event.quota.name, escapeMarkdown(event.region)],
     },
-    metadata: {
+    {
       threadId: `quota-${event.account}-${oneLine(event.region)}-${event.quota.name}`,
       summary,
       eventType: event.changeType,
@@ -275,6 +272,21 @@ function quotaNotification(event: QuotaEvent): ChatbotNotification {
         limit: String(event.quota.limit),
       },
     },
+  );
+}
+
+/** A custom notification (schema 1.0, client markdown) carrying the event's id. */
+function customNotification(
+  id: string,
+  content: Omit<ChatbotNotification['content'], 'textType'>,
+  metadata: NonNullable<ChatbotNotification['metadata']>,
+): ChatbotNotification {
+  return {
+    version: '1.0',
+    source: 'custom',
+    id,
+    content: { textType: 'client-markdown', ...content },
+    metadata,
   };
 }
 
@@ -291,18 +303,15 @@ export function toChatbotNotification(event: MonitorEvent): ChatbotNotification 
   );
   const steps = nextSteps(event);
   const resources = relatedResources(event);
-  return {
-    version: '1.0',
-    source: 'custom',
-    id: event.eventId,
-    content: {
-      textType: 'client-markdown',
+  return customNotification(
+    event.eventId,
+    {
       title: `${PHASE_EMOJI[event.current.phase]} ${summary}`,
       description: description(event),
       ...(steps ? { nextSteps: steps } : {}),
       keywords: [event.taskType, event.current.phase, escapeMarkdown(event.region)],
     },
-    metadata: {
+    {
       // Not shown, but still task text: one line, no format controls.
       threadId: oneLine(event.taskId),
       summary,
@@ -310,5 +319,5 @@ export function toChatbotNotification(event: MonitorEvent): ChatbotNotification 
       ...(resources.length > 0 ? { relatedResources: resources } : {}),
       additionalContext: additionalContext(event),
     },
-  };
+  );
 }
