@@ -57,6 +57,7 @@ export const WORKER_VARIABLES = [
   ENV.progressStep,
   ENV.retentionDays,
   ENV.disappearAfterMisses,
+  ENV.quotaWarningShare,
   ENV.memberRoleName,
   ENV.pollIntervalSeconds,
 ] as const;
