@@ -3,6 +3,7 @@
 // image tasks are in use, nothing more while they stay, one QuotaAvailable once they finish, and a
 // poll at rest reads and writes nothing in DynamoDB. Nothing emulates Service Quotas locally, so
 // the documented limits stand (the fallback a denied call takes).
+import { DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
 import type { QuotaEvent } from '../../lambdas/domain/quota';
 import {
   type FaultProxies,
@@ -61,6 +62,9 @@ it('publishes one QuotaNearlyExhausted at 16 of 20, nothing while it holds, one 
       Progress: '10',
     });
   }
+
+  // An email subscriber with the default filter: the warning, not its all-clear nor the tasks' starts.
+  const email = await harness.subscribe(DEFAULT_EMAIL_FILTER_POLICY);
 
   // Act: the first poll discovers them and crosses the warning share.
   const first = await cycle();
@@ -123,4 +127,6 @@ it('publishes one QuotaNearlyExhausted at 16 of 20, nothing while it holds, one 
   // Assess
   expect(rest).toEqual([]);
   expect(dynamodbRequests()).toEqual([]);
+  const emailed = (await email.drain()).map((message) => message.attributes.changeType);
+  expect(emailed.filter((changeType) => changeType?.startsWith('Quota'))).toEqual(['QuotaNearlyExhausted']);
 });
