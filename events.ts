@@ -16,6 +16,7 @@ export type {
   QuotaGroupName,
   QuotaStatus,
 } from './lambdas/domain/quota';
+export type { StallInfo } from './lambdas/domain/stall';
 export type { ObservedStatus, RelatedResources, Task, TaskStatus, TaskTypeName } from './lambdas/domain/task';
 
 export { CHANGE_TYPES } from './lambdas/domain/changes';

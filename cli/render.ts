@@ -1,6 +1,8 @@
 // Terminal rendering shared by the commands: the task status table with progress bars, a task's
 // timeline, and an event shown the way an email subscriber reads it.
 import type { StoredTask } from '../lambdas/domain/changes';
+import { stallText } from '../lambdas/domain/chat-text';
+import { estimateCompletion } from '../lambdas/domain/completion-estimate';
 import type { TaskChangeEvent } from '../lambdas/domain/event';
 import { isTerminal, type Phase } from '../lambdas/domain/phase';
 import type { TaskStatus } from '../lambdas/domain/task';
@@ -62,6 +64,22 @@ export function table(
     .join('\n');
 }
 
+/**
+ * The ETA column: the completion time estimated when the snapshot was last written (the estimate
+ * its event carried), `around 14:20 UTC`, or blank when none is given (see completion-estimate.ts).
+ */
+export function etaOf(snapshot: StoredTask): string {
+  const { task, progressAnchor, writtenAt } = snapshot;
+  // A stalled task's past rate says nothing about when it will finish.
+  if (snapshot.gone || snapshot.stalledAt !== undefined || writtenAt === undefined) return '';
+  const eta = estimateCompletion(progressAnchor, {
+    at: new Date(writtenAt),
+    progress: task.progress,
+    phase: task.phase,
+  });
+  return eta === undefined ? '' : `around ${eta.slice(11, 16)} UTC`;
+}
+
 /** The current snapshot of every task, one line each. */
 export function renderStatus(tasks: readonly StoredTask[], options: RenderOptions): string {
   if (tasks.length === 0) return 'No tasks recorded yet.';
@@ -75,8 +93,8 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
   // Organization mode: an ACCOUNT column once the tasks come from more than one account.
   const byAccount = new Set(tasks.map(({ task }) => task.account)).size > 1;
   const rows = [
-    [...(byAccount ? ['ACCOUNT'] : []), 'TYPE', 'TASK ID', 'REGION', 'STATE', 'PHASE', 'PROGRESS'],
-    ...sorted.map(({ task, gone }) => [
+    [...(byAccount ? ['ACCOUNT'] : []), 'TYPE', 'TASK ID', 'REGION', 'STATE', 'PHASE', 'PROGRESS', 'ETA'],
+    ...sorted.map(({ task, gone }, index) => [
       ...(byAccount ? [task.account] : []),
       task.taskType,
       task.taskId,
@@ -85,6 +103,7 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
       gone ? `${task.phase} (gone)` : task.phase,
       // A finished task's last progress figure says nothing any more (a failed import stops at 28 %).
       isTerminal(task.phase) ? '' : progressBar(task.progress),
+      etaOf(sorted[index] as StoredTask),
     ]),
   ];
   const phaseColumn = byAccount ? 5 : 4;
@@ -170,9 +189,11 @@ export function changeOf(event: TaskChangeEvent): string {
     case 'TaskDiscovered':
       return `discovered, ${current.phase} (${current.state || '-'})`;
     case 'TaskProgressed':
-      return `progress ${progressOf(event)}`;
+      return `progress ${progressOf(event)}${event.stall ? `, ${stallText(event)}` : ''}`;
     case 'TaskDisappeared':
       return `disappeared while ${previous?.phase ?? 'unfinished'}`;
+    case 'TaskStalled':
+      return `stalled, ${stallText(event)}`;
     default:
       return `${previous ? previous.phase : 'first seen'} -> ${current.phase} (${current.state || '-'})`;
   }

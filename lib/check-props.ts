@@ -5,6 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { CHANNELS } from '../channels';
 import { trustPolicy } from '../lambdas/domain/baseline';
+import { FAST_POLL_OFF } from '../lambdas/shared/config';
 import type { ChannelDefinition } from './channel/channel';
 import type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 import { type AlarmThresholds, checkAlarmOptions } from './monitor-alarms';
@@ -79,6 +80,13 @@ function checkOrganizationSettings(
     }
     return;
   }
+  if (settings.cloudTrailTrigger) {
+    fail(
+      'cloudTrailTrigger',
+      'true with organization mode',
+      'false with organization mode (accounts=self only, for now)',
+    );
+  }
   if (given.memberRoleTargets !== undefined && settings.memberRoleStackSet === 'none') {
     unused('memberRoleTargets', 'memberRoleStackSet (delegated-admin or management)');
   }
@@ -116,6 +124,12 @@ export function checkProps(props: Ec2TaskMonitorProps, scope: SettingScope): Che
   if (given.dashboardName !== undefined && !settings.dashboard) unused('dashboardName', 'dashboard (true)');
   return {
     ...settings,
+    // Organization mode fast-polls only when asked: a worker holding a hot unit until its cycle ends
+    // takes one of workerConcurrency's slots for the minute (README, sizing).
+    fastPollSeconds:
+      settings.accounts.mode !== 'self' && given.fastPollSeconds === undefined
+        ? FAST_POLL_OFF
+        : settings.fastPollSeconds,
     channels,
     alarms: checkAlarmOptions(props.alarms ?? {}, settings.schedule.expressionString),
   };

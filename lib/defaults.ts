@@ -5,9 +5,23 @@ import type { FilterPolicy } from './settings/filter-policy';
 
 export { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
 export { DEFAULT_QUOTA_WARNING_SHARE } from '../lambdas/domain/quota';
+export { DEFAULT_STALL_AFTER_MINUTES } from '../lambdas/domain/stall';
 
 /** Poll once a minute: EC2 tasks take minutes to hours, so a minute is timely and cheap. */
 export const DEFAULT_SCHEDULE = 'rate(1 minute)';
+
+/**
+ * While a listing holds unfinished tasks, it is polled again every 15 seconds within the scheduled
+ * run: a change is seen within about 15 s instead of up to a minute, for 4 listing calls a minute of
+ * that type (13 % of DescribeStoreImageTasks' 30 a minute, the tightest bucket). At rest nothing changes.
+ */
+export const DEFAULT_FAST_POLL_SECONDS = 15;
+
+/**
+ * No rule on CloudTrail's task-creating calls: it needs a trail logging management events, and a
+ * new task's first change is seen by the next scheduled poll anyway (within a minute).
+ */
+export const DEFAULT_CLOUDTRAIL_TRIGGER = false;
 
 /** The member role's name in every watched account (organization mode). */
 export const DEFAULT_MEMBER_ROLE_NAME = 'ec2-task-monitor-reader';
@@ -42,11 +56,14 @@ export const DEFAULT_RETENTION_DAYS = 30;
 /**
  * Email subscribers hear about finished tasks (a terminal phase), tasks that vanished and a VM
  * Import/Export quota nearly exhausted, not every step (nor the quota's all-clear).
+ * Email subscribers hear about finished tasks (a terminal phase), tasks that vanished and tasks
+ * that stalled (someone may have to act on each), not every step.
  */
 export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
     { changeType: ['TaskDisappeared', 'QuotaNearlyExhausted'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled'] },
   ],
 };
 
@@ -59,7 +76,7 @@ export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
 export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
-    { changeType: ['TaskDisappeared'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled'] },
     { changeType: ['TaskDiscovered'] },
     { changeType: ['QuotaNearlyExhausted', 'QuotaAvailable'] },
   ],

@@ -78,6 +78,28 @@ export interface Ec2TaskMonitorProps {
   readonly workerConcurrency?: number;
 
   /**
+   * Detection within seconds: while a listing (a task type in a Region) holds unfinished tasks,
+   * the scheduled run stays on after its poll and polls that listing again every this many seconds,
+   * 5 to 30, until the next run is due; at rest it ends after its one poll as before. `'off'`: one
+   * poll per scheduled run. Covers the first minute of each period of a slower schedule (the
+   * function's timeout is one minute). Organization mode: off unless given; the worker then holds a
+   * unit with unfinished tasks (and one of workerConcurrency's slots) until its cycle ends.
+   *
+   * @default 15 (`'off'` in organization mode)
+   */
+  readonly fastPollSeconds?: number | 'off';
+
+  /**
+   * Starts polling a task type at once when CloudTrail reports a call that creates one
+   * (ImportImage, CreateStoreImageTask, ...; accounts=self, calls made in the stack's Region): an
+   * EventBridge rule on `AWS API Call via CloudTrail` invokes the poller for that listing, which then
+   * fast-polls it while it runs. Needs a trail logging management events (README).
+   *
+   * @default false
+   */
+  readonly cloudTrailTrigger?: boolean;
+
+  /**
    * Task types polled; the poller may call exactly their `ec2:Describe…` actions.
    *
    * @default - all nine (TASK_TYPE_NAMES)
@@ -179,6 +201,16 @@ export interface Ec2TaskMonitorProps {
    * @default 0.8
    */
   readonly quotaWarningShare?: number | 'off';
+
+  /**
+   * Minutes a running task may keep the same progress, raw state and status message before one
+   * TaskStalled is published, per task type (5 to 10,080), or `'off'` to never report that type
+   * stalled. Types left out keep their default. Also from context: `-c stallAfter=store-image=30,conversion=off`.
+   *
+   * @default DEFAULT_STALL_AFTER_MINUTES: store-image 60, bundle and export-image 120, import-image,
+   * import-snapshot and mac-modification 180, export-instance 360, conversion 720, replace-root-volume 60
+   */
+  readonly stallAfter?: Readonly<Partial<Record<TaskTypeName, number | 'off'>>> | string;
 
   /**
    * Retention of the functions' log groups.

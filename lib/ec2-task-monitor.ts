@@ -36,8 +36,9 @@ import { MonitorTable } from './monitor-table';
 import { OperatorTopic } from './operator-topic';
 import { OrganizationPolling } from './organization/organization-polling';
 import { pollIntervalOf } from './poll-interval';
+import { taskCreationTrigger } from './task-creation-trigger';
 import type { FilterPolicy } from './settings/filter-policy';
-import { ENABLED_REGIONS, type RegionSelection } from './settings/monitor-settings';
+import { ENABLED_REGIONS, type RegionSelection, stallAfterVariable } from './settings/monitor-settings';
 
 export type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
 
@@ -149,11 +150,26 @@ export class Ec2TaskMonitor extends Construct {
       [ENV.retentionDays]: String(settings.retentionDays),
       [ENV.disappearAfterMisses]: String(settings.disappearAfterMisses),
       [ENV.quotaWarningShare]: String(settings.quotaWarningShare),
+      [ENV.stallAfter]: stallAfterVariable(settings.stallAfter),
     });
     bindTaskListing(this.poller, settings.taskTypes);
     bindQuotaLimits(this.poller, settings.taskTypes);
     bindTable(this.poller, this.table, POLLER_TABLE_ACTIONS, listings);
     if (settings.accounts.mode === 'self') {
+      bindSettings(this.poller, {
+        // The fast re-polls of a scheduled run end before the next run (a cron without a fixed
+        // interval: within the minute after each run).
+        [ENV.pollIntervalSeconds]: String(
+          pollIntervalOf(settings.schedule.expressionString)?.toSeconds() ?? 60,
+        ),
+        [ENV.fastPollSeconds]: String(settings.fastPollSeconds),
+      });
+      if (settings.cloudTrailTrigger) {
+        taskCreationTrigger(this, 'TaskCreationTrigger', {
+          poller: this.poller,
+          taskTypes: settings.taskTypes,
+        });
+      }
       new events.Rule(this, 'PollSchedule', {
         description: 'Runs the EC2 task monitor poller',
         schedule: settings.schedule,
@@ -175,6 +191,7 @@ export class Ec2TaskMonitor extends Construct {
         memberRoleTargets: settings.memberRoleTargets,
         workerConcurrency: settings.workerConcurrency,
         pollIntervalSeconds: pollIntervalOf(settings.schedule.expressionString)?.toSeconds(),
+        fastPollSeconds: settings.fastPollSeconds,
         logRetention: props.logRetention,
         removalPolicy,
       });

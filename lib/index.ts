@@ -16,6 +16,7 @@ export {
   DEFAULT_QUOTA_WARNING_SHARE,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SCHEDULE,
+  DEFAULT_STALL_AFTER_MINUTES,
 } from './defaults';
 export {
   checkContextKeys,

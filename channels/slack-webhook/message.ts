@@ -3,8 +3,10 @@
 import {
   describeStatus,
   escapeControlCharacters,
+  estimateText,
   formatDuration,
   oneLine,
+  stallText,
   truncate,
 } from '../../lambdas/domain/chat-text';
 import { consoleLinks } from '../../lambdas/domain/console-links';
@@ -167,7 +169,10 @@ function field(label: string, value: string): MrkdwnTextObject {
 function header(event: TaskChangeEvent): HeaderBlock {
   return {
     type: 'header',
-    text: plainText(`${event.taskType} ${event.taskId} ${event.current.phase}`, MAX_HEADER_TEXT),
+    text: plainText(
+      `${event.taskType} ${event.taskId} ${event.changeType === 'TaskStalled' ? 'stalled' : event.current.phase}`,
+      MAX_HEADER_TEXT,
+    ),
   };
 }
 
@@ -183,6 +188,10 @@ function details(event: TaskChangeEvent): SectionBlock {
   const inPrevious = timeInPreviousState(event);
   if (inPrevious !== undefined) fields.push(field('Time in previous state', formatDuration(inPrevious)));
   if (current.progress !== null) fields.push(field('Progress', `${current.progress}%`));
+  const estimate = estimateText(event);
+  if (estimate !== undefined) fields.push(field('Estimate', estimate));
+  const stall = stallText(event);
+  if (stall !== undefined) fields.push(field('Stall', stall));
   if (current.statusMessage) fields.push(field('Status message', current.statusMessage));
   return { type: 'section', fields: fields.slice(0, MAX_FIELDS) };
 }

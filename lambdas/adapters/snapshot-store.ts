@@ -16,6 +16,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { StoredTask } from '../domain/changes';
+import type { ProgressObservation } from '../domain/completion-estimate';
+import type { StallWatch } from '../domain/stall';
 import type { ListingState } from '../domain/listing-state';
 import type { TaskChangeEvent } from '../domain/event';
 import {
@@ -60,6 +62,10 @@ export interface SnapshotWrite {
   stateSince?: string;
   /** Consecutive listings the unfinished task has been missing from; left out when none. */
   misses?: number;
+  /** Stall and estimate observations (see StoredTask); each left out when absent. */
+  stillSince?: string;
+  stalledAt?: string;
+  progressAnchor?: ProgressObservation;
   /** Time of the poll that writes the snapshot (ISO-8601): a re-baseline trusts snapshots by it. */
   writtenAt: string;
   /**
@@ -125,7 +131,8 @@ export class SnapshotStore {
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
         ExpressionAttributeValues: marshall({ ':pk': pk, ':prefix': SNAPSHOT_SORT_PREFIX }),
-        ProjectionExpression: 'task, version, gone, stateSince, misses, updatedAt, observedAt',
+        ProjectionExpression:
+          'task, version, gone, stateSince, misses, updatedAt, observedAt, stillSince, stalledAt, progressAnchor',
         ConsistentRead: true,
       },
     );
@@ -201,6 +208,7 @@ export class SnapshotStore {
       unsettled: state.unsettled.length > 0 ? [...state.unsettled] : undefined,
       unsettledSince: state.unsettledSince,
       fingerprint: state.fingerprint,
+      stall: state.stall,
       version: state.version + 1,
     };
     try {
@@ -291,6 +299,9 @@ export class SnapshotStore {
         // Next to the task, not in it: the task is EC2's view, these are the monitor's observations.
         stateSince: write.stateSince,
         misses: write.misses,
+        stillSince: write.stillSince,
+        stalledAt: write.stalledAt,
+        progressAnchor: write.progressAnchor,
         // Flat copies for people reading the table in the console and for the CLI's status view.
         taskType: task.taskType,
         taskId: task.taskId,
@@ -385,6 +396,12 @@ export function toStoredTask(item: Record<string, AttributeValue>): StoredTask {
   if (typeof record.misses === 'number' && record.misses > 0) stored.misses = record.misses;
   if (typeof record.updatedAt === 'string') stored.writtenAt = record.updatedAt;
   if (typeof record.observedAt === 'string') stored.observedAt = record.observedAt;
+  if (typeof record.stillSince === 'string') stored.stillSince = record.stillSince;
+  if (typeof record.stalledAt === 'string') stored.stalledAt = record.stalledAt;
+  const anchor = record.progressAnchor as Partial<ProgressObservation> | undefined;
+  if (typeof anchor?.at === 'string' && typeof anchor.progress === 'number') {
+    stored.progressAnchor = { at: anchor.at, progress: anchor.progress };
+  }
   return stored;
 }
 
@@ -399,6 +416,8 @@ function toListingState(record: Record<string, unknown>): ListingState {
     const value = text(record[name]);
     if (value !== undefined) state[name] = value;
   }
+  const stall = toStallWatch(record.stall);
+  if (stall) state.stall = stall;
   return state;
 }
 
@@ -419,4 +438,20 @@ export function quotaStateOf(item: Record<string, unknown>): UnitQuotaState {
     }
   }
   return state;
+}
+
+/** Reads a listing's stall watch; anything malformed is no watch (the listing is then judged once). */
+function toStallWatch(value: unknown): StallWatch | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.afterMinutes !== 'number') return undefined;
+  const watch: StallWatch = { afterMinutes: record.afterMinutes };
+  if (typeof record.dueAt === 'string') watch.dueAt = record.dueAt;
+  if (typeof record.stalled === 'object' && record.stalled !== null) {
+    const stalled = Object.entries(record.stalled).filter(
+      (entry): entry is [string, number | null] => entry[1] === null || typeof entry[1] === 'number',
+    );
+    if (stalled.length > 0) watch.stalled = Object.fromEntries(stalled);
+  }
+  return watch;
 }

@@ -1,7 +1,9 @@
 // The heart of the monitor: compares one complete listing of a (Region, task type) with the
 // stored snapshots and decides, per task, what changed. Pure: no I/O, no clock (the poll's time
 // is an input), no randomness, so every rule of the product is tested here without mocks.
+import type { ProgressObservation } from './completion-estimate';
 import { isTerminal } from './phase';
+import type { StallInfo } from './stall';
 import {
   isSameState,
   type ObservedStatus,
@@ -12,7 +14,8 @@ import {
 } from './task';
 
 /** The kinds of change the monitor publishes. */
-export type ChangeType = 'TaskStateChanged' | 'TaskDiscovered' | 'TaskProgressed' | 'TaskDisappeared';
+export type ChangeType =
+  'TaskStateChanged' | 'TaskDiscovered' | 'TaskProgressed' | 'TaskDisappeared' | 'TaskStalled';
 
 /** Every change type. */
 export const CHANGE_TYPES: readonly ChangeType[] = [
@@ -20,6 +23,7 @@ export const CHANGE_TYPES: readonly ChangeType[] = [
   'TaskDiscovered',
   'TaskProgressed',
   'TaskDisappeared',
+  'TaskStalled',
 ];
 
 /** Consecutive complete listings a task must be missing from before it is declared disappeared. */
@@ -43,6 +47,15 @@ export interface StoredTask {
   writtenAt?: string;
   /** ISO-8601 time (milliseconds) the listing that wrote the snapshot began to be read. */
   observedAt?: string;
+  /**
+   * ISO-8601 time of the poll that first recorded the task's current progress, raw state and status
+   * message together (see stall.ts); absent on snapshots of older releases.
+   */
+  stillSince?: string;
+  /** ISO-8601 time a TaskStalled was recorded for the current still period; absent when none was. */
+  stalledAt?: string;
+  /** The first progress observation of the current run (see completion-estimate.ts); absent when none. */
+  progressAnchor?: ProgressObservation;
 }
 
 /** A change to record and publish. */
@@ -60,6 +73,8 @@ export interface DetectedChange {
   expectedVersion: number;
   /** The snapshot's new {@link StoredTask.stateSince}: always `current.since`. */
   stateSince: string | undefined;
+  /** For a TaskStalled, or a change of a task that moves again after one: the stall (see stall.ts). */
+  stall?: StallInfo;
 }
 
 /**
@@ -71,10 +86,12 @@ export interface DetectedChange {
  * - `missed`: an unfinished task is missing from a listing, not yet often enough to be declared disappeared;
  * - `returned`: such a task is back before that, unchanged;
  * - `spared`: such a task is missing, but an object the listing could not identify could be it: not
- *   judged, and its count of consecutive misses starts again.
+ *   judged, and its count of consecutive misses starts again;
+ * - `moved`: a stall would be due, but the task moved within a progress step since its snapshot was
+ *   written: the exact values are recorded and its still time starts again (stall.ts).
  */
 export type SilentReason =
-  'baseline-terminal' | 'stale' | 'aged-out' | 'relisted' | 'missed' | 'returned' | 'spared';
+  'baseline-terminal' | 'stale' | 'aged-out' | 'relisted' | 'missed' | 'returned' | 'spared' | 'moved';
 
 /** Reasons of the silent writes that judge a task as in a baseline. */
 export const BASELINE_REASONS: readonly SilentReason[] = ['baseline-terminal', 'stale'];
@@ -332,7 +349,7 @@ function stillFinished(listed: Task, before: Task): Task {
  * says nothing about how far the task got, so 60 → (none) → 61 is no progress at all. A task that
  * has just finished keeps its missing value: done is not "60 %".
  */
-function withKnownProgress(listed: Task, before: Task): Task {
+export function withKnownProgress(listed: Task, before: Task): Task {
   if (listed.progress !== null || before.progress === null) return listed;
   if (isTerminal(listed.phase) && listed.phase !== before.phase) return listed;
   return { ...listed, progress: before.progress };

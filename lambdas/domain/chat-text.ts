@@ -108,3 +108,57 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m ${s}s`;
   return `${s}s`;
 }
+
+/**
+ * A duration in words for the stall and estimate texts: `3 h 10 min`, `25 min`, `under 1 min`
+ * (rounded to the minute: EC2's progress says no more).
+ */
+export function formatMinutes(ms: number): string {
+  const minutes = Number.isFinite(ms) && ms > 0 ? Math.round(ms / 60_000) : 0;
+  if (minutes < 1) return 'under 1 min';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** `14:20 UTC` for a time on the day of `from`, `Dec 3 14:20 UTC` for another day. */
+function clockTime(iso: string, from: string): string {
+  const at = new Date(iso);
+  const time = `${at.toISOString().slice(11, 16)} UTC`;
+  if (iso.slice(0, 10) === from.slice(0, 10)) return time;
+  const month = at.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  return `${month} ${at.getUTCDate()} ${time}`;
+}
+
+/**
+ * `about 25 min left (around 14:20 UTC)`: the event's estimated completion, counted from its
+ * detection; undefined when the event carries none.
+ */
+export function estimateText(event: {
+  detectedAt: string;
+  current: { estimatedCompletion?: string };
+}): string | undefined {
+  const eta = event.current.estimatedCompletion;
+  if (eta === undefined) return undefined;
+  const left = Date.parse(eta) - Date.parse(event.detectedAt);
+  if (!Number.isFinite(left)) return undefined;
+  return `about ${formatMinutes(left)} left (around ${clockTime(eta, event.detectedAt)})`;
+}
+
+/**
+ * What an event says of a stall: `still for 3 h 10 min (since 11:10 UTC)` on a TaskStalled, and
+ * `moved again after 3 h 10 min still` on the change of a task that had stalled; undefined otherwise.
+ */
+export function stallText(event: {
+  changeType: string;
+  detectedAt: string;
+  stall?: { stillSince: string; stillForSeconds: number };
+}): string | undefined {
+  const { stall } = event;
+  if (!stall) return undefined;
+  const duration = formatMinutes(stall.stillForSeconds * 1000);
+  return event.changeType === 'TaskStalled'
+    ? `still for ${duration} (since ${clockTime(stall.stillSince, event.detectedAt)})`
+    : `moved again after ${duration} still`;
+}

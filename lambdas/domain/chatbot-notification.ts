@@ -3,8 +3,10 @@
 import {
   describeStatus,
   escapeControlCharacters,
+  estimateText,
   formatDuration,
   oneLine,
+  stallText,
   truncate,
   withoutLinks,
 } from './chat-text';
@@ -158,6 +160,8 @@ function safeUrl(url: string): string {
 function headline(event: TaskChangeEvent): string {
   const { current } = event;
   if (event.changeType === 'TaskDisappeared') return 'disappeared';
+  if (event.changeType === 'TaskStalled')
+    return `stalled${current.progress === null ? '' : ` at ${current.progress}%`}`;
   if (event.changeType === 'TaskProgressed' && current.progress !== null)
     return `${current.phase} ${current.progress}%`;
   return current.phase;
@@ -183,6 +187,10 @@ function description(event: TaskChangeEvent): string {
   if (current.statusMessage)
     lines.push(`Message: ${truncate(escapeFreeText(current.statusMessage), MAX_MESSAGE)}`);
   if (current.progress !== null) lines.push(`Progress: ${current.progress}%`);
+  const estimate = estimateText(event);
+  if (estimate !== undefined) lines.push(`Estimate: ${estimate}`);
+  const stall = stallText(event);
+  if (stall !== undefined) lines.push(`Stall: ${stall}`);
   const time = timeInPreviousStateLine(event);
   if (time !== undefined) lines.push(time);
   lines.push(`Account: ${escapeMarkdown(accountLabel(event))}`);
@@ -297,16 +305,18 @@ function customNotification(
  */
 export function toChatbotNotification(event: MonitorEvent): ChatbotNotification {
   if (isQuotaChange(event)) return quotaNotification(event);
+  // A stall is a warning whatever the phase (always running).
+  const emoji = event.changeType === 'TaskStalled' ? ':warning:' : PHASE_EMOJI[event.current.phase];
   const summary = truncate(
     `${escapeMarkdown(event.taskType)} ${codeSpan(event.taskId)} ${headline(event)} (${escapeMarkdown(event.region)})`,
-    CHATBOT_LIMITS.title - PHASE_EMOJI[event.current.phase].length - 1,
+    CHATBOT_LIMITS.title - emoji.length - 1,
   );
   const steps = nextSteps(event);
   const resources = relatedResources(event);
   return customNotification(
     event.eventId,
     {
-      title: `${PHASE_EMOJI[event.current.phase]} ${summary}`,
+      title: `${emoji} ${summary}`,
       description: description(event),
       ...(steps ? { nextSteps: steps } : {}),
       keywords: [event.taskType, event.current.phase, escapeMarkdown(event.region)],

@@ -2,8 +2,9 @@
 // schema/task-change-event.schema.json). Built from a detected change, deterministic for the
 // change so that a consumer can drop a redelivery by eventId.
 import { createHash } from 'node:crypto';
-import type { ChangeType } from './changes';
+import { CHANGE_TYPES, type ChangeType } from './changes';
 import type { Phase } from './phase';
+import type { StallInfo } from './stall';
 import { isTaskTypeName, type ObservedStatus, type Task, type TaskTypeName } from './task';
 
 /** Version of the event schema; bumped only on a breaking change. */
@@ -29,6 +30,12 @@ export interface TaskChangeEvent {
   current: ObservedStatus;
   /** The normalised snapshot, raw API object included. */
   task: Task;
+  /**
+   * On a TaskStalled: since when the task has been still and for how long. On a TaskProgressed or
+   * TaskStateChanged of a task that was stalled: the stall that ended, with its duration and when it
+   * was reported. Absent otherwise.
+   */
+  stall?: StallInfo;
 }
 
 /** What {@link buildEvent} needs. */
@@ -42,6 +49,8 @@ export interface EventInput {
   detectedAt: Date;
   /** The account's name in AWS Organizations, when known (organization mode). */
   accountName?: string;
+  /** The stall the change reports or ends, if any. */
+  stall?: StallInfo;
 }
 
 /** A UUID (version 5 layout) derived from the change's identity. */
@@ -70,6 +79,8 @@ export function isTaskChangeEvent(value: unknown): value is TaskChangeEvent {
   return (
     event.schemaVersion === SCHEMA_VERSION &&
     typeof event.eventId === 'string' &&
+    typeof event.changeType === 'string' &&
+    CHANGE_TYPES.includes(event.changeType) &&
     typeof event.taskId === 'string' &&
     typeof event.taskType === 'string' &&
     isTaskTypeName(event.taskType) &&
@@ -98,6 +109,7 @@ export function buildEvent(input: EventInput): TaskChangeEvent {
     previous: input.previous,
     current: input.current,
     task,
+    ...(input.stall === undefined ? {} : { stall: input.stall }),
   };
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ListingMarker } from './baseline';
 import { progressBucket } from './changes';
+import type { StallWatch } from './stall';
 import type { RelatedResources, Task } from './task';
 
 /** A listing's stored state: its marker and fingerprint. */
@@ -17,6 +18,8 @@ export interface ListingState extends ListingMarker {
    * listing needs the next one to be declared disappeared.
    */
   fingerprint?: string;
+  /** What tells, without the snapshots, that a stall is due or a stalled task moved (stall.ts). */
+  stall?: StallWatch;
 }
 
 /** What the diff is sensitive to, besides the listing: a change of setting re-judges every listing. */

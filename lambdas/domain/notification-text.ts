@@ -2,7 +2,7 @@
 // person. The local mode prints the same text, so what a developer sees is what a subscriber gets.
 // Every value that comes from the task is data, never layout: it is put on one line without
 // format controls, so a newline in an S3 key cannot forge a "Console:" section or any other line.
-import { formatDuration, oneLine } from './chat-text';
+import { estimateText, formatDuration, oneLine, stallText } from './chat-text';
 import { consoleLinks } from './console-links';
 import { accountLabel, type TaskChangeEvent, timeInPreviousState } from './event';
 import type { TaskStatus } from './task';
@@ -21,6 +21,8 @@ function headline(event: TaskChangeEvent): string {
       return `${current.state || current.phase}${current.progress === null ? '' : ` ${current.progress}%`}`;
     case 'TaskDisappeared':
       return 'disappeared';
+    case 'TaskStalled':
+      return `stalled${current.progress === null ? '' : ` at ${current.progress}%`}`;
   }
 }
 
@@ -45,12 +47,16 @@ function sentence(event: TaskChangeEvent): string {
   switch (event.changeType) {
     case 'TaskStateChanged':
       return event.previous
-        ? `${what} went from ${event.previous.phase} to ${event.current.phase}.`
+        ? `${what} went from ${event.previous.phase} to ${event.current.phase}${event.stall ? ` (it ${stallText(event)})` : ''}.`
         : `${what} was first seen already ${event.current.phase}.`;
     case 'TaskDiscovered':
       return `${what} has started and is being watched.`;
     case 'TaskProgressed':
-      return `${what} is still ${event.current.phase} and has moved on.`;
+      return event.stall
+        ? `${what} is still ${event.current.phase} and has moved on: it ${stallText(event)}.`
+        : `${what} is still ${event.current.phase} and has moved on.`;
+    case 'TaskStalled':
+      return `${what} has not moved: its progress, state and status message are ${stallText(event)}.`;
     case 'TaskDisappeared':
       return `${what} is no longer listed by EC2 although it had not finished. Check whether it was cancelled or failed.`;
   }
@@ -82,6 +88,8 @@ export function notificationText(event: TaskChangeEvent): string {
     ['Change', `${describeStatus(event.previous)}${forHowLong(event)} -> ${describeStatus(current)}`],
     ['Message', current.statusMessage ?? undefined],
     ['Progress', current.progress === null ? undefined : `${current.progress}%`],
+    ['Estimate', estimateText(event)],
+    ['Stall', stallText(event)],
     ['Started', formatTime(task.startTime)],
     ['Updated', formatTime(task.updateTime)],
     ['Detected', formatTime(event.detectedAt)],

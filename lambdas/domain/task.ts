@@ -87,6 +87,11 @@ export interface ObservedStatus extends TaskStatus {
    * Absent when unknown: the task's snapshot was recorded before the monitor kept this time.
    */
   since?: string;
+  /**
+   * ISO-8601 time the task is estimated to finish, from the progress observed so far (see
+   * completion-estimate.ts); only on `current`, and absent when no estimate is given.
+   */
+  estimatedCompletion?: string;
 }
 
 /** The status part of a task, as carried in events as `previous` and `current`. */

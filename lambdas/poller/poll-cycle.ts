@@ -16,8 +16,16 @@ import { markerAfterListing, planListing, rebaselineStarted, trustPolicy } from 
 import { BASELINE_REASONS, diffListing, type ListingDecision, type StoredTask } from '../domain/changes';
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
-import { type Phase, PHASES } from '../domain/phase';
 import { countInUse } from '../domain/quota';
+import { isTerminal, type Phase, PHASES } from '../domain/phase';
+import {
+  isSameWatch,
+  isWatchQuiet,
+  judgeStillTasks,
+  type ObservationFields,
+  observationFields,
+  stallWatchOf,
+} from '../domain/stall';
 import type { TaskTypeName } from '../domain/task';
 import { ListingError, listTasks } from '../adapters/task-lister';
 import type { SnapshotStore, UnitState, WriteOutcome } from '../adapters/snapshot-store';
@@ -105,6 +113,8 @@ export interface ListingReport {
   /** True when the listing was the one last recorded and left nothing to decide: nothing read or written. */
   settled: boolean;
   tasks: number;
+  /** Listed tasks not finished (any phase but a terminal one): what keeps the listing fast-polled. */
+  unfinished: number;
   pages: number;
   skipped: number;
   changes: number;
@@ -161,8 +171,31 @@ export async function pollUnits(
   config: PollSettings,
   deps: PollDependencies,
 ): Promise<PollReport> {
+  return pollListings(
+    units.flatMap((unit) => config.taskTypes.map((taskType) => ({ unit, taskType }))),
+    config,
+    deps,
+  );
+}
+
+/** One listing: a task type of a unit. */
+export interface ListingScope {
+  unit: Unit;
+  taskType: TaskTypeName;
+}
+
+/**
+ * Polls the given listings side by side within one deadline taken from the invocation's remaining
+ * time. A fast re-poll (`fastPoll`) sends only ChangesRecorded and ListingFailures (each when above
+ * 0): the series every poll sends once (their alarms read Minimum) stay the scheduled poll's.
+ */
+export async function pollListings(
+  scopes: readonly ListingScope[],
+  config: PollSettings,
+  deps: PollDependencies,
+  { fastPoll = false }: { fastPoll?: boolean } = {},
+): Promise<PollReport> {
   const started = deps.now();
-  const scopes = units.flatMap((unit) => config.taskTypes.map((taskType) => ({ unit, taskType })));
   const remaining = deps.remainingMs();
   const context: PollContext = {
     detectedAt: started,
@@ -176,6 +209,8 @@ export async function pollUnits(
     pollListing(unit, taskType, config, deps, context),
   );
   // Counted from the listings just read: no other EC2 or DynamoDB call.
+  // A fast poll reads some listings only: a quota whose types it did not all read is left alone.
+  const units = [...new Map(scopes.map(({ unit }) => [`${unit.account}#${unit.region}`, unit])).values()];
   const quota = await deps.quota?.afterPoll({
     units,
     listings,
@@ -202,6 +237,10 @@ export async function pollUnits(
   // is sent only when something changed; the poll's duration is Lambda's own Duration, free). ListingFailures and the two below are sent every poll,
   // 0 included: their alarms tell "back to 0" from "no poll" and fire when one stays above 0.
   if (report.changes > 0) deps.metrics.addMetric('ChangesRecorded', MetricUnit.Count, report.changes);
+  if (fastPoll) {
+    if (report.failures > 0) deps.metrics.addMetric('ListingFailures', MetricUnit.Count, report.failures);
+    return report;
+  }
   deps.metrics.addMetric('ListingFailures', MetricUnit.Count, report.failures);
   deps.metrics.addMetric('UnidentifiedTasks', MetricUnit.Count, report.unidentified);
   deps.metrics.addMetric('UnsettledBaselineTasks', MetricUnit.Count, report.unsettled);
@@ -280,6 +319,7 @@ async function pollListing(
     rebaseline: false,
     settled: false,
     tasks: 0,
+    unfinished: 0,
     pages: 0,
     skipped: 0,
     changes: 0,
@@ -292,6 +332,7 @@ async function pollListing(
   const policy = trustPolicy(config.retentionDays);
   const listingKey = partitionKey(unit, taskType);
   const notStarted = context.notStarted--;
+  const stallAfter = config.stallAfter?.[taskType];
   try {
     const unitState = await unitStateOf(unit, deps, context);
     const storedState = unitState.get(taskType);
@@ -309,6 +350,7 @@ async function pollListing(
     );
     Object.assign(report, {
       tasks: listing.tasks.length,
+      unfinished: listing.tasks.filter((task) => !isTerminal(task.phase)).length,
       pages: listing.pages,
       skipped: listing.skipped.length,
       inUse: countInUse(listing.tasks),
@@ -325,7 +367,8 @@ async function pollListing(
     const unidentified = listing.skipped.map((skipped) => skipped.resources);
     const fingerprint = listingFingerprint(listing.tasks, unidentified, config);
 
-    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint)) {
+    const quiet = isWatchQuiet(marker?.stall, listing.tasks, stallAfter, detectedAt);
+    if (marker && plan.mode === 'steady' && isSettled(marker, fingerprint) && quiet) {
       // Nothing changed since the last recorded listing: no read, no write, unless the heartbeat
       // is due (once a day).
       report.settled = true;
@@ -353,8 +396,8 @@ async function pollListing(
         lastCompleteAt: storedState?.lastCompleteAt,
       });
     }
-    const diff = (stored: ReadonlyMap<string, StoredTask>) =>
-      diffListing({
+    const diff = (stored: ReadonlyMap<string, StoredTask>) => {
+      const decisions = diffListing({
         listed: listing.tasks,
         stored,
         baseline: report.baseline,
@@ -366,6 +409,17 @@ async function pollListing(
         // A stored task an unidentified object could be is not judged missing; the others are.
         unidentified,
       });
+      if (report.baseline) return decisions;
+      const decided = new Set(decisions.map((decision) => decision.task.taskId));
+      const still = judgeStillTasks({
+        listed: listing.tasks,
+        stored,
+        decided,
+        afterMinutes: stallAfter,
+        detectedAt,
+      });
+      return [...decisions, ...still];
+    };
 
     const failures: unknown[] = [];
     const unsettled = new Set<string>();
@@ -376,8 +430,9 @@ async function pollListing(
     const handled = new Set<string>();
     // The container's snapshots of the listing, or a read of them.
     let stored = deps.cache?.snapshots.get(listingKey) ?? (await deps.store.loadSnapshots(unit, taskType));
+    let snapshots: Map<string, StoredTask> = stored;
     for (let attempt = 0; ; attempt++) {
-      const snapshots: Map<string, StoredTask> = stored;
+      snapshots = stored;
       deps.cache?.snapshots.set(listingKey, snapshots);
       // A snapshot from a listing that began after this one is newer: this listing loses to it.
       const decisions = diff(snapshots).filter((decision) => {
@@ -400,8 +455,9 @@ async function pollListing(
               handled.add(decision.task.taskId);
               return;
             }
+            const fields = observationFields(snapshots.get(decision.task.taskId), decision, detectedAt);
             try {
-              const outcome = await write(decision, config, deps, { detectedAt, listedAt, unit });
+              const outcome = await write(decision, fields, config, deps, { detectedAt, listedAt, unit });
               if (outcome === 'conflict') {
                 conflicts += 1;
                 report.conflicts += 1;
@@ -411,7 +467,7 @@ async function pollListing(
               if (decision.kind === 'change') report.changes += 1;
               else report.silentWrites += 1;
               if (decision.kind === 'silent' && decision.reason === 'missed') pendingMiss = true;
-              snapshots.set(decision.task.taskId, writtenSnapshot(decision, detectedAt, listedAt));
+              snapshots.set(decision.task.taskId, writtenSnapshot(decision, fields, detectedAt, listedAt));
             } catch (error) {
               handled.add(decision.task.taskId);
               failures.push(error);
@@ -445,7 +501,10 @@ async function pollListing(
     const next = markerAfterListing(marker, plan, detectedAt, policy, unsettled);
     const state: ListingState = { ...(next ?? (marker as ListingState)), fingerprint };
     if (!clean) delete state.fingerprint;
-    if (next || marker?.fingerprint !== state.fingerprint) {
+    // Recorded with the fingerprint: what a later poll needs to notice a stall without reading.
+    state.stall = stallWatchOf(snapshots.values(), stallAfter);
+    if (state.stall === undefined) delete state.stall;
+    if (next || marker?.fingerprint !== state.fingerprint || !isSameWatch(marker?.stall, state.stall)) {
       // A conflict means another poll recorded the listing meanwhile: its state holds.
       await writeListingState(unit, taskType, state, unitState, deps);
     }
@@ -499,13 +558,21 @@ async function writeListingState(
 }
 
 /** The snapshot a written decision leaves, as a read would return it. */
-function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: Date): StoredTask {
+function writtenSnapshot(
+  decision: ListingDecision,
+  { stillSince, stalledAt, progressAnchor }: ObservationFields,
+  detectedAt: Date,
+  listedAt: Date,
+): StoredTask {
   const snapshot: StoredTask = {
     task: decision.task,
     version: decision.expectedVersion + 1,
     gone: decision.gone,
     writtenAt: detectedAt.toISOString(),
     observedAt: listedAt.toISOString(),
+    stillSince,
+    ...(stalledAt === undefined ? {} : { stalledAt }),
+    ...(progressAnchor === undefined ? {} : { progressAnchor }),
   };
   if (decision.stateSince !== undefined) snapshot.stateSince = decision.stateSince;
   const misses = decision.kind === 'silent' ? decision.misses : undefined;
@@ -515,6 +582,7 @@ function writtenSnapshot(decision: ListingDecision, detectedAt: Date, listedAt: 
 
 async function write(
   decision: ListingDecision,
+  fields: ObservationFields,
   config: PollSettings,
   deps: PollDependencies,
   { detectedAt, listedAt, unit }: { detectedAt: Date; listedAt: Date; unit: Unit },
@@ -531,12 +599,19 @@ async function write(
     expiresAt,
     stateSince: decision.stateSince,
     misses: decision.kind === 'silent' ? decision.misses : undefined,
+    stillSince: fields.stillSince,
+    stalledAt: fields.stalledAt,
+    progressAnchor: fields.progressAnchor,
     writtenAt: detectedAt.toISOString(),
     listedAt: listedAt.toISOString(),
   };
   if (decision.kind === 'silent') return deps.store.recordSilently(snapshot);
+  const { estimatedCompletion, stall } = fields;
   const event = buildEvent({
     ...decision,
+    current:
+      estimatedCompletion === undefined ? decision.current : { ...decision.current, estimatedCompletion },
+    stall,
     version: decision.expectedVersion + 1,
     detectedAt,
     accountName: unit.accountName,

@@ -3,6 +3,7 @@
 // fails fast with a ConfigurationError naming the variable, never a silent default.
 import { ACCOUNT_ID_PATTERN, type AccountSelection, accountSelectionOf } from '../domain/accounts';
 import { QUOTA_WARNING_SHARE_ALLOWED, quotaWarningShareOf } from '../domain/quota';
+import { STALL_AFTER_LIMITS, type StallThresholds } from '../domain/stall';
 import { isTaskTypeName, TASK_TYPE_NAMES, type TaskTypeName } from '../domain/task';
 
 /** Names of the environment variables the functions read. */
@@ -22,6 +23,8 @@ export const ENV = {
   queueUrl: 'QUEUE_URL',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
   quotaWarningShare: 'QUOTA_WARNING_SHARE',
+  fastPollSeconds: 'FAST_POLL_SECONDS',
+  stallAfter: 'STALL_AFTER',
 } as const;
 
 /**
@@ -37,6 +40,9 @@ export const POLLER_VARIABLES = [
   ENV.retentionDays,
   ENV.disappearAfterMisses,
   ENV.quotaWarningShare,
+  ENV.pollIntervalSeconds,
+  ENV.fastPollSeconds,
+  ENV.stallAfter,
 ] as const;
 
 /** Every variable {@link readDispatcherConfig} requires (EXCLUDE_ACCOUNTS may be empty). */
@@ -58,8 +64,10 @@ export const WORKER_VARIABLES = [
   ENV.retentionDays,
   ENV.disappearAfterMisses,
   ENV.quotaWarningShare,
+  ENV.stallAfter,
   ENV.memberRoleName,
   ENV.pollIntervalSeconds,
+  ENV.fastPollSeconds,
 ] as const;
 
 /** Every variable {@link readPublisherConfig} reads. */
@@ -94,11 +102,20 @@ export interface PollSettings {
   disappearAfterMisses: number;
   /** Share of a VM Import/Export quota that raises QuotaNearlyExhausted; undefined: no quota events (`off`). */
   quotaWarningShare?: number;
+  /**
+   * Minutes a running task of each type may be still before a TaskStalled (a type left out: never).
+   * @default - no stall is detected (the functions always get STALL_AFTER from the construct)
+   */
+  stallAfter?: StallThresholds;
 }
 
-/** Settings of the poller function: every poll's, and the Regions of its own account it polls. */
+/** Settings of the poller function: every poll's, the Regions of its own account it polls, and its pace. */
 export interface PollerConfig extends PollSettings {
   regions: string[];
+  /** Seconds between two scheduled runs: the fast re-polls of a run end before the next one. */
+  pollIntervalSeconds: number;
+  /** Seconds between two fast re-polls of a listing with unfinished tasks; undefined: off (`off`). */
+  fastPollSeconds?: number;
 }
 
 /** Settings of the publisher function. */
@@ -123,7 +140,13 @@ export const LIMITS = {
   progressStep: { min: 1, max: 100 },
   retentionDays: { min: 1, max: 3650 },
   disappearAfterMisses: { min: 1, max: 20 },
+  /** 5 s at the fastest: a hot store-image listing then takes 12 of the 30 calls a minute its bucket refills. */
+  fastPollSeconds: { min: 5, max: 30 },
+  pollIntervalSeconds: { min: 60, max: 7 * 86_400 },
 } as const;
+
+/** The value of FAST_POLL_SECONDS (and of the `fastPollSeconds` setting) that turns fast polling off. */
+export const FAST_POLL_OFF = 'off';
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -167,16 +190,62 @@ export function parseTaskTypes(items: readonly string[], name: string): TaskType
   return items as TaskTypeName[];
 }
 
+/** `stallAfter` of one task type: minutes, or `off`. */
+export type StallAfterValue = number | 'off';
+
+/**
+ * Parses `type=minutes|off` entries (`store-image=60`, `conversion=off`), naming the bad entry.
+ * @throws ConfigurationError naming `name`, the entry and what is allowed
+ */
+export function parseStallAfterEntries(
+  items: readonly string[],
+  name: string,
+): Partial<Record<TaskTypeName, StallAfterValue>> {
+  const { min, max } = STALL_AFTER_LIMITS;
+  const values: Partial<Record<TaskTypeName, StallAfterValue>> = {};
+  for (const item of items) {
+    const match = /^([\w-]+)\s*=\s*(\w+)$/.exec(item.trim());
+    const [type, value] = match ? [match[1] as string, match[2] as string] : [item, ''];
+    if (!isTaskTypeName(type)) {
+      throw new ConfigurationError(
+        `${name}: "${item}" does not start with a task type; expected type=minutes or type=off, types: ${TASK_TYPE_NAMES.join(', ')}`,
+      );
+    }
+    const minutes = Number(value);
+    if (value !== 'off' && !(/^\d+$/.test(value) && minutes >= min && minutes <= max)) {
+      throw new ConfigurationError(
+        `${name}: "${item}" must give whole minutes from ${min} to ${max}, or off`,
+      );
+    }
+    values[type] = value === 'off' ? 'off' : minutes;
+  }
+  return values;
+}
+
+/** The thresholds of the polled types, every one named in the variable (off leaves a type out). */
+function stallThresholds(env: Env, taskTypes: readonly TaskTypeName[]): StallThresholds {
+  const values = parseStallAfterEntries(list(env, ENV.stallAfter), ENV.stallAfter);
+  const thresholds: Partial<Record<TaskTypeName, number>> = {};
+  for (const type of taskTypes) {
+    const value = values[type];
+    if (value === undefined) throw new ConfigurationError(`${ENV.stallAfter}: no value for ${type}`);
+    if (value !== 'off') thresholds[type] = value;
+  }
+  return thresholds;
+}
+
 /** Reads what every poll reads (the poller's and the worker's). */
 function readPollSettings(env: Env): PollSettings {
+  const taskTypes = parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes);
   return {
     account: accountId(env, ENV.accountId),
     tableName: required(env, ENV.tableName),
-    taskTypes: parseTaskTypes(list(env, ENV.taskTypes), ENV.taskTypes),
+    taskTypes,
     progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
     disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
     quotaWarningShare: readQuotaWarningShare(env),
+    stallAfter: stallThresholds(env, taskTypes),
   };
 }
 
@@ -200,7 +269,22 @@ export function readPollerConfig(env: Env = process.env): PollerConfig {
   const regions = list(env, ENV.regions);
   const badRegion = regions.find((region) => !REGION_PATTERN.test(region));
   if (badRegion) throw new ConfigurationError(`${ENV.regions}: "${badRegion}" is not a Region name`);
-  return { ...readPollSettings(env), regions };
+  return {
+    ...readPollSettings(env),
+    regions,
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
+    ...fastPollOf(env),
+  };
+}
+
+/** FAST_POLL_SECONDS: nothing when `off`, else a whole number within limits. */
+function fastPollOf(env: Env): { fastPollSeconds?: number } {
+  if (required(env, ENV.fastPollSeconds) === FAST_POLL_OFF) return {};
+  try {
+    return { fastPollSeconds: integer(env, ENV.fastPollSeconds, LIMITS.fastPollSeconds) };
+  } catch (error) {
+    throw new ConfigurationError(`${(error as Error).message}, or "${FAST_POLL_OFF}"`);
+  }
 }
 
 /** A variable holding an SNS topic ARN. @throws ConfigurationError naming the variable */
@@ -251,6 +335,8 @@ export interface WorkerConfig extends PollSettings {
   memberRoleName: string;
   /** Seconds between two cycles: a unit message older than two of them is dropped. */
   pollIntervalSeconds: number;
+  /** Seconds between two fast re-polls of a unit's listing with unfinished tasks; undefined: off. */
+  fastPollSeconds?: number;
 }
 
 function accountId(env: Env, name: string): string {
@@ -296,6 +382,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
     ...readPollSettings(env),
     memberRoleName: required(env, ENV.memberRoleName),
-    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, { min: 60, max: 7 * 86_400 }),
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
+    ...fastPollOf(env),
   };
 }

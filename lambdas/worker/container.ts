@@ -2,6 +2,7 @@
 // client per account and Region, the poll's and the coverage's caches, the stores. The worker's
 // handler builds one at load; the organization tests and `npm run bench:org` build theirs the same
 // way, with their own DynamoDB client, logger and clock.
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,6 +27,8 @@ export interface WorkerContainerOptions {
   readonly metrics: Metrics;
   /** @default the system clock */
   readonly now?: () => Date;
+  /** @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** A worker container's dependencies, every cache empty. */
@@ -63,5 +66,6 @@ export function workerContainer(config: WorkerConfig, options: WorkerContainerOp
     metrics: options.metrics,
     now,
     unknownStatesLogged: new Set<string>(),
+    sleep: options.sleep ?? ((ms) => setTimeout(ms)),
   };
 }

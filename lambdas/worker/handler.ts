@@ -1,5 +1,6 @@
 // Primary adapter of the worker (organization mode): a batch of unit messages from the FIFO queue,
-// each unit polled with its account's credentials. Units of different groups run side by side, a
+// each unit polled with its account's credentials (then, with fastPollSeconds, its listings with
+// unfinished tasks re-polled until its cycle ends, the unit's message and group held meanwhile). Units of different groups run side by side, a
 // group's in order; a message older than two cycles is dropped (the next cycle's covers its unit).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -33,11 +34,15 @@ async function workerHandler(event: SQSEvent, context: Context): Promise<SQSBatc
     const group = record.attributes.MessageGroupId ?? record.messageId;
     groups.set(group, [...(groups.get(group) ?? []), record]);
   }
+  // With fast polling a unit holds its slot until its cycle ends, so every group of the batch (10
+  // at most) runs side by side: none waits behind another's re-polls.
+  const concurrency =
+    config.fastPollSeconds === undefined ? GROUP_CONCURRENCY : Math.max(GROUP_CONCURRENCY, groups.size);
   // Each group's share of the invocation's time, so that the last group still has its budget.
-  const rounds = Math.max(1, Math.ceil(groups.size / GROUP_CONCURRENCY));
+  const rounds = Math.max(1, Math.ceil(groups.size / concurrency));
   const failures: string[] = [];
   let dropped = 0;
-  await mapWithConcurrency([...groups.values()], GROUP_CONCURRENCY, async (records) => {
+  await mapWithConcurrency([...groups.values()], concurrency, async (records) => {
     for (const [index, record] of records.entries()) {
       try {
         const unit = parseUnit(record.body);

@@ -6,7 +6,9 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { type AccountCoverage, type AccountFailure, afterUnit, failureOf } from '../domain/coverage';
 import { type CoverageWriter, recordCoverage } from '../adapters/coverage-store';
+import { fastPollWindow } from '../domain/fast-poll';
 import type { PollUnit } from '../domain/unit';
+import { type AdaptivePollDependencies, fastPolls, unfinishedListings } from '../poller/adaptive-poll';
 import { type PollDependencies, type PollReport, pollUnits } from '../poller/poll-cycle';
 import type { WorkerConfig } from '../shared/config';
 
@@ -19,6 +21,8 @@ export interface WorkerDependencies extends Omit<PollDependencies, 'ec2For' | 'r
   coverage: CoverageWriter;
   /** The coverage this container last read or wrote, per account: an idle unit reads nothing. */
   knownCoverage: Map<string, AccountCoverage>;
+  /** Waits between fast re-polls; the container's is a timer, a test's moves its clock. */
+  sleep: AdaptivePollDependencies['sleep'];
 }
 
 /** Outcome of one unit. */
@@ -26,6 +30,8 @@ export interface UnitReport {
   unit: PollUnit;
   /** The poll's report; undefined when the account's credentials could not be had. */
   poll?: PollReport;
+  /** The fast re-polls of the unit's listings with unfinished tasks (with `fastPollSeconds`); empty at rest. */
+  fastPolls: PollReport[];
   failure?: AccountFailure;
   coverageWritten: boolean;
 }
@@ -47,6 +53,30 @@ function pollOneUnit(
   });
 }
 
+/**
+ * Re-polls the unit's listings with unfinished tasks every `fastPollSeconds` of its cycle, holding
+ * the unit's message (and so its FIFO group) until no re-poll fits before the next cycle: no other
+ * worker polls the unit meanwhile.
+ */
+function fastPollUnit(
+  unit: PollUnit,
+  poll: PollReport,
+  config: WorkerConfig,
+  deps: WorkerDependencies,
+  remainingMs: () => number,
+): Promise<PollReport[]> {
+  if (config.fastPollSeconds === undefined) return Promise.resolve([]);
+  const window = fastPollWindow({ kind: 'schedule', scheduledAt: new Date(unit.cycleStart) }, deps.now(), {
+    fastPollSeconds: config.fastPollSeconds,
+    pollIntervalSeconds: config.pollIntervalSeconds,
+  });
+  return fastPolls(unfinishedListings(poll), window, config, {
+    ...deps,
+    ec2For: (region) => deps.ec2For(unit.account, region),
+    remainingMs,
+  });
+}
+
 /** Polls one unit and records the account's coverage when it changed. */
 export async function pollAccountUnit(
   unit: PollUnit,
@@ -57,6 +87,7 @@ export async function pollAccountUnit(
   const now = deps.now();
   let failure: AccountFailure | undefined;
   let poll: PollReport | undefined;
+  let fast: PollReport[] = [];
   try {
     await deps.assume(unit.account);
   } catch (error) {
@@ -97,5 +128,7 @@ export async function pollAccountUnit(
       code: failure.code,
     });
   }
-  return { unit, poll, failure, coverageWritten };
+  // After the coverage is recorded: the re-polls change no account's coverage.
+  if (poll) fast = await fastPollUnit(unit, poll, config, deps, remainingMs);
+  return { unit, poll, fastPolls: fast, failure, coverageWritten };
 }

@@ -28,6 +28,7 @@ import { serviceMetric } from '../monitor-metrics';
 import { lastingWindowOf } from '../poll-interval';
 import {
   ENABLED_REGIONS,
+  type FastPollSetting,
   type MemberRoleDeployment,
   type RegionSelection,
 } from '../settings/monitor-settings';
@@ -50,6 +51,8 @@ export interface OrganizationPollingProps {
   readonly workerConcurrency: number;
   /** Seconds between two cycles, when the schedule has a fixed interval. */
   readonly pollIntervalSeconds?: number;
+  /** Seconds between fast re-polls of a unit's listings with unfinished tasks, or `off`. */
+  readonly fastPollSeconds: FastPollSetting;
   readonly logRetention?: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -144,6 +147,7 @@ export class OrganizationPolling extends Construct {
     bindSettings(worker, {
       [ENV.memberRoleName]: props.memberRoleName,
       [ENV.pollIntervalSeconds]: String(props.pollIntervalSeconds ?? 60),
+      [ENV.fastPollSeconds]: String(props.fastPollSeconds),
     });
     worker.addToRolePolicy(coverageStatement(props.table, ['dynamodb:GetItem', 'dynamodb:PutItem']));
     worker.addEventSource(

@@ -17,8 +17,17 @@ import {
   quotaWarningShareOf,
 } from '../../lambdas/domain/quota';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
-import { ConfigurationError, LIMITS, parseTaskTypes } from '../../lambdas/shared/config';
 import {
+  ConfigurationError,
+  FAST_POLL_OFF,
+  LIMITS,
+  parseStallAfterEntries,
+  parseTaskTypes,
+  type StallAfterValue,
+} from '../../lambdas/shared/config';
+import {
+  DEFAULT_CLOUDTRAIL_TRIGGER,
+  DEFAULT_FAST_POLL_SECONDS,
   DEFAULT_DISAPPEAR_AFTER_MISSES,
   DEFAULT_DASHBOARD,
   DEFAULT_MEMBER_ROLE_NAME,
@@ -28,11 +37,12 @@ import {
   DEFAULT_PROGRESS_STEP,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SCHEDULE,
+  DEFAULT_STALL_AFTER_MINUTES,
 } from '../defaults';
 import { type FilterPolicy, parseFilterPolicy } from './filter-policy';
 import type { Setting } from './setting';
 import { fail, SettingsError, show } from './settings-error';
-import { boolean, emailList, integer, stringList } from './values';
+import { boolean, emailList, integer, isPlainObject, stringList } from './values';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.*)\)$/;
@@ -237,6 +247,51 @@ export function parseTaskTypeSetting(value: unknown): TaskTypeName[] {
   }
 }
 
+/** `fastPollSeconds`: seconds between fast re-polls, or `off`. */
+export type FastPollSetting = number | typeof FAST_POLL_OFF;
+
+/** Validates `fastPollSeconds`: `off`, or whole seconds within LIMITS.fastPollSeconds. */
+export function parseFastPollSeconds(value: unknown): FastPollSetting {
+  if (typeof value === 'string' && value.trim() === FAST_POLL_OFF) return FAST_POLL_OFF;
+  const { min, max } = LIMITS.fastPollSeconds;
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    fail(
+      'fastPollSeconds',
+      `${show(value)} is not valid`,
+      `an integer from ${min} to ${max}, or "${FAST_POLL_OFF}"`,
+    );
+  }
+  return number;
+}
+
+/** `stallAfter` of every task type: minutes, or `off`. */
+export type StallAfterSetting = Readonly<Record<TaskTypeName, StallAfterValue>>;
+
+/**
+ * Validates `stallAfter`: an object of task type to minutes or `'off'` (a prop, or JSON in
+ * cdk.json), or the text `type=minutes|off,...` (from `-c`); the types left out keep their default.
+ */
+export function parseStallAfter(value: unknown): StallAfterSetting {
+  const setting = 'stallAfter';
+  const allowed = 'task type = whole minutes from 5 to 10080, or off (e.g. store-image=30,conversion=off)';
+  const items = isPlainObject(value)
+    ? Object.entries(value).map(([type, minutes]) => `${type}=${String(minutes)}`)
+    : stringList(setting, value);
+  try {
+    return { ...DEFAULT_STALL_AFTER_MINUTES, ...parseStallAfterEntries(items, setting) };
+  } catch (error) {
+    if (error instanceof ConfigurationError)
+      fail(setting, error.message.replace(/^stallAfter: /, ''), allowed);
+    throw error;
+  }
+}
+
+/** The `STALL_AFTER` variable: every type's value, `type=minutes|off` comma-separated. */
+export function stallAfterVariable(value: StallAfterSetting): string {
+  return TASK_TYPE_NAMES.map((type) => `${type}=${value[type]}`).join(',');
+}
+
 /** The monitor's settings: each a prop of Ec2TaskMonitorProps set by the context key of the same name. */
 export const MONITOR_SETTINGS = {
   schedule: {
@@ -288,6 +343,11 @@ export const MONITOR_SETTINGS = {
     default: DEFAULT_QUOTA_WARNING_SHARE,
     parse: parseQuotaWarningShare,
   } satisfies Setting<number | 'off'>,
+  stallAfter: {
+    key: 'stallAfter',
+    default: { ...DEFAULT_STALL_AFTER_MINUTES },
+    parse: parseStallAfter,
+  } satisfies Setting<StallAfterSetting>,
   accounts: {
     key: 'accounts',
     default: { mode: 'self' },
@@ -328,6 +388,16 @@ export const MONITOR_SETTINGS = {
     default: DEFAULT_WORKER_CONCURRENCY,
     parse: (value) => integer('workerConcurrency', value, WORKER_CONCURRENCY_LIMITS),
   } satisfies Setting<number>,
+  fastPollSeconds: {
+    key: 'fastPollSeconds',
+    default: DEFAULT_FAST_POLL_SECONDS,
+    parse: parseFastPollSeconds,
+  } satisfies Setting<FastPollSetting>,
+  cloudTrailTrigger: {
+    key: 'cloudTrailTrigger',
+    default: DEFAULT_CLOUDTRAIL_TRIGGER,
+    parse: (value) => boolean('cloudTrailTrigger', value),
+  } satisfies Setting<boolean>,
 };
 
 /** The name of one of the monitor's own settings. */

@@ -325,6 +325,10 @@ function loadTime(file: string, sourceMaps: boolean): number {
     PROGRESS_STEP: '25',
     RETENTION_DAYS: '30',
     DISAPPEAR_AFTER_MISSES: '2',
+    POLL_INTERVAL_SECONDS: '60',
+    FAST_POLL_SECONDS: '15',
+    STALL_AFTER:
+      'bundle=120,conversion=720,import-image=180,import-snapshot=180,store-image=60,export-instance=360,export-image=120,replace-root-volume=60,mac-modification=180',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -5,6 +5,7 @@ import type { StoredTask } from '../../lambdas/domain/changes';
 import type { TaskChangeEvent } from '../../lambdas/domain/event';
 import {
   changeOf,
+  etaOf,
   plural,
   progressBar,
   renderEventLine,
@@ -90,11 +91,30 @@ describe('renderStatus', () => {
       'STATE',
       'PHASE',
       'PROGRESS',
+      'ETA',
     ]);
     expect(first?.startsWith('111111111111')).toBe(true);
     expect(second?.startsWith('222222222222')).toBe(true);
     expect(coloured[2]).toContain('\u001b[');
     expect(renderStatus([tasks[1] as StoredTask], plain)).not.toContain('ACCOUNT');
+  });
+});
+
+describe('etaOf', () => {
+  const anchor = { at: '2026-12-02T13:00:00.000Z', progress: 20 };
+  const at = (overrides: Partial<StoredTask>) => ({
+    ...stored({ progress: 60 }),
+    writtenAt: '2026-12-02T13:20:00.000Z',
+    progressAnchor: anchor,
+    ...overrides,
+  });
+
+  it('shows the completion estimated when the snapshot was written, blank when withheld or stalled', () => {
+    // 20 % -> 60 % in 20 minutes: 40 % left takes 20 more.
+    expect(etaOf(at({}))).toBe('around 13:40 UTC');
+    expect(etaOf(at({ progressAnchor: undefined }))).toBe('');
+    expect(etaOf(at({ stalledAt: '2026-12-02T13:20:00.000Z' }))).toBe('');
+    expect(renderStatus([at({})], plain)).toMatch(/ETA\n.*around 13:40 UTC$/);
   });
 });
 

@@ -12,6 +12,7 @@ const DOCUMENTED_EMAIL_FILTER = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
     { changeType: ['TaskDisappeared', 'QuotaNearlyExhausted'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled'] },
   ],
 };
 const FAILED_IMPORTS = { taskType: ['import-image'], phase: ['failed'] };

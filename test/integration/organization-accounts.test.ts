@@ -3,6 +3,7 @@
 // `UNIT#<account>#<region>`), so one account's listing never counts as a miss of the other's tasks
 // and neither ever reports the other's tasks as disappeared. Before the account was in every key,
 // the two accounts shared the listing's partition and each poll declared the other's tasks gone.
+import { setTimeout } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -78,6 +79,8 @@ it.each([
         metrics: new Metrics({ namespace: 'Test' }),
         now: () => new Date(clock),
         unknownStatesLogged: new Set(),
+        // The config has no fastPollSeconds: nothing waits.
+        sleep: (ms) => setTimeout(ms),
       };
 
       // Act: five cycles, the two accounts' units one after the other, a minute apart: far more

@@ -72,6 +72,7 @@ beforeAll(() => {
         ...EVERY_CHANNEL,
         emails: 'ops@example.com',
         operatorEmails: 'oncall@example.com',
+        cloudTrailTrigger: 'true',
       },
       { outdir },
     );

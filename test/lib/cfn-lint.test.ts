@@ -39,6 +39,8 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     slackWebhookSecretName: 'ec2-task-monitor/slack-webhook',
     webhookFilterPolicy: '{"changeType":["TaskStateChanged"]}',
     eventBus: 'create',
+    fastPollSeconds: 10,
+    cloudTrailTrigger: 'true',
   },
   'default-bus': { eventBus: 'default' },
   organization: {

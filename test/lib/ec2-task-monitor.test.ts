@@ -362,6 +362,8 @@ describe('functions', () => {
           PROGRESS_STEP: '25',
           RETENTION_DAYS: '30',
           DISAPPEAR_AFTER_MISSES: '2',
+          POLL_INTERVAL_SECONDS: '60',
+          FAST_POLL_SECONDS: '15',
         },
       },
     });

@@ -4,7 +4,11 @@
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { CHANNELS, type ChatbotOptions, type SlackWebhookOptions } from '../../channels';
 import { type CheckedProps, checkProps } from '../../lib/check-props';
-import { DEFAULT_CHAT_FILTER_POLICY, DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
+import {
+  DEFAULT_CHAT_FILTER_POLICY,
+  DEFAULT_EMAIL_FILTER_POLICY,
+  DEFAULT_STALL_AFTER_MINUTES,
+} from '../../lib/defaults';
 import {
   checkContextKeys,
   closestSetting,
@@ -78,6 +82,7 @@ describe('readSettings defaults', () => {
       retentionDays: 30,
       disappearAfterMisses: 2,
       quotaWarningShare: 0.8,
+      stallAfter: DEFAULT_STALL_AFTER_MINUTES,
       accounts: { mode: 'self' },
       excludeAccounts: [],
       memberRoleName: 'ec2-task-monitor-reader',
@@ -86,6 +91,8 @@ describe('readSettings defaults', () => {
       dashboard: false,
       topicKeys: 'shared',
       workerConcurrency: 10,
+      fastPollSeconds: 15,
+      cloudTrailTrigger: false,
     });
   });
 
@@ -94,6 +101,7 @@ describe('readSettings defaults', () => {
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
         { changeType: ['TaskDisappeared', 'QuotaNearlyExhausted'] },
+        { changeType: ['TaskDisappeared', 'TaskStalled'] },
       ],
     });
   });
@@ -311,7 +319,7 @@ describe('emailFilterPolicy', () => {
     const { message } = errorFor({ emailFilterPolicy: '{"$or":[{"changeType":["TaskFinished"]}]}' });
 
     expect(message).toBe(
-      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared, QuotaNearlyExhausted, QuotaAvailable',
+      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared, TaskStalled, QuotaNearlyExhausted, QuotaAvailable',
     );
   });
 
@@ -551,7 +559,7 @@ describe('Slack through AWS Chatbot', () => {
     expect(DEFAULT_CHAT_FILTER_POLICY).toEqual({
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
-        { changeType: ['TaskDisappeared'] },
+        { changeType: ['TaskDisappeared', 'TaskStalled'] },
         { changeType: ['TaskDiscovered'] },
         { changeType: ['QuotaNearlyExhausted', 'QuotaAvailable'] },
       ],
@@ -684,6 +692,7 @@ describe('unknown context keys', () => {
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new RegExp(
         `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, quotaWarningShare, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, stallAfter, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
   });

@@ -17,6 +17,7 @@ import {
   type TaskTypeName,
 } from '../../events';
 import { diffListing } from '../../lambdas/domain/changes';
+import { judgeStillTasks } from '../../lambdas/domain/stall';
 import { buildEvent } from '../../lambdas/domain/event';
 import { emptyQuotaState, quotaCrossings } from '../../lambdas/domain/quota';
 import { toSnsMessage } from '../../lambdas/domain/sns-message';
@@ -270,6 +271,39 @@ describe('the task change event schema', () => {
       // Assess
       expect(event.changeType).toBe('TaskDisappeared');
       expect(errorsOf(onTheWire(event))).toBe('valid');
+    });
+
+    it('a TaskStalled, and the change that ends a stall with an estimated completion', () => {
+      // Prepare: an import still at 28 % since 11:00, stalled at 14:05, moving again at 15:05.
+      const task = importImage.normalise(importImageFixtures.converting, SCOPE);
+      const since = '2026-03-12T11:00:00.000Z';
+      const [stall] = judgeStillTasks({
+        listed: [task],
+        stored: storedMap({ ...stored(task, 3), stillSince: since, stateSince: since }),
+        decided: new Set(),
+        afterMinutes: 180,
+        detectedAt,
+      });
+      if (stall?.kind !== 'change') throw new Error('expected a change');
+      const moved = { ...task, progress: 60 };
+      // Act
+      const stalled = buildEvent({ ...stall, version: 4, detectedAt });
+      const movedAgain = buildEvent({
+        changeType: 'TaskProgressed',
+        previous: statusOf(task),
+        current: { ...statusOf(moved), since, estimatedCompletion: '2026-03-12T15:45:00Z' },
+        task: moved,
+        version: 5,
+        detectedAt: new Date('2026-03-12T15:05:00.000Z'),
+        stall: { stillSince: since, stillForSeconds: 4 * 3600 + 300, stalledAt: detectedAt.toISOString() },
+      });
+      // Assess
+      expect(stalled.changeType).toBe('TaskStalled');
+      expect(stalled.stall).toEqual({ stillSince: since, stillForSeconds: 3 * 3600 + 300 });
+      expect(errorsOf(onTheWire(stalled))).toBe('valid');
+      expect(errorsOf(onTheWire(movedAgain))).toBe('valid');
+      const incomplete = { ...(onTheWire(movedAgain) as TaskChangeEvent), stall: { stillSince: since } };
+      expect(errorsOf(incomplete)).not.toBe('valid');
     });
 
     it('the event body SNS delivers when the raw object was dropped to fit the message limit', () => {

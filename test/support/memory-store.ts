@@ -99,6 +99,9 @@ export class MemoryStore implements StorePort {
       observedAt: write.listedAt,
       ...(write.stateSince === undefined ? {} : { stateSince: write.stateSince }),
       ...(write.misses === undefined ? {} : { misses: write.misses }),
+      ...(write.stillSince === undefined ? {} : { stillSince: write.stillSince }),
+      ...(write.stalledAt === undefined ? {} : { stalledAt: write.stalledAt }),
+      ...(write.progressAnchor === undefined ? {} : { progressAnchor: write.progressAnchor }),
     });
     return 'written';
   }

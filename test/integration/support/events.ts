@@ -44,6 +44,7 @@ export function expectedSubject(event: TaskChangeEvent): string {
     TaskDiscovered: `started (${current.state || 'no state'})`,
     TaskProgressed: `${current.state || current.phase}${current.progress === null ? '' : ` ${current.progress}%`}`,
     TaskDisappeared: 'disappeared',
+    TaskStalled: `stalled${current.progress === null ? '' : ` at ${current.progress}%`}`,
   }[event.changeType];
   const subject = `[EC2 tasks] ${event.taskType} ${event.taskId} ${headline} (${event.region})`;
   // SNS allows at most 100 characters.
@@ -100,7 +101,8 @@ export function expectObservedSince(event: TaskChangeEvent): void {
 export function emailWorthy(event: TaskChangeEvent): boolean {
   return (
     (event.changeType === 'TaskStateChanged' && TERMINAL.includes(event.current.phase)) ||
-    event.changeType === 'TaskDisappeared'
+    event.changeType === 'TaskDisappeared' ||
+    event.changeType === 'TaskStalled'
   );
 }
 

@@ -2,8 +2,11 @@ import {
   describeStatus,
   ELLIPSIS,
   escapeControlCharacters,
+  estimateText,
   formatDuration,
+  formatMinutes,
   oneLine,
+  stallText,
   truncate,
   withoutLinks,
 } from '../../../lambdas/domain/chat-text';
@@ -148,5 +151,40 @@ describe('formatDuration', () => {
     [Number.NaN, '0s'],
   ])('%d ms is %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('the stall and estimate texts', () => {
+  it('words minutes as people read them', () => {
+    expect([0, 20_000, 25 * 60_000, 60 * 60_000, 190 * 60_000].map(formatMinutes)).toEqual([
+      'under 1 min',
+      'under 1 min',
+      '25 min',
+      '1 h',
+      '3 h 10 min',
+    ]);
+  });
+
+  it('says how long is left and around when, with the day when it is not the same', () => {
+    const detectedAt = '2026-12-02T13:55:00.000Z';
+    expect(estimateText({ detectedAt, current: { estimatedCompletion: '2026-12-02T14:20:00Z' } })).toBe(
+      'about 25 min left (around 14:20 UTC)',
+    );
+    expect(estimateText({ detectedAt, current: { estimatedCompletion: '2026-12-03T02:00:00Z' } })).toBe(
+      'about 12 h 5 min left (around Dec 3 02:00 UTC)',
+    );
+    expect(estimateText({ detectedAt, current: {} })).toBeUndefined();
+  });
+
+  it('says how long a task was still, on its stall and on the change that ends it', () => {
+    const stall = { stillSince: '2026-12-02T11:10:00.000Z', stillForSeconds: 190 * 60 };
+    const detectedAt = '2026-12-02T14:20:00.000Z';
+    expect(stallText({ changeType: 'TaskStalled', detectedAt, stall })).toBe(
+      'still for 3 h 10 min (since 11:10 UTC)',
+    );
+    expect(stallText({ changeType: 'TaskProgressed', detectedAt, stall })).toBe(
+      'moved again after 3 h 10 min still',
+    );
+    expect(stallText({ changeType: 'TaskProgressed', detectedAt })).toBeUndefined();
   });
 });

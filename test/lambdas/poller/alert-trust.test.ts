@@ -15,21 +15,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type PollDependencies, type PollReport, runPollCycle } from '../../../lambdas/poller/poll-cycle';
 import type { PollerConfig } from '../../../lambdas/shared/config';
 import { MemoryStore } from '../../support/memory-store';
+import { pollerConfig } from '../../support/poller-config';
 
 const ec2 = mockClient(EC2Client);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const T0 = new Date('2026-11-01T00:00:00.000Z');
 
-const config: PollerConfig = {
-  tableName: 'table',
-  regions: ['us-east-1'],
-  taskTypes: ['import-image'],
-  account: '123456789012',
-  progressStep: 25,
-  retentionDays: 30,
-  disappearAfterMisses: 2,
-};
+const config = pollerConfig();
 
 const running = (id: string, patch: Partial<ImportImageTask> = {}): ImportImageTask => ({
   ImportTaskId: id,

@@ -22,6 +22,7 @@ const config: PollerConfig = {
   progressStep: 25,
   retentionDays: 30,
   disappearAfterMisses: 2,
+  pollIntervalSeconds: 60,
 };
 
 function importTask(id: string, patch: Partial<ImportImageTask> = {}): ImportImageTask {

@@ -19,6 +19,9 @@ const pollerEnv = {
   RETENTION_DAYS: '30',
   DISAPPEAR_AFTER_MISSES: '2',
   QUOTA_WARNING_SHARE: '0.8',
+  POLL_INTERVAL_SECONDS: '60',
+  FAST_POLL_SECONDS: '15',
+  STALL_AFTER: 'bundle=120,import-image=off',
 };
 
 describe('readPollerConfig', () => {
@@ -32,8 +35,17 @@ describe('readPollerConfig', () => {
       retentionDays: 30,
       disappearAfterMisses: 2,
       quotaWarningShare: 0.8,
+      pollIntervalSeconds: 60,
+      fastPollSeconds: 15,
+      stallAfter: { bundle: 120 },
     });
     expect(readPollerConfig({ ...pollerEnv, QUOTA_WARNING_SHARE: 'off' }).quotaWarningShare).toBeUndefined();
+  });
+
+  it('reads FAST_POLL_SECONDS=off as fast polling off', () => {
+    expect(readPollerConfig({ ...pollerEnv, FAST_POLL_SECONDS: 'off' })).not.toHaveProperty(
+      'fastPollSeconds',
+    );
   });
 
   it.each([
@@ -53,9 +65,43 @@ describe('readPollerConfig', () => {
       { QUOTA_WARNING_SHARE: '80' },
       'QUOTA_WARNING_SHARE must be a number greater than 0 and at most 1 (0.8 is 80 %), or off, got "80"',
     ],
+    [{ FAST_POLL_SECONDS: '2' }, 'FAST_POLL_SECONDS must be an integer from 5 to 30, got "2", or "off"'],
+    [
+      { FAST_POLL_SECONDS: 'fast' },
+      'FAST_POLL_SECONDS must be an integer from 5 to 30, got "fast", or "off"',
+    ],
+    [{ FAST_POLL_SECONDS: undefined }, 'FAST_POLL_SECONDS is not set'],
+    [{ POLL_INTERVAL_SECONDS: '30' }, 'POLL_INTERVAL_SECONDS must be an integer from 60 to 604800, got "30"'],
+    [{ STALL_AFTER: 'bundle=120' }, 'STALL_AFTER: no value for import-image'],
+    [
+      { STALL_AFTER: 'bundle=2,import-image=off' },
+      'STALL_AFTER: "bundle=2" must give whole minutes from 5 to 10080, or off',
+    ],
+    [
+      { STALL_AFTER: 'bundel=60,import-image=off' },
+      'STALL_AFTER: "bundel=60" does not start with a task type',
+    ],
   ])('rejects %p naming the variable', (override, message) => {
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(ConfigurationError);
     expect(() => readPollerConfig({ ...pollerEnv, ...override })).toThrow(message);
+  });
+});
+
+describe('readWorkerConfig', () => {
+  const workerEnv = { ...pollerEnv, MEMBER_ROLE_NAME: 'reader', POLL_INTERVAL_SECONDS: '60' };
+
+  it('reads the fast pace, or none with off', () => {
+    expect(readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: '15' })).toMatchObject({
+      memberRoleName: 'reader',
+      pollIntervalSeconds: 60,
+      fastPollSeconds: 15,
+    });
+    expect(readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: 'off' })).not.toHaveProperty(
+      'fastPollSeconds',
+    );
+    expect(() => readWorkerConfig({ ...workerEnv, FAST_POLL_SECONDS: undefined })).toThrow(
+      'FAST_POLL_SECONDS is not set',
+    );
   });
 });
 

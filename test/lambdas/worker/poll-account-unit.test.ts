@@ -33,7 +33,11 @@ const unit: PollUnit = {
   cycleStart: '2026-12-02T12:00:00.000Z',
 };
 
-function harness(assume: (account: string) => Promise<unknown> = async () => undefined) {
+function harness(
+  assume: (account: string) => Promise<unknown> = async () => undefined,
+  onSleep: (at: number) => void = () => undefined,
+) {
+  let clock = Date.parse('2026-12-02T12:00:05Z');
   const coverage = memoryCoverage();
   const stored = coverage.stored;
   const calls = Object.assign(coverage.calls, { clients: [] as string[] });
@@ -48,8 +52,13 @@ function harness(assume: (account: string) => Promise<unknown> = async () => und
     knownCoverage: new Map(),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'Test' }),
-    now: () => new Date('2026-12-02T12:00:05Z'),
+    now: () => new Date(clock),
     unknownStatesLogged: new Set(),
+    // The clock moves only when the unit waits for its next fast re-poll.
+    sleep: async (ms) => {
+      clock += ms;
+      onSleep(clock - Date.parse(unit.cycleStart));
+    },
   };
   return { deps, stored, calls };
 }
@@ -191,4 +200,36 @@ describe('unit messages', () => {
       'coverage',
     );
   });
+});
+
+it('with fastPollSeconds, re-polls the unit’s listing while its task runs, until the cycle ends', async () => {
+  let status = 'active';
+  ec2.on(DescribeImportImageTasksCommand).callsFake(async () => ({
+    ImportImageTasks: [{ ImportTaskId: 'import-ami-1', Status: status, Progress: '40' }],
+  }));
+  const h = harness(undefined, (at) => {
+    if (at === 30_000) status = 'completed';
+  });
+
+  const report = await pollAccountUnit(unit, { ...config, fastPollSeconds: 15 }, h.deps, () => 55_000);
+
+  // Polled at +5 s, re-polled at +15 s (still running) and +30 s (completed): then nothing is left.
+  expect(report.fastPolls.map((poll) => poll.changes)).toEqual([0, 1]);
+  expect(h.calls.clients.every((client) => client === '111111111111#eu-west-1')).toBe(true);
+  expect((h.deps.store as MemoryStore).events.map((event) => [event.account, event.current.phase])).toEqual([
+    ['111111111111', 'running'],
+    ['111111111111', 'succeeded'],
+  ]);
+});
+
+it('without fastPollSeconds, polls the unit once', async () => {
+  ec2.on(DescribeImportImageTasksCommand).resolves({
+    ImportImageTasks: [{ ImportTaskId: 'import-ami-1', Status: 'active', Progress: '40' }],
+  });
+  const h = harness();
+
+  const report = await pollAccountUnit(unit, config, h.deps, () => 55_000);
+
+  expect(report.fastPolls).toEqual([]);
+  expect(ec2.commandCalls(DescribeImportImageTasksCommand)).toHaveLength(1);
 });
