@@ -691,8 +691,7 @@ describe('unknown context keys', () => {
     // the registry appends its keys.
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new RegExp(
-        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, quotaWarningShare, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
-        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, stallAfter, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, quotaWarningShare, stallAfter, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
   });
