@@ -62,8 +62,7 @@ export const DEFAULT_RETENTION_DAYS = 30;
 export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
-    { changeType: ['TaskDisappeared', 'QuotaNearlyExhausted'] },
-    { changeType: ['TaskDisappeared', 'TaskStalled'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled', 'QuotaNearlyExhausted'] },
   ],
 };
 

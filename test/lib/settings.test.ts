@@ -100,8 +100,7 @@ describe('readSettings defaults', () => {
     expect(DEFAULT_EMAIL_FILTER_POLICY).toEqual({
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
-        { changeType: ['TaskDisappeared', 'QuotaNearlyExhausted'] },
-        { changeType: ['TaskDisappeared', 'TaskStalled'] },
+        { changeType: ['TaskDisappeared', 'TaskStalled', 'QuotaNearlyExhausted'] },
       ],
     });
   });
