@@ -7,13 +7,23 @@ import taskChangeEventSchema from './schema/task-change-event.schema.json';
 
 export type { ChangeType } from './lambdas/domain/changes';
 export type { EventAttributeName, TaskChangeEvent } from './lambdas/domain/event';
+export type { MonitorEvent } from './lambdas/domain/monitor-event';
 export type { Phase } from './lambdas/domain/phase';
+export type {
+  LimitSource,
+  QuotaChangeType,
+  QuotaEvent,
+  QuotaGroupName,
+  QuotaStatus,
+} from './lambdas/domain/quota';
 export type { StallInfo } from './lambdas/domain/stall';
 export type { ObservedStatus, RelatedResources, Task, TaskStatus, TaskTypeName } from './lambdas/domain/task';
 
 export { CHANGE_TYPES } from './lambdas/domain/changes';
 export { EVENT_ATTRIBUTE_NAMES, isTaskChangeEvent, SCHEMA_VERSION } from './lambdas/domain/event';
-export { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './channels/event-bus/entry';
+export { EVENT_DETAIL_TYPE, EVENT_SOURCE, QUOTA_EVENT_DETAIL_TYPE } from './channels/event-bus/entry';
+export { isMonitorEvent, isQuotaChange } from './lambdas/domain/monitor-event';
+export { isQuotaEvent, QUOTA_CHANGE_TYPES, QUOTA_GROUP_NAMES } from './lambdas/domain/quota';
 export { PHASES, TERMINAL_PHASES } from './lambdas/domain/phase';
 export { TASK_TYPE_NAMES } from './lambdas/domain/task';
 

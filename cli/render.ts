@@ -7,6 +7,8 @@ import type { TaskChangeEvent } from '../lambdas/domain/event';
 import { isTerminal, type Phase } from '../lambdas/domain/phase';
 import type { TaskStatus } from '../lambdas/domain/task';
 import { notificationSubject, notificationText } from '../lambdas/domain/notification-text';
+import { isQuotaChange, type MonitorEvent, quotaSubject, quotaText } from '../lambdas/domain/monitor-event';
+import { type QuotaUse, quotaSummary } from '../lambdas/domain/quota';
 import type { HistoryEntry } from '../lambdas/adapters/snapshot-store';
 
 /** Whether to colour the output. */
@@ -109,6 +111,26 @@ export function renderStatus(tasks: readonly StoredTask[], options: RenderOption
 }
 
 /**
+ * The VM Import/Export quotas, one line per account, Region and quota: the tasks in use of the
+ * limit, yellow while the warning is raised.
+ */
+export function renderQuotas(uses: readonly QuotaUse[], options: RenderOptions): string {
+  if (uses.length === 0) return '';
+  const byAccount = new Set(uses.map((use) => use.account)).size > 1;
+  const rows = [
+    [...(byAccount ? ['ACCOUNT'] : []), 'QUOTA', 'REGION', 'IN USE', 'LEVEL'],
+    ...uses.map((use) => [
+      ...(byAccount ? [use.account] : []),
+      use.group.name,
+      use.region,
+      `${use.inUse} / ${use.limit}${use.limitKnown ? '' : ' (documented)'} (${Math.round((use.inUse / use.limit) * 100)} %)`,
+      use.level === 'nearly-exhausted' ? 'nearly exhausted' : 'available',
+    ]),
+  ];
+  return table(rows, options, (row) => (row.at(-1) === 'nearly exhausted' ? 33 : undefined));
+}
+
+/**
  * The status table as the local mode shows it: rendered when a row differs from the last table
  * shown (colours aside), undefined otherwise, so a quiet cycle prints nothing.
  */
@@ -177,9 +199,19 @@ export function changeOf(event: TaskChangeEvent): string {
   }
 }
 
-/** One line for an event that is not emailed: time, task and what changed. */
-export function renderEventLine(event: TaskChangeEvent, options: RenderOptions): string {
+/** Yellow for a quota warning, green when it clears. */
+const QUOTA_COLORS = { QuotaNearlyExhausted: 33, QuotaAvailable: 32 } as const;
+
+/** One line for an event that is not emailed: time, task (or quota) and what changed. */
+export function renderEventLine(event: MonitorEvent, options: RenderOptions): string {
   const time = event.detectedAt.slice(11, 19);
+  if (isQuotaChange(event)) {
+    return paint(
+      `${time}  ${event.changeType} ${quotaSummary(event)}`,
+      QUOTA_COLORS[event.changeType],
+      options,
+    );
+  }
   // Organization mode names the account (its events carry its name): several accounts' tasks interleave.
   const where = event.accountName ? `${event.region}, ${event.accountName}` : event.region;
   const line = `${time}  ${event.taskType} ${event.taskId} (${where}): ${changeOf(event)}`;
@@ -195,9 +227,11 @@ export function scenarioFinishedLine(counts: { tasks: number; changes: number; a
 }
 
 /** An event as an email subscriber receives it: subject line, then the body. */
-export function renderEmail(event: TaskChangeEvent, options: RenderOptions): string {
-  const subject = notificationSubject(event);
+export function renderEmail(event: MonitorEvent, options: RenderOptions): string {
+  const quota = isQuotaChange(event);
+  const subject = quota ? quotaSubject(event) : notificationSubject(event);
   const rule = '-'.repeat(Math.min(100, Math.max(40, subject.length + 9)));
-  const code = PHASE_COLORS[event.current.phase];
-  return [rule, paint(`Subject: ${subject}`, code, options), rule, notificationText(event), ''].join('\n');
+  const code = quota ? QUOTA_COLORS[event.changeType] : PHASE_COLORS[event.current.phase];
+  const body = quota ? quotaText(event) : notificationText(event);
+  return [rule, paint(`Subject: ${subject}`, code, options), rule, body, ''].join('\n');
 }

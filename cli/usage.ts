@@ -94,10 +94,12 @@ such as the local mode's); one line per failed account on stderr.
 
 Reads the same environment variables the stack sets on the functions:
   TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS,
+  DISAPPEAR_AFTER_MISSES, QUOTA_WARNING_SHARE; in organization mode also ACCOUNTS, EXCLUDE_ACCOUNTS,
+  QUEUE_URL, MEMBER_ROLE_NAME, POLL_INTERVAL_SECONDS
   DISAPPEAR_AFTER_MISSES, POLL_INTERVAL_SECONDS, FAST_POLL_SECONDS, STALL_AFTER; in organization
   mode also ACCOUNTS, EXCLUDE_ACCOUNTS, QUEUE_URL, MEMBER_ROLE_NAME
 plus the AWS SDK's usual ones (AWS_REGION, credentials, AWS_ENDPOINT_URL_EC2, _DYNAMODB,
-_DYNAMODB_STREAMS, _SNS, _SQS, _STS, _ORGANIZATIONS, _ACCOUNT for local engines).
+_DYNAMODB_STREAMS, _SNS, _SQS, _STS, _ORGANIZATIONS, _ACCOUNT, _SERVICE_QUOTAS for local engines).
 
 Options:
   --once              one cycle, then exit

@@ -8,6 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { TaskTypeName } from '../lambdas/domain/task';
 import { ENV } from '../lambdas/shared/config';
+import { QUOTA_LIMIT_ACTIONS, watchedQuotaGroups } from '../lambdas/domain/quota';
 import { listingActionsOf } from '../lambdas/task-types/metadata';
 import { type Listings, listingPartitionsStatement } from './listing-partitions';
 import { allowPublishing } from './topic-publishing';
@@ -19,6 +20,21 @@ export function bindTaskListing(fn: lambda.Function, taskTypes: readonly TaskTyp
     new iam.PolicyStatement({
       actions: listingActionsOf(taskTypes),
       // The EC2 Describe* APIs support no resource-level permissions: "*" is the only resource.
+      resources: ['*'],
+    }),
+  );
+}
+
+/**
+ * Allows reading the VM Import/Export limits from Service Quotas when the task types let the poll
+ * count a quota group (every type of the group polled); without one the poll never calls it.
+ */
+export function bindQuotaLimits(fn: lambda.Function, taskTypes: readonly TaskTypeName[]): void {
+  if (watchedQuotaGroups(taskTypes).length === 0) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [...QUOTA_LIMIT_ACTIONS],
+      // ListServiceQuotas names no resource: "*" is the only one.
       resources: ['*'],
     }),
   );

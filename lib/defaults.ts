@@ -4,6 +4,7 @@ import { TERMINAL_PHASES } from '../lambdas/domain/phase';
 import type { FilterPolicy } from './settings/filter-policy';
 
 export { DEFAULT_DISAPPEAR_AFTER_MISSES } from '../lambdas/domain/changes';
+export { DEFAULT_QUOTA_WARNING_SHARE } from '../lambdas/domain/quota';
 export { DEFAULT_STALL_AFTER_MINUTES } from '../lambdas/domain/stall';
 
 /** Poll once a minute: EC2 tasks take minutes to hours, so a minute is timely and cheap. */
@@ -53,19 +54,21 @@ export const DEFAULT_PROGRESS_STEP = 25;
 export const DEFAULT_RETENTION_DAYS = 30;
 
 /**
+ * Email subscribers hear about finished tasks (a terminal phase), tasks that vanished and a VM
+ * Import/Export quota nearly exhausted, not every step (nor the quota's all-clear).
  * Email subscribers hear about finished tasks (a terminal phase), tasks that vanished and tasks
  * that stalled (someone may have to act on each), not every step.
  */
 export const DEFAULT_EMAIL_FILTER_POLICY: FilterPolicy = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
-    { changeType: ['TaskDisappeared', 'TaskStalled'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled', 'QuotaNearlyExhausted'] },
   ],
 };
 
 /**
- * The chat channels (Slack, Teams) hear what email hears (finished tasks and vanished ones) and also
- * every task the monitor discovers, so a channel sees a task's thread start when the task does. A
+ * The chat channels (Slack, Teams) hear what email hears (finished tasks, vanished ones, a quota
+ * nearly exhausted), the quota's all-clear, and also every task the monitor discovers, so a channel sees a task's thread start when the task does. A
  * disappearance gets its own branch: its phase is `unknown` (the task vanished before it was seen
  * to finish), so a terminal-phase condition would never let it through.
  */
@@ -74,5 +77,6 @@ export const DEFAULT_CHAT_FILTER_POLICY: FilterPolicy = {
     { changeType: ['TaskStateChanged'], phase: [...TERMINAL_PHASES] },
     { changeType: ['TaskDisappeared', 'TaskStalled'] },
     { changeType: ['TaskDiscovered'] },
+    { changeType: ['QuotaNearlyExhausted', 'QuotaAvailable'] },
   ],
 };

@@ -193,6 +193,16 @@ export interface Ec2TaskMonitorProps {
   readonly disappearAfterMisses?: number;
 
   /**
+   * Share of a VM Import/Export concurrency quota (per account and Region) at which a
+   * `QuotaNearlyExhausted` event is published, once per crossing, and a `QuotaAvailable` when the
+   * tasks in use drop back below it: 0 < share ≤ 1, or `'off'` for no quota events (the in-use
+   * metric stays).
+   *
+   * @default 0.8
+   */
+  readonly quotaWarningShare?: number | 'off';
+
+  /**
    * Minutes a running task may keep the same progress, raw state and status message before one
    * TaskStalled is published, per task type (5 to 10,080), or `'off'` to never report that type
    * stalled. Types left out keep their default. Also from context: `-c stallAfter=store-image=30,conversion=off`.

@@ -21,7 +21,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config';
 import { PUBLISHER_STREAM_FILTER } from '../lambdas/shared/table-layout';
-import { bindPublishing, bindSettings, bindTable, bindTaskListing } from './bindings';
+import { bindPublishing, bindQuotaLimits, bindSettings, bindTable, bindTaskListing } from './bindings';
 import type { ChannelContext, DeployedChannel, MonitorChannels } from './channel/channel';
 import { checkProps } from './check-props';
 import type { Ec2TaskMonitorProps } from './ec2-task-monitor-props';
@@ -128,7 +128,8 @@ export class Ec2TaskMonitor extends Construct {
         : 'Lists the EC2 tasks and records each change in the table',
       memorySize: 512,
       timeout: Duration.seconds(60),
-      unscopedActions: 'The EC2 Describe*Tasks actions (the enabled task types only)',
+      unscopedActions:
+        'The EC2 Describe*Tasks actions (the enabled task types only), servicequotas:ListServiceQuotas',
       ...(organizationMode
         ? {}
         : {
@@ -148,9 +149,11 @@ export class Ec2TaskMonitor extends Construct {
       [ENV.progressStep]: String(settings.progressStep),
       [ENV.retentionDays]: String(settings.retentionDays),
       [ENV.disappearAfterMisses]: String(settings.disappearAfterMisses),
+      [ENV.quotaWarningShare]: String(settings.quotaWarningShare),
       [ENV.stallAfter]: stallAfterVariable(settings.stallAfter),
     });
     bindTaskListing(this.poller, settings.taskTypes);
+    bindQuotaLimits(this.poller, settings.taskTypes);
     bindTable(this.poller, this.table, POLLER_TABLE_ACTIONS, listings);
     if (settings.accounts.mode === 'self') {
       bindSettings(this.poller, {

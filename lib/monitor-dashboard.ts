@@ -10,7 +10,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONSOLE_DOMAINS, consoleOrigin } from '../lambdas/domain/partition';
-import { channelMetric, serviceMetric } from './monitor-metrics';
+import { QUOTA_GROUPS } from '../lambdas/domain/quota';
+import { channelMetric, quotaInUseSearch, serviceMetric } from './monitor-metrics';
 import { MONITOR_QUERIES } from './monitor-queries';
 import { ALARM_PERIOD } from './poll-interval';
 
@@ -148,6 +149,21 @@ export class MonitorDashboard extends Construct {
           serviceMetric('UnidentifiedTasks', { statistic: 'Maximum', period, label: 'UnidentifiedTasks' }),
         ],
         leftYAxis: { min: 0 },
+      }),
+    );
+    // The VM Import/Export quotas: one line per account, Region and quota while tasks are in use,
+    // against the documented limits and their warning at the default share.
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'VM Import/Export quotas: tasks in use',
+        width: 24,
+        height: HEIGHT,
+        left: [quotaInUseSearch(period)],
+        leftYAxis: { min: 0, label: 'tasks' },
+        leftAnnotations: QUOTA_GROUPS.map((group) => ({
+          value: group.defaultLimit,
+          label: `${group.name} limit (documented default)`,
+        })),
       }),
     );
     // The breakdowns by task type, phase, change type and Region: the saved queries, as tables.

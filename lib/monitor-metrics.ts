@@ -3,9 +3,11 @@
 // (lambdas/shared/service.ts); every dimension set includes `service`, Powertools' default dimension.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { QUOTA_IN_USE_METRIC } from '../lambdas/domain/quota';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service';
 
 export { METRICS_NAMESPACE } from '../lambdas/shared/service';
+export { QUOTA_IN_USE_METRIC } from '../lambdas/domain/quota';
 
 /** Value of the `service` dimension on every custom metric. */
 export const METRICS_SERVICE = SERVICE_NAME;
@@ -75,6 +77,21 @@ export function channelMetric(
     statistic: options.statistic,
     period: options.period ?? Duration.minutes(5),
     label: options.label ?? NOTIFIER_METRICS[metricName],
+  });
+}
+
+/**
+ * Every series of the tasks in use per account, Region and VM Import/Export quota, found by a
+ * search: the accounts and Regions are known only at run time, and a series exists only while
+ * tasks are in use, so the graph shows exactly the quotas being used.
+ */
+export function quotaInUseSearch(period: Duration = Duration.minutes(5)): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression:
+      `SEARCH('{${METRICS_NAMESPACE},account,quota,region,service} ` +
+      `MetricName="${QUOTA_IN_USE_METRIC}" service="${METRICS_SERVICE}"', 'Maximum', ${period.toSeconds()})`,
+    label: '',
+    period,
   });
 }
 

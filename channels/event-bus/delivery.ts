@@ -1,7 +1,7 @@
 // The EventBridge channel: puts each event on a bus as the detail of an "EC2 Task Change" entry,
 // so programs can match it with rules, archive it and replay it.
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import type { MonitorEvent } from '../../lambdas/domain/monitor-event';
 import { toEventBusEntry } from './entry';
 import type { DeliveryAdapter } from '../../lambdas/notifiers/notifier';
 import { EVENT_BUS } from './config';
@@ -27,7 +27,7 @@ export class EventBusDelivery implements DeliveryAdapter {
   ) {}
 
   /** Puts one entry; throws the SDK's error, or {@link EventBusEntryError} when the entry failed. */
-  async deliver(event: TaskChangeEvent): Promise<void> {
+  async deliver(event: MonitorEvent): Promise<void> {
     const output = await this.client.send(
       new PutEventsCommand({ Entries: [toEventBusEntry(event, this.eventBusName)] }),
     );

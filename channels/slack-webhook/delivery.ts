@@ -3,7 +3,7 @@
 // few minutes), never from the environment, and never appears in an error or a log line.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { TaskChangeEvent } from '../../lambdas/domain/event';
+import type { MonitorEvent } from '../../lambdas/domain/monitor-event';
 import { toSlackMessage } from './message';
 import type { DeliveryAdapter } from '../../lambdas/notifiers/notifier';
 import { SLACK_WEBHOOK } from './config';
@@ -68,7 +68,7 @@ export class SlackWebhookDelivery implements DeliveryAdapter {
   ) {}
 
   /** Posts the event's Block Kit message; throws {@link SlackWebhookError} or {@link WebhookSecretError}. */
-  async deliver(event: TaskChangeEvent, remainingMs: () => number): Promise<void> {
+  async deliver(event: MonitorEvent, remainingMs: () => number): Promise<void> {
     const url = await this.webhookUrl(this.refreshUrl);
     this.refreshUrl = false;
     try {

@@ -12,7 +12,9 @@ import {
 import { consoleLinks } from '../../lambdas/domain/console-links';
 import { accountLabel, type TaskChangeEvent, timeInPreviousState } from '../../lambdas/domain/event';
 import { notificationSubject } from '../../lambdas/domain/notification-text';
+import { isQuotaChange, type MonitorEvent } from '../../lambdas/domain/monitor-event';
 import type { Phase } from '../../lambdas/domain/phase';
+import { type QuotaEvent, quotaSummary } from '../../lambdas/domain/quota';
 
 // Block Kit limits, from Slack's reference (docs.slack.dev/reference/block-kit):
 // header block text: 150 characters (blocks/header-block); section text: 3000 and section fields:
@@ -194,7 +196,7 @@ function details(event: TaskChangeEvent): SectionBlock {
   return { type: 'section', fields: fields.slice(0, MAX_FIELDS) };
 }
 
-function footer(event: TaskChangeEvent): ContextBlock {
+function footer(event: Pick<MonitorEvent, 'detectedAt' | 'eventId'>): ContextBlock {
   const text = `Detected ${escapeMrkdwn(event.detectedAt, 100)} · event ${escapeMrkdwn(event.eventId, 100)}`;
   return {
     type: 'context',
@@ -219,6 +221,26 @@ function consoleButton(event: TaskChangeEvent): ActionsBlock | undefined {
   };
 }
 
+/** A quota event's payload: the summary as text and header, the account, task types and warning share as fields. */
+function quotaSlackMessage(event: QuotaEvent): SlackMessage {
+  const nearly = event.changeType === 'QuotaNearlyExhausted';
+  const fields = [
+    field('Region', event.region),
+    field('Account', accountLabel(event)),
+    field('In use', `${event.quota.inUse} of ${event.quota.limit} (${event.quota.taskTypes.join(', ')})`),
+    field('Warning at', `${Math.round(event.quota.warningShare * 100)} % of the limit`),
+  ];
+  const summary = quotaSummary(event);
+  return {
+    text: escapeControlCharacters(summary),
+    blocks: [{ type: 'header', text: plainText(summary, MAX_HEADER_TEXT) }],
+    attachments: [
+      // Orange while nearly exhausted, green once available again.
+      { color: nearly ? '#e8a317' : '#2eb67d', blocks: [{ type: 'section', fields }, footer(event)] },
+    ],
+  };
+}
+
 /**
  * The incoming-webhook payload for an event: the email subject as fallback `text`, a header block
  * naming the task and its new phase, and, in an attachment whose side bar is colored by phase
@@ -226,7 +248,8 @@ function consoleButton(event: TaskChangeEvent): ActionsBlock | undefined {
  * time in the previous state when known, progress, escaped status message), a context line with detection time and event id, and a
  * button to the task's most specific console page. Every Block Kit limit is met by truncation.
  */
-export function toSlackMessage(event: TaskChangeEvent): SlackMessage {
+export function toSlackMessage(event: MonitorEvent): SlackMessage {
+  if (isQuotaChange(event)) return quotaSlackMessage(event);
   const detailBlocks: SlackBlock[] = [details(event), footer(event)];
   const button = consoleButton(event);
   if (button) detailBlocks.push(button);

@@ -4,13 +4,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CoverageStore } from '../../lambdas/adapters/coverage-store';
 import { ACCOUNT_ID_PATTERN } from '../../lambdas/domain/accounts';
 import type { StoredTask } from '../../lambdas/domain/changes';
+import { type QuotaUse, quotaUses, watchedQuotaGroups } from '../../lambdas/domain/quota';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import { ConfigurationError, ENV, parseTaskTypes } from '../../lambdas/shared/config';
 import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { partitionKey } from '../../lambdas/shared/table-layout';
 import { applyStackOptions, resolveVariables, type StackOptions } from '../deployed-stack';
-import { renderHistory, renderStatus } from '../render';
+import { renderHistory, renderQuotas, renderStatus } from '../render';
 
 /** The table and the listings a command reads. */
 export interface Scope {
@@ -105,13 +106,32 @@ export async function readAllSnapshots(scope: Scope): Promise<StoredTask[]> {
   return results.flatMap((map) => [...map.values()]);
 }
 
+/**
+ * The VM Import/Export quotas of a scope: the tasks in use from its snapshots, the limits recorded
+ * on each unit's state item (one read per Region), none when no quota group is polled.
+ */
+async function readQuotaUses(scope: Scope, tasks: readonly StoredTask[]): Promise<QuotaUse[]> {
+  if (watchedQuotaGroups(scope.taskTypes).length === 0) return [];
+  const units = await Promise.all(
+    scope.regions.map(async (region) => {
+      const unit = { account: scope.store.account, region };
+      return { ...unit, quota: (await scope.store.loadUnitState(unit)).quota };
+    }),
+  );
+  return quotaUses(tasks, units, scope.taskTypes);
+}
+
 /** Runs the status command; returns the exit code. */
 export async function statusCommand(options: ReadOptions): Promise<number> {
   const scopes = await resolveScopes(options.stack, { account: options.account });
   const tasks = (await Promise.all(scopes.map(readAllSnapshots))).flat();
-  process.stdout.write(
-    options.json ? `${JSON.stringify(tasks, null, 2)}\n` : `${renderStatus(tasks, options)}\n`,
-  );
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(tasks, null, 2)}\n`);
+    return 0;
+  }
+  const uses = (await Promise.all(scopes.map((scope) => readQuotaUses(scope, tasks)))).flat();
+  const quotas = renderQuotas(uses, options);
+  process.stdout.write(`${renderStatus(tasks, options)}\n${quotas ? `\n${quotas}\n` : ''}`);
   return 0;
 }
 

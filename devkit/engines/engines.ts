@@ -325,6 +325,9 @@ export async function startLocalEngines(ports: Partial<EnginePorts> = {}): Promi
   };
 }
 
+/** The local Service Quotas "endpoint": the discard port on loopback, where nothing listens. */
+export const NO_SERVICE_QUOTAS_ENDPOINT = 'http://127.0.0.1:9';
+
 /** The SDK's standard endpoint variables pointing at the engines: the only thing that differs from AWS. */
 export function endpointEnvironment(engines: Pick<LocalEngines, 'endpoints'>): Record<string, string> {
   return {
@@ -333,6 +336,10 @@ export function endpointEnvironment(engines: Pick<LocalEngines, 'endpoints'>): R
     AWS_ENDPOINT_URL_SNS: engines.endpoints.sns,
     AWS_ENDPOINT_URL_SQS: engines.endpoints.sqs,
     AWS_ENDPOINT_URL_EC2: engines.endpoints.ec2,
+    // Nothing emulates Service Quotas locally: a port nothing listens on refuses at once, so the
+    // poll falls back to the documented VM Import/Export limits (as when AWS denies the call)
+    // instead of waiting on the real endpoint.
+    AWS_ENDPOINT_URL_SERVICE_QUOTAS: NO_SERVICE_QUOTAS_ENDPOINT,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   };

@@ -3,7 +3,7 @@
 // Chatbot is subscribed to, whatever chat application (Slack, Teams) Chatbot posts it to.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { toChatbotNotification } from '../domain/chatbot-notification';
-import type { TaskChangeEvent } from '../domain/event';
+import type { MonitorEvent } from '../domain/monitor-event';
 import type { DeliveryAdapter } from '../notifiers/notifier';
 import type { ChannelName } from '../shared/config';
 
@@ -17,7 +17,7 @@ export class ChatTopicDelivery implements DeliveryAdapter {
   ) {}
 
   /** Publishes the event's custom notification; the SDK's error propagates when SNS refuses it. */
-  async deliver(event: TaskChangeEvent): Promise<void> {
+  async deliver(event: MonitorEvent): Promise<void> {
     // Chatbot reads the message body as the notification; no subject, no structure.
     await this.client.send(
       new PublishCommand({ TopicArn: this.topicArn, Message: JSON.stringify(toChatbotNotification(event)) }),

@@ -20,13 +20,21 @@ import type { ProgressObservation } from '../domain/completion-estimate';
 import type { StallWatch } from '../domain/stall';
 import type { ListingState } from '../domain/listing-state';
 import type { TaskChangeEvent } from '../domain/event';
-import type { Task, TaskTypeName } from '../domain/task';
+import {
+  emptyQuotaState,
+  QUOTA_GROUP_NAMES,
+  type StoredQuotaLevel,
+  type UnitQuotaState,
+} from '../domain/quota';
+import { isTaskTypeName, type Task, type TaskTypeName } from '../domain/task';
 import {
   EVENT_SORT_PREFIX,
   eventSortKey,
   eventSortPrefix,
   PENDING_EVENT_ATTRIBUTE,
   partitionKey,
+  QUOTA_VERSION_ATTRIBUTE,
+  quotaAttribute,
   SNAPSHOT_SORT_PREFIX,
   snapshotSortKey,
   TABLE_LAYOUT,
@@ -36,8 +44,11 @@ import {
 
 const { partitionKey: PK, sortKey: SK, timeToLiveAttribute: TTL } = TABLE_LAYOUT;
 
-/** A unit's state: each task type's listing state, for the types that have one. */
-export type UnitState = Map<TaskTypeName, ListingState>;
+/**
+ * A unit's state: each task type's listing state, for the types that have one, and the unit's quota
+ * levels (read with it, so a poll needs no other read for them; see quota-store.ts).
+ */
+export type UnitState = Map<TaskTypeName, ListingState> & { quota?: UnitQuotaState };
 
 /** A snapshot write: the task, whether it left the listing, and the version it creates. */
 export interface SnapshotWrite {
@@ -106,8 +117,10 @@ export class SnapshotStore {
     );
     const state: UnitState = new Map();
     if (!Item) return state;
-    for (const [name, value] of Object.entries(unmarshall(Item))) {
-      if (name === PK || name === SK || typeof value !== 'object' || value === null) continue;
+    const record = unmarshall(Item);
+    state.quota = quotaStateOf(record);
+    for (const [name, value] of Object.entries(record)) {
+      if (!isTaskTypeName(name) || typeof value !== 'object' || value === null) continue;
       state.set(name as TaskTypeName, toListingState(value as Record<string, unknown>));
     }
     return state;
@@ -172,17 +185,7 @@ export class SnapshotStore {
     event: TaskChangeEvent,
     historyExpiresAt: number,
   ): Promise<WriteOutcome> {
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: this.changeItems({ write, event }, historyExpiresAt),
-        }),
-      );
-      return 'written';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
-      throw error;
-    }
+    return writeChange(this.client, this.changeItems({ write, event }, historyExpiresAt));
   }
 
   /**
@@ -240,7 +243,10 @@ export class SnapshotStore {
   }
 
   /** A change's two items: the snapshot, conditioned on its version, and the new history item. */
-  private changeItems({ write, event }: ChangeWrite, historyExpiresAt: number): TransactWriteItem[] {
+  private changeItems(
+    { write, event }: ChangeWrite,
+    historyExpiresAt: number,
+  ): [snapshot: TransactWriteItem, history: TransactWriteItem] {
     const version = write.expectedVersion + 1;
     const { task } = write;
     const history = marshall(
@@ -264,14 +270,7 @@ export class SnapshotStore {
           ...writeCondition(write),
         },
       },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: history,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        },
-      },
+      historyPut(this.tableName, history),
     ];
   }
 
@@ -417,6 +416,35 @@ export class SnapshotStore {
   }
 }
 
+/** The Put of a change's history item, which must not exist yet. */
+export function historyPut(tableName: string, item: Record<string, AttributeValue>): TransactWriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+    },
+  };
+}
+
+/**
+ * Writes a change in one transaction: its carrier (the item holding the event, first) and its
+ * history item. `conflict` when the carrier's condition failed: another writer got there first.
+ */
+export async function writeChange(
+  client: DynamoDBClient,
+  items: [carrier: TransactWriteItem, history: TransactWriteItem],
+): Promise<WriteOutcome> {
+  try {
+    await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
+    throw error;
+  }
+}
+
 interface Condition {
   ConditionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
@@ -528,6 +556,25 @@ function toListingState(record: Record<string, unknown>): ListingState {
   }
   const stall = toStallWatch(record.stall);
   if (stall) state.stall = stall;
+  return state;
+}
+
+/** Reads a unit's quota state from its state item (unmarshalled); no quota attribute is an empty state. */
+export function quotaStateOf(item: Record<string, unknown>): UnitQuotaState {
+  const state = emptyQuotaState();
+  const version = Number(item[QUOTA_VERSION_ATTRIBUTE] ?? 0);
+  state.version = Number.isInteger(version) && version > 0 ? version : 0;
+  for (const group of QUOTA_GROUP_NAMES) {
+    const value = item[quotaAttribute(group)] as Partial<StoredQuotaLevel> | undefined;
+    if (value?.level === 'available' || value?.level === 'nearly-exhausted') {
+      state.levels.set(group, {
+        level: value.level,
+        inUse: Number(value.inUse ?? 0),
+        limit: Number(value.limit ?? 0),
+        since: String(value.since ?? ''),
+      });
+    }
+  }
   return state;
 }
 

@@ -12,7 +12,9 @@ import {
 } from './chat-text';
 import { consoleLinks } from './console-links';
 import { accountLabel, type TaskChangeEvent, timeInPreviousState } from './event';
+import { isQuotaChange, type MonitorEvent } from './monitor-event';
 import type { Phase } from './phase';
+import { type QuotaEvent, quotaSentence } from './quota';
 
 /**
  * Length limits this module keeps to, in UTF-16 code units (never fewer than the characters a
@@ -238,11 +240,71 @@ function additionalContext(event: TaskChangeEvent): Record<string, string> {
 }
 
 /**
- * Renders a task change as an Amazon Q Developer in chat applications (AWS Chatbot) custom
+ * A quota event as a custom notification: the summary as title (a warning sign, or a check mark
+ * when it cleared), one thread per account, Region and quota, so the warning and its all-clear
+ * sit together.
+ */
+function quotaNotification(event: QuotaEvent): ChatbotNotification {
+  const nearly = event.changeType === 'QuotaNearlyExhausted';
+  // Only the Region is data here; the sentence is the monitor's own words (parentheses kept).
+  const summary = `${escapeMarkdown(event.region)}: ${quotaSentence(event.quota)}`;
+  const lines = [
+    `Account: ${escapeMarkdown(accountLabel(event))}`,
+    `Task types: ${event.quota.taskTypes.join(', ')}`,
+    `Warning at: ${Math.round(event.quota.warningShare * 100)} % of the limit`,
+    `Limit: ${event.quota.limitSource === 'service-quotas' ? 'from Service Quotas' : 'the documented default'}`,
+  ];
+  return customNotification(
+    event.eventId,
+    {
+      title: `${nearly ? ':warning:' : ':white_check_mark:'} ${summary}`,
+      description: lines.join('\n'),
+      ...(nearly
+        ? {
+            nextSteps: [
+              'New tasks of these types fail with ResourceCountLimitExceeded at the limit: wait for some to finish.',
+            ],
+          }
+        : {}),
+      keywords: [event.quota.name, escapeMarkdown(event.region)],
+    },
+    {
+      threadId: `quota-${event.account}-${oneLine(event.region)}-${event.quota.name}`,
+      summary,
+      eventType: event.changeType,
+      additionalContext: {
+        quota: event.quota.name,
+        region: escapeMarkdown(event.region),
+        account: escapeMarkdown(event.account),
+        inUse: String(event.quota.inUse),
+        limit: String(event.quota.limit),
+      },
+    },
+  );
+}
+
+/** A custom notification (schema 1.0, client markdown) carrying the event's id. */
+function customNotification(
+  id: string,
+  content: Omit<ChatbotNotification['content'], 'textType'>,
+  metadata: NonNullable<ChatbotNotification['metadata']>,
+): ChatbotNotification {
+  return {
+    version: '1.0',
+    source: 'custom',
+    id,
+    content: { textType: 'client-markdown', ...content },
+    metadata,
+  };
+}
+
+/**
+ * Renders an event as an Amazon Q Developer in chat applications (AWS Chatbot) custom
  * notification, ready to publish as the message of an SNS topic mapped to a chat channel.
  * Every update of one task carries the task id as its thread id, so the updates thread together.
  */
-export function toChatbotNotification(event: TaskChangeEvent): ChatbotNotification {
+export function toChatbotNotification(event: MonitorEvent): ChatbotNotification {
+  if (isQuotaChange(event)) return quotaNotification(event);
   // A stall is a warning whatever the phase (always running).
   const emoji = event.changeType === 'TaskStalled' ? ':warning:' : PHASE_EMOJI[event.current.phase];
   const summary = truncate(
@@ -251,18 +313,15 @@ export function toChatbotNotification(event: TaskChangeEvent): ChatbotNotificati
   );
   const steps = nextSteps(event);
   const resources = relatedResources(event);
-  return {
-    version: '1.0',
-    source: 'custom',
-    id: event.eventId,
-    content: {
-      textType: 'client-markdown',
+  return customNotification(
+    event.eventId,
+    {
       title: `${emoji} ${summary}`,
       description: description(event),
       ...(steps ? { nextSteps: steps } : {}),
       keywords: [event.taskType, event.current.phase, escapeMarkdown(event.region)],
     },
-    metadata: {
+    {
       // Not shown, but still task text: one line, no format controls.
       threadId: oneLine(event.taskId),
       summary,
@@ -270,5 +329,5 @@ export function toChatbotNotification(event: TaskChangeEvent): ChatbotNotificati
       ...(resources.length > 0 ? { relatedResources: resources } : {}),
       additionalContext: additionalContext(event),
     },
-  };
+  );
 }

@@ -58,9 +58,12 @@ export function eventIdFor(
   task: Pick<Task, 'account' | 'region' | 'taskType' | 'taskId'>,
   version: number,
 ): string {
-  const hash = createHash('sha256')
-    .update([task.account, task.region, task.taskType, task.taskId, String(version)].join('\u0000'))
-    .digest('hex');
+  return deterministicUuid([task.account, task.region, task.taskType, task.taskId, String(version)]);
+}
+
+/** A UUID (version 5 layout) from the SHA-256 of some parts: the same parts, the same id. */
+export function deterministicUuid(parts: readonly string[]): string {
+  const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex');
   const variant = ((parseInt(hash.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
   return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(18, 20)}-${hash.slice(20, 32)}`;
 }
@@ -132,7 +135,7 @@ export function timeInPreviousState(
 
 /** Names of the SNS message attributes set on every event, for subscription filter policies. */
 export type EventAttributeName =
-  'changeType' | 'taskType' | 'phase' | 'previousPhase' | 'state' | 'region' | 'account';
+  'changeType' | 'taskType' | 'phase' | 'previousPhase' | 'state' | 'region' | 'account' | 'quota';
 
 /** Every message attribute name. */
 export const EVENT_ATTRIBUTE_NAMES: readonly EventAttributeName[] = [
@@ -143,6 +146,8 @@ export const EVENT_ATTRIBUTE_NAMES: readonly EventAttributeName[] = [
   'state',
   'region',
   'account',
+  // Quota events only (QuotaNearlyExhausted, QuotaAvailable): the quota group.
+  'quota',
 ];
 
 /**

@@ -1,7 +1,14 @@
 // How an event becomes an SNS message: one JSON body per protocol (MessageStructure=json), so
 // email subscribers read the plain-text rendering while SQS, Lambda and HTTPS subscribers get
 // the JSON event, plus the attributes filter policies match on.
-import { eventAttributes, type EventAttributeName, type TaskChangeEvent } from './event';
+import type { EventAttributeName } from './event';
+import {
+  isQuotaChange,
+  type MonitorEvent,
+  monitorEventAttributes,
+  quotaSubject,
+  quotaText,
+} from './monitor-event';
 import { notificationSubject, notificationText } from './notification-text';
 
 /** SNS's limit for one message, attributes included; PublishBatch allows the same for a whole batch. */
@@ -19,10 +26,12 @@ export interface SnsMessage {
   bytes: number;
 }
 
-function render(event: TaskChangeEvent): SnsMessage {
-  const subject = notificationSubject(event);
-  const message = JSON.stringify({ default: JSON.stringify(event), email: notificationText(event) });
-  const attributes = eventAttributes(event);
+function render(event: MonitorEvent): SnsMessage {
+  const quota = isQuotaChange(event);
+  const subject = quota ? quotaSubject(event) : notificationSubject(event);
+  const email = quota ? quotaText(event) : notificationText(event);
+  const message = JSON.stringify({ default: JSON.stringify(event), email });
+  const attributes = monitorEventAttributes(event);
   const attributeBytes = Object.entries(attributes).reduce(
     (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value ?? '') + 'String'.length,
     0,
@@ -39,9 +48,10 @@ function render(event: TaskChangeEvent): SnsMessage {
  * Renders an event as an SNS message. The raw API object is normally bounded well below the
  * limit; should a message still be too large, the raw object is dropped and marked so.
  */
-export function toSnsMessage(event: TaskChangeEvent): SnsMessage {
+export function toSnsMessage(event: MonitorEvent): SnsMessage {
   const full = render(event);
-  if (full.bytes <= MESSAGE_BUDGET) return full;
+  // A quota event is a few hundred bytes: only a task's raw object can make a message too large.
+  if (full.bytes <= MESSAGE_BUDGET || isQuotaChange(event)) return full;
   return render({
     ...event,
     task: { ...event.task, raw: { _truncated: true, reason: 'too large for SNS' } },

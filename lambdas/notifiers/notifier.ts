@@ -10,7 +10,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { isTaskChangeEvent, type TaskChangeEvent } from '../domain/event';
+import { isMonitorEvent, type MonitorEvent } from '../domain/monitor-event';
 import type { ChannelName } from '../shared/config';
 
 /** A place events are delivered to. */
@@ -21,7 +21,7 @@ export interface DeliveryAdapter {
    *
    * @param remainingMs time left in the invocation, for waits such as a rate limit's
    */
-  deliver(event: TaskChangeEvent, remainingMs: () => number): Promise<void>;
+  deliver(event: MonitorEvent, remainingMs: () => number): Promise<void>;
 }
 
 /** What {@link createNotifier} needs. */
@@ -44,14 +44,14 @@ export class MalformedNotificationError extends Error {
 }
 
 /** Reads the event out of a queue message: the topic delivers it raw, the JSON event as the body. */
-export function eventFromRecord(record: Pick<SQSRecord, 'body'>): TaskChangeEvent {
+export function eventFromRecord(record: Pick<SQSRecord, 'body'>): MonitorEvent {
   let value: unknown;
   try {
     value = JSON.parse(record.body);
   } catch {
     throw new MalformedNotificationError('the message body is not JSON');
   }
-  if (!isTaskChangeEvent(value))
+  if (!isMonitorEvent(value))
     throw new MalformedNotificationError('the message body is not a schema-1 event');
   return value;
 }
@@ -89,7 +89,7 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
     },
   });
   const deliverOnce = makeIdempotent(
-    async (event: TaskChangeEvent, context: Context): Promise<Delivery> => {
+    async (event: MonitorEvent, context: Context): Promise<Delivery> => {
       await channel.deliver(event, () => context.getRemainingTimeInMillis());
       count('NotificationsDelivered');
       return { eventId: event.eventId, deliveredAt: new Date().toISOString() };
@@ -104,7 +104,7 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
 
   // The batch processor hands each record the invocation's context (given in the options below).
   const deliverRecord = async (record: SQSRecord, context: Context): Promise<void> => {
-    let event: TaskChangeEvent;
+    let event: MonitorEvent;
     try {
       event = eventFromRecord(record);
     } catch (error) {
@@ -122,7 +122,7 @@ export function createNotifier(deps: NotifierDependencies): NotifierHandler {
       count('NotificationFailures');
       logger.warn('Delivery failed; the message will be redelivered', {
         eventId: event.eventId,
-        taskId: event.taskId,
+        changeType: event.changeType,
         messageId: record.messageId,
         attempt: Number(record.attributes?.ApproximateReceiveCount ?? 1),
         error: (error as Error).message,

@@ -22,6 +22,7 @@ import {
 } from '../domain/changes';
 import { buildEvent } from '../domain/event';
 import { isSettled, listingFingerprint, type ListingState } from '../domain/listing-state';
+import { countInUse } from '../domain/quota';
 import { isTerminal, type Phase, PHASES } from '../domain/phase';
 import {
   isSameWatch,
@@ -39,6 +40,7 @@ import { type Limiter, limiter, mapWithConcurrency } from '../shared/concurrency
 import { POLLER_LOG_MESSAGES } from '../shared/log-messages';
 import { partitionKey, type Unit, unitStateKey } from '../shared/table-layout';
 import { taskTypeDescriptor } from '../task-types';
+import type { QuotaHeadroom, QuotaReport } from './quota-headroom';
 
 /** Listings read at the same time. */
 const LISTING_CONCURRENCY = 6;
@@ -81,6 +83,11 @@ export interface PollDependencies {
   remainingMs(): number;
   /** Undocumented states already logged in this container, as `taskType:state`. */
   unknownStatesLogged: Set<string>;
+  /**
+   * The container's quota watch (quota-headroom.ts), run after the listings.
+   * @default - none: no quota metric, no quota event
+   */
+  quota?: Pick<QuotaHeadroom, 'afterPoll'>;
 }
 
 /**
@@ -134,6 +141,8 @@ export interface ListingReport {
   deferred: number;
   /** Finished tasks a baseline saw whose record has not landed yet (judged as in a baseline until it does). */
   unsettled: number;
+  /** Tasks holding a slot of a VM Import/Export quota (pending or running), when the listing was read completely. */
+  inUse?: number;
   error?: { code: string; message: string };
 }
 
@@ -148,6 +157,8 @@ export interface PollReport {
   unidentified: number;
   /** Finished tasks baselines saw but could not record yet, in all listings. */
   unsettled: number;
+  /** What the quota watch counted and recorded; absent without one. */
+  quota?: QuotaReport;
 }
 
 /** Another poll changed the listing's marker while this one judged the listing. */
@@ -214,6 +225,20 @@ export async function pollListings(
   const listings = await mapWithConcurrency(scopes, LISTING_CONCURRENCY, ({ unit, taskType }) =>
     pollListing(unit, taskType, config, deps, context),
   );
+  // Counted from the listings just read: no other EC2 or DynamoDB call.
+  // A fast poll reads some listings only: a quota whose types it did not all read is left alone.
+  const units = [...new Map(scopes.map(({ unit }) => [`${unit.account}#${unit.region}`, unit])).values()];
+  const quota = await deps.quota?.afterPoll({
+    units,
+    listings,
+    unitStates: context.unitStates,
+    detectedAt: started,
+    retentionDays: config.retentionDays,
+    deadline: context.deadline,
+    now: deps.now,
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
   const durationMs = deps.now().getTime() - started.getTime();
   const report: PollReport = {
     startedAt: started.toISOString(),
@@ -223,6 +248,7 @@ export async function pollListings(
     failures: listings.filter((listing) => !listing.ok).length,
     unidentified: listings.reduce((sum, listing) => sum + listing.skipped, 0),
     unsettled: listings.reduce((sum, listing) => sum + listing.unsettled, 0),
+    ...(quota ? { quota } : {}),
   };
   // One EMF document per poll, no dimension but `service`: three series at rest (ChangesRecorded
   // is sent only when something changed; the poll's duration is Lambda's own Duration, free). ListingFailures and the two below are sent every poll,
@@ -346,6 +372,7 @@ async function pollListing(
       unfinished: listing.tasks.filter((task) => !isTerminal(task.phase)).length,
       pages: listing.pages,
       skipped: listing.skipped.length,
+      inUse: countInUse(listing.tasks),
     });
     for (const skipped of listing.skipped) {
       deps.logger.warn(POLLER_LOG_MESSAGES.taskSkipped, {

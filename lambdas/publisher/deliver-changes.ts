@@ -11,7 +11,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { isTaskChangeEvent, type TaskChangeEvent } from '../domain/event';
+import { isMonitorEvent, isQuotaChange, type MonitorEvent, orderKeyOf } from '../domain/monitor-event';
 import { SNS_MAX_BYTES, type SnsMessage, toSnsMessage } from '../domain/sns-message';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { HistoryKey, Outbox, OutboxEntry } from '../adapters/outbox';
@@ -19,8 +19,10 @@ import { mapWithConcurrency } from '../shared/concurrency';
 import {
   eventSortKey,
   PENDING_EVENT_ATTRIBUTE,
+  QUOTA_HISTORY_ID,
   SNAPSHOT_SORT_PREFIX,
   TABLE_LAYOUT,
+  UNIT_STATE_SORT_KEY,
 } from '../shared/table-layout';
 
 /** PublishBatch takes at most ten entries. */
@@ -53,7 +55,7 @@ export interface DeliveryDependencies {
 /** A change read from a stream record. */
 export interface PendingChange {
   sequenceNumber: string;
-  event: TaskChangeEvent;
+  event: MonitorEvent;
   historyKey: HistoryKey;
   /** The snapshot that carries the change, at the version that recorded it. */
   carrier: OutboxEntry;
@@ -70,14 +72,16 @@ export class MalformedRecordError extends Error {
 
 /**
  * Reads the change a stream record carries, or returns undefined for a record that carries none
- * (a silent snapshot write, another item, a deletion). Throws {@link MalformedRecordError}.
+ * (a silent snapshot write, another item, a deletion). A task's snapshot carries its changes, a
+ * unit's state item its quota events. Throws {@link MalformedRecordError}.
  */
 export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefined {
   const stream = record.dynamodb;
   if (!stream?.SequenceNumber) throw new MalformedRecordError('the record has no dynamodb.SequenceNumber');
   if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
   const sortKey = stream.Keys?.[TABLE_LAYOUT.sortKey]?.S;
-  if (!sortKey?.startsWith(SNAPSHOT_SORT_PREFIX)) return undefined;
+  const unitState = sortKey === UNIT_STATE_SORT_KEY;
+  if (!sortKey?.startsWith(SNAPSHOT_SORT_PREFIX) && !unitState) return undefined;
   if (!stream.NewImage)
     throw new MalformedRecordError('the record has no NewImage (is the stream NEW_AND_OLD_IMAGES?)');
   const image = unmarshall(stream.NewImage as Record<string, AttributeValue>);
@@ -91,8 +95,9 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
   } catch {
     throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not JSON`);
   }
-  if (!isTaskChangeEvent(event)) {
-    throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not a schema-1 event`);
+  // A snapshot carries task changes only, a unit's state quota events only.
+  if (!isMonitorEvent(event) || isQuotaChange(event) !== unitState) {
+    throw new MalformedRecordError(`${PENDING_EVENT_ATTRIBUTE} is not a schema-1 event of its item`);
   }
   const version = Number(image.version);
   if (!Number.isInteger(version) || version < 1)
@@ -108,15 +113,18 @@ export function changeFromRecord(record: DynamoDBRecord): PendingChange | undefi
   return {
     sequenceNumber: stream.SequenceNumber,
     event,
-    historyKey: { pk: String(image[TABLE_LAYOUT.partitionKey]), sk: eventSortKey(event.taskId, version) },
+    historyKey: {
+      pk: String(image[TABLE_LAYOUT.partitionKey]),
+      sk: eventSortKey(isQuotaChange(event) ? QUOTA_HISTORY_ID : event.taskId, version),
+    },
     carrier: { key: { pk: String(image[TABLE_LAYOUT.partitionKey]), sk: sortKey }, version },
     message,
   };
 }
 
-/** What identifies a change's task among the changes of one stream batch. */
+/** What identifies a change's task (or a quota event's unit) among the changes of one stream batch. */
 function taskKey(change: PendingChange): string {
-  return `${change.event.account}|${change.event.region}|${change.event.taskType}|${change.event.taskId}`;
+  return orderKeyOf(change.event);
 }
 
 /** Groups changes into PublishBatch calls: order kept, one change per task per call, within SNS's size limit. */
@@ -233,7 +241,9 @@ export async function deliverChanges(
           deps.logger.info('Change published', {
             eventId: change.event.eventId,
             changeType: change.event.changeType,
-            taskId: change.event.taskId,
+            ...(isQuotaChange(change.event)
+              ? { quota: change.event.quota.name }
+              : { taskId: change.event.taskId }),
           });
         } else {
           failed ??= change;

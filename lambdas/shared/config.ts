@@ -2,6 +2,7 @@
 // construct sets (and that the local mode and the CLI set the same way). A missing or bad value
 // fails fast with a ConfigurationError naming the variable, never a silent default.
 import { ACCOUNT_ID_PATTERN, type AccountSelection, accountSelectionOf } from '../domain/accounts';
+import { QUOTA_WARNING_SHARE_ALLOWED, quotaWarningShareOf } from '../domain/quota';
 import { STALL_AFTER_LIMITS, type StallThresholds } from '../domain/stall';
 import { isTaskTypeName, TASK_TYPE_NAMES, type TaskTypeName } from '../domain/task';
 
@@ -21,6 +22,7 @@ export const ENV = {
   memberRoleName: 'MEMBER_ROLE_NAME',
   queueUrl: 'QUEUE_URL',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
+  quotaWarningShare: 'QUOTA_WARNING_SHARE',
   fastPollSeconds: 'FAST_POLL_SECONDS',
   stallAfter: 'STALL_AFTER',
 } as const;
@@ -37,6 +39,7 @@ export const POLLER_VARIABLES = [
   ENV.progressStep,
   ENV.retentionDays,
   ENV.disappearAfterMisses,
+  ENV.quotaWarningShare,
   ENV.pollIntervalSeconds,
   ENV.fastPollSeconds,
   ENV.stallAfter,
@@ -60,6 +63,7 @@ export const WORKER_VARIABLES = [
   ENV.progressStep,
   ENV.retentionDays,
   ENV.disappearAfterMisses,
+  ENV.quotaWarningShare,
   ENV.stallAfter,
   ENV.memberRoleName,
   ENV.pollIntervalSeconds,
@@ -96,6 +100,8 @@ export interface PollSettings {
   retentionDays: number;
   /** Consecutive complete listings an unfinished task must be missing from before it is declared disappeared. */
   disappearAfterMisses: number;
+  /** Share of a VM Import/Export quota that raises QuotaNearlyExhausted; undefined: no quota events (`off`). */
+  quotaWarningShare?: number;
   /**
    * Minutes a running task of each type may be still before a TaskStalled (a type left out: never).
    * @default - no stall is detected (the functions always get STALL_AFTER from the construct)
@@ -238,8 +244,24 @@ function readPollSettings(env: Env): PollSettings {
     progressStep: integer(env, ENV.progressStep, LIMITS.progressStep),
     retentionDays: integer(env, ENV.retentionDays, LIMITS.retentionDays),
     disappearAfterMisses: integer(env, ENV.disappearAfterMisses, LIMITS.disappearAfterMisses),
+    quotaWarningShare: readQuotaWarningShare(env),
     stallAfter: stallThresholds(env, taskTypes),
   };
+}
+
+/**
+ * Reads the quota warning share of the poller and the worker: a share of the limit, or undefined
+ * for `off`. @throws ConfigurationError naming the variable
+ */
+export function readQuotaWarningShare(env: Env = process.env): number | undefined {
+  const text = required(env, ENV.quotaWarningShare);
+  try {
+    return quotaWarningShareOf(text);
+  } catch {
+    throw new ConfigurationError(
+      `${ENV.quotaWarningShare} must be ${QUOTA_WARNING_SHARE_ALLOWED}, got "${text}"`,
+    );
+  }
 }
 
 /** Reads the poller's configuration. Throws {@link ConfigurationError} naming the bad variable. */

@@ -101,18 +101,32 @@ export function eventSortPrefix(taskId: string): string {
 /** Sort key prefix of every recorded change (history items). */
 export const EVENT_SORT_PREFIX = EVENT_PREFIX;
 
+/** The attribute of a unit's state item holding a quota group's level (see quota-store.ts). */
+export function quotaAttribute(group: string): string {
+  return `quota:${group}`;
+}
+
+/** The attribute of a unit's state item counting its quota events: the outbox's carrier version there. */
+export const QUOTA_VERSION_ATTRIBUTE = 'version';
+
+/** What stands for the task id in the history keys of a unit's quota events (`EVENT#quota#<version>`). */
+export const QUOTA_HISTORY_ID = 'quota';
+
 /** Attribute of a snapshot item holding the change the write recorded (JSON of the event). */
 export const PENDING_EVENT_ATTRIBUTE = 'pendingEvent';
 
+/** Sort key of every unit's state item. */
+export const UNIT_STATE_SORT_KEY = UNIT_STATE_KEY;
+
 /**
- * Lambda event-source filter for the publisher: only snapshot writes that recorded a change.
- * Silent snapshot updates, the publisher's removal of a published event, history items, unit
- * states and TTL deletions never reach it.
+ * Lambda event-source filter for the publisher: only snapshot writes that recorded a change, and
+ * unit state writes that carry a quota event. Silent snapshot updates, the publisher's removal of
+ * a published event, history items, unit states without an event and TTL deletions never reach it.
  */
 export const PUBLISHER_STREAM_FILTER = {
   eventName: ['INSERT', 'MODIFY'],
   dynamodb: {
-    Keys: { [TABLE_LAYOUT.sortKey]: { S: [{ prefix: SNAPSHOT_PREFIX }] } },
+    Keys: { [TABLE_LAYOUT.sortKey]: { S: [{ prefix: SNAPSHOT_PREFIX }, UNIT_STATE_KEY] } },
     NewImage: { [PENDING_EVENT_ATTRIBUTE]: { S: [{ exists: true }] } },
   },
 } as const;

@@ -9,10 +9,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CoverageStore } from '../adapters/coverage-store';
 import { ec2ClientProvider, type Ec2ClientProvider } from '../adapters/ec2-clients';
 import { memberCredentialsIn } from '../adapters/member-credentials';
+import { QuotaStore } from '../adapters/quota-store';
+import { serviceQuotaLimits, serviceQuotasClients } from '../adapters/service-quotas';
 import { SnapshotStore } from '../adapters/snapshot-store';
 import type { AccountCoverage } from '../domain/coverage';
 import type { WorkerConfig } from '../shared/config';
 import { newPollCache } from '../poller/poll-cycle';
+import { QuotaHeadroom } from '../poller/quota-headroom';
 import type { WorkerDependencies } from './poll-account-unit';
 
 /** What a worker container is built from besides its settings. */
@@ -32,6 +35,7 @@ export interface WorkerContainerOptions {
 export function workerContainer(config: WorkerConfig, options: WorkerContainerOptions): WorkerDependencies {
   const credentials = memberCredentialsIn(options.region, config);
   const clients = new Map<string, Ec2ClientProvider>();
+  const now = options.now ?? (() => new Date());
   return {
     assume: async (account) => (account === config.account ? undefined : credentials.credentials(account)),
     ec2For(account, unitRegion) {
@@ -46,11 +50,21 @@ export function workerContainer(config: WorkerConfig, options: WorkerContainerOp
     store: new SnapshotStore(options.dynamodb, config.tableName, config.account),
     // Kept for the container's life, every account's units in it: a unit at rest reads and writes nothing.
     cache: newPollCache(),
+    // Each account's VM Import/Export limits with its own credentials, cached for a day per account and Region.
+    quota: new QuotaHeadroom({
+      limits: serviceQuotaLimits({
+        clientFor: serviceQuotasClients((account) => credentials.clientCredentials(account).credentials),
+        logger: options.logger,
+        now,
+      }),
+      store: new QuotaStore(options.dynamodb, config.tableName),
+      warningShare: config.quotaWarningShare,
+    }),
     coverage: new CoverageStore(options.dynamodb, config.tableName),
     knownCoverage: new Map<string, AccountCoverage>(),
     logger: options.logger,
     metrics: options.metrics,
-    now: options.now ?? (() => new Date()),
+    now,
     unknownStatesLogged: new Set<string>(),
     sleep: options.sleep ?? ((ms) => setTimeout(ms)),
   };

@@ -4,6 +4,7 @@
 // No CDK here: the template is small (well under StackSets' 51,200-byte TemplateBody limit), has
 // no asset and no bootstrap parameter (member accounts are not CDK-bootstrapped), and the command
 // line prints it without loading the CDK.
+import { QUOTA_LIMIT_ACTIONS, watchedQuotaGroups } from '../../lambdas/domain/quota';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 import { MEMBER_SESSION_PREFIX } from '../../lambdas/shared/member-session';
 import { listingActionsOf } from '../../lambdas/task-types/metadata';
@@ -11,8 +12,13 @@ import { listingActionsOf } from '../../lambdas/task-types/metadata';
 /** The template's parameter naming the role allowed to assume the member role (the worker's). */
 export const MONITOR_ROLE_ARN_PARAMETER = 'MonitorRoleArn';
 
-/** The member role's own permissions besides the listing actions: its account's enabled Regions. */
-const MEMBER_ROLE_EXTRA_ACTIONS = ['account:ListRegions'] as const;
+/**
+ * The member role's own permissions besides the listing actions: its account's enabled Regions, and
+ * when a VM Import/Export quota group is polled, its limits from Service Quotas.
+ */
+function memberRoleExtraActions(taskTypes: readonly TaskTypeName[]): string[] {
+  return ['account:ListRegions', ...(watchedQuotaGroups(taskTypes).length > 0 ? QUOTA_LIMIT_ACTIONS : [])];
+}
 
 /** What the member role template is made from. */
 export interface MemberRoleTemplateOptions {
@@ -24,7 +30,7 @@ export interface MemberRoleTemplateOptions {
 
 /** Every action the member role allows, in a stable order. */
 function memberRoleActions(taskTypes: readonly TaskTypeName[]): string[] {
-  return [...listingActionsOf(taskTypes), ...MEMBER_ROLE_EXTRA_ACTIONS];
+  return [...listingActionsOf(taskTypes), ...memberRoleExtraActions(taskTypes)];
 }
 
 /**
@@ -71,7 +77,7 @@ export function memberRoleTemplate(options: MemberRoleTemplateOptions): Record<s
                   {
                     Effect: 'Allow',
                     Action: memberRoleActions(options.taskTypes),
-                    // Neither the EC2 Describe* actions nor ListRegions support resource-level permissions.
+                    // None of the EC2 Describe* actions, ListRegions and ListServiceQuotas supports resource-level permissions.
                     Resource: '*',
                   },
                 ],

@@ -4,6 +4,7 @@
 import { CHANGE_TYPES } from '../../lambdas/domain/changes';
 import { EVENT_ATTRIBUTE_NAMES } from '../../lambdas/domain/event';
 import { PHASES } from '../../lambdas/domain/phase';
+import { QUOTA_CHANGE_TYPES, QUOTA_GROUP_NAMES } from '../../lambdas/domain/quota';
 import { TASK_TYPE_NAMES } from '../../lambdas/domain/task';
 import { fail, show } from './settings-error';
 import { isPlainObject } from './values';
@@ -12,7 +13,8 @@ import { isPlainObject } from './values';
 export type FilterPolicy = { readonly [key: string]: readonly unknown[] };
 
 const ATTRIBUTE_VALUES: Readonly<Partial<Record<string, readonly string[]>>> = {
-  changeType: CHANGE_TYPES,
+  changeType: [...CHANGE_TYPES, ...QUOTA_CHANGE_TYPES],
+  quota: QUOTA_GROUP_NAMES,
   taskType: TASK_TYPE_NAMES,
   phase: PHASES,
   previousPhase: PHASES,
@@ -58,7 +60,7 @@ function checkPolicy(setting: string, policy: unknown, where: string): void {
 /**
  * Validates an SNS filter policy on the message attributes: an object (or its JSON text) whose
  * keys are `$or` or message attribute names and whose values are non-empty arrays; exact values
- * of changeType, taskType, phase and previousPhase must be ones the publisher can send.
+ * of changeType, taskType, phase, previousPhase and quota must be ones the publisher can send.
  *
  * @param setting the setting named in errors
  */

@@ -11,6 +11,11 @@ import {
   accountItemProblem,
   accountSelectionOf,
 } from '../../lambdas/domain/accounts';
+import {
+  DEFAULT_QUOTA_WARNING_SHARE,
+  QUOTA_WARNING_SHARE_ALLOWED,
+  quotaWarningShareOf,
+} from '../../lambdas/domain/quota';
 import { TASK_TYPE_NAMES, type TaskTypeName } from '../../lambdas/domain/task';
 import {
   ConfigurationError,
@@ -43,6 +48,15 @@ const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.*)\)$/;
 const CRON_FIELD = /^[\w*?,/#-]+$/;
 const REGIONS_SHOWN = 5;
+
+/** Validates the quota warning share: a share of the limit (0 < share ≤ 1), or `off`. */
+export function parseQuotaWarningShare(value: unknown): number | 'off' {
+  try {
+    return quotaWarningShareOf(value) ?? 'off';
+  } catch {
+    return fail('quotaWarningShare', `${show(value)} is not valid`, QUOTA_WARNING_SHARE_ALLOWED);
+  }
+}
 
 /**
  * Validates an EventBridge schedule expression: `rate(N unit)` with N ≥ 1 and the unit singular
@@ -324,6 +338,11 @@ export const MONITOR_SETTINGS = {
     default: DEFAULT_DISAPPEAR_AFTER_MISSES,
     parse: (value) => integer('disappearAfterMisses', value, LIMITS.disappearAfterMisses),
   } satisfies Setting<number>,
+  quotaWarningShare: {
+    key: 'quotaWarningShare',
+    default: DEFAULT_QUOTA_WARNING_SHARE,
+    parse: parseQuotaWarningShare,
+  } satisfies Setting<number | 'off'>,
   stallAfter: {
     key: 'stallAfter',
     default: { ...DEFAULT_STALL_AFTER_MINUTES },

@@ -9,10 +9,12 @@ import {
   plural,
   progressBar,
   renderEventLine,
+  renderQuotas,
   renderStatus,
   scenarioFinishedLine,
   statusTableWhenChanged,
 } from '../../cli/render';
+import { quotaUses } from '../../lambdas/domain/quota';
 import { aTask, stored as storedSnapshot } from '../support/tasks';
 
 const plain = { color: false };
@@ -191,5 +193,43 @@ describe('renderEventLine', () => {
         }),
       ),
     ).toBe('disappeared while running');
+  });
+});
+
+describe('renderQuotas', () => {
+  it('shows each quota of each Region: the tasks in use of the limit, and whether the warning is raised', () => {
+    const tasks = [
+      ...Array.from({ length: 17 }, (_, index) => stored({ taskId: `import-ami-${index}` })),
+      stored({ taskId: 'import-ami-done', phase: 'succeeded', state: 'completed' }),
+      stored({ taskType: 'export-instance', taskId: 'export-i-1', region: 'eu-west-1' }),
+    ];
+    const levels = new Map([
+      [
+        'vm-image-tasks',
+        { level: 'nearly-exhausted', inUse: 16, limit: 20, since: '2026-12-02T10:00:00.000Z' },
+      ],
+    ] as const);
+    const uses = quotaUses(
+      tasks,
+      [
+        { account: '123456789012', region: 'us-east-1', quota: { levels: new Map(levels), version: 1 } },
+        { account: '123456789012', region: 'eu-west-1' },
+      ],
+      ['import-image', 'import-snapshot', 'export-image', 'conversion', 'export-instance'],
+    );
+
+    expect(renderQuotas(uses, plain).split('\n')).toEqual([
+      'QUOTA                REGION     IN USE                     LEVEL',
+      'vm-image-tasks       us-east-1  17 / 20 (85 %)             nearly exhausted',
+      'vm-conversion-tasks  us-east-1  0 / 5 (documented) (0 %)   available',
+      'vm-image-tasks       eu-west-1  0 / 20 (documented) (0 %)  available',
+      'vm-conversion-tasks  eu-west-1  1 / 5 (documented) (20 %)  available',
+    ]);
+  });
+
+  it('shows nothing when no quota group is polled', () => {
+    expect(
+      renderQuotas(quotaUses([], [{ account: '123456789012', region: 'us-east-1' }], ['bundle']), plain),
+    ).toBe('');
   });
 });

@@ -140,7 +140,7 @@ it('poll --once: exit 2 naming every missing variable, or the wrong one, before 
   expect(everyOne).toEqual({
     code: 2,
     stdout: '',
-    stderr: `ec2-task-monitor: TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS, DISAPPEAR_AFTER_MISSES, POLL_INTERVAL_SECONDS, FAST_POLL_SECONDS and STALL_AFTER are not set: ${where}\n`,
+    stderr: `ec2-task-monitor: TABLE_NAME, TOPIC_ARN, REGIONS, TASK_TYPES, ACCOUNT_ID, PROGRESS_STEP, RETENTION_DAYS, DISAPPEAR_AFTER_MISSES, QUOTA_WARNING_SHARE, POLL_INTERVAL_SECONDS, FAST_POLL_SECONDS and STALL_AFTER are not set: ${where}\n`,
   });
   expect(badTaskType.code).toBe(2);
   expect(badTaskType.stdout).toBe('');

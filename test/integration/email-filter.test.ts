@@ -11,7 +11,7 @@ const EMAIL = 'ops@example.com';
 const DOCUMENTED_EMAIL_FILTER = {
   $or: [
     { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
-    { changeType: ['TaskDisappeared', 'TaskStalled'] },
+    { changeType: ['TaskDisappeared', 'TaskStalled', 'QuotaNearlyExhausted'] },
   ],
 };
 const FAILED_IMPORTS = { taskType: ['import-image'], phase: ['failed'] };

@@ -8,6 +8,7 @@ import { DEFAULT_EMAIL_FILTER_POLICY } from '../../lib/defaults';
 import { SettingsError } from '../../lib/settings';
 import { PUBLISHER_STREAM_FILTER, TABLE_LAYOUT } from '../../lambdas/shared/table-layout';
 import { TASK_TYPES } from '../../lambdas/task-types';
+import { QUOTA_LIMIT_ACTIONS } from '../../lambdas/domain/quota';
 import {
   actionsOfRole,
   logicalIdOf,
@@ -130,6 +131,19 @@ describe('schedule and the re-baseline rule', () => {
     expect(() => synthMonitor({ schedule: 'rate(1 day)', retentionDays: '2' })).not.toThrow();
   });
 
+  it('passes quotaWarningShare to the poller, 0.8 by default', () => {
+    for (const [value, variable] of [
+      [undefined, '0.8'],
+      ['0.75', '0.75'],
+      ['off', 'off'],
+    ] as const) {
+      synthMonitor(value === undefined ? {} : { quotaWarningShare: value }).template.hasResourceProperties(
+        'AWS::Lambda::Function',
+        { Environment: { Variables: Match.objectLike({ QUOTA_WARNING_SHARE: variable }) } },
+      );
+    }
+  });
+
   it('passes disappearAfterMisses to the poller', () => {
     synthMonitor({ disappearAfterMisses: '3' }).template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DISAPPEAR_AFTER_MISSES: '3' }) },
@@ -158,12 +172,31 @@ describe('poller permissions', () => {
     expect(actions).toEqual(['ec2:DescribeBundleTasks', 'ec2:DescribeStoreImageTasks']);
   });
 
+  it('reads the VM Import/Export limits from Service Quotas when it polls a quota group, on "*" only', () => {
+    const statements = statementsOfRole(defaults.template, ids(defaults).pollerRole).filter((s) =>
+      [s.Action].flat().some((action) => action.startsWith('servicequotas:')),
+    );
+
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'servicequotas:ListServiceQuotas', Resource: '*' },
+    ]);
+    // bundle and store-image hold no slot of any quota: no call, no permission.
+    expect(
+      actionsOfRole(custom.template, ids(custom).pollerRole).filter((a) => a.startsWith('servicequotas:')),
+    ).toEqual([]);
+  });
+
   it('has exactly the table actions it uses, on the table, and nothing broader', () => {
     const { pollerRole, table } = ids(defaults);
     const actions = actionsOfRole(defaults.template, pollerRole);
 
     expect(actions).toEqual(
-      [...FUNCTION_BASE_ACTIONS, ...ALL_DESCRIBE_ACTIONS, ...POLLER_TABLE_ACTIONS].sort(),
+      [
+        ...FUNCTION_BASE_ACTIONS,
+        ...ALL_DESCRIBE_ACTIONS,
+        ...POLLER_TABLE_ACTIONS,
+        ...QUOTA_LIMIT_ACTIONS,
+      ].sort(),
     );
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
     defaults.template.hasResourceProperties('AWS::IAM::Policy', {

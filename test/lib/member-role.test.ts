@@ -63,6 +63,24 @@ describe('the member role template', () => {
     ]);
   });
 
+  it('reads the VM Import/Export limits from Service Quotas when every type of a quota group is polled', () => {
+    const all = memberRoleTemplate({
+      roleName: 'reader',
+      taskTypes: ['conversion', 'export-instance', 'bundle'],
+    });
+    const [statement] = (
+      (all.Resources as Record<string, Role>).MemberRole as Role
+    ).Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+
+    expect(statement?.Action).toEqual([
+      'ec2:DescribeConversionTasks',
+      'ec2:DescribeExportTasks',
+      'ec2:DescribeBundleTasks',
+      'account:ListRegions',
+      'servicequotas:ListServiceQuotas',
+    ]);
+  });
+
   it('trusts only the monitor role given as a parameter, with a session name saying who assumed it', () => {
     expect(role.Properties.RoleName).toBe('reader');
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([

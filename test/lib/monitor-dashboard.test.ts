@@ -141,6 +141,16 @@ it('graphs the changes recorded, the listing failures and the unidentified tasks
   }
 });
 
+it('graphs the tasks in use of every VM Import/Export quota series, against the documented limits', () => {
+  const graph = widget(dashboardOf(defaults), /^VM Import\/Export quotas: tasks in use$/);
+
+  expect(plotted(graph)).toContain(
+    `SEARCH('{Ec2TaskMonitor,account,quota,region,service} MetricName=\\"QuotaTasksInUse\\" service=\\"ec2-task-monitor\\"', 'Maximum', 300)`,
+  );
+  expect(JSON.stringify(graph.properties)).toContain('"value":20');
+  expect(JSON.stringify(graph.properties)).toContain('"value":5');
+});
+
 it("shows each saved query as a table over the poller's log group", () => {
   const dashboard = dashboardOf(defaults);
   const logGroup = logicalIdOf(defaults.stack.monitor.poller.logGroup);

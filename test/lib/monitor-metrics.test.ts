@@ -8,6 +8,8 @@ import {
   METRICS_SERVICE,
   MONITOR_METRICS,
   NOTIFIER_METRICS,
+  QUOTA_IN_USE_METRIC,
+  quotaInUseSearch,
 } from '../../lib/monitor-metrics';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,6 +37,19 @@ it('gives no metric a dimension but service, so each is one series whatever the 
   for (const source of SOURCES) {
     expect(source).not.toMatch(/singleMetric\(|addDimensions?\(/);
   }
+});
+
+it('sends the quota metric the dashboard searches for, with the account, Region and quota as its dimensions', () => {
+  const source = readFileSync(path.join(ROOT, 'lambdas/poller/quota-headroom.ts'), 'utf8');
+
+  expect(QUOTA_IN_USE_METRIC).toBe('QuotaTasksInUse');
+  expect(source).toContain('single.addMetric(QUOTA_IN_USE_METRIC,');
+  expect(source).toContain(
+    'single.addDimensions({ account: unit.account, region: unit.region, quota: group })',
+  );
+  expect(quotaInUseSearch().expression).toBe(
+    `SEARCH('{Ec2TaskMonitor,account,quota,region,service} MetricName="QuotaTasksInUse" service="ec2-task-monitor"', 'Maximum', 300)`,
+  );
 });
 
 it('uses the namespace and service the functions are configured with', () => {

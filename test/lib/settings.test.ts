@@ -81,6 +81,7 @@ describe('readSettings defaults', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      quotaWarningShare: 0.8,
       stallAfter: DEFAULT_STALL_AFTER_MINUTES,
       accounts: { mode: 'self' },
       excludeAccounts: [],
@@ -95,11 +96,11 @@ describe('readSettings defaults', () => {
     });
   });
 
-  it('defaults the email filter to terminal state changes and disappearances', () => {
+  it('defaults the email filter to terminal state changes, disappearances and a quota nearly exhausted', () => {
     expect(DEFAULT_EMAIL_FILTER_POLICY).toEqual({
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
-        { changeType: ['TaskDisappeared', 'TaskStalled'] },
+        { changeType: ['TaskDisappeared', 'TaskStalled', 'QuotaNearlyExhausted'] },
       ],
     });
   });
@@ -309,7 +310,7 @@ describe('emailFilterPolicy', () => {
     const { message } = errorFor({ emailFilterPolicy: { severity: ['high'] } });
 
     expect(message).toBe(
-      'emailFilterPolicy: unknown key "severity" in the policy; allowed: $or, changeType, taskType, phase, previousPhase, state, region, account',
+      'emailFilterPolicy: unknown key "severity" in the policy; allowed: $or, changeType, taskType, phase, previousPhase, state, region, account, quota',
     );
   });
 
@@ -317,7 +318,7 @@ describe('emailFilterPolicy', () => {
     const { message } = errorFor({ emailFilterPolicy: '{"$or":[{"changeType":["TaskFinished"]}]}' });
 
     expect(message).toBe(
-      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared, TaskStalled',
+      'emailFilterPolicy: "TaskFinished" is not a value of "changeType" in $or[0]; allowed: TaskStateChanged, TaskDiscovered, TaskProgressed, TaskDisappeared, TaskStalled, QuotaNearlyExhausted, QuotaAvailable',
     );
   });
 
@@ -372,6 +373,20 @@ describe('progressStep and retentionDays', () => {
   it.each([0, -1, '-7', 3651, 1.5, '30 days'])('rejects retentionDays %j', (retentionDays) => {
     expect(errorFor({ retentionDays }).message).toBe(
       `retentionDays: ${JSON.stringify(retentionDays)} is not valid; allowed: an integer from 1 to 3650`,
+    );
+  });
+});
+
+describe('quotaWarningShare', () => {
+  it('reads a share from cdk.json or the command line, and off', () => {
+    expect(settingsFrom({ quotaWarningShare: 0.9 }).quotaWarningShare).toBe(0.9);
+    expect(settingsFrom({ quotaWarningShare: '1' }).quotaWarningShare).toBe(1);
+    expect(settingsFrom({ quotaWarningShare: 'off' }).quotaWarningShare).toBe('off');
+  });
+
+  it.each([0, 1.2, '80', '-0.5', 'on', ''])('rejects %j naming the setting', (quotaWarningShare) => {
+    expect(errorFor({ quotaWarningShare }).message).toBe(
+      `quotaWarningShare: ${JSON.stringify(quotaWarningShare)} is not valid; allowed: a number greater than 0 and at most 1 (0.8 is 80 %), or off`,
     );
   });
 });
@@ -539,12 +554,13 @@ describe('Slack through AWS Chatbot', () => {
     });
   });
 
-  it('defaults the chat filter to terminal changes and disappearances, plus discoveries', () => {
+  it('defaults the chat filter to terminal changes and disappearances, plus discoveries and the quota events', () => {
     expect(DEFAULT_CHAT_FILTER_POLICY).toEqual({
       $or: [
         { changeType: ['TaskStateChanged'], phase: ['succeeded', 'failed', 'cancelled'] },
         { changeType: ['TaskDisappeared', 'TaskStalled'] },
         { changeType: ['TaskDiscovered'] },
+        { changeType: ['QuotaNearlyExhausted', 'QuotaAvailable'] },
       ],
     });
   });
@@ -674,7 +690,7 @@ describe('unknown context keys', () => {
     // the registry appends its keys.
     expect(() => checkContextKeys(['cli-telemetry', key])).toThrow(
       new RegExp(
-        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, stallAfter, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
+        `^${key}: not a setting, did you mean "${meant}"\\?; allowed: schedule, regions, taskTypes, emails, operatorEmails, emailFilterPolicy, progressStep, retentionDays, disappearAfterMisses, quotaWarningShare, stallAfter, accounts, excludeAccounts, memberRoleName, memberRoleStackSet, memberRoleTargets, dashboard, topicKeys, workerConcurrency, fastPollSeconds, cloudTrailTrigger, slackWorkspaceId, slackChannelId, chatFilterPolicy, slackWebhookSecretName, webhookFilterPolicy, eventBus(, \\w+)*$`,
       ),
     );
   });

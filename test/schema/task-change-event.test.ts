@@ -5,7 +5,11 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import {
   CHANGE_TYPES,
+  isQuotaEvent,
+  isTaskChangeEvent,
   PHASES,
+  QUOTA_CHANGE_TYPES,
+  QUOTA_GROUP_NAMES,
   SCHEMA_VERSION,
   TASK_CHANGE_EVENT_SCHEMA,
   TASK_TYPE_NAMES,
@@ -15,6 +19,7 @@ import {
 import { diffListing } from '../../lambdas/domain/changes';
 import { judgeStillTasks } from '../../lambdas/domain/stall';
 import { buildEvent } from '../../lambdas/domain/event';
+import { emptyQuotaState, quotaCrossings } from '../../lambdas/domain/quota';
 import { toSnsMessage } from '../../lambdas/domain/sns-message';
 import { statusOf, type Task } from '../../lambdas/domain/task';
 import { TASK_TYPES } from '../../lambdas/task-types';
@@ -127,7 +132,40 @@ describe('the task change event schema', () => {
     });
 
     it('schemaVersion', () => {
-      expect(TASK_CHANGE_EVENT_SCHEMA.properties.schemaVersion.const).toBe(SCHEMA_VERSION);
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.taskChangeEvent.properties.schemaVersion.const).toBe(
+        SCHEMA_VERSION,
+      );
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.quotaEvent.properties.schemaVersion.const).toBe(SCHEMA_VERSION);
+    });
+
+    it('the quota change types and groups', () => {
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.quotaChangeType.enum).toEqual([...QUOTA_CHANGE_TYPES]);
+      expect(TASK_CHANGE_EVENT_SCHEMA.$defs.quota.properties.name.enum).toEqual([...QUOTA_GROUP_NAMES]);
+    });
+  });
+
+  describe('quota events', () => {
+    const [crossing] = quotaCrossings(emptyQuotaState(), {
+      account: '123456789012',
+      accountName: 'Migration factory',
+      region: 'us-east-1',
+      counts: new Map([['vm-image-tasks', 17]]),
+      limits: new Map([['vm-image-tasks', { value: 20, source: 'service-quotas' }]]),
+      share: 0.8,
+      detectedAt,
+    });
+    const event = JSON.parse(JSON.stringify(crossing!.event)) as Record<string, unknown>;
+
+    it('accepts the event the real code builds, which the guards recognise as a quota event only', () => {
+      expect(errorsOf(event)).toBe('valid');
+      expect(isQuotaEvent(event)).toBe(true);
+      expect(isTaskChangeEvent(event)).toBe(false);
+    });
+
+    it('refuses one without its quota, or with a change type of a task', () => {
+      const { quota: _quota, ...withoutQuota } = event;
+      expect(errorsOf(withoutQuota)).not.toBe('valid');
+      expect(errorsOf({ ...event, changeType: 'TaskStateChanged' })).not.toBe('valid');
     });
   });
 

@@ -18,6 +18,7 @@ const pollerEnv = {
   PROGRESS_STEP: '25',
   RETENTION_DAYS: '30',
   DISAPPEAR_AFTER_MISSES: '2',
+  QUOTA_WARNING_SHARE: '0.8',
   POLL_INTERVAL_SECONDS: '60',
   FAST_POLL_SECONDS: '15',
   STALL_AFTER: 'bundle=120,import-image=off',
@@ -33,10 +34,12 @@ describe('readPollerConfig', () => {
       progressStep: 25,
       retentionDays: 30,
       disappearAfterMisses: 2,
+      quotaWarningShare: 0.8,
       pollIntervalSeconds: 60,
       fastPollSeconds: 15,
       stallAfter: { bundle: 120 },
     });
+    expect(readPollerConfig({ ...pollerEnv, QUOTA_WARNING_SHARE: 'off' }).quotaWarningShare).toBeUndefined();
   });
 
   it('reads FAST_POLL_SECONDS=off as fast polling off', () => {
@@ -58,6 +61,10 @@ describe('readPollerConfig', () => {
     [{ RETENTION_DAYS: '1.5' }, 'RETENTION_DAYS must be an integer'],
     [{ DISAPPEAR_AFTER_MISSES: '0' }, 'DISAPPEAR_AFTER_MISSES must be an integer from 1 to 20, got "0"'],
     [{ DISAPPEAR_AFTER_MISSES: undefined }, 'DISAPPEAR_AFTER_MISSES is not set'],
+    [
+      { QUOTA_WARNING_SHARE: '80' },
+      'QUOTA_WARNING_SHARE must be a number greater than 0 and at most 1 (0.8 is 80 %), or off, got "80"',
+    ],
     [{ FAST_POLL_SECONDS: '2' }, 'FAST_POLL_SECONDS must be an integer from 5 to 30, got "2", or "off"'],
     [
       { FAST_POLL_SECONDS: 'fast' },

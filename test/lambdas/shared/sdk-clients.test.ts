@@ -67,6 +67,8 @@ describe('the clients the product builds', () => {
         'STSClient',
         'OrganizationsClient',
         'AccountClient',
+        // The VM Import/Export limits (poller and worker).
+        'ServiceQuotasClient',
       ]),
     );
     expect(constructions.filter((c) => c.config !== 'sdkClientConfig')).toEqual([]);
