@@ -36,7 +36,8 @@ import { type PollerConfig, readPollerConfig } from '../../lambdas/shared/config
 import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
 import { deployLocally, LOCAL_REGION, subscribeQueue } from '../../devkit/local-deployment';
 import { endpointEnvironment, startLocalEngines } from '../../devkit/engines/engines';
-import { Inbox, type InboxMessage } from '../../devkit/engines/inbox';
+import { Inbox, type InboxMessage, sortDeliveries } from '../../devkit/engines/inbox';
+import type { TaskChangeEvent } from '#events';
 import { loadHandlers, streamDeliveryFor } from '../../runtime/cycle';
 
 function argument(name: string, fallback: number): number {
@@ -182,7 +183,7 @@ async function runMode(
   const busyEnd = BUSY_MINUTES * MINUTE;
   const end = busyEnd + IDLE_MINUTES * MINUTE;
   const changedAt = new Map<string, number[]>();
-  const received: { message: InboxMessage; at: number }[] = [];
+  const received: { message: InboxMessage<TaskChangeEvent>; at: number }[] = [];
   let stopped = false;
   const loops = [
     // The schedule: every whole minute of scenario time.
@@ -257,7 +258,8 @@ async function runMode(
     })(),
     (async () => {
       while (!stopped) {
-        for (const message of await inbox.drain()) received.push({ message, at: clock.now() - clock.start });
+        for (const message of sortDeliveries(await inbox.drain()).taskChanges)
+          received.push({ message, at: clock.now() - clock.start });
         await clock.sleep(INBOX_READ_MS);
       }
     })(),
@@ -274,7 +276,8 @@ async function runMode(
   await sleepReal(1_500);
   stopped = true;
   await Promise.all(readers);
-  for (const message of await inbox.drain()) received.push({ message, at: clock.now() - clock.start });
+  for (const message of sortDeliveries(await inbox.drain()).taskChanges)
+    received.push({ message, at: clock.now() - clock.start });
 
   // Each task's events in order, matched to its changes in order: one event per change.
   const latencies: Record<ChangeKind, number[]> = { created: [], progressed: [], ended: [] };

@@ -2,6 +2,7 @@
 // disappearance and silent ageing-out, and exactly one message per change however often EC2 is
 // polled without one.
 import type { InboxMessage } from '../../devkit/engines/inbox';
+import type { TaskChangeEvent } from '#events';
 import { renderStatus } from '../../cli/render';
 import { createHarness, type Harness } from './support/harness';
 import { expectObservedSince, sorted, TableReader, tuples } from './support/events';
@@ -19,7 +20,7 @@ describe('with the default progress step (25)', () => {
   let harness: Harness;
   let reader: TableReader;
   /** Every message received in this block, for the one-message-per-change check. */
-  const everything: InboxMessage[] = [];
+  const everything: InboxMessage<TaskChangeEvent>[] = [];
   const poll = async () => {
     const result = await harness.cycleAndReceive();
     expect(result.outcome.failures).toEqual([]);
@@ -148,7 +149,7 @@ describe('with the default progress step (25)', () => {
     const discovered = await poll();
 
     // Act
-    const received: Array<[string, InboxMessage[]]> = [];
+    const received: Array<[string, InboxMessage<TaskChangeEvent>[]]> = [];
     for (const progress of ['20', '30', '49', '55', '100']) {
       harness.sim.updateTask(REGION, 'import-image', id, { Progress: progress });
       received.push([progress, (await poll()).messages]);

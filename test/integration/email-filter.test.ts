@@ -1,7 +1,8 @@
 // Filter policies against the SNS emulator: a queue subscribed with the stack's email filter
 // receives the finished and the vanished tasks and nothing else, while the unfiltered inbox
 // receives every change; a subscriber's own policy receives exactly what it asks for.
-import type { Inbox, InboxMessage } from '../../devkit/engines/inbox';
+import { type Inbox, type InboxMessage, onlyTaskChanges } from '../../devkit/engines/inbox';
+import type { TaskChangeEvent } from '#events';
 import { createHarness, type Harness } from './support/harness';
 import { emailWorthy, eventIds, sorted, tuples } from './support/events';
 
@@ -19,16 +20,16 @@ const FAILED_IMPORTS = { taskType: ['import-image'], phase: ['failed'] };
 let harness: Harness;
 let emailInbox: Inbox;
 let failedImportsInbox: Inbox;
-const everything: InboxMessage[] = [];
-const emailed: InboxMessage[] = [];
-const failedImports: InboxMessage[] = [];
+const everything: InboxMessage<TaskChangeEvent>[] = [];
+const emailed: InboxMessage<TaskChangeEvent>[] = [];
+const failedImports: InboxMessage<TaskChangeEvent>[] = [];
 
 async function poll(): Promise<void> {
   const { outcome, messages } = await harness.cycleAndReceive();
   expect(outcome.failures).toEqual([]);
   everything.push(...messages);
-  emailed.push(...(await emailInbox.drain()));
-  failedImports.push(...(await failedImportsInbox.drain()));
+  emailed.push(...onlyTaskChanges(await emailInbox.drain()));
+  failedImports.push(...onlyTaskChanges(await failedImportsInbox.drain()));
 }
 
 const importImage = (id: string, status: string, message?: string, progress?: string) => ({

@@ -2,6 +2,7 @@
 // through the real engines: the simulator plays each task's states one poll at a time, and every
 // change must reach the subscriber once, in order, with attributes and subject matching it.
 import type { InboxMessage } from '../../devkit/engines/inbox';
+import type { QuotaEvent, TaskChangeEvent } from '#events';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 import type { SdkTask } from '../../devkit/ec2-simulator';
 import { createHarness, type Harness } from './support/harness';
@@ -542,8 +543,10 @@ const TASK_TYPES: TaskTypeName[] = [
 
 let harness: Harness;
 let reader: TableReader;
-/** Every message the subscriber received after the baseline, in delivery order. */
-const received: InboxMessage[] = [];
+/** Every task change the subscriber received after the baseline, in delivery order. */
+const received: InboxMessage<TaskChangeEvent>[] = [];
+/** Every quota crossing it received, in delivery order. */
+const quotaReceived: InboxMessage<QuotaEvent>[] = [];
 /** One failure list per poll. */
 const failures: string[][] = [];
 /** The simulator's id of each scripted task (store-image ids are derived from two members). */
@@ -567,11 +570,13 @@ beforeAll(async () => {
       if (step === 0) simulatorIds.set(script.id, harness.sim.putTask(REGION, script.taskType, patch));
       else harness.sim.updateTask(REGION, script.taskType, simulatorIds.get(script.id) as string, patch);
     }
-    const { outcome, messages } = await harness.cycleAndReceive();
+    const { outcome, messages, quotaMessages } = await harness.cycleAndReceive();
     failures.push(outcome.failures);
     received.push(...messages);
+    quotaReceived.push(...quotaMessages);
   }
-  quietPoll = (await harness.cycleAndReceive()).messages;
+  const quiet = await harness.cycleAndReceive();
+  quietPoll = [...quiet.messages, ...quiet.quotaMessages];
 });
 afterAll(async () => {
   reader?.close();
@@ -635,6 +640,30 @@ it('sends every message with attributes, subject and email text matching its eve
     expectConsistent(message);
   }
   expect(new Set(received.map((message) => message.event.eventId)).size).toBe(received.length);
+});
+
+it('warns once when the scripted conversions hold 4 of the 5 conversion slots, and once when they drop back', () => {
+  // The two conversion and two instance-export scripts run side by side at their peak; image tasks (20
+  // slots) never come near their warning share.
+  expect(
+    quotaReceived.map(({ event, attributes }) => [
+      event.changeType,
+      event.quota.name,
+      event.quota.inUse,
+      event.quota.limit,
+      attributes.quota,
+      attributes.changeType,
+    ]),
+  ).toEqual([
+    ['QuotaNearlyExhausted', 'vm-conversion-tasks', 4, 5, 'vm-conversion-tasks', 'QuotaNearlyExhausted'],
+    ['QuotaAvailable', 'vm-conversion-tasks', 2, 5, 'vm-conversion-tasks', 'QuotaAvailable'],
+  ]);
+  for (const { event, subject } of quotaReceived) {
+    expect(event).toMatchObject({ account: '000000000000', region: REGION });
+    expect(subject).toBe(
+      `[EC2 tasks] ${REGION}: ${event.quota.inUse} of 5 concurrent VM import/export conversion tasks in use (${event.quota.usedShare * 100} %)`,
+    );
+  }
 });
 
 it('delivers nothing more once every task has finished', () => {

@@ -10,6 +10,7 @@ import {
   organizationStandInEnvironment,
   startOrganizationStandIn,
 } from '../../devkit/stand-ins/organization-stand-in';
+import { onlyTaskChanges } from '../../devkit/engines/inbox';
 import { SnapshotStore } from '../../lambdas/adapters/snapshot-store';
 import type { AccountCoverage } from '../../lambdas/domain/coverage';
 import { sdkClientConfig } from '../../lambdas/shared/sdk-clients';
@@ -111,7 +112,7 @@ it('runs the dispatcher, every unit through the worker and the publisher: each a
   expect(await recorded(STAGING.id, WEST)).toEqual([]);
   expect(await recorded(SANDBOX.id, EAST)).toEqual([]);
   // One event per discovered task on the topic, each naming its account.
-  const events = (await harness.inbox.drain()).map(({ event }) => [
+  const events = onlyTaskChanges(await harness.inbox.drain()).map(({ event }) => [
     event.account,
     event.accountName,
     event.taskId,
@@ -152,7 +153,7 @@ it('accounts --json shows the account without the role unmonitored and the faili
 it('a second poll --once with nothing changed publishes nothing; a change is then one event', async () => {
   // Act: nothing changed.
   const idle = await runCli(['poll', '--once'], userEnvironment());
-  const afterIdle = await harness.inbox.drain();
+  const afterIdle = onlyTaskChanges(await harness.inbox.drain());
   // Act: one task completes.
   harness.sim.updateTask(
     EAST,
@@ -172,6 +173,10 @@ it('a second poll --once with nothing changed publishes nothing; a change is the
   expect(afterIdle).toEqual([]);
   expect(changed.code).toBe(1);
   expect(
-    (await harness.inbox.drain()).map(({ event }) => [event.account, event.taskId, event.changeType]),
+    onlyTaskChanges(await harness.inbox.drain()).map(({ event }) => [
+      event.account,
+      event.taskId,
+      event.changeType,
+    ]),
   ).toEqual([[PROD.id, taskOf(PROD.id, EAST), 'TaskStateChanged']]);
 });

@@ -7,7 +7,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { InboxMessage } from '../../devkit/engines/inbox';
+import { type InboxMessage, onlyTaskChanges } from '../../devkit/engines/inbox';
+import type { TaskChangeEvent } from '#events';
 import { LOCAL_ACCOUNT } from '../../devkit/local-deployment';
 import { LOCAL_CREDENTIALS } from '../../devkit/engines/engines';
 import { ec2ClientProvider } from '../../lambdas/adapters/ec2-clients';
@@ -81,10 +82,10 @@ function dynamodbCalls(): string[] {
 }
 
 /** Publishes what the polls recorded (the table's stream, the real publisher) and reads the topic. */
-async function published(): Promise<InboxMessage[]> {
+async function published(): Promise<InboxMessage<TaskChangeEvent>[]> {
   const delivery = await harness.delivery.deliver(harness.handlers.publish);
   expect(delivery.failure).toBeUndefined();
-  const messages = await harness.inbox.drain();
+  const messages = onlyTaskChanges(await harness.inbox.drain());
   messages.forEach(expectConsistent);
   return messages;
 }

@@ -14,13 +14,13 @@ import type { Harness } from './harness';
 export type Transition = [string, string | null, string, string];
 
 /** The transition a message carries. */
-export function transitionOf(message: InboxMessage): Transition {
+export function transitionOf(message: InboxMessage<TaskChangeEvent>): Transition {
   const { event } = message;
   return [event.changeType, event.previous?.phase ?? null, event.current.phase, event.current.state];
 }
 
 /** (taskId, changeType, current phase) of each message, in delivery order. */
-export function tuples(messages: readonly InboxMessage[]): [string, string, string][] {
+export function tuples(messages: readonly InboxMessage<TaskChangeEvent>[]): [string, string, string][] {
   return messages.map(({ event }) => [event.taskId, event.changeType, event.current.phase]);
 }
 
@@ -30,7 +30,7 @@ export function sorted<T>(items: readonly T[]): T[] {
 }
 
 /** Event ids of messages, sorted. */
-export function eventIds(messages: readonly InboxMessage[]): string[] {
+export function eventIds(messages: readonly InboxMessage<TaskChangeEvent>[]): string[] {
   return messages.map((message) => message.event.eventId).sort();
 }
 
@@ -66,7 +66,7 @@ export function expectedAttributes(event: TaskChangeEvent): Record<string, strin
 }
 
 /** Asserts that a message's envelope (attributes, subject, email text) matches its event. */
-export function expectConsistent(message: InboxMessage): void {
+export function expectConsistent(message: InboxMessage<TaskChangeEvent>): void {
   const { event } = message;
   expect(event.schemaVersion).toBe('1');
   expect(event.task).toMatchObject({

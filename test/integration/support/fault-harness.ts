@@ -22,6 +22,7 @@ import {
   startFaultProxy,
 } from '../../support/fault-proxy';
 import type { TaskChangeEvent } from '../../../lambdas/domain/event';
+import { sortDeliveries } from '../../../devkit/engines/inbox';
 import { ENGINE_ENV } from './global-setup';
 import type { Harness } from './harness';
 
@@ -98,9 +99,9 @@ export function proxiedRunner(harness: Harness, proxies: FaultProxies): ProxiedR
   return { handlers: loaded, delivery, cycle: () => runCycle(loaded, delivery) };
 }
 
-/** Events the harness's inbox holds now. */
+/** Task change events the harness's inbox holds now (quota crossings are not the fault suite's subject). */
 export async function received(harness: Harness): Promise<TaskChangeEvent[]> {
-  return (await harness.inbox.drain()).map((message) => message.event);
+  return sortDeliveries(await harness.inbox.drain()).taskChanges.map((message) => message.event);
 }
 
 /** The event a PublishBatch entry carries (MessageStructure=json: the `default` member). */

@@ -15,7 +15,8 @@ import {
   subscribeQueue,
 } from '../../../devkit/local-deployment';
 import { endpointEnvironment } from '../../../devkit/engines/engines';
-import { Inbox, type InboxMessage } from '../../../devkit/engines/inbox';
+import { Inbox, type InboxMessage, sortDeliveries } from '../../../devkit/engines/inbox';
+import type { QuotaEvent, TaskChangeEvent } from '#events';
 import {
   type CycleOutcome,
   type Handlers,
@@ -37,8 +38,17 @@ export interface Harness {
   delivery: StreamDelivery;
   /** One `poll --once`: the poller handler, then delivery of what it recorded. */
   cycle(): Promise<CycleOutcome>;
-  /** Runs `cycle()` and returns what the inbox received from it (set IT_LOG_LEVEL=INFO to see the handlers' logs). */
-  cycleAndReceive(): Promise<{ outcome: CycleOutcome; messages: InboxMessage[] }>;
+  /**
+   * Runs `cycle()` and returns what the inbox received from it, task changes and quota crossings
+   * apart (set IT_LOG_LEVEL=INFO to see the handlers' logs).
+   */
+  cycleAndReceive(): Promise<{
+    outcome: CycleOutcome;
+    /** The task changes, in delivery order. */
+    messages: InboxMessage<TaskChangeEvent>[];
+    /** The quota crossings (QuotaNearlyExhausted, QuotaAvailable), in delivery order. */
+    quotaMessages: InboxMessage<QuotaEvent>[];
+  }>;
   /** Subscribes another queue, with a filter policy, as a user would. */
   subscribe(filterPolicy?: unknown): Promise<Inbox>;
   /** Subscribes a queue, raw, to another topic of the deployment (the chat topic). */
@@ -124,7 +134,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     cycle: () => runCycle(handlers, delivery),
     async cycleAndReceive() {
       const outcome = await harness.cycle();
-      return { outcome, messages: await inbox.drain() };
+      const { taskChanges, quotaChanges } = sortDeliveries(await inbox.drain());
+      return { outcome, messages: taskChanges, quotaMessages: quotaChanges };
     },
     async subscribe(filterPolicy) {
       subscriptions += 1;
