@@ -13,8 +13,12 @@
 //   idle (warm)     polls where nothing changed, in the same container
 //   idle (cold)     the same after the poller's bundle is loaded again (a new container)
 //   changes         min(N, 1,000) tasks end: recorded and published (the first poll is N changes)
-//   peak memory     the child process's peak RSS: engines in other processes, the EC2 simulator,
-//                   proxies, poller, publisher and the CLI's stream reader in it
+//   peak memory     how far each step took the child process's RSS and heap above where the step
+//                   began (garbage collected first), the poll apart from the delivery (the
+//                   publisher and the CLI's stream reader): in AWS they are two functions, each in
+//                   its own process. The process also holds the EC2 simulator and the proxies
+//                   (their work for the step counts in the poll's figure); DynamoDB Local and the
+//                   SNS/SQS emulator run in processes of their own.
 //
 // Then each function bundle's size and load time (node, with and without --enable-source-maps),
 // and the idle cost a month computed from the counted requests.
@@ -70,8 +74,8 @@ interface ConfigurationResult {
   idleCold: Phase;
   changes: Array<Phase & { changed: number }>;
   ec2: { calls: number; minimum: number };
-  /** Before the first poll (engines up, handlers loaded) and the highest seen after. */
-  memory: { rssBeforeMb: number; peakRssMb: number; heapBeforeMb: number; peakHeapMb: number };
+  /** The process before the first poll (engines up, handlers loaded). */
+  memory: { rssBeforeMb: number; heapBeforeMb: number };
 }
 
 /** One measured step: times and what went over the wire. */
@@ -86,6 +90,17 @@ interface Phase {
   ec2Calls: number;
   /** Listings that failed and deliveries that stopped, with why (a measured fact, not a crash). */
   failures: string[];
+  /**
+   * Growth of the process's peak RSS and heap over their level when the step began (MB), for the
+   * poll and for the delivery apart: in AWS they are two functions, each in its own process.
+   */
+  growth: { poll: MemoryGrowth; publish: MemoryGrowth };
+}
+
+/** How far a step took the process's memory above where it started, in MB. */
+interface MemoryGrowth {
+  rssMb: number;
+  heapMb: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,13 +234,34 @@ async function runConfiguration(
       dynamodbProxy.clearRequests();
       messagingProxy.clearRequests();
       engines.ec2.clearRequests();
-      const started = performance.now();
-      const report = await handlers.poll();
-      const polled = performance.now();
+      // Each step's peak above its own start: garbage of the step before is collected first.
+      const growthOf = async (step: () => Promise<unknown>): Promise<MemoryGrowth> => {
+        global.gc?.();
+        const start = process.memoryUsage();
+        peak.reset();
+        await step();
+        peak.sample();
+        const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+        return { rssMb: mb(peak.rss - start.rss), heapMb: mb(peak.heap - start.heapUsed) };
+      };
+      let started = 0;
+      let polled = 0;
+      let report: Awaited<ReturnType<typeof handlers.poll>> | undefined;
+      const pollGrowth = await growthOf(async () => {
+        started = performance.now();
+        report = await handlers.poll();
+        polled = performance.now();
+      });
+      if (!report) throw new Error('the poll returned no report');
       const pollRequests = [...dynamodbProxy.requests];
-      const result = await delivery.deliver(handlers.publish);
-      const published = performance.now();
-      peak.sample();
+      let published = 0;
+      let result: Awaited<ReturnType<typeof delivery.deliver>> | undefined;
+      const publishGrowth = await growthOf(async () => {
+        const delivering = performance.now();
+        result = await delivery.deliver(handlers.publish);
+        published = performance.now() - delivering + polled;
+      });
+      if (!result) throw new Error('the delivery returned no result');
       const pollReads = pollRequests.filter((request) => READS.has(request.operation));
       const failures = report.listings
         .filter((listing) => !listing.ok)
@@ -241,13 +277,13 @@ async function runConfiguration(
         readUnits: await readUnitsOf(pollReads),
         sns: countOps(messagingProxy.requests, 'sns'),
         ec2Calls: engines.ec2.requests.length,
+        growth: { poll: pollGrowth, publish: publishGrowth },
       };
     };
 
     engines.ec2.loadScenario(scenario(Math.min(tasks, 1_000)));
     global.gc?.();
     const before = process.memoryUsage();
-    peak.reset();
     const firstPoll = await measure();
     const ec2 = { calls: firstPoll.ec2Calls, minimum: minimumCalls };
 
@@ -283,9 +319,7 @@ async function runConfiguration(
       ec2,
       memory: {
         rssBeforeMb: Math.round(before.rss / 2 ** 20),
-        peakRssMb: Math.round(peak.rss / 2 ** 20),
         heapBeforeMb: Math.round(before.heapUsed / 2 ** 20),
-        peakHeapMb: Math.round(peak.heap / 2 ** 20),
       },
     };
   } finally {
@@ -409,14 +443,25 @@ function print(results: ConfigurationResult[], bundles: BundleResult[]): void {
   for (const result of results) {
     const where = result.layout === 'one' ? 'in one listing' : 'spread over 2 Regions × 9 types';
     lines.push('');
-    lines.push(`== ${result.tasks.toLocaleString('en')} tasks ${where}`);
+    lines.push(
+      result.tasks === 0
+        ? '== at rest: no task in any listing'
+        : `== ${result.tasks.toLocaleString('en')} tasks ${where}`,
+    );
     const phase = (label: string, p: Phase) =>
       `${label.padEnd(26)}${p.failures?.length ? ` FAILED (${p.failures.length}: ${[...new Set(p.failures.map((f) => f.split(': ')[1]))].join(', ')})` : ''} poll ${String(p.pollMs).padStart(6)} ms  publish ${String(p.publishMs).padStart(6)} ms  changes ${String(p.changesRecorded).padStart(6)}  DynamoDB: ${ops(p.dynamodb)} (${p.readUnits} read units)  SNS: ${ops(p.sns)}`;
     lines.push(phase('first poll', result.firstPoll));
     lines.push(phase('idle poll, warm (median)', result.idleWarm));
     lines.push(phase('idle poll, cold', result.idleCold));
-    for (const change of result.changes) {
+    // At rest nothing changes: its two later polls are idle polls like the ones above.
+    for (const change of result.tasks === 0 ? [] : result.changes) {
       lines.push(phase(change.changed > 0 ? `${change.changed} changes` : 'idle poll after changes', change));
+    }
+    if (result.tasks === 0) {
+      lines.push(
+        `${'idle poll output'.padEnd(26)} ${kb(result.idleWarm.logBytes)} of log, ${result.idleWarm.metricSeries.length} metric series: ${result.idleWarm.metricSeries.join(' ')}`,
+      );
+      continue;
     }
     const perChange = (p: Phase) =>
       p.changesRecorded > 0 ? (p.pollMs + p.publishMs) / p.changesRecorded : 0;
@@ -425,8 +470,14 @@ function print(results: ConfigurationResult[], bundles: BundleResult[]): void {
     );
     lines.push(`${'EC2 calls per poll'.padEnd(26)} ${result.ec2.calls} (minimum ${result.ec2.minimum})`);
     const { memory } = result;
+    const steps = [result.firstPoll, result.idleWarm, result.idleCold, ...result.changes];
+    const highest = (of: 'poll' | 'publish') => ({
+      rssMb: Math.max(...steps.map((step) => step.growth[of].rssMb)),
+      heapMb: Math.max(...steps.map((step) => step.growth[of].heapMb)),
+    });
+    const growth = (g: MemoryGrowth) => `RSS +${g.rssMb} MB, heap +${g.heapMb} MB`;
     lines.push(
-      `${'peak memory'.padEnd(26)} heap ${memory.peakHeapMb} MB (${memory.heapBeforeMb} MB before the first poll), RSS ${memory.peakRssMb} MB (${memory.rssBeforeMb} MB before); the poll's own: heap +${memory.peakHeapMb - memory.heapBeforeMb} MB, RSS +${memory.peakRssMb - memory.rssBeforeMb} MB`,
+      `${'peak memory, highest step'.padEnd(26)} poll ${growth(highest('poll'))}; delivery ${growth(highest('publish'))} (process before the first poll: RSS ${memory.rssBeforeMb} MB, heap ${memory.heapBeforeMb} MB)`,
     );
     lines.push(
       `${'idle poll output'.padEnd(26)} ${kb(result.idleWarm.logBytes)} of log, ${result.idleWarm.metricSeries.length} metric series: ${result.idleWarm.metricSeries.join(' ')}`,
@@ -456,7 +507,9 @@ function print(results: ConfigurationResult[], bundles: BundleResult[]): void {
     }
   }
   // Idle cost a month: the warm idle poll of the 2-Region deployment, at one poll a minute, plus
-  // what the default stack costs whatever it does (counted in its synthesized template).
+  // what the default stack costs whatever it does (counted in its synthesized template); at rest
+  // (no task), then with N unfinished tasks that do not change all month (while tasks hold
+  // VM Import/Export slots, each (Region, quota) in use adds its QuotaTasksInUse series).
   const fixed = fixedCosts();
   lines.push('');
   lines.push('== idle cost a month (one poll a minute, 43,800 polls; us-east-1 on-demand prices)');
@@ -474,8 +527,9 @@ function print(results: ConfigurationResult[], bundles: BundleResult[]): void {
     const logs = (idle.logBytes * POLLS_PER_MONTH * PRICE.logsIngestedGb) / 2 ** 30;
     const metrics = idle.metricSeries.length * PRICE.metric;
     const total = reads + writeCost + lambda + logs + metrics + fixed.total;
+    const label = result.tasks === 0 ? 'at rest' : `${result.tasks.toLocaleString('en')} tasks`;
     lines.push(
-      `${result.tasks.toLocaleString('en').padStart(6)} tasks: DynamoDB reads $${reads.toFixed(2)} (${idle.readUnits} RRU/poll), writes $${writeCost.toFixed(2)}, Lambda $${lambda.toFixed(2)} (${idle.pollMs} ms at 512 MB), logs $${logs.toFixed(2)} (${idle.logBytes} B/poll), metrics $${metrics.toFixed(2)} (${idle.metricSeries.length} series), fixed $${fixed.total.toFixed(2)}: $${total.toFixed(2)}`,
+      `${label.padStart(12)}: DynamoDB reads $${reads.toFixed(2)} (${idle.readUnits} RRU/poll), writes $${writeCost.toFixed(2)}, Lambda $${lambda.toFixed(2)} (${idle.pollMs} ms at 512 MB), logs $${logs.toFixed(2)} (${idle.logBytes} B/poll), metrics $${metrics.toFixed(2)} (${idle.metricSeries.length} series), fixed $${fixed.total.toFixed(2)}: $${total.toFixed(2)}`,
     );
   }
   lines.push(`fixed items of the default stack (synthesized): ${fixed.text}`);
@@ -524,6 +578,9 @@ async function main(): Promise<void> {
   const layouts = argument('layouts', 'one,spread').split(',') as Layout[];
   const idlePolls = Number(argument('idle-polls', '3'));
   const results: ConfigurationResult[] = [];
+  // At rest: an account with no task at all, what most deployments poll most of the time.
+  process.stderr.write('bench: at rest, no task...\n');
+  results.push(await runChild(0, 'spread', idlePolls));
   for (const tasks of sizes) {
     for (const layout of layouts) {
       process.stderr.write(`bench: ${tasks} tasks, ${layout === 'one' ? 'one listing' : 'spread'}...\n`);
