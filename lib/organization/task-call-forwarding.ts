@@ -8,7 +8,7 @@
 // permissions never deploy to the management account.
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { attachCustomSynthesis, Duration } from 'aws-cdk-lib';
+import { attachCustomSynthesis, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -67,15 +67,26 @@ export class TaskCallForwarding extends Construct {
       outputPath: 'Organization.Id',
       reason: 'the task-call bus accepts events from its accounts only; read once per deployment',
     });
-    this.bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OrganizationAccountsPutTaskCalls',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-      }),
-    );
+    // The bus's own Policy property: EventBus.addToResourcePolicy would add an
+    // AWS::Events::EventBusPolicy resource through a construct built on its deprecated Principal.
+    (this.bus.node.defaultChild as events.CfnEventBus).policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'OrganizationAccountsPutTaskCalls',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          // Its ARN from its name: the bus's own Arn attribute would make the bus depend on itself.
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'events',
+              resource: 'event-bus',
+              resourceName: TASK_CALL_BUS_NAME,
+            }),
+          ],
+          conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+        }),
+      ],
+    }).toJSON();
     // EventBridge hands the event to Lambda's asynchronous queue; the dispatcher's own settings
     // (reserved concurrency 1, maximum event age) apply from there.
     const target = () =>
