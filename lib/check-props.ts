@@ -59,8 +59,9 @@ const ORGANIZATION_SETTINGS = [
 
 /**
  * Refuses settings that contradict each other: organization-mode settings without organization
- * mode (most likely a forgotten `accounts`), `regions=enabled` for the deployment account alone,
- * StackSet targets without a StackSet, and an exclusion that leaves a list of accounts empty.
+ * mode (most likely a forgotten `accounts`), `regions=enabled` for the deployment account alone or
+ * with cloudTrailTrigger, StackSet targets without a StackSet, and an exclusion that leaves a list
+ * of accounts empty.
  */
 function checkOrganizationSettings(
   given: Readonly<Record<string, unknown>>,
@@ -80,11 +81,13 @@ function checkOrganizationSettings(
     }
     return;
   }
-  if (settings.cloudTrailTrigger) {
+  // The forwarding rules are deployed to each Region by a StackSet, whose Regions are fixed at synth.
+  if (settings.cloudTrailTrigger && settings.regions === 'enabled') {
     fail(
       'cloudTrailTrigger',
-      'true with organization mode',
-      'false with organization mode (accounts=self only, for now)',
+      'true with regions=enabled in organization mode',
+      'an explicit list of Regions in regions (the StackSet forwarding the task-creating calls ' +
+        'deploys its rule to each of them), or cloudTrailTrigger false',
     );
   }
   if (given.memberRoleTargets !== undefined && settings.memberRoleStackSet === 'none') {

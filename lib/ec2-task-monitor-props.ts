@@ -91,9 +91,12 @@ export interface Ec2TaskMonitorProps {
 
   /**
    * Starts polling a task type at once when CloudTrail reports a call that creates one
-   * (ImportImage, CreateStoreImageTask, ...; accounts=self, calls made in the stack's Region): an
-   * EventBridge rule on `AWS API Call via CloudTrail` invokes the poller for that listing, which then
-   * fast-polls it while it runs. Needs a trail logging management events (README).
+   * (ImportImage, CreateStoreImageTask, ...): with accounts=self, an EventBridge rule on `AWS API
+   * Call via CloudTrail` in the stack's Region invokes the poller for that listing, which then
+   * fast-polls it while it runs. In organization mode, a StackSet forwards each watched account's
+   * calls from every Region of `regions` (a list, not `enabled`) to a bus of the monitor's, and
+   * the dispatcher queues the call's unit for a watched account and Region. Needs a trail logging
+   * management events (README).
    *
    * @default false
    */

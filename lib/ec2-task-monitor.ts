@@ -192,6 +192,7 @@ export class Ec2TaskMonitor extends Construct {
         workerConcurrency: settings.workerConcurrency,
         pollIntervalSeconds: pollIntervalOf(settings.schedule.expressionString)?.toSeconds(),
         fastPollSeconds: settings.fastPollSeconds,
+        cloudTrailTrigger: settings.cloudTrailTrigger,
         logRetention: props.logRetention,
         removalPolicy,
       });

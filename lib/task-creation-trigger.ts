@@ -3,7 +3,8 @@
 // with the event, and the poller polls that one listing at once, then fast-polls it while it runs
 // (lambdas/poller/adaptive-poll.ts). The poller keeps its reserved concurrency of 1: an event that
 // arrives while a run is polling waits for it (Lambda's asynchronous queue, up to the function's
-// maximum event age), so no two polls of a listing ever run at once.
+// maximum event age), so no two polls of a listing ever run at once. Organization mode uses the
+// same pattern on its task-call bus and the member accounts' buses (organization/task-call-forwarding.ts).
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';

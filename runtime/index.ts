@@ -16,7 +16,9 @@ export {
   loadOrganizationHandlers,
   type OrganizationCycleOutcome,
   type OrganizationHandlers,
+  type OrganizationTriggerOutcome,
   runOrganizationCycle,
+  runOrganizationTrigger,
 } from './organization-cycle';
 export {
   type ChannelDeliveryResult,

@@ -5,13 +5,16 @@
 // it runs here. That queue is then drained the way Lambda's SQS event source feeds the worker
 // (batches of up to ten records, each FIFO group in order, the failed ones left on the queue), by
 // one worker execution environment, batch after batch. The local mode gives it the emulator's
-// queue; a queue a deployed worker reads would race it.
+// queue; a queue a deployed worker reads would race it. With cloudTrailTrigger, a task-creating
+// call's CloudTrail record goes the same way: the dispatcher's handler with the event (as the rules
+// invoke it), then the queue drained into the worker and what it recorded published.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CoverageStore } from '../lambdas/adapters/coverage-store';
 import type { AccountCoverage, AccountFailure } from '../lambdas/domain/coverage';
 import type { DispatchReport } from '../lambdas/dispatcher/dispatch';
+import type { TriggerReport } from '../lambdas/dispatcher/trigger';
 import { readDispatcherConfig } from '../lambdas/shared/config';
 import { sdkClientConfig } from '../lambdas/shared/sdk-clients';
 import { DISPATCHER_FUNCTION, WORKER_FUNCTION } from '../lib/function-bundles';
@@ -31,6 +34,8 @@ import type { DeliveryResult, StreamDelivery } from './stream-delivery';
 export interface OrganizationHandlers extends Pick<Handlers, 'publish' | 'channels'> {
   /** The dispatcher, as the schedule invokes it. */
   dispatch(): Promise<DispatchReport>;
+  /** The dispatcher, as a task-call rule invokes it with a CloudTrail record. */
+  trigger(event: unknown): Promise<TriggerReport>;
   /** The unit queue and the worker it feeds. */
   units: ChannelRunner;
   /** The coverage items, read after the workers to report each account's failure. */
@@ -68,8 +73,18 @@ export function loadOrganizationHandlers(
   const invokeWorker = (event: SQSEvent) =>
     worker.handler(event, lambdaContext('ec2-task-monitor-worker', timeoutMs)) as Promise<SQSBatchResponse>;
   return {
+    // Invoked without an event, the dispatcher dispatches a cycle; with a CloudTrail record, it
+    // queues that call's unit.
     dispatch: () =>
-      dispatcher.handler(undefined as never, lambdaContext('ec2-task-monitor-dispatcher', timeoutMs)),
+      dispatcher.handler(
+        undefined as never,
+        lambdaContext('ec2-task-monitor-dispatcher', timeoutMs),
+      ) as Promise<DispatchReport>,
+    trigger: (event) =>
+      dispatcher.handler(
+        event as never,
+        lambdaContext('ec2-task-monitor-dispatcher', timeoutMs),
+      ) as Promise<TriggerReport>,
     units: {
       channel: 'worker',
       queueUrl,
@@ -131,4 +146,34 @@ export async function runOrganizationCycle(
     durationMs,
     failures,
   };
+}
+
+/** Outcome of a task-creating call handled in process. */
+export interface OrganizationTriggerOutcome {
+  trigger: TriggerReport;
+  /** The pass over the unit queue (the triggered unit, and anything else queued). */
+  units: ChannelDeliveryResult;
+  delivery: DeliveryResult;
+  channels: ChannelDeliveryResult[];
+  /** One line per unit the worker gave back, then per failed delivery. */
+  failures: string[];
+}
+
+/**
+ * Handles one CloudTrail record of a task-creating call as the task-call rules do: the dispatcher
+ * with the event (a unit for a watched account and Region, nothing otherwise), the unit queue
+ * drained into the worker, then what was recorded delivered to the publisher and each channel.
+ */
+export async function runOrganizationTrigger(
+  handlers: OrganizationHandlers,
+  delivery: StreamDelivery,
+  event: unknown,
+): Promise<OrganizationTriggerOutcome> {
+  const trigger = await handlers.trigger(event);
+  const units = await deliverChannel(handlers.units);
+  const failures: string[] = [];
+  if (units.failed > 0) failures.push(`worker: ${units.failed} unit(s) failed, SQS delivers them again`);
+  const published = await publishRecorded(handlers, delivery);
+  failures.push(...published.failures);
+  return { trigger, units, delivery: published.delivery, channels: published.channels, failures };
 }

@@ -1,5 +1,7 @@
 // Primary adapter of the dispatcher (organization mode): wires configuration, clients and
-// Powertools around the dispatch. Invoked by the schedule (and by `poll --once` in process).
+// Powertools around the dispatch. Invoked by the schedule (and by `poll --once` in process), and
+// with cloudTrailTrigger by the rules on task-creating calls: a CloudTrail record queues the unit
+// of its call (trigger.ts) and never starts a cycle.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { AccountClient } from '@aws-sdk/client-account';
@@ -16,6 +18,7 @@ import { readDispatcherConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { type DispatchReport, runDispatch } from './dispatch';
+import { isApiCallEvent, runTrigger, type TriggerReport } from './trigger';
 
 const config = readDispatcherConfig();
 const region = process.env.AWS_REGION ?? 'us-east-1';
@@ -28,6 +31,8 @@ const coverage = new CoverageStore(new DynamoDBClient(sdkClientConfig()), config
 // (whose queue URLs name another host), and nothing warns that the two differ.
 const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
 const accountClients = new Map<string, AccountClient>();
+/** This container's last scheduled dispatch: a triggered unit's schedule period counts from it. */
+const schedule: { lastCycleStart?: Date } = {};
 
 function accountClient(account: string): AccountClient {
   let client = accountClients.get(account);
@@ -38,12 +43,24 @@ function accountClient(account: string): AccountClient {
   return client;
 }
 
-async function dispatchHandler(): Promise<DispatchReport> {
+const send = (units: Parameters<typeof sendUnits>[2]) => sendUnits(sqs, config.queueUrl, units);
+
+async function dispatchHandler(event: unknown): Promise<DispatchReport | TriggerReport> {
+  if (isApiCallEvent(event)) {
+    return runTrigger(event, config, {
+      coverage,
+      send,
+      logger,
+      metrics,
+      now: () => new Date(),
+      lastCycleStart: schedule.lastCycleStart,
+    });
+  }
   const report = await runDispatch(config, {
     accountsOf: (settings) => directory.accountsOf(settings.accounts),
     enabledRegions: (account) => listEnabledRegions(accountClient(account)),
     coverage,
-    send: (units) => sendUnits(sqs, config.queueUrl, units),
+    send,
     logger,
     metrics,
     now: () => new Date(),
@@ -55,6 +72,7 @@ async function dispatchHandler(): Promise<DispatchReport> {
     unmonitored: report.unmonitored,
     coverageWrites: report.coverageWrites,
   });
+  schedule.lastCycleStart = new Date(report.cycleStart);
   return report;
 }
 

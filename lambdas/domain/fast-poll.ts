@@ -38,8 +38,18 @@ export function creatingCallsOf(taskTypes: readonly TaskTypeName[]): string[] {
 export type Trigger =
   /** The schedule: a full poll, then fast re-polls within the period that began at `scheduledAt`. */
   | { kind: 'schedule'; scheduledAt: Date }
-  /** A task-creating call: a poll of that one listing at once, then fast re-polls. */
-  | { kind: 'api-call'; account: string; region: string; taskType: TaskTypeName; call: string }
+  /**
+   * A task-creating call: a poll of that one listing at once, then fast re-polls. `eventId` is
+   * CloudTrail's id of the call (organization mode deduplicates its unit message by it).
+   */
+  | {
+      kind: 'api-call';
+      account: string;
+      region: string;
+      taskType: TaskTypeName;
+      call: string;
+      eventId?: string;
+    }
   /** Anything else (`ec2-task-monitor poll --once`, a test, a console invoke): one full poll. */
   | { kind: 'once' };
 
@@ -63,7 +73,11 @@ export function triggerOf(event: unknown): Trigger {
   const detail = event.detail;
   if (detailType !== 'AWS API Call via CloudTrail' || !isRecord(detail)) return { kind: 'once' };
   const call = detail.eventName;
-  const taskType = typeof call === 'string' ? TASK_CREATING_CALLS[call] : undefined;
+  // Own keys only: an eventName such as `constructor` names no call.
+  const taskType =
+    typeof call === 'string' && Object.hasOwn(TASK_CREATING_CALLS, call)
+      ? TASK_CREATING_CALLS[call]
+      : undefined;
   // The member account and Region the call was made in; a forwarded event keeps both.
   const account = detail.recipientAccountId ?? event.account;
   const region = detail.awsRegion ?? event.region;
@@ -74,7 +88,15 @@ export function triggerOf(event: unknown): Trigger {
     typeof region !== 'string'
   )
     return { kind: 'once' };
-  return { kind: 'api-call', account, region, taskType, call: call as string };
+  const eventId = typeof detail.eventID === 'string' && detail.eventID !== '' ? detail.eventID : undefined;
+  return {
+    kind: 'api-call',
+    account,
+    region,
+    taskType,
+    call: call as string,
+    ...(eventId ? { eventId } : {}),
+  };
 }
 
 /** Time a fast re-poll is given before the period ends: one starting later is left to the next run. */
@@ -106,10 +128,20 @@ export function fastPollWindow(
     const start = trigger.scheduledAt.getTime();
     return { start, end: start + periodMs, everyMs };
   }
-  const anchor = lastScheduledAt?.getTime() ?? 0;
-  const start = anchor + Math.floor((now.getTime() - anchor) / periodMs) * periodMs;
+  const start = schedulePeriodStart(now, pollIntervalSeconds, lastScheduledAt);
   // Re-polls of an API call's listing count from the call's own poll, not from the period's start.
   return { start: now.getTime(), end: start + periodMs, everyMs };
+}
+
+/**
+ * When the schedule period holding `now` began (epoch ms): counted in whole periods from the last
+ * scheduled time seen, or from the epoch when none was (EventBridge's rate schedules are
+ * minute-aligned, so a one-minute period is then exact and a longer one a best guess).
+ */
+export function schedulePeriodStart(now: Date, pollIntervalSeconds: number, lastScheduledAt?: Date): number {
+  const periodMs = pollIntervalSeconds * 1000;
+  const anchor = lastScheduledAt?.getTime() ?? 0;
+  return anchor + Math.floor((now.getTime() - anchor) / periodMs) * periodMs;
 }
 
 /**

@@ -53,6 +53,7 @@ export const DISPATCHER_VARIABLES = [
   ENV.accounts,
   ENV.regions,
   ENV.memberRoleName,
+  ENV.pollIntervalSeconds,
 ] as const;
 
 /** Every variable {@link readWorkerConfig} reads. */
@@ -328,6 +329,8 @@ export interface DispatcherConfig {
   /** The Regions named, or `enabled`: each account's enabled Regions. */
   regions: string[] | 'enabled';
   memberRoleName: string;
+  /** Seconds between two cycles: a triggered unit is polled within the period its call falls in. */
+  pollIntervalSeconds: number;
 }
 
 /** Settings of the worker (organization mode): every poll's, plus the member role and the cycle's length. */
@@ -374,6 +377,7 @@ export function readDispatcherConfig(env: Env = process.env): DispatcherConfig {
     excludeAccounts,
     regions,
     memberRoleName: required(env, ENV.memberRoleName),
+    pollIntervalSeconds: integer(env, ENV.pollIntervalSeconds, LIMITS.pollIntervalSeconds),
   };
 }
 

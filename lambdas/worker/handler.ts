@@ -1,7 +1,8 @@
 // Primary adapter of the worker (organization mode): a batch of unit messages from the FIFO queue,
 // each unit polled with its account's credentials (then, with fastPollSeconds, its listings with
 // unfinished tasks re-polled until its cycle ends, the unit's message and group held meanwhile). Units of different groups run side by side, a
-// group's in order; a message older than two cycles is dropped (the next cycle's covers its unit).
+// group's in order; a message older than two cycles is dropped (the next cycle's covers its unit),
+// as is a triggered unit whose schedule period is over (that period's scheduled unit covered it).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -63,7 +64,9 @@ async function workerHandler(event: SQSEvent, context: Context): Promise<SQSBatc
     }
   });
   if (dropped > 0) {
-    logger.warn('Dropped unit messages older than two cycles', { dropped });
+    logger.warn('Dropped stale unit messages (older than two cycles, or triggered in a period now over)', {
+      dropped,
+    });
     metrics.addMetric('StaleUnitsDropped', MetricUnit.Count, dropped);
   }
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };

@@ -2,14 +2,23 @@
 // the function's own for the deployment account, the member role's for any other — through the
 // same listing, diff and conditional-write code as every poll (`pollUnits`, one unit, the account
 // in every key), and record the account's coverage when it changes. A failure is the account's
-// alone: it is recorded, infers nothing about its tasks, and the next cycle tries again.
+// alone: it is recorded, infers nothing about its tasks, and the next cycle tries again. A unit a
+// task-creating call triggered (cloudTrailTrigger) polls that call's one listing instead, then
+// fast-polls it while its tasks run, within the schedule period it was sent in; it records no
+// coverage, as it did not poll the whole unit.
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { type AccountCoverage, type AccountFailure, afterUnit, failureOf } from '../domain/coverage';
 import { type CoverageWriter, recordCoverage } from '../adapters/coverage-store';
 import { fastPollWindow } from '../domain/fast-poll';
-import type { PollUnit } from '../domain/unit';
+import type { PollUnit, UnitTrigger } from '../domain/unit';
 import { type AdaptivePollDependencies, fastPolls, unfinishedListings } from '../poller/adaptive-poll';
-import { type PollDependencies, type PollReport, pollUnits } from '../poller/poll-cycle';
+import {
+  type ListingScope,
+  type PollDependencies,
+  type PollReport,
+  pollListings,
+  pollUnits,
+} from '../poller/poll-cycle';
 import type { WorkerConfig } from '../shared/config';
 
 /** What the worker needs besides what every poll needs. */
@@ -77,13 +86,85 @@ function fastPollUnit(
   });
 }
 
-/** Polls one unit and records the account's coverage when it changed. */
+/**
+ * A triggered unit: its one listing polled at once, then (with `fastPollSeconds`) re-polled while it
+ * holds unfinished tasks, until the end of the schedule period the unit was sent in (`cycleStart`),
+ * so the next cycle's unit of the group is not held up. Nothing is recorded in the coverage: a
+ * failure here is the next cycle's to find and record.
+ */
+async function pollTriggeredUnit(
+  unit: PollUnit,
+  trigger: UnitTrigger,
+  config: WorkerConfig,
+  deps: WorkerDependencies,
+  remainingMs: () => number,
+): Promise<UnitReport> {
+  const report: UnitReport = { unit, fastPolls: [], coverageWritten: false };
+  const context = {
+    account: unit.account,
+    region: unit.region,
+    call: trigger.call,
+    eventId: trigger.eventId,
+  };
+  // The rules match only the enabled types' calls; a message from before a change of taskTypes is not.
+  if (!config.taskTypes.includes(trigger.taskType)) {
+    deps.logger.info('Triggered unit of a task type not polled: nothing polled', {
+      ...context,
+      taskType: trigger.taskType,
+    });
+    return report;
+  }
+  try {
+    await deps.assume(unit.account);
+  } catch (error) {
+    report.failure = failureOf(error, 'assume-role', deps.now());
+    deps.logger.warn('Triggered unit not polled: the account cannot be read; the next cycle records why', {
+      ...context,
+      kind: report.failure.kind,
+      code: report.failure.code,
+    });
+    return report;
+  }
+  const pollDeps: PollDependencies & Pick<WorkerDependencies, 'sleep'> = {
+    ...deps,
+    ec2For: (region) => deps.ec2For(unit.account, region),
+    remainingMs,
+  };
+  const listing: ListingScope[] = [
+    {
+      unit: { account: unit.account, region: unit.region, accountName: unit.accountName },
+      taskType: trigger.taskType,
+    },
+  ];
+  report.poll = await pollListings(listing, config, pollDeps, { fastPoll: true });
+  if (config.fastPollSeconds === undefined) return report;
+  const window = fastPollWindow(
+    {
+      kind: 'api-call',
+      account: unit.account,
+      region: unit.region,
+      taskType: trigger.taskType,
+      call: trigger.call,
+    },
+    deps.now(),
+    { fastPollSeconds: config.fastPollSeconds, pollIntervalSeconds: config.pollIntervalSeconds },
+    new Date(unit.cycleStart),
+  );
+  report.fastPolls = await fastPolls(unfinishedListings(report.poll), window, config, pollDeps);
+  return report;
+}
+
+/**
+ * Polls one unit and records the account's coverage when it changed; a triggered unit polls its
+ * call's listing alone and records nothing in the coverage.
+ */
 export async function pollAccountUnit(
   unit: PollUnit,
   config: WorkerConfig,
   deps: WorkerDependencies,
   remainingMs: () => number,
 ): Promise<UnitReport> {
+  if (unit.trigger) return pollTriggeredUnit(unit, unit.trigger, config, deps, remainingMs);
   const now = deps.now();
   let failure: AccountFailure | undefined;
   let poll: PollReport | undefined;

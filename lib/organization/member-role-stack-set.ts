@@ -5,13 +5,13 @@
 // monitor's; the workers use the same role for every Region of an account.
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { attachCustomSynthesis, Stack, Validations } from 'aws-cdk-lib';
+import { attachCustomSynthesis, Stack } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AccountSelection } from '../../lambdas/domain/accounts';
 import { MONITOR_ROLE_ARN_PARAMETER } from './member-role-template';
+import { organizationLookup } from './organization-lookup';
 
 /** Properties of {@link MemberRoleStackSet}. */
 export interface MemberRoleStackSetProps {
@@ -37,9 +37,6 @@ export interface MemberRoleStackSetProps {
 /** Name of the StackSet; unique per Region of the account that creates it. */
 const MEMBER_ROLE_STACK_SET_NAME = 'ec2-task-monitor-member-role';
 
-/** Construct id of the function CDK creates once per stack for every AwsCustomResource. */
-const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
-
 type InstancesGroup = cloudformation.CfnStackSet.StackInstancesProperty;
 
 /** The member role's StackSet (and, when the targets need it, a lookup of the organization's root). */
@@ -49,38 +46,48 @@ export class MemberRoleStackSet extends Construct {
   /** The template every member account gets (also printed by `ec2-task-monitor member-role`). */
   public readonly template: Record<string, unknown>;
 
+  /**
+   * The StackSet's deployment targets in the given Regions: another StackSet deploying to the same
+   * accounts (the forwarding of task-creating calls) uses them.
+   */
+  public readonly instancesGroupsIn: (regions: readonly string[]) => InstancesGroup[];
+
   constructor(scope: Construct, id: string, props: MemberRoleStackSetProps) {
     super(scope, id);
     const region = Stack.of(this).region;
     this.template = props.template;
     const root = () => this.organizationRoot(props.callAs);
     const excluded = props.excludeAccounts;
-    const groups: InstancesGroup[] = [];
-    const difference = (ous: string[]): InstancesGroup => ({
-      regions: [region],
-      deploymentTargets: {
-        organizationalUnitIds: ous,
-        ...(excluded.length > 0 ? { accounts: [...excluded], accountFilterType: 'DIFFERENCE' } : {}),
-      },
-    });
-    if (props.targets && props.targets.length > 0) {
-      groups.push(difference([...props.targets]));
-    } else if (props.accounts.mode === 'organization') {
-      groups.push(difference([root()]));
-    } else {
-      if (props.accounts.parentIds.length > 0) groups.push(difference([...props.accounts.parentIds]));
-      const named = props.accounts.accountIds.filter((account) => !excluded.includes(account));
-      if (named.length > 0) {
-        groups.push({
-          regions: [region],
-          deploymentTargets: {
-            organizationalUnitIds: [root()],
-            accounts: named,
-            accountFilterType: 'INTERSECTION',
-          },
-        });
+    this.instancesGroupsIn = (regions) => {
+      const groups: InstancesGroup[] = [];
+      const difference = (ous: string[]): InstancesGroup => ({
+        regions: [...regions],
+        deploymentTargets: {
+          organizationalUnitIds: ous,
+          ...(excluded.length > 0 ? { accounts: [...excluded], accountFilterType: 'DIFFERENCE' } : {}),
+        },
+      });
+      if (props.targets && props.targets.length > 0) {
+        groups.push(difference([...props.targets]));
+      } else if (props.accounts.mode === 'organization') {
+        groups.push(difference([root()]));
+      } else {
+        if (props.accounts.parentIds.length > 0) groups.push(difference([...props.accounts.parentIds]));
+        const named = props.accounts.accountIds.filter((account) => !excluded.includes(account));
+        if (named.length > 0) {
+          groups.push({
+            regions: [...regions],
+            deploymentTargets: {
+              organizationalUnitIds: [root()],
+              accounts: named,
+              accountFilterType: 'INTERSECTION',
+            },
+          });
+        }
       }
-    }
+      return groups;
+    };
+    const groups = this.instancesGroupsIn([region]);
     this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
       stackSetName: MEMBER_ROLE_STACK_SET_NAME,
       description: 'EC2 Task Monitor member role: read-only access to the EC2 task APIs',
@@ -108,32 +115,12 @@ export class MemberRoleStackSet extends Construct {
 
   /** The organization's root id, read from Organizations at deploy time (ListRoots), once. */
   private organizationRoot(callAs: MemberRoleStackSetProps['callAs']): string {
-    if (this.rootId) return this.rootId;
-    const lookup = new cr.AwsCustomResource(this, 'OrganizationRoot', {
-      onUpdate: {
-        service: 'Organizations',
-        action: 'listRoots',
-        physicalResourceId: cr.PhysicalResourceId.of('organization-root'),
-        outputPaths: ['Roots.0.Id'],
-      },
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
+    this.rootId ??= organizationLookup(this, 'OrganizationRoot', {
+      action: 'listRoots',
+      physicalResourceId: 'organization-root',
+      outputPath: 'Roots.0.Id',
+      reason: `${callAs} reads the root once per deployment`,
     });
-    Validations.of(lookup).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `organizations:ListRoots supports no resource-level permissions (${callAs} reads the root once per deployment).`,
-    });
-    // The custom resource's one function per stack (a singleton CDK adds beside the lookup).
-    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          "The CDK's AwsCustomResource function (it reads the organization's root once per deployment) " +
-          'writes its logs with the AWS managed basic execution policy, which the CDK attaches.',
-      });
-    }
-    this.rootId = lookup.getResponseField('Roots.0.Id');
     return this.rootId;
   }
 }

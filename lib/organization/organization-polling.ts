@@ -34,6 +34,7 @@ import {
 } from '../settings/monitor-settings';
 import { emitMemberRoleTemplate, MemberRoleStackSet } from './member-role-stack-set';
 import { memberRoleTemplate } from './member-role-template';
+import { TaskCallForwarding } from './task-call-forwarding';
 
 /** Properties of {@link OrganizationPolling}. */
 export interface OrganizationPollingProps {
@@ -53,6 +54,11 @@ export interface OrganizationPollingProps {
   readonly pollIntervalSeconds?: number;
   /** Seconds between fast re-polls of a unit's listings with unfinished tasks, or `off`. */
   readonly fastPollSeconds: FastPollSetting;
+  /**
+   * Queue a unit's poll on each task-creating call CloudTrail records in a watched account and
+   * Region (needs named Regions: check-props refuses `enabled`).
+   */
+  readonly cloudTrailTrigger: boolean;
   readonly logRetention?: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -74,6 +80,8 @@ export class OrganizationPolling extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly memberRole?: MemberRoleStackSet;
+  /** The task-call bus, its rules and the forwarding StackSet; undefined without cloudTrailTrigger. */
+  public readonly taskCalls?: TaskCallForwarding;
 
   constructor(scope: Construct, id: string, props: OrganizationPollingProps) {
     super(scope, id);
@@ -123,6 +131,7 @@ export class OrganizationPolling extends Construct {
       [ENV.accountId]: stack.account,
       [ENV.memberRoleName]: props.memberRoleName,
       [ENV.tableName]: props.table.tableName,
+      [ENV.pollIntervalSeconds]: String(props.pollIntervalSeconds ?? 60),
     });
     this.dispatcher.addEnvironment(ENV.queueUrl, this.queue.queueUrl);
     this.queue.grantSendMessages(this.dispatcher);
@@ -133,7 +142,12 @@ export class OrganizationPolling extends Construct {
     this.dispatcher.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['account:ListRegions'], resources: ['*'] }),
     );
-    const coverage = coverageStatement(props.table, ['dynamodb:Query', 'dynamodb:PutItem']);
+    // GetItem: a task-creating call's account, checked against its coverage (cloudTrailTrigger).
+    const coverage = coverageStatement(props.table, [
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      ...(props.cloudTrailTrigger ? ['dynamodb:GetItem'] : []),
+    ]);
     this.dispatcher.addToRolePolicy(coverage);
     new events.Rule(this, 'DispatchSchedule', {
       description: 'Starts an EC2 task monitor cycle: the dispatcher queues every unit',
@@ -196,6 +210,15 @@ export class OrganizationPolling extends Construct {
         accounts: props.accounts,
         excludeAccounts: props.excludeAccounts,
         targets: props.memberRoleTargets.length > 0 ? props.memberRoleTargets : undefined,
+      });
+    }
+    if (props.cloudTrailTrigger && props.regions !== ENABLED_REGIONS) {
+      this.taskCalls = new TaskCallForwarding(this, 'TaskCalls', {
+        dispatcher: this.dispatcher,
+        taskTypes: props.taskTypes,
+        regions: props.regions,
+        memberRole: this.memberRole,
+        callAs: props.memberRoleStackSet,
       });
     }
   }

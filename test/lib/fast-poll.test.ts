@@ -42,8 +42,8 @@ describe('fast polling', () => {
     [{ fastPollSeconds: 'sometimes' }, /^fastPollSeconds: "sometimes" is not valid/],
     [{ cloudTrailTrigger: 'yes' }, /^cloudTrailTrigger: "yes" is not valid; allowed: true or false$/],
     [
-      { accounts: 'organization', cloudTrailTrigger: 'true' },
-      /^cloudTrailTrigger: true with organization mode/,
+      { accounts: 'organization', regions: 'enabled', cloudTrailTrigger: 'true' },
+      /^cloudTrailTrigger: true with regions=enabled in organization mode; allowed: an explicit list of Regions in regions/,
     ],
   ])('refuses %j, naming the setting', (settings, message) => {
     expect(() => synthMonitor(settings)).toThrow(SettingsError);

@@ -82,6 +82,7 @@ export async function dispatchUnits(setup: OrganizationSetup): Promise<PollUnit[
     excludeAccounts: [],
     regions: setup.regions === 'enabled' ? 'enabled' : [...setup.regions],
     memberRoleName: setup.memberRoleName,
+    pollIntervalSeconds: 60,
   };
   const units: PollUnit[] = [];
   const organization = new OrganizationDirectory(new OrganizationsClient({ region: setup.region }));

@@ -15,6 +15,7 @@ const config: DispatcherConfig = {
   excludeAccounts: ['777777777777'],
   regions: ['us-east-1', 'eu-west-1'],
   memberRoleName: 'reader',
+  pollIntervalSeconds: 60,
 };
 
 function harness(listed: OrganizationAccount[], regions: Record<string, string[] | Error> = {}) {

@@ -233,3 +233,85 @@ it('without fastPollSeconds, polls the unit once', async () => {
   expect(report.fastPolls).toEqual([]);
   expect(ec2.commandCalls(DescribeImportImageTasksCommand)).toHaveLength(1);
 });
+
+describe('a unit a task-creating call triggered (cloudTrailTrigger)', () => {
+  // Two task types enabled: the triggered unit lists the call's type alone.
+  const twoTypes: WorkerConfig = { ...config, taskTypes: ['import-image', 'bundle'], fastPollSeconds: 15 };
+  const triggered: PollUnit = {
+    ...unit,
+    trigger: {
+      taskType: 'import-image',
+      call: 'ImportImage',
+      eventId: 'e7b5b0c2-1f0d-4c7a-9a55-1c3f1b0d2a11',
+    },
+  };
+
+  it('polls the call’s one listing at once, then re-polls it while its task runs until the period ends; no coverage', async () => {
+    let task: Record<string, string> = { ImportTaskId: 'import-ami-1', Status: 'active', Progress: '10' };
+    ec2.on(DescribeImportImageTasksCommand).callsFake(async () => ({ ImportImageTasks: [task] }));
+    const sleeps: number[] = [];
+    const h = harness(undefined, (at) => {
+      sleeps.push(at);
+      // The task fails between the re-polls at +35 s and +50 s.
+      if (at === 50_000)
+        task = {
+          ImportTaskId: 'import-ami-1',
+          Status: 'deleted',
+          StatusMessage: 'ClientError: Disk validation failed',
+        };
+    });
+
+    const report = await pollAccountUnit(triggered, twoTypes, h.deps, () => 55_000);
+
+    expect(report.poll?.listings.map((listing) => listing.taskType)).toEqual(['import-image']);
+    // Re-polls at whole 15 s after the call's poll (+5 s); none at +65 s, past the period's end.
+    expect(sleeps).toEqual([20_000, 35_000, 50_000]);
+    expect(report.fastPolls.map((poll) => poll.changes)).toEqual([0, 0, 1]);
+    expect((h.deps.store as MemoryStore).events.map((event) => event.current.phase)).toEqual([
+      'running',
+      'failed',
+    ]);
+    expect(ec2.commandCalls(DescribeImportImageTasksCommand).length).toBe(1 + report.fastPolls.length);
+    expect(report.coverageWritten).toBe(false);
+    expect(h.calls).toMatchObject({ loads: 0, puts: 0 });
+  });
+
+  it('without fastPollSeconds, is the one listing poll', async () => {
+    ec2.on(DescribeImportImageTasksCommand).resolves({
+      ImportImageTasks: [{ ImportTaskId: 'import-ami-1', Status: 'active', Progress: '10' }],
+    });
+    const h = harness();
+
+    const report = await pollAccountUnit(
+      triggered,
+      { ...twoTypes, fastPollSeconds: undefined },
+      h.deps,
+      () => 55_000,
+    );
+
+    expect(report.fastPolls).toEqual([]);
+    expect(ec2.commandCalls(DescribeImportImageTasksCommand)).toHaveLength(1);
+    expect(h.calls).toMatchObject({ loads: 0, puts: 0 });
+  });
+
+  it('records nothing when the account cannot be read, and polls nothing of a type not enabled', async () => {
+    const denied = harness(async () => {
+      throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+    });
+    const other = harness();
+
+    const refused = await pollAccountUnit(triggered, twoTypes, denied.deps, () => 55_000);
+    const notPolled = await pollAccountUnit(
+      { ...triggered, trigger: { taskType: 'store-image', call: 'CreateStoreImageTask', eventId: 'e2' } },
+      twoTypes,
+      other.deps,
+      () => 55_000,
+    );
+
+    expect(refused.failure).toMatchObject({ kind: 'role-missing' });
+    expect(denied.calls).toMatchObject({ loads: 0, puts: 0 });
+    expect(denied.stored.size).toBe(0);
+    expect(notPolled.poll).toBeUndefined();
+    expect(other.calls.clients).toEqual([]);
+  });
+});
