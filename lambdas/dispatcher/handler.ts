@@ -1,5 +1,6 @@
 // Primary adapter of the dispatcher (organization mode): wires configuration, clients and
 // Powertools around the dispatch. Invoked by the schedule (and by `poll --once` in process).
+// `newHandler` builds one on another clock for the in-process runtime (the local mode's scenario clock).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { AccountClient } from '@aws-sdk/client-account';
@@ -12,6 +13,7 @@ import { CoverageStore } from '../adapters/coverage-store';
 import { memberCredentialsIn } from '../adapters/member-credentials';
 import { OrganizationDirectory } from '../adapters/organization';
 import { sendUnits } from '../adapters/unit-queue';
+import { type HandlerOptions, systemClock } from '../shared/clock';
 import { readDispatcherConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
@@ -38,7 +40,7 @@ function accountClient(account: string): AccountClient {
   return client;
 }
 
-async function dispatchHandler(): Promise<DispatchReport> {
+async function dispatchHandler(now: () => Date): Promise<DispatchReport> {
   const report = await runDispatch(config, {
     accountsOf: (settings) => directory.accountsOf(settings.accounts),
     enabledRegions: (account) => listEnabledRegions(accountClient(account)),
@@ -46,7 +48,7 @@ async function dispatchHandler(): Promise<DispatchReport> {
     send: (units) => sendUnits(sqs, config.queueUrl, units),
     logger,
     metrics,
-    now: () => new Date(),
+    now,
   });
   logger.info('Dispatch finished', {
     units: report.units.length,
@@ -58,5 +60,16 @@ async function dispatchHandler(): Promise<DispatchReport> {
   return report;
 }
 
+/**
+ * A dispatcher handler on a clock (the time its units and the coverage are stamped with).
+ * @param options the clock (default: the system clock)
+ */
+export function newHandler(options: HandlerOptions = {}) {
+  const now = options.now ?? systemClock;
+  return middy(() => dispatchHandler(now))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
 /** Lambda entry point of the dispatcher. */
-export const handler = middy(dispatchHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = newHandler();
