@@ -3,13 +3,14 @@
 // that end a command with one line and the local command's options.
 export { readAccounts, renderAccounts } from './commands/accounts';
 export type { LocalOptions } from './commands/local';
-export { readAllSnapshots, resolveScopes, type Scope, scopeOf } from './commands/status';
+export { readAllSnapshots, readQuotaUses, resolveScopes, type Scope, scopeOf } from './commands/status';
 export { EnvironmentError, EXIT, UsageError } from './errors';
 export { claimEnvFile, type ClaimedEnvFile, type ClaimOptions } from './local-env-file';
 export {
   plural,
   renderEmail,
   renderEventLine,
+  renderQuotas,
   type RenderOptions,
   scenarioFinishedLine,
   statusTableWhenChanged,

@@ -6,6 +6,9 @@
 // through the worker, then the publisher, as `poll --once` runs it. The output is for a person to
 // follow: each emailed event in full, one line for every other event, the status table and (in
 // organization mode) the accounts' coverage when they changed, and one line when the scenario is over.
+// The demo's time is the scenario clock (devkit/scenario-clock.ts): each cycle stands for the
+// scenario's minutesPerTick, the simulator's `$now` and the handlers (built on it through the
+// runtime's `now`) read it, so an hour's stall or an estimate's minutes pass in a few cycles.
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
@@ -16,9 +19,11 @@ import {
   plural,
   readAccounts,
   readAllSnapshots,
+  readQuotaUses,
   renderAccounts,
   renderEmail,
   renderEventLine,
+  renderQuotas,
   resolveScopes,
   scenarioFinishedLine,
   statusTableWhenChanged,
@@ -41,14 +46,11 @@ import {
 import { deployLocally, LOCAL_REGION, subscribeQueue } from './local-deployment';
 import { type LocalOrganization, startLocalOrganization } from './local-organization';
 import { Inbox } from './engines/inbox';
-import { DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
+import { DEFAULT_MINUTES_PER_TICK, DEMO_SCENARIO_PATH, parseScenario } from './ec2-simulator';
+import { ScenarioClock, scenarioTimeLabel } from './scenario-clock';
 import { startStackStandIn, stackStandInEnvironment } from './stand-ins/stack-stand-in';
 import { startChannelStandIns } from './stand-ins/channel-stand-ins';
 import { missingEnginePackages, missingEnginesMessage } from './engines/engine-packages';
-
-function clock(): string {
-  return new Date().toISOString().slice(11, 19);
-}
 
 /** Runs the local mode (`ec2-task-monitor local`); returns the exit code when stopped. */
 export async function runLocalMode(options: LocalOptions): Promise<number> {
@@ -158,13 +160,15 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
       `  e.g. npx ec2-task-monitor status, npx ec2-task-monitor poll --once${organization ? ', npx ec2-task-monitor accounts' : ''}`,
     );
     const delivery = streamDeliveryFor(deployment.tableName);
+    // Starts now, down to the whole minute: the scenario plays the hours ahead.
+    const clock = new ScenarioClock({ minutesPerTick: scenario.minutesPerTick ?? DEFAULT_MINUTES_PER_TICK });
     // The handlers load once, as a function's execution environment keeps its state between cycles.
     let runOneCycle: () => Promise<{ failures: string[] }>;
     if (organization) {
-      const handlers = loadOrganizationHandlers(undefined, deployment.channels);
+      const handlers = loadOrganizationHandlers(undefined, deployment.channels, clock.now);
       runOneCycle = () => runOrganizationCycle(handlers, delivery);
     } else {
-      const handlers = loadHandlers(undefined, deployment.channels);
+      const handlers = loadHandlers(undefined, deployment.channels, clock.now);
       runOneCycle = () => runCycle(handlers, delivery);
     }
     let changes = 0;
@@ -173,16 +177,23 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
     const statusTable = statusTableWhenChanged();
     const accountsTable = whenChanged();
     const failureLines = whenChanged();
+    const quotaTable = whenChanged();
     const inboxReader = new Inbox(engines.endpoints.sqs, inbox.queueUrl);
     const emailReader = new Inbox(engines.endpoints.sqs, emailPreview.queueUrl);
-    engines.ec2.loadScenario(scenario);
+    engines.ec2.loadScenario(scenario, { now: clock.now });
     out(`Scenario (${plural(scenario.tasks.length, 'task')}): ${scenario.description ?? file}`);
     out(
-      `Each cycle polls once and delivers what changed, then pauses ${options.interval} s; the scenario moves one tick per cycle. Ctrl-C stops.\n`,
+      `Each cycle polls once and delivers what changed, then pauses ${options.interval} s; the scenario moves one tick per cycle.`,
+    );
+    out(
+      `Scenario time: each cycle stands for ${plural(clock.minutesPerTick, 'minute')}, from ${scenarioTimeLabel(clock.now())} (the tasks', the handlers' and the events' clock). Ctrl-C stops.\n`,
     );
 
     for (let cycle = 1; !stopping && (options.cycles === undefined || cycle <= options.cycles); cycle++) {
-      if (cycle > 1) engines.ec2.tick();
+      if (cycle > 1) {
+        clock.advance();
+        engines.ec2.tick();
+      }
       const outcome = await runOneCycle();
       const emailed = new Set((await emailReader.drain()).map((message) => message.event.eventId));
       for (const message of await inboxReader.drain()) {
@@ -204,12 +215,24 @@ export async function runLocalMode(options: LocalOptions): Promise<number> {
       const tasks = (await Promise.all(scopes.map(readAllSnapshots))).flat();
       // A quiet cycle prints nothing: the table only when a task's row changed.
       const table = statusTable(tasks, options);
+      // The quotas with tasks in use (or a warning raised): the rows of idle accounts and Regions
+      // would bury the one that matters; `status` shows them all.
+      const uses = (await Promise.all(scopes.map((scope) => readQuotaUses(scope, tasks)))).flat();
+      const quotas = quotaTable(
+        renderQuotas(
+          uses.filter((use) => use.inUse > 0 || use.level === 'nearly-exhausted'),
+          options,
+        ),
+      );
       const coverage = organization
         ? accountsTable(renderAccounts(await readAccounts(deployment.tableName), options))
         : undefined;
-      if (table !== undefined || coverage !== undefined) {
-        out(`== ${clock()}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}  ==`);
+      if (table !== undefined || quotas || coverage !== undefined) {
+        out(
+          `== scenario time ${scenarioTimeLabel(clock.cycleStartedAt)}  cycle ${cycle}, scenario tick ${engines.ec2.currentTick}  ==`,
+        );
         if (table !== undefined) out(`${table}\n`);
+        if (quotas) out(`Quotas (npx ec2-task-monitor status):\n${quotas}\n`);
         if (coverage !== undefined) out(`Accounts (npx ec2-task-monitor accounts):\n${coverage}\n`);
       }
       if (engines.ec2.scenarioFinished && !finishedSaid) {

@@ -1,7 +1,8 @@
 // One full cycle of the deployed code path, in this process: the poller's handler, then the
 // delivery of every change it recorded through the publisher's handler. The handlers are the
 // very files Lambda runs, the functions' bundles; they read their configuration from the
-// environment when they load.
+// environment when they load, and the time from the system clock unless the caller gives them
+// another (each bundle's `newHandler`): the local mode's scenario clock.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -146,23 +147,30 @@ function withEnvironment<T>(env: Record<string, string>, make: () => T): T {
   }
 }
 
+/** A clock to build the functions' handlers on; undefined keeps their own, the system clock. */
+export type HandlerClock = (() => Date) | undefined;
+
 /**
  * Imports the publisher and notifier handlers, which every cycle ends with. Call after the
  * environment is set.
  * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
  * @param channels the notification channels to run (default: none)
+ * @param now the publisher's clock (default: the system clock). The notifiers keep the system
+ * clock: their delivery records expire by Powertools' idempotency, which reads it itself.
  */
 export function loadPublishing(
   timeoutMs = DEFAULT_TIMEOUT_MS,
   channels: readonly LocalChannelSpec[] = [],
+  now?: HandlerClock,
 ): Pick<Handlers, 'publish' | 'channels'> {
   // This process is a consumer of the stream of its own: its name keeps its publication claims
   // apart from the deployed publisher's and from another process's.
   const consumer = `ec2-task-monitor-publisher@${hostname()}:${process.pid}`;
   const publisher = requireFunction<typeof import('../lambdas/publisher/handler')>(PUBLISHER_FUNCTION);
+  const publish = now ? publisher.newHandler({ now }) : publisher.handler;
   const sqs = new SQSClient(sdkClientConfig({ useQueueUrlAsEndpoint: false }));
   return {
-    publish: (event) => publisher.handler(event, lambdaContext(consumer, timeoutMs)),
+    publish: (event) => publish(event, lambdaContext(consumer, timeoutMs)),
     channels: channels.map((spec) => loadNotifier(spec, timeoutMs, sqs)),
   };
 }
@@ -171,16 +179,19 @@ export function loadPublishing(
  * Imports the poller, publisher and notifier handlers. Call after the environment is set.
  * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
  * @param channels the notification channels to run (default: none)
+ * @param now the clock of the poller and the publisher (default: the system clock, as in Lambda)
  */
 export function loadHandlers(
   timeoutMs = DEFAULT_TIMEOUT_MS,
   channels: readonly LocalChannelSpec[] = [],
+  now?: HandlerClock,
 ): Handlers {
   // Loaded here because each handler reads its configuration when it loads.
   const poller = requireFunction<typeof import('../lambdas/poller/handler')>(POLLER_FUNCTION);
+  const poll = now ? poller.newHandler({ now }) : poller.handler;
   return {
-    poll: () => poller.handler(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
-    ...loadPublishing(timeoutMs, channels),
+    poll: () => poll(undefined as never, lambdaContext('ec2-task-monitor-poller', timeoutMs)),
+    ...loadPublishing(timeoutMs, channels, now),
   };
 }
 

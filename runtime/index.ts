@@ -6,6 +6,7 @@
 export {
   type CycleOutcome,
   DEFAULT_TIMEOUT_MS,
+  type HandlerClock,
   type Handlers,
   loadHandlers,
   type LocalChannelSpec,

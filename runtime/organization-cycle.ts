@@ -21,6 +21,7 @@ import { DISPATCHER_FUNCTION, WORKER_FUNCTION } from '../lib/function-bundles';
 import { type ChannelDeliveryResult, type ChannelRunner, deliverChannel } from './channel-delivery';
 import {
   DEFAULT_TIMEOUT_MS,
+  type HandlerClock,
   type Handlers,
   lambdaContext,
   type LocalChannelSpec,
@@ -61,27 +62,32 @@ export interface OrganizationCycleOutcome {
  * except REGIONS, which only the dispatcher reads) is set.
  * @param timeoutMs time each handler call gets, as the function's timeout would (default 60 s)
  * @param channels the notification channels to run (default: none)
+ * @param now the clock of the dispatcher, the worker and the publisher (default: the system clock,
+ * as in Lambda); they share it, as the worker drops a unit stamped more than two cycles before its time
  */
 export function loadOrganizationHandlers(
   timeoutMs = DEFAULT_TIMEOUT_MS,
   channels: readonly LocalChannelSpec[] = [],
+  now?: HandlerClock,
 ): OrganizationHandlers {
   const { queueUrl, tableName } = readDispatcherConfig();
   // Loaded here because each handler reads its configuration when it loads.
   const dispatcher = requireFunction<typeof import('../lambdas/dispatcher/handler')>(DISPATCHER_FUNCTION);
   const worker = requireFunction<typeof import('../lambdas/worker/handler')>(WORKER_FUNCTION);
+  const dispatch = now ? dispatcher.newHandler({ now }) : dispatcher.handler;
+  const work = now ? worker.newHandler({ now }) : worker.handler;
   const invokeWorker = (event: SQSEvent) =>
-    worker.handler(event, lambdaContext('ec2-task-monitor-worker', timeoutMs)) as Promise<SQSBatchResponse>;
+    work(event, lambdaContext('ec2-task-monitor-worker', timeoutMs)) as Promise<SQSBatchResponse>;
   return {
     // Invoked without an event, the dispatcher dispatches a cycle; with a CloudTrail record, it
     // queues that call's unit.
     dispatch: () =>
-      dispatcher.handler(
+      dispatch(
         undefined as never,
         lambdaContext('ec2-task-monitor-dispatcher', timeoutMs),
       ) as Promise<DispatchReport>,
     trigger: (event) =>
-      dispatcher.handler(
+      dispatch(
         event as never,
         lambdaContext('ec2-task-monitor-dispatcher', timeoutMs),
       ) as Promise<TriggerReport>,
@@ -96,7 +102,7 @@ export function loadOrganizationHandlers(
       concurrencyLimit: 1,
     },
     coverage: new CoverageStore(new DynamoDBClient(sdkClientConfig()), tableName),
-    ...loadPublishing(timeoutMs, channels),
+    ...loadPublishing(timeoutMs, channels, now),
   };
 }
 

@@ -110,7 +110,7 @@ export async function readAllSnapshots(scope: Scope): Promise<StoredTask[]> {
  * The VM Import/Export quotas of a scope: the tasks in use from its snapshots, the limits recorded
  * on each unit's state item (one read per Region), none when no quota group is polled.
  */
-async function readQuotaUses(scope: Scope, tasks: readonly StoredTask[]): Promise<QuotaUse[]> {
+export async function readQuotaUses(scope: Scope, tasks: readonly StoredTask[]): Promise<QuotaUse[]> {
   if (watchedQuotaGroups(scope.taskTypes).length === 0) return [];
   const units = await Promise.all(
     scope.regions.map(async (region) => {

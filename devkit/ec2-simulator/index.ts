@@ -4,7 +4,7 @@ export { startEc2Simulator, Ec2Simulator } from './simulator';
 export type { Ec2SimulatorOptions, RequestLogEntry } from './simulator';
 export type { FaultSpec, ActiveFault } from './faults';
 export type { Scenario, ScenarioTask, ScenarioStep } from './scenario';
-export { ScenarioError, parseScenario } from './scenario';
+export { DEFAULT_MINUTES_PER_TICK, ScenarioError, parseScenario } from './scenario';
 export { DEMO_SCENARIO_PATH, readScenarioFile } from './scenario-file';
 export type { StoredTask } from './store';
 export { TaskNotFoundError } from './store';

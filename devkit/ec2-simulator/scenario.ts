@@ -28,8 +28,20 @@ export interface ScenarioTask {
 /** A scripted set of task lifecycles. */
 export interface Scenario {
   readonly description?: string;
+  /**
+   * Minutes of the scenario's time each tick stands for: the local mode's scenario clock moves by
+   * this much per cycle (see devkit/scenario-clock.ts), so holds can be read as durations.
+   * @default 1 (the local mode's reading); the simulator alone resolves `$now` on its own clock
+   */
+  readonly minutesPerTick?: number;
   readonly tasks: readonly ScenarioTask[];
 }
+
+/** Minutes per tick of a scenario that does not say. */
+export const DEFAULT_MINUTES_PER_TICK = 1;
+
+/** The longest a tick may stand for: a day. */
+const MAX_MINUTES_PER_TICK = 1440;
 
 /** A scenario that does not validate; `path` names the bad field, e.g. `tasks[2].steps[1].StatusMessage`. */
 export class ScenarioError extends Error {
@@ -42,7 +54,7 @@ export class ScenarioError extends Error {
   }
 }
 
-const SCENARIO_KEYS = new Set(['description', 'tasks']);
+const SCENARIO_KEYS = new Set(['description', 'minutesPerTick', 'tasks']);
 const TASK_KEYS = new Set(['region', 'taskType', 'description', 'steps', 'startAtTick']);
 
 /**
@@ -57,6 +69,21 @@ export function parseScenario(input: unknown): Scenario {
   }
   if (input.description !== undefined && typeof input.description !== 'string') {
     throw new ScenarioError('description', 'expected a string');
+  }
+  const { minutesPerTick } = input;
+  if (
+    minutesPerTick !== undefined &&
+    !(
+      typeof minutesPerTick === 'number' &&
+      Number.isFinite(minutesPerTick) &&
+      minutesPerTick > 0 &&
+      minutesPerTick <= MAX_MINUTES_PER_TICK
+    )
+  ) {
+    throw new ScenarioError(
+      'minutesPerTick',
+      `expected a number of minutes greater than 0 and at most ${MAX_MINUTES_PER_TICK}, got ${JSON.stringify(minutesPerTick)}`,
+    );
   }
   if (!Array.isArray(input.tasks)) throw new ScenarioError('tasks', 'expected an array');
   const seen = new Map<string, string>();

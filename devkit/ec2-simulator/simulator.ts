@@ -167,13 +167,15 @@ export class Ec2Simulator {
   /**
    * Validates and loads a scenario: removes every stored task, restarts at tick 0 and applies the
    * first step of each task that starts at tick 0. Faults and the request log are kept.
+   * @param options `now`: the clock `$now` resolves against (default: the system clock; the local
+   * mode gives its scenario clock)
    * @throws {ScenarioError} naming the path of the bad field; nothing is changed then.
    */
-  loadScenario(scenario: unknown): void {
+  loadScenario(scenario: unknown, options: { now?: () => Date } = {}): void {
     const parsed = parseScenario(scenario);
     this.store.clear();
     this.scenario = parsed;
-    this.runner = new ScenarioRunner(parsed, this.store);
+    this.runner = new ScenarioRunner(parsed, this.store, options.now);
     this.runner.start();
   }
 

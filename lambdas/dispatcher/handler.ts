@@ -1,7 +1,8 @@
 // Primary adapter of the dispatcher (organization mode): wires configuration, clients and
 // Powertools around the dispatch. Invoked by the schedule (and by `poll --once` in process), and
 // with cloudTrailTrigger by the rules on task-creating calls: a CloudTrail record queues the unit
-// of its call (trigger.ts) and never starts a cycle.
+// of its call (trigger.ts) and never starts a cycle. `newHandler` builds one on another clock for
+// the in-process runtime (the local mode's scenario clock).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { AccountClient } from '@aws-sdk/client-account';
@@ -14,6 +15,7 @@ import { CoverageStore } from '../adapters/coverage-store';
 import { memberCredentialsIn } from '../adapters/member-credentials';
 import { OrganizationDirectory } from '../adapters/organization';
 import { sendUnits } from '../adapters/unit-queue';
+import { type HandlerOptions, systemClock } from '../shared/clock';
 import { readDispatcherConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
@@ -45,14 +47,14 @@ function accountClient(account: string): AccountClient {
 
 const send = (units: Parameters<typeof sendUnits>[2]) => sendUnits(sqs, config.queueUrl, units);
 
-async function dispatchHandler(event: unknown): Promise<DispatchReport | TriggerReport> {
+async function dispatchHandler(event: unknown, now: () => Date): Promise<DispatchReport | TriggerReport> {
   if (isApiCallEvent(event)) {
     return runTrigger(event, config, {
       coverage,
       send,
       logger,
       metrics,
-      now: () => new Date(),
+      now,
       lastCycleStart: schedule.lastCycleStart,
     });
   }
@@ -63,7 +65,7 @@ async function dispatchHandler(event: unknown): Promise<DispatchReport | Trigger
     send,
     logger,
     metrics,
-    now: () => new Date(),
+    now,
   });
   logger.info('Dispatch finished', {
     units: report.units.length,
@@ -76,5 +78,16 @@ async function dispatchHandler(event: unknown): Promise<DispatchReport | Trigger
   return report;
 }
 
+/**
+ * A dispatcher handler on a clock (the time its units and the coverage are stamped with).
+ * @param options the clock (default: the system clock)
+ */
+export function newHandler(options: HandlerOptions = {}) {
+  const now = options.now ?? systemClock;
+  return middy((event: unknown) => dispatchHandler(event, now))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
 /** Lambda entry point of the dispatcher. */
-export const handler = middy(dispatchHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = newHandler();

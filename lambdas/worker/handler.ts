@@ -3,6 +3,7 @@
 // unfinished tasks re-polled until its cycle ends, the unit's message and group held meanwhile). Units of different groups run side by side, a
 // group's in order; a message older than two cycles is dropped (the next cycle's covers its unit),
 // as is a triggered unit whose schedule period is over (that period's scheduled unit covered it).
+// `newHandler` builds one on another clock for the in-process runtime (the local mode's scenario clock).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -10,26 +11,25 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { isStale, parseUnit } from '../domain/unit';
+import type { HandlerOptions } from '../shared/clock';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { readWorkerConfig } from '../shared/config';
 import { logger, metrics } from '../shared/observability';
 import { sdkClientConfig } from '../shared/sdk-clients';
 import { workerContainer } from './container';
-import { pollAccountUnit } from './poll-account-unit';
+import { pollAccountUnit, type WorkerDependencies } from './poll-account-unit';
 
 /** Message groups polled side by side in one invocation. */
 const GROUP_CONCURRENCY = 4;
 
 const config = readWorkerConfig();
 const region = process.env.AWS_REGION ?? 'us-east-1';
-const dependencies = workerContainer(config, {
-  region,
-  dynamodb: new DynamoDBClient(sdkClientConfig()),
-  logger,
-  metrics,
-});
 
-async function workerHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+async function workerHandler(
+  dependencies: WorkerDependencies,
+  event: SQSEvent,
+  context: Context,
+): Promise<SQSBatchResponse> {
   const groups = new Map<string, SQSRecord[]>();
   for (const record of event.Records) {
     const group = record.attributes.MessageGroupId ?? record.messageId;
@@ -72,5 +72,23 @@ async function workerHandler(event: SQSEvent, context: Context): Promise<SQSBatc
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
+/**
+ * A worker handler with a container of its own (credentials, clients, caches and clock), as one
+ * Lambda execution environment has.
+ * @param options the clock (default: the system clock)
+ */
+export function newHandler(options: HandlerOptions = {}) {
+  const dependencies = workerContainer(config, {
+    region,
+    dynamodb: new DynamoDBClient(sdkClientConfig()),
+    logger,
+    metrics,
+    now: options.now,
+  });
+  return middy((event: SQSEvent, context: Context) => workerHandler(dependencies, event, context))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
 /** Lambda entry point of the worker. */
-export const handler = middy(workerHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = newHandler();

@@ -171,6 +171,26 @@ describe('EC2 simulator: scenarios', () => {
     expect(Date.parse(String(task('conversion').ExpirationTime)) - before).toBeGreaterThan(6 * 86_400_000);
   });
 
+  it('resolves $now against the clock it is loaded with (the local mode gives its scenario clock)', () => {
+    // Prepare: a clock hours away from the system's, moved by hand.
+    let now = Date.parse('2030-01-01T10:00:00.000Z');
+    const scenario = { ...smallScenario(), minutesPerTick: 10 };
+    stepOf(scenario, 1, 0).TaskStartTime = '$now-90s';
+    // Act
+    fixture.sim.loadScenario(scenario, { now: () => new Date(now) });
+    now += 10 * 60_000;
+    fixture.sim.tick();
+    now += 10 * 60_000;
+    fixture.sim.tick();
+    // Assess: the store-image task appears at tick 2, twenty minutes after the start.
+    const [stored] = fixture.sim.listTasks('eu-west-1', 'store-image');
+    expect(stored?.task.TaskStartTime).toBe('2030-01-01T10:18:30.000Z');
+  });
+
+  it('the demo scenario says what a tick stands for: ten minutes', () => {
+    expect(demo()).toMatchObject({ minutesPerTick: 10 });
+  });
+
   type Mutation = (scenario: LooseScenario) => unknown;
   it.each<[string, Mutation, string, string]>([
     [
@@ -249,7 +269,19 @@ describe('EC2 simulator: scenarios', () => {
       'an unknown top-level field',
       (s) => ((s as unknown as Record<string, unknown>).ticks = 3),
       'ticks',
-      'unknown field; expected description, tasks',
+      'unknown field; expected description, minutesPerTick, tasks',
+    ],
+    [
+      'minutesPerTick of 0',
+      (s) => ((s as unknown as Record<string, unknown>).minutesPerTick = 0),
+      'minutesPerTick',
+      'expected a number of minutes greater than 0 and at most 1440, got 0',
+    ],
+    [
+      'minutesPerTick as text',
+      (s) => ((s as unknown as Record<string, unknown>).minutesPerTick = '10'),
+      'minutesPerTick',
+      'expected a number of minutes greater than 0 and at most 1440, got "10"',
     ],
   ])('rejects %s, naming the path', (_case, mutate, expectedPath, problem) => {
     // Prepare
