@@ -34,6 +34,33 @@ export interface MemberRoleStackSetProps {
   readonly targets?: readonly string[];
 }
 
+/**
+ * What the monitor's StackSets share: service-managed permissions with automatic deployment (a new
+ * account of a target OU gets the stack, one that leaves loses it), managed execution, and every
+ * account and Region deployed at once, where one account's failure (a guardrail, a closed account)
+ * never stops the others: its coverage says it is not watched.
+ * @param callAs who creates the StackSet: a delegated administrator or the management account
+ */
+export function serviceManagedStackSet(
+  callAs: MemberRoleStackSetProps['callAs'],
+): Pick<
+  cloudformation.CfnStackSetProps,
+  'permissionModel' | 'callAs' | 'autoDeployment' | 'managedExecution' | 'operationPreferences'
+> {
+  return {
+    permissionModel: 'SERVICE_MANAGED',
+    callAs: callAs === 'delegated-admin' ? 'DELEGATED_ADMIN' : 'SELF',
+    autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+    managedExecution: { Active: true },
+    operationPreferences: {
+      regionConcurrencyType: 'PARALLEL',
+      maxConcurrentPercentage: 100,
+      failureTolerancePercentage: 100,
+      concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+    },
+  };
+}
+
 /** Name of the StackSet; unique per Region of the account that creates it. */
 const MEMBER_ROLE_STACK_SET_NAME = 'ec2-task-monitor-member-role';
 
@@ -91,20 +118,8 @@ export class MemberRoleStackSet extends Construct {
     this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
       stackSetName: MEMBER_ROLE_STACK_SET_NAME,
       description: 'EC2 Task Monitor member role: read-only access to the EC2 task APIs',
-      permissionModel: 'SERVICE_MANAGED',
-      callAs: props.callAs === 'delegated-admin' ? 'DELEGATED_ADMIN' : 'SELF',
-      // A new account of a target OU gets the role; one that leaves loses it.
-      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      ...serviceManagedStackSet(props.callAs),
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      managedExecution: { Active: true },
-      operationPreferences: {
-        regionConcurrencyType: 'PARALLEL',
-        maxConcurrentPercentage: 100,
-        // An account whose deployment fails (a guardrail, a closed account) does not stop the others;
-        // its coverage says it is not watched.
-        failureTolerancePercentage: 100,
-        concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
-      },
       parameters: [{ parameterKey: MONITOR_ROLE_ARN_PARAMETER, parameterValue: props.trustedRole.roleArn }],
       stackInstancesGroup: groups,
       templateBody: JSON.stringify(this.template),

@@ -17,7 +17,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { TaskTypeName } from '../../lambdas/domain/task';
 import { taskCreationPattern } from '../task-creation-trigger';
-import type { MemberRoleStackSet } from './member-role-stack-set';
+import { type MemberRoleStackSet, serviceManagedStackSet } from './member-role-stack-set';
 import { organizationLookup } from './organization-lookup';
 import { MONITOR_BUS_ARN_PARAMETER, taskCallForwardingTemplate } from './task-call-forwarding-template';
 
@@ -112,19 +112,10 @@ export class TaskCallForwarding extends Construct {
       this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
         stackSetName: TASK_CALL_STACK_SET_NAME,
         description: "EC2 Task Monitor: forwards each Region's task-creating EC2 calls to the monitor's bus",
-        permissionModel: 'SERVICE_MANAGED',
-        callAs: props.callAs === 'delegated-admin' ? 'DELEGATED_ADMIN' : 'SELF',
         // As the member role's: a new account of a target OU forwards its calls; one that leaves stops.
-        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        ...serviceManagedStackSet(props.callAs),
         // The forwarding role has no fixed name (one per Region of an account).
         capabilities: ['CAPABILITY_IAM'],
-        managedExecution: { Active: true },
-        operationPreferences: {
-          regionConcurrencyType: 'PARALLEL',
-          maxConcurrentPercentage: 100,
-          failureTolerancePercentage: 100,
-          concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
-        },
         parameters: [{ parameterKey: MONITOR_BUS_ARN_PARAMETER, parameterValue: this.bus.eventBusArn }],
         stackInstancesGroup: props.memberRole.instancesGroupsIn(props.regions),
         templateBody: JSON.stringify(this.template),
