@@ -1,6 +1,6 @@
-// A unit message's trigger (cloudTrailTrigger): read back only when well-formed, deduplicated by the
-// CloudTrail event, stale once its schedule period is over. The scheduled unit's own rules are
-// tested with the worker (test/lambdas/worker/poll-account-unit.test.ts).
+// Unit messages: a scheduled unit grouped by unit, deduplicated by unit and cycle, stale after two
+// cycles; a triggered one (cloudTrailTrigger) read back only when well-formed, deduplicated by the
+// CloudTrail event, stale once its schedule period is over.
 import {
   isStale,
   parseUnit,
@@ -21,6 +21,34 @@ const triggered: PollUnit = {
     eventId: 'b1a7c3d4-0000-4000-8000-00000000beef',
   },
 };
+
+/** A scheduled unit, as the dispatcher sends it. */
+const unit: PollUnit = {
+  account: '111111111111',
+  accountName: 'prod',
+  region: 'eu-west-1',
+  cycleStart: '2026-12-02T12:00:00.000Z',
+};
+
+describe('scheduled unit messages', () => {
+  it('group by unit, deduplicate by unit and cycle, and are stale after two cycles', () => {
+    expect(unitGroupId(unit)).toBe('111111111111#eu-west-1');
+    expect(unitDeduplicationId(unit)).toBe(`111111111111#eu-west-1#${Date.parse(unit.cycleStart)}`);
+    expect(parseUnit(JSON.stringify(unit))).toEqual(unit);
+    expect(isStale(unit, new Date('2026-12-02T12:02:00Z'), 60)).toBe(false);
+    expect(isStale(unit, new Date('2026-12-02T12:02:01Z'), 60)).toBe(true);
+    expect(() => parseUnit('{"account":"1","region":"x","cycleStart":"2026"}')).toThrow('account id');
+    // The account's own coverage is kept; another account's, or a malformed one, is dropped.
+    const coverage = { account: unit.account, regions: ['eu-west-1'], writtenAt: unit.cycleStart };
+    expect(parseUnit(JSON.stringify({ ...unit, coverage })).coverage).toEqual(coverage);
+    expect(
+      parseUnit(JSON.stringify({ ...unit, coverage: { ...coverage, account: '222222222222' } })),
+    ).not.toHaveProperty('coverage');
+    expect(parseUnit(JSON.stringify({ ...unit, coverage: { account: unit.account } }))).not.toHaveProperty(
+      'coverage',
+    );
+  });
+});
 
 it('reads a triggered unit back as sent, in its unit’s group, deduplicated by the CloudTrail event', () => {
   expect(parseUnit(JSON.stringify(triggered))).toEqual(triggered);

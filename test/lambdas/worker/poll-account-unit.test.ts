@@ -3,13 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeImportImageTasksCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AccountCoverage } from '../../../lambdas/domain/coverage';
-import {
-  isStale,
-  parseUnit,
-  type PollUnit,
-  unitDeduplicationId,
-  unitGroupId,
-} from '../../../lambdas/domain/unit';
+import type { PollUnit } from '../../../lambdas/domain/unit';
 import type { WorkerConfig } from '../../../lambdas/shared/config';
 import { pollAccountUnit, type WorkerDependencies } from '../../../lambdas/worker/poll-account-unit';
 import { memoryCoverage } from '../../support/memory-coverage';
@@ -180,26 +174,6 @@ it('starts from the coverage the unit carries: a new container reads no coverage
 
   expect(h.calls).toMatchObject({ loads: 0, puts: 0 });
   expect(report.coverageWritten).toBe(false);
-});
-
-describe('unit messages', () => {
-  it('group by unit, deduplicate by unit and cycle, and are stale after two cycles', () => {
-    expect(unitGroupId(unit)).toBe('111111111111#eu-west-1');
-    expect(unitDeduplicationId(unit)).toBe(`111111111111#eu-west-1#${Date.parse(unit.cycleStart)}`);
-    expect(parseUnit(JSON.stringify(unit))).toEqual(unit);
-    expect(isStale(unit, new Date('2026-12-02T12:02:00Z'), 60)).toBe(false);
-    expect(isStale(unit, new Date('2026-12-02T12:02:01Z'), 60)).toBe(true);
-    expect(() => parseUnit('{"account":"1","region":"x","cycleStart":"2026"}')).toThrow('account id');
-    // The account's own coverage is kept; another account's, or a malformed one, is dropped.
-    const coverage = { account: unit.account, regions: ['eu-west-1'], writtenAt: unit.cycleStart };
-    expect(parseUnit(JSON.stringify({ ...unit, coverage })).coverage).toEqual(coverage);
-    expect(
-      parseUnit(JSON.stringify({ ...unit, coverage: { ...coverage, account: '222222222222' } })),
-    ).not.toHaveProperty('coverage');
-    expect(parseUnit(JSON.stringify({ ...unit, coverage: { account: unit.account } }))).not.toHaveProperty(
-      'coverage',
-    );
-  });
 });
 
 it('with fastPollSeconds, re-polls the unit’s listing while its task runs, until the cycle ends', async () => {
